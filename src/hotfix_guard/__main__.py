@@ -1,0 +1,22 @@
+"""Entry point of the `hotfix-guard` console script and `python -m hotfix_guard`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from hotfix_guard.fastpath import nothing_to_check
+
+    if nothing_to_check(args, os.environ):
+        return 0
+    from hotfix_guard.cli import cli
+
+    return int(cli.main(args=args, prog_name="hotfix-guard", standalone_mode=True) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""The `hotfix-guard` command line: a thin click layer over stages, reports and the demo."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from hotfix_guard import __version__
+from hotfix_guard.config import RULE_LEVEL_DEFAULTS
+from hotfix_guard.errors import UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+rule_option = click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    type=click.Choice(list(RULE_LEVEL_DEFAULTS)),
+    help="Run only this rule (repeatable). Default: every rule that is not off.",
+)
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+
+def reports_usage_errors(command: F) -> F:
+    """Turn the project's UsageError into one line on stderr and exit status 2, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UsageError as error:
+            click.echo(f"hotfix-guard: {error}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hotfix-guard")
+def cli() -> None:
+    """Enforce the hotfix process on hotfix/* branches: small, clean, tested, tagged, backported."""
+
+
+def _open() -> tuple[Any, Any]:
+    from hotfix_guard.config import load
+    from hotfix_guard.git import Repository
+
+    repo = Repository.discover()
+    return repo, load(repo.root)
+
+
+def _emit(report: Any, output_format: str) -> None:
+    from hotfix_guard.report import render_json, render_text
+
+    if output_format == "json":
+        click.echo(render_json(report))
+    elif report.findings:
+        click.echo(render_text(report))
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--base", help="Compare against this commit or branch instead of main.")
+@click.option("--head", help="Check this branch or commit instead of the checked-out branch.")
+@click.option(
+    "--staged/--no-staged",
+    default=None,
+    help="Include the staged index. Default: on for the checked-out branch, off with --head.",
+)
+@rule_option
+@format_option
+@reports_usage_errors
+def check(
+    base: str | None,
+    head: str | None,
+    staged: bool | None,
+    rules: Sequence[str],
+    output_format: str,
+) -> None:
+    """Check the hotfix branch's change (the checked-out branch, or --head) against main."""
+    from hotfix_guard import scope, stages
+
+    repo, config = _open()
+    if head is None:
+        branch = scope.current_branch(repo)
+        if branch is None:
+            raise UsageError(
+                "HEAD is detached: check out the hotfix branch or pass --head hotfix/<name>"
+            )
+        head_rev, include_index = "HEAD", True if staged is None else staged
+    else:
+        branch, head_rev, include_index = scope.branch_of(repo, head), head, bool(staged)
+        if include_index and repo.resolve_commit(head) != repo.resolve_commit("HEAD"):
+            raise UsageError("--staged needs --head to be the checked-out commit")
+    report = stages.check_change(
+        repo, config, branch=branch, head=head_rev, staged=include_index, base=base, rules=rules
+    )
+    _emit(report, output_format)
+
+
+@cli.command()
+@click.option(
+    "--stage",
+    type=click.Choice(["auto", "pre-commit", "pre-push"]),
+    default="auto",
+    show_default=True,
+    help="The git hook calling. auto: tell from pre-commit's environment.",
+)
+@rule_option
+@click.argument("hook_args", nargs=-1, type=click.UNPROCESSED)
+@reports_usage_errors
+def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
+    """Run the checks of the current git stage (what the pre-commit hooks and hooks/ call).
+
+    Under pre-commit the stage is told by its environment. The scripts in hooks/ pass --stage and
+    git's own hook arguments; at pre-push the pushed refs are read from stdin.
+    """
+    from hotfix_guard import stages
+
+    repo, config = _open()
+    pushed = _pushed_refs(stage, repo)
+    if pushed is None:
+        report = stages.commit_stage(repo, config, rules)
+    else:
+        report = stages.push_stage(repo, config, pushed, rules)
+    _emit(report, "text")
+
+
+def _pushed_refs(stage: str, repo: Any) -> list[Any] | None:
+    """The refs being pushed, or None at commit time."""
+    from hotfix_guard.stages import ZERO_SHA, PushedRef, parse_push_lines
+
+    if stage == "pre-push":
+        return parse_push_lines(sys.stdin.read())
+    env = os.environ
+    if stage == "pre-commit" or not (
+        "PRE_COMMIT_LOCAL_BRANCH" in env or "PRE_COMMIT_TO_REF" in env
+    ):
+        return None
+    local_ref = env.get("PRE_COMMIT_LOCAL_BRANCH") or repo.symbolic_head() or "HEAD"
+    to_ref = env.get("PRE_COMMIT_TO_REF") or local_ref
+    local_sha = repo.resolve_commit(to_ref)
+    if local_sha is None:
+        raise UsageError(f"cannot resolve the pushed commit {to_ref!r}")
+    return [
+        PushedRef(
+            local_ref=local_ref,
+            local_sha=local_sha,
+            remote_ref=env.get("PRE_COMMIT_REMOTE_BRANCH", local_ref),
+            remote_sha=env.get("PRE_COMMIT_FROM_REF") or ZERO_SHA,
+        )
+    ]
+
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Keep the throwaway repository and print its path.")
+@reports_usage_errors
+def demo(keep: bool) -> None:
+    """Build a throwaway repository with a good and a bad hotfix, and check both."""
+    from hotfix_guard.demo import run_demo
+
+    sys.exit(run_demo(keep=keep, echo=click.echo))

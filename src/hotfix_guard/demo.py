@@ -1,0 +1,123 @@
+"""`hotfix-guard demo`: a throwaway repository with one good and one bad hotfix, both checked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from hotfix_guard.config import Config
+from hotfix_guard.git import Repository
+from hotfix_guard.report import Report, render_text
+from hotfix_guard.stages import check_change
+
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Demo Author",
+    "GIT_AUTHOR_EMAIL": "demo@example.invalid",
+    "GIT_COMMITTER_NAME": "Demo Author",
+    "GIT_COMMITTER_EMAIL": "demo@example.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+LOGIN = """\
+def login(user, password, session):
+    if not user.check_password(password):
+        return None
+    session.start(user, timeout=5)
+    return session
+"""
+
+
+class _Builder:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def git(self, *args: str) -> None:
+        subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True)
+
+    def write(self, path: str, text: str) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+
+    def commit(self, message: str) -> None:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message)
+
+
+def build_demo_repository(root: Path) -> None:
+    """main with a small app, a develop branch ahead of it, and two hotfix branches."""
+    repo = _Builder(root)
+    repo.git("init", "-q", "-b", "main")
+    repo.write("app/login.py", LOGIN)
+    for number in range(30):
+        repo.write(
+            f"app/module_{number}.py", f"def handler_{number}(request):\n    return {number}\n"
+        )
+    repo.commit("Release 1.2.3")
+    repo.git("tag", "-a", "v1.2.3", "-m", "Release 1.2.3")
+
+    repo.git("switch", "-q", "-c", "develop")
+    repo.write("app/reports.py", "def monthly_report():\n    return []\n")
+    repo.commit("Add monthly reports (unreleased)")
+
+    repo.git("switch", "-q", "-c", "hotfix/fix-login-timeout", "main")
+    repo.write("app/login.py", LOGIN.replace("timeout=5", "timeout=30"))
+    repo.write("tests/test_login.py", "def test_timeout():\n    assert 30 > 5\n")
+    repo.commit("Fix login timeout")
+
+    # The bad one: cut from develop instead of main, and a "small fix" that touches everything.
+    repo.git("switch", "-q", "-c", "hotfix/Quick_Cleanup", "develop")
+    for number in range(25):
+        body = "".join(f"    step_{line} = request.get({line})\n" for line in range(20))
+        repo.write(
+            f"app/module_{number}.py",
+            f"def handler_{number}(request):\n{body}    return {number}\n",
+        )
+    repo.commit("Fix login and clean up handlers")
+    repo.git("switch", "-q", "main")
+
+
+def run_demo(keep: bool, echo: Callable[[str], None]) -> int:
+    """Build, check both hotfixes, print both reports; 0 when the good passes and the bad fails."""
+    saved = dict(os.environ)
+    # The demo's git runs against its own repository: nothing inherited may point elsewhere.
+    for name in list(os.environ):
+        if name.startswith("GIT_"):
+            del os.environ[name]
+    os.environ.update(IDENTITY)
+    root = Path(tempfile.mkdtemp(prefix="hotfix-guard-demo-"))
+    try:
+        build_demo_repository(root)
+        repo = Repository.discover(root)
+        reports = [
+            _check(repo, branch, echo)
+            for branch in ("hotfix/fix-login-timeout", "hotfix/Quick_Cleanup")
+        ]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        if keep:
+            echo(f"\nThe demo repository is kept at {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    good, bad = reports
+    as_expected = good.ok and not bad.ok
+    echo(
+        "\nThe good hotfix passed and the bad one was stopped: that is hotfix-guard's job."
+        if as_expected
+        else "\nUnexpected: the demo's verdicts are not the expected ones."
+    )
+    return 0 if as_expected else 1
+
+
+def _check(repo: Repository, branch: str, echo: Callable[[str], None]) -> Report:
+    echo(f"$ hotfix-guard check --head {branch}")
+    report = check_change(repo, Config(), branch=branch, head=branch, staged=False)
+    echo(render_text(report))
+    echo("")
+    return report

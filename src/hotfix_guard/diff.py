@@ -1,0 +1,127 @@
+"""The change model: which files a hotfix changes, by how much, and which of them count.
+
+Built from one `--raw --numstat` query (numbers before patches); rules that need hunks parse the
+patch themselves, once, through the check context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from hotfix_guard.config import LOCKFILES, Config
+from hotfix_guard.git import RawFileChange, Repository
+from hotfix_guard.globs import PathMatcher
+
+CODE = "code"
+TEST = "test"
+EXCLUDED = "excluded"
+
+SUBMODULE_MODE = "160000"
+GENERATED_ATTRIBUTES = ("linguist-generated", "linguist-vendored")
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One changed file; `category` says whether it counts toward the limits, `reason` why."""
+
+    path: str
+    old_path: str | None
+    status: str
+    similarity: int | None
+    added: int
+    removed: int
+    binary: bool
+    submodule: bool
+    category: str
+    reason: str | None
+
+    @property
+    def lines(self) -> int:
+        return self.added + self.removed
+
+    @property
+    def counted(self) -> bool:
+        return self.category == CODE
+
+    @property
+    def size(self) -> str:
+        """`+12 -3`, or `binary` / `submodule` where lines mean nothing."""
+        if self.submodule:
+            return "submodule"
+        if self.binary:
+            return "binary"
+        return f"+{self.added} -{self.removed}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """Every file the hotfix changes, from the merge base to the tip (and the index)."""
+
+    files: tuple[FileChange, ...]
+
+    @cached_property
+    def counted(self) -> tuple[FileChange, ...]:
+        return tuple(f for f in self.files if f.counted)
+
+    @cached_property
+    def not_counted(self) -> tuple[FileChange, ...]:
+        return tuple(f for f in self.files if not f.counted)
+
+    @property
+    def changed_code_lines(self) -> int:
+        return sum(f.lines for f in self.counted)
+
+
+class Classifier:
+    """Sorts paths into code, test and excluded files by the configured globs and git attributes."""
+
+    def __init__(self, config: Config) -> None:
+        self.exclude = PathMatcher(config.exclude)
+        self.test_paths = PathMatcher(config.test_paths)
+
+    def classify(self, path: str, attributes: dict[str, str]) -> tuple[str, str | None]:
+        pattern = self.exclude.match(path)
+        if pattern is not None:
+            kind = "lockfile" if pattern in LOCKFILES else "excluded"
+            return EXCLUDED, f"{kind}: {pattern}"
+        for attribute in GENERATED_ATTRIBUTES:
+            if attributes.get(attribute) in ("set", "true"):
+                return EXCLUDED, attribute
+        pattern = self.test_paths.match(path)
+        if pattern is not None:
+            return TEST, f"test: {pattern}"
+        return CODE, None
+
+
+def build_change(repo: Repository, config: Config, base: str, head: str | None) -> Change:
+    """The change from BASE to HEAD (None: the staged index)."""
+    raw = repo.file_changes(base, head)
+    return classify_changes(
+        raw, config, repo.attributes([r.path for r in raw], GENERATED_ATTRIBUTES)
+    )
+
+
+def classify_changes(
+    raw: Sequence[RawFileChange], config: Config, attributes: dict[str, dict[str, str]]
+) -> Change:
+    classifier = Classifier(config)
+    files = []
+    for entry in raw:
+        category, reason = classifier.classify(entry.path, attributes.get(entry.path, {}))
+        files.append(
+            FileChange(
+                path=entry.path,
+                old_path=entry.old_path,
+                status=entry.status,
+                similarity=entry.similarity,
+                added=entry.added,
+                removed=entry.removed,
+                binary=entry.binary,
+                submodule=SUBMODULE_MODE in (entry.old_mode, entry.new_mode),
+                category=category,
+                reason=reason,
+            )
+        )
+    return Change(tuple(files))

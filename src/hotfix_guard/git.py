@@ -1,0 +1,270 @@
+"""Every git query hotfix-guard makes lives here.
+
+Plumbing commands run as subprocesses with machine-readable output (`-z` wherever paths appear), so
+paths with spaces, newlines or non-UTF-8 bytes survive; paths are decoded with `os.fsdecode`
+(surrogate escapes) and encoded back the same way. Porcelain settings in the user's config (colour,
+external diff, prefixes) cannot leak in because only plumbing output is parsed.
+
+The inherited environment is kept on purpose: during `git commit -a` the hook must see the temporary
+index that GIT_INDEX_FILE names.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from hotfix_guard.errors import UsageError
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+class GitError(Exception):
+    """A git command failed unexpectedly (not a user-fixable condition)."""
+
+    def __init__(self, args: Sequence[str], returncode: int, stderr: bytes) -> None:
+        self.returncode = returncode
+        self.stderr = os.fsdecode(stderr).strip()
+        super().__init__(f"git {' '.join(args)} exited {returncode}: {self.stderr}")
+
+
+def run(args: Sequence[str], cwd: Path | str | None = None, stdin: bytes | None = None) -> bytes:
+    """Run `git ARGS` and return its stdout; raise GitError on a non-zero exit."""
+    result = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+    if result.returncode != 0:
+        raise GitError(args, result.returncode, result.stderr)
+    return result.stdout
+
+
+def try_run(args: Sequence[str], cwd: Path | str | None = None) -> bytes | None:
+    """Run `git ARGS`; None instead of an exception when it exits non-zero."""
+    try:
+        return run(args, cwd=cwd)
+    except GitError:
+        return None
+
+
+def split_z(output: bytes) -> list[str]:
+    """NUL-separated git output as fsdecoded strings (surrogate escapes keep odd bytes)."""
+    return [os.fsdecode(item) for item in output.split(b"\0") if item]
+
+
+@dataclass(frozen=True)
+class RawFileChange:
+    """One entry of `git diff --raw --numstat -z`: status, paths, modes and line counts."""
+
+    status: str
+    path: str
+    old_path: str | None
+    similarity: int | None
+    old_mode: str
+    new_mode: str
+    added: int
+    removed: int
+    binary: bool
+
+
+class Repository:
+    """A work tree and the git queries made about it; answers that cannot change are cached."""
+
+    def __init__(self, root: Path, git_dir: Path, shallow: bool) -> None:
+        self.root = root
+        self.git_dir = git_dir
+        self.shallow = shallow
+
+    @classmethod
+    def discover(cls, cwd: Path | str | None = None) -> Repository:
+        result = subprocess.run(
+            [
+                "git",
+                "rev-parse",
+                "--show-toplevel",
+                "--absolute-git-dir",
+                "--is-shallow-repository",
+            ],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise UsageError(
+                "not inside a git work tree: run hotfix-guard from a clone of your repository"
+            )
+        root, git_dir, shallow = os.fsdecode(result.stdout).splitlines()
+        return cls(Path(root), Path(git_dir), shallow == "true")
+
+    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
+        return run(args, cwd=self.root, stdin=stdin)
+
+    def try_git(self, *args: str) -> bytes | None:
+        return try_run(args, cwd=self.root)
+
+    # --- refs --------------------------------------------------------------------------------
+
+    def symbolic_head(self) -> str | None:
+        """The full ref HEAD points at (even on an unborn branch), or None when detached."""
+        output = self.try_git("symbolic-ref", "-q", "HEAD")
+        return os.fsdecode(output).strip() if output else None
+
+    @cached_property
+    def refs(self) -> dict[str, str]:
+        """Branches and remote-tracking branches, full name -> commit id; symbolic refs left out."""
+        output = self.git(
+            "for-each-ref",
+            "--format=%(refname)%00%(objectname)%00%(symref)",
+            "refs/heads",
+            "refs/remotes",
+        )
+        refs = {}
+        for line in output.splitlines():
+            name, sha, symref = os.fsdecode(line).split("\0")
+            if not symref:
+                refs[name] = sha
+        return refs
+
+    def remote_head(self, remote: str = "origin") -> str | None:
+        """The full ref refs/remotes/REMOTE/HEAD points at, if the clone recorded it."""
+        output = self.try_git("symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD")
+        return os.fsdecode(output).strip() if output else None
+
+    def resolve_commit(self, rev: str) -> str | None:
+        output = self.try_git(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
+        )
+        return output.decode().strip() if output else None
+
+    def merge_base(self, commit: str, others: Sequence[str]) -> str | None:
+        """The best common ancestor of COMMIT and the union of OTHERS (`git merge-base A B C`)."""
+        output = self.try_git("merge-base", commit, *others)
+        return output.decode().strip() if output else None
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        return self.try_git("merge-base", "--is-ancestor", ancestor, descendant) is not None
+
+    def refs_containing(self, commits: Iterable[str]) -> list[str]:
+        """Branches and remote-tracking branches that contain at least one of `commits`."""
+        contains = [f"--contains={commit}" for commit in commits]
+        if not contains:
+            return []
+        output = self.git(
+            "for-each-ref", "--format=%(refname)", *contains, "refs/heads", "refs/remotes"
+        )
+        return [os.fsdecode(line) for line in output.splitlines()]
+
+    # --- history -----------------------------------------------------------------------------
+
+    def commits_with_parents(self, head: str, exclude: Sequence[str]) -> list[tuple[str, ...]]:
+        """`git rev-list --parents HEAD ^EXCLUDE...`: commit then its parents, newest first."""
+        output = self.git("rev-list", "--parents", head, *(f"^{ref}" for ref in exclude), "--")
+        return [tuple(line.decode().split()) for line in output.splitlines()]
+
+    def commits_reached_by(self, refs: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
+        """Commit -> the ref that reaches it (`git log --source`), for refs minus `exclude`."""
+        output = self.git(
+            "log", "--format=%H %S", "--source", *refs, *(f"^{ref}" for ref in exclude), "--"
+        )
+        reached = {}
+        for line in output.splitlines():
+            sha, _, ref = os.fsdecode(line).partition(" ")
+            reached[sha] = ref
+        return reached
+
+    def subjects(self, commits: Sequence[str]) -> dict[str, str]:
+        if not commits:
+            return {}
+        output = self.git("log", "--no-walk=unsorted", "--format=%H %s", *commits, "--")
+        return dict(
+            line.partition(" ")[::2] for line in output.decode(errors="replace").splitlines()
+        )
+
+    def patch_ids(self, log_args: Sequence[str]) -> dict[str, str]:
+        """patch-id -> commit for the patches `git log -p LOG_ARGS` prints (stable patch ids)."""
+        patches = self.git(
+            "log", "-p", "--no-color", "--no-ext-diff", "--format=commit %H", *log_args
+        )
+        output = self.git("patch-id", "--stable", stdin=patches)
+        ids = {}
+        for line in output.decode().splitlines():
+            patch_id, commit = line.split()
+            ids[patch_id] = commit
+        return ids
+
+    def staged_patch_id(self, against: str) -> str | None:
+        """The stable patch id of the staged change against commit AGAINST, None if empty."""
+        patch = self.diff(against, None, "-p")
+        output = self.git("patch-id", "--stable", stdin=patch)
+        return output.decode().split()[0] if output.strip() else None
+
+    # --- changes -----------------------------------------------------------------------------
+
+    def diff(self, base: str, head: str | None, *options: str, paths: Sequence[str] = ()) -> bytes:
+        """Plumbing diff of BASE against HEAD (a commit) or, when HEAD is None, the staged index."""
+        if head is None:
+            command = ["diff-index", "--cached", *options, base]
+        else:
+            command = ["diff-tree", "-r", *options, base, head]
+        return self.git(*command, "--", *paths)
+
+    def file_changes(self, base: str, head: str | None) -> list[RawFileChange]:
+        """What changed between BASE and HEAD (None: the staged index), renames and copies found."""
+        return parse_raw_numstat(self.diff(base, head, "-z", "--raw", "--numstat", "-M", "-C"))
+
+    def patch(self, base: str, head: str | None, paths: Sequence[str] = ()) -> bytes:
+        """The unified diff (renames and copies found) between BASE and HEAD (None: the index)."""
+        return self.diff(base, head, "-p", "-M", "-C", "--full-index", paths=paths)
+
+    def attributes(self, paths: Sequence[str], names: Sequence[str]) -> dict[str, dict[str, str]]:
+        """`git check-attr` for many paths at once: path -> {attribute: value} (unset left out)."""
+        if not paths:
+            return {}
+        stdin = b"".join(os.fsencode(path) + b"\0" for path in paths)
+        output = self.git("check-attr", "-z", "--stdin", *names, stdin=stdin)
+        fields = output.split(b"\0")
+        found: dict[str, dict[str, str]] = {}
+        for index in range(0, len(fields) - 2, 3):
+            path, name, value = (os.fsdecode(field) for field in fields[index : index + 3])
+            if value not in ("unspecified", "unset"):
+                found.setdefault(path, {})[name] = value
+        return found
+
+
+def parse_raw_numstat(output: bytes) -> list[RawFileChange]:
+    """Parse `--raw --numstat -z` output: all raw records first, then numstat records in order."""
+    items = output.split(b"\0")
+    raw: list[tuple[str, str, str, str, str | None, int | None]] = []
+    index = 0
+    while index < len(items) and items[index].startswith(b":"):
+        meta = items[index][1:].decode().split()
+        old_mode, new_mode, status_field = meta[0], meta[1], meta[4]
+        status, score = status_field[0], status_field[1:]
+        if status in "RC":
+            old_path, path = os.fsdecode(items[index + 1]), os.fsdecode(items[index + 2])
+            index += 3
+        else:
+            old_path, path = None, os.fsdecode(items[index + 1])
+            index += 2
+        raw.append((status, old_mode, new_mode, path, old_path, int(score) if score else None))
+    changes = []
+    for status, old_mode, new_mode, path, old_path, similarity in raw:
+        counts = items[index].decode()
+        added, removed, rest = counts.split("\t", 2)
+        index += 3 if rest == "" else 1  # a rename's numstat record carries both paths after it
+        binary = added == "-"
+        changes.append(
+            RawFileChange(
+                status=status,
+                path=path,
+                old_path=old_path,
+                similarity=similarity if status in "RC" else None,
+                old_mode=old_mode,
+                new_mode=new_mode,
+                added=0 if binary else int(added),
+                removed=0 if binary else int(removed),
+                binary=binary,
+            )
+        )
+    return changes

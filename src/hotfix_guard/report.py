@@ -1,0 +1,121 @@
+"""Findings and how they are shown: one line per finding, a summary, a hint; or one JSON object."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+# A fact worth showing (a file that does not count, an exemption) that never fails a check.
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found; the runner sets `severity` from the configured level."""
+
+    rule: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    ref: str | None = None
+    severity: str = ERROR
+
+    def with_severity(self, severity: str) -> Finding:
+        return replace(self, severity=severity)
+
+    @property
+    def where(self) -> str:
+        if self.path is not None:
+            shown = display_path(self.path)
+            return f"{shown}:{self.line}" if self.line is not None else shown
+        return self.ref or "repository"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one run checked and found."""
+
+    subject: str
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+    hints: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+def display_path(path: str) -> str:
+    """A path as one printable line: quoted with C escapes (as git does) when it needs it."""
+    if path.isprintable():
+        return path
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    escaped = "".join(
+        char if char.isprintable() and char != '"' else _escape(char) for char in text
+    )
+    return f'"{escaped}"'
+
+
+def _escape(char: str) -> str:
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"'}
+    return named.get(char, f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render_text(report: Report) -> str:
+    # Problems first, then the informational lines (files not counted, exemptions).
+    ordered = sorted(report.findings, key=lambda f: f.severity == INFO)
+    lines = [f"{f.where}: {f.rule}: {f.message}" for f in ordered]
+    lines.extend(report.notes)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors:
+        verdict = "failed"
+    elif warnings:
+        verdict = "passed with warnings"
+    else:
+        verdict = "passed"
+    lines.append(
+        f"hotfix-guard {verdict}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+        f" ({report.subject})"
+    )
+    if (errors or warnings) and report.hints:
+        lines.append(f"To fix: {report.hints[0]}")
+    return "\n".join(lines)
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    findings = []
+    for finding in report.findings:
+        entry = asdict(finding)
+        if finding.path is not None:
+            entry["path"] = os.fsencode(finding.path).decode("utf-8", "backslashreplace")
+        findings.append(entry)
+    return {
+        "ok": report.ok,
+        "subject": report.subject,
+        "findings": findings,
+        "notes": list(report.notes),
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_json(report), indent=2, ensure_ascii=False)

@@ -1,0 +1,90 @@
+"""diff-size: the hotfix stays within max-files changed files and max-lines changed code lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hotfix_guard.context import Context
+from hotfix_guard.diff import FileChange
+from hotfix_guard.report import INFO, Finding, display_path
+
+SHOWN_FILES = 10
+# How far back main's history is searched for the commits a revert-only hotfix undoes.
+REVERT_SEARCH_DEPTH = 1000
+
+
+def check_diff_size(ctx: Context) -> list[Finding]:
+    change = ctx.change
+    limits = ctx.config
+    findings = [
+        Finding(
+            "diff-size",
+            f"not counted ({entry.reason}): {entry.size}",
+            path=entry.path,
+            severity=INFO,
+        )
+        for entry in change.not_counted
+    ]
+    files, lines = len(change.counted), change.changed_code_lines
+    if files <= limits.max_files and lines <= limits.max_lines:
+        return findings
+    reverted = reverted_commits(ctx)
+    if reverted is not None:
+        findings.append(
+            Finding(
+                "diff-size",
+                f"exempt: {files} files and {lines} code lines, but the change only reverts "
+                f"commits already on {ctx.scope.main.name} ({', '.join(reverted)})",
+                ref=ctx.where,
+                severity=INFO,
+            )
+        )
+        return findings
+    to_split = files_to_split_out(change.counted, limits.max_files, limits.max_lines)
+    shown = ", ".join(f"{display_path(f.path)} ({f.size})" for f in to_split[:SHOWN_FILES])
+    more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
+    findings.append(
+        Finding(
+            "diff-size",
+            f"{files} changed files (limit {limits.max_files}) and {lines} changed code lines "
+            f"(limit {limits.max_lines}); to get under the limits, split out {len(to_split)} "
+            f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
+            ref=ctx.where,
+        )
+    )
+    return findings
+
+
+def files_to_split_out(
+    counted: Sequence[FileChange], max_files: int, max_lines: int
+) -> list[FileChange]:
+    """The fewest biggest files whose removal brings both counts within the limits."""
+    files, lines = len(counted), sum(f.lines for f in counted)
+    chosen = []
+    for entry in sorted(counted, key=lambda f: (-f.lines, f.path)):
+        if files <= max_files and lines <= max_lines:
+            break
+        chosen.append(entry)
+        files -= 1
+        lines -= entry.lines
+    return chosen
+
+
+def reverted_commits(ctx: Context) -> list[str] | None:
+    """The main commits this change undoes, when every commit (and staged change) is a revert."""
+    commits = ctx.commits
+    if any(len(parents) > 2 for parents in commits):
+        return None  # merges are never a plain revert
+    main_refs = ctx.scope.main.refs
+    undone = ctx.repo.patch_ids(["-R", "--no-merges", f"-n{REVERT_SEARCH_DEPTH}", *main_refs])
+    branch_ids = ctx.repo.patch_ids(["--no-merges", ctx.scope.head, *(f"^{r}" for r in main_refs)])
+    if len(branch_ids) != len(commits):
+        return None  # an empty or duplicate commit: not the shape of a revert
+    patch_ids = list(branch_ids)
+    if ctx.scope.staged:
+        staged = ctx.repo.staged_patch_id(ctx.scope.head)
+        if staged is not None:
+            patch_ids.append(staged)
+    if not patch_ids or not all(patch_id in undone for patch_id in patch_ids):
+        return None
+    return [undone[patch_id][:10] for patch_id in patch_ids]

@@ -1,0 +1,130 @@
+"""What one check looks at: which branch, which tip, which main, which merge base, staged or not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotfix_guard.config import Config
+from hotfix_guard.errors import UsageError
+from hotfix_guard.git import Repository
+
+
+@dataclass(frozen=True)
+class MainBranch:
+    """The branch hotfixes are cut from; `refs` holds its local and remote-tracking copies."""
+
+    name: str
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The hotfix's change: from `base` (merge base with main) to `head` (and the index)."""
+
+    branch: str | None
+    head: str
+    staged: bool
+    main: MainBranch
+    base: str
+
+    @property
+    def label(self) -> str:
+        name = self.branch or self.head[:12]
+        staged = " + staged changes" if self.staged else ""
+        return f"{name} against {self.main.name}, merge base {self.base[:12]}{staged}"
+
+
+def short_branch_name(ref: str) -> str:
+    return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else ref
+
+
+def find_main(repo: Repository, config: Config) -> MainBranch:
+    """main-branch, else main, else master, else the remote's HEAD: local and remote-tracking."""
+    names = [config.main_branch] if config.main_branch else ["main", "master"]
+    for name in names:
+        refs = _copies_of(repo, name)
+        if refs:
+            return MainBranch(name, refs)
+    if not config.main_branch:
+        remote_head = repo.remote_head()
+        if remote_head:
+            name = remote_head.split("/", 3)[3]
+            return MainBranch(name, _copies_of(repo, name) or (remote_head,))
+    looked_for = config.main_branch or "main, master or origin/HEAD"
+    raise UsageError(
+        f"no main branch found (looked for {looked_for}, local or remote-tracking): "
+        "fetch it (git fetch origin), set main-branch in the config, or pass --base REF"
+    )
+
+
+def _copies_of(repo: Repository, name: str) -> tuple[str, ...]:
+    """refs/heads/NAME and refs/remotes/*/NAME that exist, origin's first."""
+    local = [f"refs/heads/{name}"] if f"refs/heads/{name}" in repo.refs else []
+    remote = sorted(
+        (
+            ref
+            for ref in repo.refs
+            if ref.startswith("refs/remotes/")
+            and ref.endswith(f"/{name}")
+            and ref.count("/") == 3 + name.count("/")
+        ),
+        key=lambda ref: ref != f"refs/remotes/origin/{name}",
+    )
+    return (*local, *remote)
+
+
+def branch_of(repo: Repository, rev: str) -> str | None:
+    """The branch name REV stands for (`hotfix/x`, `refs/heads/hotfix/x`, `origin/hotfix/x`)."""
+    if rev.startswith("refs/heads/"):
+        return short_branch_name(rev)
+    if f"refs/heads/{rev}" in repo.refs:
+        return rev
+    for ref in (rev, f"refs/remotes/{rev}"):
+        if ref.startswith("refs/remotes/") and ref in repo.refs:
+            return ref.split("/", 3)[3]
+    return None
+
+
+def current_branch(repo: Repository) -> str | None:
+    """The checked-out branch's short name; None when HEAD is detached."""
+    head_ref = repo.symbolic_head()
+    return short_branch_name(head_ref) if head_ref else None
+
+
+def resolve(
+    repo: Repository,
+    config: Config,
+    *,
+    branch: str | None,
+    head: str,
+    staged: bool,
+    base: str | None = None,
+) -> Scope:
+    """The scope for BRANCH at HEAD (a revision), measured against main or the given BASE."""
+    head_commit = repo.resolve_commit(head)
+    if head_commit is None:
+        if head == "HEAD" and branch:
+            raise UsageError(
+                f"branch {branch} has no commits yet: cut the hotfix from main "
+                f"(git switch -c {branch} main)"
+            )
+        raise UsageError(f"{head!r} is not a commit: pass a branch, tag or commit id")
+    if base is not None:
+        if repo.resolve_commit(base) is None:
+            raise UsageError(f"--base {base!r} is not a commit: pass a branch, tag or commit id")
+        main = MainBranch(base, (base,))
+    else:
+        main = find_main(repo, config)
+    merge_base = repo.merge_base(head_commit, main.refs)
+    what = branch or head
+    if merge_base is None:
+        if repo.shallow:
+            raise UsageError(
+                f"shallow clone: the merge base of {what} and {main.name} is not in this clone; "
+                "run `git fetch --unshallow` (or pass --base COMMIT)"
+            )
+        raise UsageError(
+            f"{what} shares no history with {main.name}: cut the hotfix from {main.name} "
+            f"(git switch -c hotfix/<name> {main.name}) or pass --base COMMIT"
+        )
+    return Scope(branch=branch, head=head_commit, staged=staged, main=main, base=merge_base)

@@ -1,0 +1,99 @@
+"""What runs at each git stage: commit (staged change), push (every pushed ref), and by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hotfix_guard import scope as scopes
+from hotfix_guard.config import Config
+from hotfix_guard.context import Context
+from hotfix_guard.git import Repository
+from hotfix_guard.report import Finding, Report
+from hotfix_guard.rules import CHANGE
+from hotfix_guard.runner import run_rules, selected_rules
+
+ZERO_SHA = "0" * 40
+
+
+@dataclass(frozen=True)
+class PushedRef:
+    """One line of what git pushes: `<local ref> <local sha> <remote ref> <remote sha>`."""
+
+    local_ref: str
+    local_sha: str
+    remote_ref: str
+    remote_sha: str
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.local_sha == ZERO_SHA
+
+    @property
+    def branch(self) -> str | None:
+        ref = self.local_ref if self.local_ref.startswith("refs/heads/") else self.remote_ref
+        return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+
+
+def parse_push_lines(text: str) -> list[PushedRef]:
+    """The ref lines git gives a pre-push hook on stdin (ref names may contain spaces)."""
+    pushed = []
+    for line in text.splitlines():
+        if line.strip():
+            local_ref, local_sha, remote_ref, remote_sha = line.rsplit(" ", 3)
+            pushed.append(PushedRef(local_ref, local_sha, remote_ref, remote_sha))
+    return pushed
+
+
+def not_a_hotfix(subject: str) -> Report:
+    return Report(subject=f"{subject}: not a hotfix branch, nothing to check")
+
+
+def check_change(
+    repo: Repository,
+    config: Config,
+    *,
+    branch: str | None,
+    head: str,
+    staged: bool,
+    base: str | None = None,
+    rules: Sequence[str] = (),
+) -> Report:
+    """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
+    if branch is not None and not config.is_hotfix_branch(branch):
+        return not_a_hotfix(branch)
+    scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
+    ctx = Context(repo, config, scope)
+    return run_rules(ctx, selected_rules(ctx, rules, CHANGE), scope.label)
+
+
+def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) -> Report:
+    """At commit time: the checked-out branch, its commits plus the staged index."""
+    branch = scopes.current_branch(repo)
+    if branch is None:
+        return Report(subject="HEAD is detached (rebase or bisect?): no branch, nothing to check")
+    return check_change(repo, config, branch=branch, head="HEAD", staged=True, rules=rules)
+
+
+def push_stage(
+    repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
+) -> Report:
+    """At push time: every pushed hotfix branch, at the commit being pushed (not the work tree)."""
+    reports = [
+        check_change(repo, config, branch=ref.branch, head=ref.local_sha, staged=False, rules=rules)
+        for ref in pushed
+        if not ref.is_deletion and ref.branch is not None
+    ]
+    return merge_reports(reports, subject="push")
+
+
+def merge_reports(reports: Sequence[Report], subject: str) -> Report:
+    if len(reports) == 1:
+        return reports[0]
+    findings: list[Finding] = []
+    hints: list[str] = []
+    for report in reports:
+        findings.extend(report.findings)
+        hints.extend(report.hints)
+    subjects = "; ".join(report.subject for report in reports) or "nothing pushed to check"
+    return Report(subject=f"{subject}: {subjects}", findings=tuple(findings), hints=tuple(hints))
