@@ -183,8 +183,17 @@ class Repository:
 
     def patch_ids(self, log_args: Sequence[str]) -> dict[str, str]:
         """patch-id -> commit for the patches `git log -p LOG_ARGS` prints (stable patch ids)."""
+        # --no-prefix: a reversed patch keeps its b/ a/ prefixes, which patch-id would hash.
         patches = self.git(
-            "log", "-p", "--no-color", "--no-ext-diff", "--format=commit %H", *log_args
+            "log",
+            "-p",
+            "--no-prefix",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-show-signature",
+            "--format=commit %H",
+            *log_args,
         )
         output = self.git("patch-id", "--stable", stdin=patches)
         ids = {}
@@ -195,7 +204,7 @@ class Repository:
 
     def staged_patch_id(self, against: str) -> str | None:
         """The stable patch id of the staged change against commit AGAINST, None if empty."""
-        patch = self.diff(against, None, "-p")
+        patch = self.diff(against, None, "-p", "--no-prefix")
         output = self.git("patch-id", "--stable", stdin=patch)
         return output.decode().split()[0] if output.strip() else None
 
@@ -250,10 +259,10 @@ def parse_raw_numstat(output: bytes) -> list[RawFileChange]:
         raw.append((status, old_mode, new_mode, path, old_path, int(score) if score else None))
     changes = []
     for status, old_mode, new_mode, path, old_path, similarity in raw:
-        counts = items[index].decode()
-        added, removed, rest = counts.split("\t", 2)
-        index += 3 if rest == "" else 1  # a rename's numstat record carries both paths after it
-        binary = added == "-"
+        added_field, removed_field, rest = items[index].split(b"\t", 2)
+        index += 3 if rest == b"" else 1  # a rename's numstat record carries both paths after it
+        binary = added_field == b"-"
+        added, removed = (0, 0) if binary else (int(added_field), int(removed_field))
         changes.append(
             RawFileChange(
                 status=status,
@@ -262,8 +271,8 @@ def parse_raw_numstat(output: bytes) -> list[RawFileChange]:
                 similarity=similarity if status in "RC" else None,
                 old_mode=old_mode,
                 new_mode=new_mode,
-                added=0 if binary else int(added),
-                removed=0 if binary else int(removed),
+                added=added,
+                removed=removed,
                 binary=binary,
             )
         )

@@ -1,0 +1,143 @@
+"""Configuration: defaults, both file locations, and one exact line for every kind of mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hotfix_guard.cli import cli
+from hotfix_guard.config import DEFAULT_EXCLUDE, Config, load
+from hotfix_guard.errors import UsageError
+from tests.conftest import Repo
+
+
+def write(root: Path, name: str, text: str) -> None:
+    (root / name).write_text(text)
+
+
+def error_of(root: Path) -> str:
+    with pytest.raises(UsageError) as raised:
+        load(root)
+    return str(raised.value)
+
+
+def test_defaults_without_any_file(tmp_path: Path) -> None:
+    config = load(tmp_path)
+    assert config == Config()
+    assert config.max_files == 20 and config.max_lines == 400
+    assert config.branch_patterns == ("hotfix/*",)
+    assert config.rules["backport"] == "warn"
+
+
+def test_pyproject_table(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[project]\nname = "x"\n[tool.hotfix-guard]\nmax-files = 5\n'
+        '[tool.hotfix-guard.rules]\nrename = "warn"\n',
+    )
+    config = load(tmp_path)
+    assert config.max_files == 5
+    assert config.rules["rename"] == "warn"
+    assert config.source == "pyproject.toml"
+
+
+def test_dedicated_file_wins_over_pyproject(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[tool.hotfix-guard]\nmax-files = 5\n")
+    write(tmp_path, ".hotfix-guard.toml", "max-files = 7\n[rules]\ndiff-size = 'off'\n")
+    config = load(tmp_path)
+    assert (config.max_files, config.rules["diff-size"]) == (7, "off")
+
+
+def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) -> None:
+    write(tmp_path, ".hotfix-guard.toml", "extend-exclude = ['gen/']\nexclude = ['*.lock']\n")
+    assert load(tmp_path).exclude == ("*.lock", "gen/")
+    write(tmp_path, ".hotfix-guard.toml", "extend-exclude = ['gen/']\n")
+    assert load(tmp_path).exclude == (*DEFAULT_EXCLUDE, "gen/")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "max_files = 3\n",
+            ".hotfix-guard.toml: unknown key 'max_files' in .hotfix-guard.toml "
+            "(did you mean 'max-files'?); known keys: main-branch, branch-patterns, "
+            "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
+            "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
+            "backport-branches, rules",
+        ),
+        (
+            "max-files = 'many'\n",
+            ".hotfix-guard.toml: max-files = 'many' is invalid: expected a positive integer",
+        ),
+        (
+            "max-lines = 0\n",
+            ".hotfix-guard.toml: max-lines = 0 is invalid: expected a positive integer",
+        ),
+        (
+            "branch-name-regex = 'hotfix/('\n",
+            ".hotfix-guard.toml: branch-name-regex = 'hotfix/(' is invalid: expected a valid "
+            "regular expression (missing ), unterminated subpattern at position 7)",
+        ),
+        (
+            "exclude = ['gen/[abc']\n",
+            ".hotfix-guard.toml: exclude = ['gen/[abc'] is invalid: expected a list of globs "
+            "('gen/[abc': '[' is never closed)",
+        ),
+        (
+            "branch-patterns = 'hotfix/*'\n",
+            ".hotfix-guard.toml: branch-patterns = 'hotfix/*' is invalid: expected a list of "
+            "non-empty strings",
+        ),
+        (
+            "tag-format = 'v{major}.{patch}'\n",
+            ".hotfix-guard.toml: tag-format = 'v{major}.{patch}' is invalid: expected a pattern "
+            "with {major}, {minor}, {patch} (and optionally {build}) in that order",
+        ),
+        (
+            "[rules]\nrenames = 'warn'\n",
+            ".hotfix-guard.toml: unknown rule 'renames' in [rules] (did you mean 'rename'?); "
+            "known rules: branch-name, branch-base, diff-size, rename, whitespace, "
+            "identifier-rename, moved-code, tests, tag-format, tag-annotated, tag-message, "
+            "tag-version, tag-target, backport",
+        ),
+        (
+            "[rules]\nrename = 'warning'\n",
+            ".hotfix-guard.toml: rules.rename = 'warning' is invalid: expected one of 'error', "
+            "'warn', 'off'",
+        ),
+        (
+            "max-files = \n",
+            ".hotfix-guard.toml: not valid TOML: Invalid value (at line 1, column 13)",
+        ),
+    ],
+)
+def test_mistakes_name_the_file_key_value_and_expectation(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    write(tmp_path, ".hotfix-guard.toml", text)
+    assert error_of(tmp_path) == message
+
+
+def test_pyproject_mistake_names_the_table(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[tool.hotfix-guard]\nmain = 'trunk'\n")
+    assert error_of(tmp_path).startswith(
+        "pyproject.toml: unknown key 'main' in [tool.hotfix-guard]"
+    )
+    write(tmp_path, "pyproject.toml", "[tool.hotfix-guard.rules]\nx = 'off'\n")
+    assert error_of(tmp_path).startswith(
+        "pyproject.toml: unknown rule 'x' in [tool.hotfix-guard.rules]"
+    )
+
+
+def test_broken_config_is_one_line_and_exit_2(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.write(".hotfix-guard.toml", "max-files = -1\n")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "hotfix-guard: .hotfix-guard.toml: max-files = -1 is invalid: expected a positive integer\n"
+    )

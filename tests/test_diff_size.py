@@ -1,0 +1,157 @@
+"""diff-size: what counts, what is listed but not counted, what to split out, revert exemption."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from hotfix_guard.cli import cli
+from hotfix_guard.diff import FileChange
+from hotfix_guard.rules.size import files_to_split_out
+from tests.conftest import Repo, code_files
+
+
+def check(*args: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(cli, ["check", "--rule", "diff-size", *args])
+    return result.exit_code, result.output.splitlines()
+
+
+def lines_of(count: int) -> str:
+    return "".join(f"line_{n} = {n}\n" for n in range(count))
+
+
+def test_lockfiles_tests_and_generated_files_are_listed_not_counted(repo: Repo) -> None:
+    repo.commit("attributes", {".gitattributes": "api/generated.py linguist-generated\n"})
+    repo.branch("hotfix/fix-login")
+    repo.commit(
+        "fix with companions",
+        {
+            "app/main.py": "def main():\n    return 1\n",
+            "package-lock.json": lines_of(900),
+            "tests/test_login.py": lines_of(500),
+            "web/app.min.js": lines_of(450),
+            "api/generated.py": lines_of(420),
+            "vendor/lib/x.go": lines_of(410),
+        },
+    )
+    code, lines = check()
+    assert code == 0
+    assert lines == [
+        "api/generated.py: diff-size: not counted (linguist-generated): +420 -0",
+        "package-lock.json: diff-size: not counted (lockfile: package-lock.json): +900 -0",
+        "tests/test_login.py: diff-size: not counted (test: test_*.py): +500 -0",
+        "vendor/lib/x.go: diff-size: not counted (excluded: vendor/): +410 -0",
+        "web/app.min.js: diff-size: not counted (excluded: *.min.js): +450 -0",
+        lines[-1],
+    ]
+    assert lines[-1].startswith("hotfix-guard passed: 0 errors, 0 warnings (hotfix/fix-login")
+
+
+def test_test_layouts_of_several_languages_do_not_count(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    tests = [
+        "pkg/handler_test.go",
+        "src/test/java/app/LoginTest.java",
+        "web/login.spec.ts",
+        "web/__tests__/login.js",
+        "spec/login_spec.rb",
+        "tests/Unit/LoginTest.php",
+        "app/LoginTest.kt",
+        "test_login.py",
+    ]
+    repo.commit("tests", {path: lines_of(100) for path in tests})
+    code, lines = check()
+    assert code == 0
+    assert len(lines) == len(tests) + 1
+    assert all("not counted (test: " in line for line in lines[:-1])
+
+
+def test_line_limit_alone(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("big", {"app/big.py": lines_of(300), "app/other.py": lines_of(150)})
+    code, lines = check()
+    assert code == 1
+    assert lines[0] == (
+        "hotfix/fix-login: diff-size: 2 changed files (limit 20) and 450 changed code lines "
+        "(limit 400); to get under the limits, split out 1 file: app/big.py (+300 -0)"
+    )
+
+
+def test_staged_changes_count_at_commit_time(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("small", {"app/a.py": lines_of(300)})
+    assert check()[0] == 0
+    repo.write("app/b.py", lines_of(200))
+    repo.git("add", "app/b.py")
+    assert check()[0] == 1
+    assert check("--no-staged")[0] == 0
+
+
+def test_configured_limits(repo: Repo) -> None:
+    repo.write(".hotfix-guard.toml", "max-files = 2\nmax-lines = 5\n")
+    repo.commit("config")
+    repo.branch("hotfix/fix-login")
+    repo.commit("three", code_files(3, lines=1))
+    code, lines = check()
+    assert code == 1
+    assert "3 changed files (limit 2) and 3 changed code lines (limit 5)" in lines[0]
+
+
+def test_level_warn_passes_with_warning(repo: Repo) -> None:
+    repo.write(".hotfix-guard.toml", "[rules]\ndiff-size = 'warn'\n")
+    repo.commit("config")
+    repo.branch("hotfix/fix-login")
+    repo.commit("big", code_files(21))
+    code, lines = check()
+    assert code == 0
+    assert lines[-2].startswith("hotfix-guard passed with warnings: 0 errors, 1 warning")
+
+
+def test_revert_of_main_commits_is_exempt(repo: Repo) -> None:
+    bad = repo.commit("bad release", code_files(30, lines=20))
+    repo.branch("hotfix/rollback-release")
+    repo.git("revert", "--no-edit", bad)
+    code, lines = check()
+    assert code == 0
+    assert lines[0] == (
+        "hotfix/rollback-release: diff-size: exempt: 30 files and 600 code lines, but the change "
+        f"only reverts commits already on main ({bad[:10]})"
+    )
+
+
+def test_staged_revert_is_exempt_but_revert_plus_changes_is_not(repo: Repo) -> None:
+    bad = repo.commit("bad release", code_files(30, lines=20))
+    repo.branch("hotfix/rollback-release")
+    repo.git("revert", "--no-commit", bad)
+    assert check()[0] == 0
+    repo.write("app/extra.py", "x = 1\n")
+    repo.git("add", "app/extra.py")
+    assert check()[0] == 1
+
+
+def test_odd_paths_are_shown_on_one_line(repo: Repo) -> None:
+    repo.write(".hotfix-guard.toml", "max-files = 1\n")
+    repo.commit("config")
+    repo.branch("hotfix/odd-paths")
+    repo.write("with space/and\nnewline.py", lines_of(9))
+    repo.write(b"latin1-\xe9.py", lines_of(8))
+    repo.commit("odd")
+    code, lines = check()
+    assert code == 1
+    assert lines[0].endswith('split out 1 file: "with space/and\\nnewline.py" (+9 -0)')
+
+
+def file_change(path: str, lines: int) -> FileChange:
+    return FileChange(path, None, "M", None, lines, 0, False, False, "code", None)
+
+
+def test_split_out_picks_the_fewest_biggest_files() -> None:
+    files = [file_change(f"f{n}.py", n) for n in range(1, 8)]  # 28 lines in 7 files
+    assert [f.path for f in files_to_split_out(files, max_files=10, max_lines=20)] == [
+        "f7.py",
+        "f6.py",
+    ]
+    assert [f.path for f in files_to_split_out(files, max_files=5, max_lines=100)] == [
+        "f7.py",
+        "f6.py",
+    ]
+    assert files_to_split_out(files, max_files=7, max_lines=28) == []
