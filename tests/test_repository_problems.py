@@ -39,7 +39,10 @@ def test_detached_head(repo: Repo) -> None:
 def test_detached_head_at_commit_time_has_nothing_to_check(repo: Repo) -> None:
     repo.git("switch", "-q", "--detach")
     result = CliRunner().invoke(cli, ["hook"])
-    assert (result.exit_code, result.output) == (0, "")
+    assert (result.exit_code, result.output) == (
+        0,
+        "hotfix-guard: HEAD is detached (rebase or bisect?): no branch, nothing to check\n",
+    )
 
 
 def test_unborn_hotfix_branch(repo: Repo) -> None:

@@ -68,6 +68,8 @@ def _emit(report: Any, output_format: str) -> None:
         click.echo(render_json(report))
     elif report.findings:
         click.echo(render_text(report))
+    elif report.notes:
+        click.echo("\n".join(report.notes))
     sys.exit(report.exit_code)
 
 

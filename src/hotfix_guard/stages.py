@@ -71,7 +71,12 @@ def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) ->
     """At commit time: the checked-out branch, its commits plus the staged index."""
     branch = scopes.current_branch(repo)
     if branch is None:
-        return Report(subject="HEAD is detached (rebase or bisect?): no branch, nothing to check")
+        return Report(
+            subject="detached HEAD",
+            notes=(
+                "hotfix-guard: HEAD is detached (rebase or bisect?): no branch, nothing to check",
+            ),
+        )
     return check_change(repo, config, branch=branch, head="HEAD", staged=True, rules=rules)
 
 
