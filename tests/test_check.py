@@ -54,3 +54,10 @@ def test_feature_branch_passes_silently_through_the_fast_path(repo: Repo) -> Non
     repo.branch("feature/x")
     repo.commit("big", code_files(25))
     assert main(["check"]) == 0
+
+
+def test_feature_branch_json_still_prints_an_object(repo: Repo) -> None:
+    repo.branch("feature/x")
+    code, output = run_check("--format", "json")
+    assert code == 0
+    assert json.loads(output)["ok"] is True

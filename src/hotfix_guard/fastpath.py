@@ -28,8 +28,8 @@ CHANGE_RULES = frozenset(
         "tests",
     }
 )
-# Options after which the full path must decide (another range, another stage).
-FULL_PATH_OPTIONS = ("--head", "--base", "--stage")
+# Options after which the full path must decide (another range or stage; JSON always prints).
+FULL_PATH_OPTIONS = ("--head", "--base", "--stage", "--format")
 
 
 def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
