@@ -54,8 +54,12 @@ def git(cwd: Path, *args: str, stdin: bytes | None = None) -> str:
 def source_line(file_number: int, line: int, version: int = 0) -> bytes:
     """One line of generated code; VERSION makes a changed line that no other file shares."""
     if version:
-        return f"    total_{file_number}_{line} = adjust({line}, rate={version}.{line % 7})\n".encode()
-    return f"    value_{file_number}_{line} = compute({file_number}, {line})  # step {line}\n".encode()
+        return (
+            f"    total_{file_number}_{line} = adjust({line}, rate={version}.{line % 7})\n".encode()
+        )
+    return (
+        f"    value_{file_number}_{line} = compute({file_number}, {line})  # step {line}\n".encode()
+    )
 
 
 def source_file(file_number: int, lines: int, changed: range = range(0)) -> bytes:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import repos  # noqa: E402  (the builders beside this script)
+import repos  # the builders beside this script
 
 SLEEP_COMMAND = "python3 -c 'import time; time.sleep(2)'"
 # Prints the process's own peak RSS (KiB on Linux) on stderr when the check exits.
@@ -65,7 +65,9 @@ class Result:
     def shown(self) -> str:
         if self.value is None:
             return "-"
-        return f"{self.value:.2f}{self.unit}" if self.unit == "x" else f"{self.value:.3g} {self.unit}"
+        return (
+            f"{self.value:.2f}{self.unit}" if self.unit == "x" else f"{self.value:.3g} {self.unit}"
+        )
 
 
 def script(name: str) -> str | None:
@@ -248,9 +250,7 @@ def remembered_tests(work: Path, guard: str, runs: int) -> Result:
     root = work / "tests"
     repos.build_app(root)
     pyproject = root / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text() + f"test-commands = [{json.dumps(SLEEP_COMMAND)}]\n"
-    )
+    pyproject.write_text(pyproject.read_text() + f"test-commands = [{json.dumps(SLEEP_COMMAND)}]\n")
     repos.git(root, "commit", "-q", "-a", "-m", "Run the tests before a hotfix is pushed")
     repos.add_small_hotfix(root)
     first, passed = run_once([guard, "run-tests"], root, env)
@@ -306,7 +306,9 @@ def table(results: Sequence[Result]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="timed runs per command (median)")
-    parser.add_argument("--quick", action="store_true", help="tiny repositories, 2 runs: smoke test")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny repositories, 2 runs: smoke test"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the built repositories")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     options = parser.parse_args(argv)
@@ -339,10 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nwhole benchmark: {elapsed:.0f} s")
     if options.json:
         options.json.write_text(
-            json.dumps(
-                [{**r.__dict__, "verdict": r.verdict} for r in results], indent=2
-            )
-            + "\n"
+            json.dumps([{**r.__dict__, "verdict": r.verdict} for r in results], indent=2) + "\n"
         )
     return 0 if all(r.verdict != "MISSED" for r in results) else 1
 

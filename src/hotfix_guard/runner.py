@@ -32,4 +32,6 @@ def run_rules(ctx: Context, rules: Iterable[Rule], subject: str) -> Report:
         if any(f.severity != INFO for f in found):
             hints.append(rule.fix)
         findings.extend(found)
+    # Says so when the change was too big for every detail to be looked at (issue 6).
+    findings.extend(ctx.analysis_findings())
     return Report(subject=subject, findings=tuple(findings), hints=tuple(hints))
