@@ -353,3 +353,39 @@ def test_a_bad_threshold_is_one_line_and_exit_2(repo: Repo) -> None:
         "hotfix-guard: .hotfix-guard.toml: moved-code-min-lines = 0 is invalid: "
         "expected a positive integer\n",
     )
+
+
+def test_a_new_file_that_shares_boilerplate_with_an_edited_one_is_not_a_copy(repo: Repo) -> None:
+    header = "".join(f"# Copyright line {n} of the project's license header\n" for n in range(8))
+    repo.commit("base", {"app/errors.py": header + "class AppError(Exception):\n    pass\n"})
+    repo.branch("hotfix/fix-login")
+    repo.commit(
+        "fix",
+        {
+            "app/errors.py": header + "class AppError(Exception):\n    code = 500\n",
+            "app/timeout.py": header + "class LoginTimeout(Exception):\n    code = 504\n",
+        },
+    )
+    # git itself calls the new file a copy (89% similar), the rule does not.
+    copies = repo.git("diff", "-M", "-C", "--name-status", "main", "HEAD").splitlines()
+    assert "C089\tapp/errors.py\tapp/timeout.py" in copies
+    assert findings("rename") == []
+
+
+def test_whitespace_inside_a_word_is_a_real_change(repo: Repo) -> None:
+    hotfix(
+        repo,
+        {"app/messages.py": "GREETING = 'hello world'\n"},
+        base={"app/messages.py": "GREETING = 'helloworld'\n"},
+    )
+    assert findings("whitespace") == []
+
+
+def test_copies_of_a_snippet_edited_alike_are_not_moved_between_files(repo: Repo) -> None:
+    snippet = "".join(f"CHECKSUM_{n} = compute({n} , 'ean')\n" for n in range(6))
+    hotfix(
+        repo,
+        {"app/ean8.py": snippet.replace(" , ", ", "), "app/ean13.py": snippet.replace(" , ", ", ")},
+        base={"app/ean8.py": snippet, "app/ean13.py": snippet},
+    )
+    assert findings("moved-code") == []

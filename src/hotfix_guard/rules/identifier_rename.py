@@ -17,9 +17,8 @@ from difflib import SequenceMatcher
 from hotfix_guard.context import Context
 from hotfix_guard.hunks import Block
 from hotfix_guard.report import Finding, display_path
-from hotfix_guard.rules.noise import changed_lines
+from hotfix_guard.rules.noise import TOKEN, changed_lines
 
-TOKEN = re.compile(r"[A-Za-z_$][\w$]*|\d[\w.]*|\S")
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 # Swapping one of these is a change of meaning (visibility, a flag, a type), not a new name.
 _KEYWORD_TEXT = (

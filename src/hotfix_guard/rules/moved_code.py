@@ -1,10 +1,10 @@
 """moved-code: a block of lines deleted in one place and added unchanged in another.
 
 Lines are compared with all whitespace removed, so a move that also re-indents is still a move.
-Only lines with a letter or digit take part: braces and blank lines match anywhere. Lines that
-leave and come back within one hunk are code re-indented in place (a fix that wraps lines in a new
-`if`; git may pair them across a blank line it kept) or reordered by a few lines to fix the order
-of statements, so a move must cross hunks or files.
+Only code lines with a letter or digit take part: braces, blank lines and comments match anywhere
+and say little. Lines that leave and come back within one hunk are code re-indented in place (a
+fix that wraps lines in a new `if`; git may pair them across a blank line it kept) or reordered by
+a few lines to fix the order of statements, so a move must cross hunks or files.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from hotfix_guard.hunks import FilePatch
 from hotfix_guard.report import Finding, display_path
 from hotfix_guard.rules.noise import squeeze
 
+# Comment lines in the languages the rules read: a group of statements moved up to fix their
+# order often carries its comment along, which must not make it long enough to count as a move.
+COMMENT_STARTS = ("//", "#", "/*", "*", "--", "<!--", ";")
 # (file index, hunk index): where a line sits in the change.
 HunkId = tuple[int, int]
 
@@ -58,6 +61,8 @@ def significant_lines(
 def _significant(texts: Sequence[str], where: HunkId, first: int) -> list[Line]:
     lines = []
     for offset, text in enumerate(texts):
+        if text.lstrip().startswith(COMMENT_STARTS):
+            continue
         squeezed = squeeze(text)
         if any(char.isalnum() for char in squeezed):
             lines.append(Line(squeezed, where, first + offset))
@@ -102,20 +107,6 @@ def find_moves(file_patches: Sequence[FilePatch], minimum: int) -> Iterator[Move
             position += length
 
 
-def _source(
-    candidates: Sequence[tuple[int, int]], removed_runs: Sequence[Sequence[Line]], hunk: HunkId
-) -> tuple[int, int] | None:
-    """Where lines added in HUNK were removed: another hunk, of the same file if there is one.
-
-    The same lines can be removed in several files when a fix edits copies of one snippet; the
-    same file is the likelier source and keeps "moved from" truthful.
-    """
-    elsewhere = [(r, s) for r, s in candidates if removed_runs[r][s].hunk != hunk]
-    same_file = [(r, s) for r, s in elsewhere if removed_runs[r][s].hunk[0] == hunk[0]]
-    preferred = same_file or elsewhere
-    return preferred[0] if preferred else None
-
-
 def check_moved_code(ctx: Context) -> list[Finding]:
     # One finding per (from file, to file), at the first moved block's new place.
     grouped: dict[tuple[str, str], list[Move]] = {}
@@ -137,3 +128,19 @@ def check_moved_code(ctx: Context) -> list[Finding]:
             )
         )
     return findings
+
+
+def _source(
+    candidates: Sequence[tuple[int, int]], removed_runs: Sequence[Sequence[Line]], hunk: HunkId
+) -> tuple[int, int] | None:
+    """Where lines added in HUNK were removed: None when they left HUNK itself (in place).
+
+    The same lines can be removed in several files when a fix, or a reformat, edits copies of
+    one snippet alike; lines that changed in place are not a move from another copy, and among
+    other places the same file is the likelier source.
+    """
+    if any(removed_runs[run][start].hunk == hunk for run, start in candidates):
+        return None
+    same_file = [(r, s) for r, s in candidates if removed_runs[r][s].hunk[0] == hunk[0]]
+    preferred = same_file or list(candidates)
+    return preferred[0] if preferred else None
