@@ -389,3 +389,13 @@ def test_copies_of_a_snippet_edited_alike_are_not_moved_between_files(repo: Repo
         base={"app/ean8.py": snippet, "app/ean13.py": snippet},
     )
     assert findings("moved-code") == []
+
+
+def test_a_brace_moved_to_its_own_line_is_whitespace(repo: Repo) -> None:
+    base = "class Monitor {\n    function report($e) {\n        return $e;\n    }\n}\n"
+    braced = "class Monitor {\n    function report($e)\n    {\n        return $e;\n    }\n}\n"
+    hotfix(repo, {"app/Monitor.php": braced}, base={"app/Monitor.php": base})
+    assert findings("whitespace") == [
+        "app/Monitor.php:2: whitespace: the whole change of this file is whitespace "
+        "(line breaks, 3 changed lines)"
+    ]

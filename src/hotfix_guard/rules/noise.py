@@ -58,8 +58,16 @@ def squeeze(line: str) -> str:
 
 
 def same_but_whitespace(removed: Sequence[str], added: Sequence[str]) -> bool:
-    """Whether the two sides differ only in whitespace, blank lines included."""
-    return [s for s in map(squeeze, removed) if s] == [s for s in map(squeeze, added) if s]
+    """Whether the two sides differ only in whitespace: spacing, blank lines and line breaks.
+
+    Compared as one stream of tokens, so a brace moved to its own line or a call wrapped over
+    two lines is whitespace too.
+    """
+    return _token_stream(removed) == _token_stream(added)
+
+
+def _token_stream(lines: Sequence[str]) -> list[str]:
+    return [token for line in lines for token in TOKEN.findall(line)]
 
 
 def whitespace_kinds(blocks: Sequence[Block]) -> str:
@@ -70,6 +78,9 @@ def whitespace_kinds(blocks: Sequence[Block]) -> str:
         added = [line for line in block.added if line.strip()]
         if len(removed) != len(block.removed) or len(added) != len(block.added):
             kinds.add("blank lines")
+        if len(removed) != len(added):
+            kinds.add("line breaks")
+            continue  # lines no longer pair up one to one
         for old, new in zip(removed, added):
             kinds.add(_kind(old, new))
     return ", ".join(sorted(kinds))
