@@ -38,6 +38,7 @@ from hotfix_guard.rules import HOOK_RULES, RULES_BY_NAME
 from hotfix_guard.scope import MainBranch, Scope
 
 NOISE_RULES = HOOK_RULES["hotfix-no-refactor"]
+SHOWN_FINDINGS = 4
 HOTFIX_MERGE = re.compile(
     r"^(?:Merge branch '(?P<branch>hotfix/[^']+)'$"
     r"|Merge pull request #\d+ from [^/\s]+/(?P<pr_branch>hotfix/\S+))"
@@ -188,6 +189,25 @@ def report(name: str, outcomes: Sequence[Outcome]) -> dict[str, object]:
     return summary
 
 
+def failures_markdown(summaries: Sequence[dict[str, object]]) -> str:
+    """Every failing hotfix with its findings (paths and names only, never the projects' code)."""
+    lines = ["# Real hotfixes that fail the noise rules", ""]
+    for summary in summaries:
+        failing = summary["failing_hotfixes"]
+        assert isinstance(failing, list)
+        lines += [f"## {summary['repository']} ({len(failing)})", ""]
+        for entry in failing:
+            lines.append(f"- `{entry['merge']}` ({entry['range']})")
+            findings = entry["findings"]
+            lines.extend(f"  - {finding}" for finding in findings[:SHOWN_FINDINGS])
+            if len(findings) > SHOWN_FINDINGS:
+                lines.append(f"  - and {len(findings) - SHOWN_FINDINGS} more findings")
+            if entry["error"]:
+                lines.append(f"  - crash: {entry['error']}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("repositories", nargs="+", type=Path)
@@ -195,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument(
+        "--failures", type=Path, help="also write every failing hotfix here, as Markdown"
+    )
     args = parser.parse_args(argv)
     summaries = []
     totals = {"hotfixes": 0, "passing": 0, "refactors": 0, "flagged": 0}
@@ -213,6 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("## all repositories")
     print(f"hotfixes passing every noise rule: {share(totals['passing'], totals['hotfixes'])}")
     print(f"refactor commits flagged: {share(totals['flagged'], totals['refactors'])}")
+    if args.failures:
+        args.failures.write_text(failures_markdown(summaries))
     if args.json:
         args.json.write_text(json.dumps({"totals": totals, "repositories": summaries}, indent=2))
     return 0

@@ -399,3 +399,17 @@ def test_a_brace_moved_to_its_own_line_is_whitespace(repo: Repo) -> None:
         "app/Monitor.php:2: whitespace: the whole change of this file is whitespace "
         "(line breaks, 3 changed lines)"
     ]
+
+
+def test_statements_and_their_comments_moved_up_to_fix_the_order_pass(repo: Repo) -> None:
+    # Shaped like a real hotfix: the form data must be set before the validators are adjusted.
+    setup = (
+        "    # collect the posted values\n    files = request.files()\n    other = request.post()\n"
+        "    post = merge(other, files)\n    # validate with them\n    form.set_data(post)\n"
+    )
+    middle = "".join(f"    adjust_validator(form, {n})\n" for n in range(8))
+    head = "def handle(form, request):\n    container = session()\n\n"
+    base = f"{head}{middle}\n{setup}    return form\n"
+    fixed = f"{head}{setup}\n{middle}    return form\n"
+    hotfix(repo, {"app/upload.py": fixed}, base={"app/upload.py": base})
+    assert findings("moved-code") == []
