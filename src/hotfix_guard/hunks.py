@@ -19,6 +19,10 @@ from hotfix_guard.diff import FileChange
 # the change itself, and parsing it would cost every commit on a huge branch memory and time.
 MAX_FILE_LINES = 20_000
 
+# A change with more changed code lines than this is not read at all: diff-size fails it anyway,
+# and memory stays bounded however many files a branch touches.
+MAX_CHANGE_LINES = 100_000
+
 SECTION_START = re.compile(rb"^diff --git ", re.MULTILINE)
 
 
@@ -67,6 +71,12 @@ def needs_lines(file: FileChange) -> bool:
     return (
         file.counted and not file.binary and not file.submodule and 0 < file.lines <= MAX_FILE_LINES
     )
+
+
+def too_big_to_read(files: Sequence[FileChange]) -> int | None:
+    """The changed lines the line rules would read, when there are more than they read."""
+    lines = sum(file.lines for file in files if needs_lines(file))
+    return lines if lines > MAX_CHANGE_LINES else None
 
 
 def parse_file_patches(patch: bytes, files: Sequence[FileChange]) -> list[FilePatch]:

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from hotfix_guard.context import Context
 from hotfix_guard.hunks import Block
 from hotfix_guard.report import Finding, display_path
-from hotfix_guard.rules.noise import TOKEN, changed_lines
+from hotfix_guard.rules.noise import TOKEN, changed_lines, unread
 
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 # Swapping one of these is a change of meaning (visibility, a flag, a type), not a new name.
@@ -102,7 +102,7 @@ def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
 
 def check_identifier_rename(ctx: Context) -> list[Finding]:
     minimum = ctx.config.identifier_rename_min_lines
-    findings = []
+    findings = unread(ctx, "identifier-rename")
     for (before, after), uses in substitutions(ctx).items():
         if len(uses.places) < minimum:
             continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from hotfix_guard.context import Context
 from hotfix_guard.hunks import FilePatch
 from hotfix_guard.report import Finding, display_path
-from hotfix_guard.rules.noise import squeeze
+from hotfix_guard.rules.noise import squeeze, unread
 
 # Comment lines in the languages the rules read: a group of statements moved up to fix their
 # order often carries its comment along, which must not make it long enough to count as a move.
@@ -112,7 +112,7 @@ def check_moved_code(ctx: Context) -> list[Finding]:
     grouped: dict[tuple[str, str], list[Move]] = {}
     for move in find_moves(ctx.file_patches, ctx.config.moved_code_min_lines):
         grouped.setdefault((move.source.path, move.target.path), []).append(move)
-    findings = []
+    findings = unread(ctx, "moved-code")
     for moves in grouped.values():
         first = moves[0]
         lines = sum(move.lines for move in moves)

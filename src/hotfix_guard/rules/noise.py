@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from hotfix_guard import hunks
 from hotfix_guard.context import Context
 from hotfix_guard.diff import EXCLUDED
-from hotfix_guard.hunks import Block, FilePatch
-from hotfix_guard.report import Finding, display_path
+from hotfix_guard.hunks import Block, FilePatch, too_big_to_read
+from hotfix_guard.report import INFO, Finding, display_path
 
 WHAT_GIT_FOUND = {"R": "renamed", "C": "copied"}
 # git calls a new file a copy from 50% similarity on, but a new class that shares a license header
@@ -110,8 +111,24 @@ def _changed_lines(blocks: Sequence[Block]) -> str:
     return changed_lines(sum(block.size for block in blocks))
 
 
+def unread(ctx: Context, rule: str) -> list[Finding]:
+    """An informational finding when the change is too big for the line rules to read."""
+    lines = too_big_to_read(ctx.change.files)
+    if lines is None:
+        return []
+    return [
+        Finding(
+            rule,
+            f"not checked: {lines} changed code lines are more than the {hunks.MAX_CHANGE_LINES} "
+            "the line rules read",
+            ref=ctx.where,
+            severity=INFO,
+        )
+    ]
+
+
 def check_whitespace(ctx: Context) -> list[Finding]:
-    findings = []
+    findings = unread(ctx, "whitespace")
     for file_patch in ctx.file_patches:
         blocks = list(file_patch.blocks)
         if not blocks:
