@@ -194,7 +194,7 @@ def test_renamed_and_edited_file_is_reported_with_similarity(repo: Repo) -> None
     repo.git("mv", "app/service.py", "app/users.py")
     repo.commit("fix", {"app/users.py": edit(SERVICE, FIX)})
     assert findings("rename") == [
-        "app/users.py: rename: renamed: app/service.py -> app/users.py "
+        "app/users.py:1: rename: renamed: app/service.py -> app/users.py "
         "(similarity 93%, edited: +1 -1)"
     ]
 
@@ -204,7 +204,7 @@ def test_copied_file_is_reported(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
     repo.commit("fix", {"app/service.py": edit(SERVICE, FIX), "app/service_v2.py": SERVICE})
     assert findings("rename") == [
-        "app/service_v2.py: rename: copied: app/service.py -> app/service_v2.py (similarity 100%)"
+        "app/service_v2.py:1: rename: copied: app/service.py -> app/service_v2.py (similarity 100%)"
     ]
 
 

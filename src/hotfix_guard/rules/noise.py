@@ -41,6 +41,7 @@ def check_rename(ctx: Context) -> list[Finding]:
                 f"{WHAT_GIT_FOUND[file.status]}: {display_path(file.old_path)} -> "
                 f"{display_path(file.path)} (similarity {file.similarity}%{edited})",
                 path=file.path,
+                line=1,  # the whole file moved: point at its top, like every noise finding
             )
         )
     return findings
