@@ -68,6 +68,16 @@ class RawFileChange:
     binary: bool
 
 
+@dataclass(frozen=True)
+class LoggedCommit:
+    """One commit of a first-parent walk: id, parents, committer time (Unix) and subject."""
+
+    sha: str
+    parents: tuple[str, ...]
+    committed: int
+    subject: str
+
+
 class Repository:
     """A work tree and the git queries made about it; answers that cannot change are cached."""
 
@@ -204,9 +214,77 @@ class Repository:
 
     def staged_patch_id(self, against: str) -> str | None:
         """The stable patch id of the staged change against commit AGAINST, None if empty."""
-        patch = self.diff(against, None, "-p", "--no-prefix")
+        return self.diff_patch_id(against, None)
+
+    def diff_patch_id(self, base: str, head: str | None) -> str | None:
+        """The stable patch id of BASE..HEAD as one patch (HEAD None: the index); None if empty."""
+        patch = self.diff(base, head, "-p", "--no-prefix")
         output = self.git("patch-id", "--stable", stdin=patch)
         return output.decode().split()[0] if output.strip() else None
+
+    # --- backports (hotfixes merged into main, and where they went) ----------------------------
+
+    def first_parent_log(
+        self, heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
+    ) -> list[LoggedCommit]:
+        """Commits on the first-parent chains of HEADS minus EXCLUDE, newest first."""
+        output = self.git(
+            "log", "-z", "--format=%H %P%x1f%ct%x1f%s", *first_parent_range(heads, exclude, since)
+        )
+        commits = []
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            shas, committed, subject = record.decode(errors="replace").split("\x1f", 2)
+            sha, *parents = shas.split()
+            commits.append(LoggedCommit(sha, tuple(parents), int(committed), subject))
+        return commits
+
+    def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
+        """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
+        output = self.try_git("reflog", "show", "--format=%H%x00%gs", ref, "--")
+        if not output:
+            return []
+        entries = []
+        for line in output.decode(errors="replace").splitlines():
+            sha, _, message = line.partition("\0")
+            entries.append((sha, message))
+        return entries
+
+    def commit_time(self, commit: str) -> int:
+        return int(self.git("log", "-1", "--format=%ct", commit, "--").decode())
+
+    @cached_property
+    def version(self) -> tuple[int, ...]:
+        """git's version as numbers: `git version 2.39.5` -> (2, 39, 5)."""
+        words = self.git("version").decode().split()
+        numbers = words[2].split(".") if len(words) > 2 else []
+        return tuple(int(part) for part in numbers if part.isdigit())
+
+    def merge_conflicts(self, ours: str, theirs: str) -> list[str]:
+        """Paths that would conflict merging THEIRS into OURS, computed in memory (git 2.38+).
+
+        `git merge-tree --write-tree` writes only objects: the work tree, index and refs stay put.
+        """
+        result = subprocess.run(
+            [
+                "git",
+                "merge-tree",
+                "--write-tree",
+                "--name-only",
+                "--no-messages",
+                "-z",
+                ours,
+                theirs,
+            ],
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode not in (0, 1):
+            raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
+        # The tree id comes first; then, when it conflicts, one path per conflicted file.
+        return split_z(result.stdout)[1:] if result.returncode == 1 else []
 
     # --- changes -----------------------------------------------------------------------------
 
@@ -239,6 +317,14 @@ class Repository:
             if value not in ("unspecified", "unset"):
                 found.setdefault(path, {})[name] = value
         return found
+
+
+def first_parent_range(
+    heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
+) -> list[str]:
+    """`git log` arguments for the first-parent chains of HEADS minus EXCLUDE, from SINCE on."""
+    window = [f"--since={since}"] if since is not None else []
+    return ["--first-parent", *window, *heads, *(f"^{ref}" for ref in exclude), "--"]
 
 
 def parse_raw_numstat(output: bytes) -> list[RawFileChange]:

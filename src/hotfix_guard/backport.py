@@ -1,0 +1,286 @@
+"""Hotfixes merged into main, and whether each has reached the backport branches.
+
+A hotfix lands on main in one of four shapes, each recognised on main's first-parent chain:
+- a merge commit (`git merge --no-ff`, resolved conflicts included) whose subject names the branch
+  the way git or a forge writes it, or whose second parent is a hotfix branch's tip;
+- a fast-forward: main's reflog says `merge hotfix/x: Fast-forward`, or a remote-tracking hotfix
+  branch's tip sits on main's first-parent chain (a forge's fast-forward merge);
+- a squash: a commit on main with the same patch id as the whole change of a hotfix branch that
+  still exists, locally or on a remote, and is not merged.
+A backport branch has a hotfix when any copy of it (local or remote-tracking) contains the hotfix's
+tip or its commit on main (reached by merge), or carries commits with the same patch ids
+(reached by cherry-pick, one by one or squashed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hotfix_guard import scope as scopes
+from hotfix_guard.config import Config
+from hotfix_guard.git import LoggedCommit, Repository, first_parent_range
+from hotfix_guard.report import display_path
+
+# How far back `backport-status` and the push of main look for hotfixes merged into main.
+DEFAULT_WINDOW_DAYS = 90
+MERGE_TREE_VERSION = (2, 38)
+
+MERGE, FAST_FORWARD, SQUASH = "merge", "fast-forward", "squash"
+CHERRY_PICK, MISSING = "cherry-pick", "missing"
+
+# Subjects of merge commits, as git and the common forges write them; the branch is group 1.
+MERGE_SUBJECTS = (
+    re.compile(r"Merge branch '([^']+)'"),  # git; GitLab adds " into 'main'"
+    re.compile(r"Merge remote-tracking branch '[^/']+/([^']+)'"),
+    re.compile(r"Merge pull request #\d+ from [^/\s]+/(\S+)"),  # GitHub
+    re.compile(r"Merged in (\S+) \(pull request #\d+\)"),  # Bitbucket
+)
+FAST_FORWARD_REFLOG = re.compile(r"merge (\S+): Fast-forward")
+
+
+@dataclass(frozen=True)
+class HotfixMerge:
+    """One hotfix that landed on main: `base..tip` are its own commits, `commit` is on main."""
+
+    branch: str
+    how: str
+    commit: str
+    tip: str
+    base: str
+    landed: int
+
+
+def merged_branch(subject: str) -> str | None:
+    """The branch a merge commit's subject names, if it is in a form git or a forge writes."""
+    for pattern in MERGE_SUBJECTS:
+        match = pattern.match(subject)
+        if match:
+            return match.group(1)
+    return None
+
+
+def hotfix_tips(repo: Repository, config: Config) -> dict[str, tuple[str, str]]:
+    """Hotfix branches, local and remote-tracking: ref -> (branch name, tip)."""
+    tips = {}
+    for ref, sha in repo.refs.items():
+        if ref.startswith("refs/heads/"):
+            name = ref[len("refs/heads/") :]
+        elif ref.startswith("refs/remotes/") and ref.count("/") >= 3:
+            name = ref.split("/", 3)[3]
+        else:
+            continue
+        if config.is_hotfix_branch(name):
+            tips[ref] = (name, sha)
+    return tips
+
+
+def recognise(
+    repo: Repository,
+    config: Config,
+    main: scopes.MainBranch,
+    heads: Sequence[str],
+    exclude: Sequence[str] = (),
+    since: int | None = None,
+) -> list[HotfixMerge]:
+    """The hotfixes landed by main's first-parent commits in HEADS minus EXCLUDE, newest first."""
+    log = repo.first_parent_log(heads, exclude, since)
+    if not log:
+        return []
+    branches = hotfix_tips(repo, config)
+    by_tip = {sha: name for name, sha in branches.values()}
+    fast_forwards = _fast_forwards(repo, config, main, branches)
+    found: list[HotfixMerge] = []
+    for commit in log:
+        if len(commit.parents) > 1:
+            tip = commit.parents[1]
+            name = merged_branch(commit.subject)
+            if name is None or not config.is_hotfix_branch(name):
+                name = by_tip.get(tip)
+            if name is not None:
+                base = repo.merge_base(commit.parents[0], [tip]) or commit.parents[0]
+                found.append(HotfixMerge(name, MERGE, commit.sha, tip, base, commit.committed))
+        elif commit.sha in fast_forwards and commit.parents:
+            name, before = fast_forwards[commit.sha]
+            base = before or commit.parents[0]
+            found.append(
+                HotfixMerge(name, FAST_FORWARD, commit.sha, commit.sha, base, commit.committed)
+            )
+    if any(len(commit.parents) == 1 for commit in log):
+        walk = first_parent_range(heads, exclude, since)
+        found.extend(_squashes(repo, branches, heads, log, walk))
+    found.sort(key=lambda hotfix: hotfix.landed, reverse=True)
+    return found
+
+
+def _fast_forwards(
+    repo: Repository,
+    config: Config,
+    main: scopes.MainBranch,
+    branches: dict[str, tuple[str, str]],
+) -> dict[str, tuple[str, str | None]]:
+    """Commits main was fast-forwarded to from a hotfix: commit -> (branch, previous main)."""
+    found: dict[str, tuple[str, str | None]] = {
+        sha: (name, None)
+        for ref, (name, sha) in branches.items()
+        if ref.startswith("refs/remotes/")
+    }
+    local = f"refs/heads/{main.name}"
+    if local in main.refs:
+        reflog = repo.reflog_subjects(local)
+        for index, (sha, message) in enumerate(reflog):
+            match = FAST_FORWARD_REFLOG.fullmatch(message)
+            if match and config.is_hotfix_branch(match.group(1)):
+                before = reflog[index + 1][0] if index + 1 < len(reflog) else None
+                found[sha] = (match.group(1), before)
+    return found
+
+
+def _squashes(
+    repo: Repository,
+    branches: dict[str, tuple[str, str]],
+    heads: Sequence[str],
+    log: list[LoggedCommit],
+    walk: list[str],
+) -> list[HotfixMerge]:
+    """Commits on main whose patch is the whole change of a hotfix branch not merged into main."""
+    candidates = {}
+    for name, tip in set(branches.values()):
+        if any(repo.is_ancestor(tip, head) for head in heads):
+            continue
+        fork = repo.merge_base(tip, heads)
+        whole = repo.diff_patch_id(fork, tip) if fork else None
+        if fork and whole:
+            candidates[whole] = (name, tip, fork)
+    if not candidates:
+        return []
+    on_main = repo.patch_ids(["--no-merges", *walk])
+    landed = {commit.sha: commit.committed for commit in log}
+    return [
+        HotfixMerge(name, SQUASH, on_main[patch_id], tip, fork, landed[on_main[patch_id]])
+        for patch_id, (name, tip, fork) in candidates.items()
+        if patch_id in on_main
+    ]
+
+
+# --- where each hotfix went ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What merging the hotfix into a backport branch would do; conflicts None: cannot tell."""
+
+    conflicts: tuple[str, ...] | None
+    git_version: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.conflicts is None:
+            return (
+                f"cannot predict: git {self.git_version} has no `git merge-tree --write-tree` "
+                "(git 2.38 or newer)"
+            )
+        if not self.conflicts:
+            return "merges cleanly"
+        return "conflicts in: " + ", ".join(display_path(path) for path in self.conflicts)
+
+
+@dataclass(frozen=True)
+class Backport:
+    """One backport branch for one hotfix: reached how, through which copy (ref)."""
+
+    branch: str
+    status: str
+    ref: str
+    commands: tuple[str, ...] = ()
+    prediction: Prediction | None = None
+
+    @property
+    def label(self) -> str:
+        """The copy as a user names it: `develop`, `origin/develop`."""
+        return self.ref.split("/", 2)[2]
+
+
+class BackportBranches:
+    """The configured backport branches, their copies, and what each copy carries."""
+
+    def __init__(self, repo: Repository, config: Config, main: scopes.MainBranch) -> None:
+        self.repo = repo
+        self.copies = {name: scopes.copies_of(repo, name) for name in config.backport_branches}
+        self.main = main
+        self._patch_ids: dict[str, set[str]] = {}
+
+    @property
+    def absent(self) -> list[str]:
+        """Backport branches that exist nowhere, neither locally nor on a remote."""
+        return [name for name, refs in self.copies.items() if not refs]
+
+    def backports(self, hotfixes: Sequence[HotfixMerge]) -> dict[HotfixMerge, list[Backport]]:
+        """For each hotfix, its state on every backport branch that exists."""
+        since = min((self.repo.commit_time(h.base) for h in hotfixes), default=None)
+        return {
+            hotfix: [
+                self._backport(hotfix, name, refs, since)
+                for name, refs in self.copies.items()
+                if refs
+            ]
+            for hotfix in hotfixes
+        }
+
+    def _backport(
+        self, hotfix: HotfixMerge, name: str, refs: Sequence[str], since: int | None
+    ) -> Backport:
+        for ref in refs:
+            if self.repo.is_ancestor(hotfix.tip, ref) or self.repo.is_ancestor(hotfix.commit, ref):
+                return Backport(name, MERGE, ref)
+        own = self._own_patch_ids(hotfix)
+        for ref in refs:
+            carried = self._carried_patch_ids(ref, since)
+            whole, commits = own
+            if (whole is not None and whole in carried) or (commits and commits <= carried):
+                return Backport(name, CHERRY_PICK, ref)
+        return Backport(
+            name,
+            MISSING,
+            refs[0],
+            commands=self._commands(hotfix, name, refs),
+            prediction=self._predict(refs[0], hotfix.tip),
+        )
+
+    def _own_patch_ids(self, hotfix: HotfixMerge) -> tuple[str | None, set[str]]:
+        """The hotfix's change as one patch id, and the patch ids of its commits."""
+        whole = self.repo.diff_patch_id(hotfix.base, hotfix.tip)
+        commits = set(self.repo.patch_ids(["--no-merges", hotfix.tip, f"^{hotfix.base}", "--"]))
+        return whole, commits
+
+    def _carried_patch_ids(self, ref: str, since: int | None) -> set[str]:
+        """Patch ids of REF's own commits (not on main) since the oldest hotfix began."""
+        if ref not in self._patch_ids:
+            window = [f"--since={since}"] if since is not None else []
+            excluded = [f"^{main_ref}" for main_ref in self.main.refs]
+            self._patch_ids[ref] = set(
+                self.repo.patch_ids(["--no-merges", *window, ref, *excluded, "--"])
+            )
+        return self._patch_ids[ref]
+
+    def _commands(self, hotfix: HotfixMerge, name: str, refs: Sequence[str]) -> tuple[str, ...]:
+        """The exact commands that merge the hotfix into backport branch NAME and publish it."""
+        source = self._name_of(hotfix)
+        remotes = sorted({ref.split("/")[2] for ref in refs if ref.startswith("refs/remotes/")})
+        commands = (f"git switch {name}", f"git merge --no-ff {source}")
+        if not remotes:
+            return commands
+        return (*commands, f"git push {'origin' if 'origin' in remotes else remotes[0]} {name}")
+
+    def _name_of(self, hotfix: HotfixMerge) -> str:
+        """The hotfix branch when a copy still points at its tip, else the tip's id."""
+        for ref in scopes.copies_of(self.repo, hotfix.branch):
+            if self.repo.refs[ref] == hotfix.tip:
+                return ref.split("/", 2)[2]
+        return hotfix.tip[:12]
+
+    def _predict(self, ref: str, tip: str) -> Prediction:
+        if self.repo.version < MERGE_TREE_VERSION:
+            return Prediction(None, ".".join(map(str, self.repo.version)))
+        return Prediction(tuple(self.repo.merge_conflicts(ref, tip)))
