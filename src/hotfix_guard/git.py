@@ -238,7 +238,8 @@ class Repository:
             shas, committed, subject = record.decode(errors="replace").split("\x1f", 2)
             sha, *parents = shas.split()
             commits.append(LoggedCommit(sha, tuple(parents), int(committed), subject))
-        return commits
+        # git's date parser gives up on far dates (year 2100 on) and then keeps everything.
+        return [commit for commit in commits if since is None or commit.committed >= since]
 
     def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
         """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
