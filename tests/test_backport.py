@@ -89,6 +89,7 @@ def test_no_ff_merge_is_recognised(repo: Repo) -> None:
     [
         "Merge pull request #12 from owner/hotfix/fix-login",
         "Merge branch 'hotfix/fix-login' into 'main'",
+        "Merge branch 'hotfix/fix-login' of https://git.example.com/shop into main",
         "Merge remote-tracking branch 'origin/hotfix/fix-login'",
         "Merged in hotfix/fix-login (pull request #7)",
     ],
@@ -197,6 +198,48 @@ def test_backport_by_cherry_pick_counts_as_done(repo: Repo) -> None:
     assert backports(repo) == [("hotfix/fix-login", "develop", "cherry-pick", "develop")]
 
 
+def test_cherry_pick_with_resolved_conflicts_counts_when_it_says_where_it_came_from(
+    repo: Repo,
+) -> None:
+    repo.branch("develop", "main")
+    repo.commit("develop work", {"app/main.py": "def main():\n    return 9\n"})
+    repo.switch("main")
+    tip = make_hotfix(repo)
+    repo.merge("hotfix/fix-login", "--no-ff")
+    repo.switch("develop")
+    picked = subprocess.run(["git", "cherry-pick", "-x", tip], cwd=repo.path, capture_output=True)
+    assert picked.returncode == 1  # conflicts: the resolved commit has another patch id
+    repo.write("app/main.py", "def main():\n    return 10\n")
+    repo.git("add", "app/main.py")
+    repo.git("-c", "core.editor=true", "cherry-pick", "--continue")
+    assert backports(repo) == [("hotfix/fix-login", "develop", "cherry-pick", "develop")]
+    repo.git("commit", "-q", "--amend", "-m", "resolved by hand, origin not recorded")
+    assert backports(repo) == [("hotfix/fix-login", "develop", "missing", "develop")]
+
+
+def test_non_ascii_hotfix_names_and_paths(repo: Repo) -> None:
+    with_develop(repo)
+    make_hotfix(repo, "hotfix/corrige-café", {"docs/café menu.md": "fixed\n"})
+    repo.merge("hotfix/corrige-café", "--no-ff")
+    code, output = status()
+    assert code == 1
+    assert output.splitlines()[1] == (
+        "  develop: missing (merges cleanly): git switch develop && "
+        "git merge --no-ff hotfix/corrige-café"
+    )
+
+
+def test_commands_are_quoted_for_the_shell(repo: Repo) -> None:
+    with_develop(repo)
+    make_hotfix(repo, "hotfix/it's-$HOME")
+    repo.merge("hotfix/it's-$HOME", "--no-ff")
+    assert (
+        status()[1]
+        .splitlines()[1]
+        .endswith("git switch develop && git merge --no-ff 'hotfix/it'\"'\"'s-$HOME'")
+    )
+
+
 def test_backport_of_a_squash_merge_by_squashing_into_develop_counts_as_done(repo: Repo) -> None:
     with_develop(repo)
     make_hotfix(repo)
@@ -282,6 +325,8 @@ def test_reminder_is_silent_without_develop_off_main_and_when_backported(repo: R
     repo.git("branch", "-f", "develop", "main~1")
     repo.switch("develop")
     assert reminder(Repository.discover(), Config(), POST_COMMIT, {}) == ""  # not on main
+    repo.git("switch", "-q", "--detach", "main")
+    assert reminder(Repository.discover(), Config(), POST_COMMIT, {}) == ""  # detached HEAD
 
 
 def test_reminder_after_a_squash_merge_waits_for_the_commit(repo: Repo) -> None:

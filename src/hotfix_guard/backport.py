@@ -9,12 +9,14 @@ A hotfix lands on main in one of four shapes, each recognised on main's first-pa
   still exists, locally or on a remote, and is not merged.
 A backport branch has a hotfix when any copy of it (local or remote-tracking) contains the hotfix's
 tip or its commit on main (reached by merge), or carries commits with the same patch ids
-(reached by cherry-pick, one by one or squashed).
+(reached by cherry-pick, one by one or squashed), or commits whose `git cherry-pick -x` line names
+them (a cherry-pick whose conflicts were resolved by hand).
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,8 +34,9 @@ CHERRY_PICK, MISSING = "cherry-pick", "missing"
 
 # Subjects of merge commits, as git and the common forges write them; the branch is group 1.
 MERGE_SUBJECTS = (
-    re.compile(r"Merge branch '([^']+)'"),  # git; GitLab adds " into 'main'"
-    re.compile(r"Merge remote-tracking branch '[^/']+/([^']+)'"),
+    # git; GitLab adds " into 'main'". Lazy up to a quote that ends the name: names may hold quotes.
+    re.compile(r"Merge branch '(.+?)'(?: of \S+)?(?: into .+)?$"),
+    re.compile(r"Merge remote-tracking branch '[^/']+/(.+?)'(?: into .+)?$"),
     re.compile(r"Merge pull request #\d+ from [^/\s]+/(\S+)"),  # GitHub
     re.compile(r"Merged in (\S+) \(pull request #\d+\)"),  # Bitbucket
 )
@@ -59,6 +62,11 @@ def merged_branch(subject: str) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def shell_word(name: str) -> str:
+    """NAME as one shell word: as it is when it is safe (non-ASCII letters too), else quoted."""
+    return name if re.fullmatch(r"[\w@%+=:,./-]+", name) else shlex.quote(name)
 
 
 def hotfix_tips(repo: Repository, config: Config) -> dict[str, tuple[str, str]]:
@@ -209,7 +217,7 @@ class BackportBranches:
         self.repo = repo
         self.copies = {name: scopes.copies_of(repo, name) for name in config.backport_branches}
         self.main = main
-        self._patch_ids: dict[str, set[str]] = {}
+        self._carried_by: dict[str, set[str]] = {}
 
     @property
     def absent(self) -> list[str]:
@@ -234,11 +242,14 @@ class BackportBranches:
         for ref in refs:
             if self.repo.is_ancestor(hotfix.tip, ref) or self.repo.is_ancestor(hotfix.commit, ref):
                 return Backport(name, MERGE, ref)
-        own = self._own_patch_ids(hotfix)
+        whole, commits = self._own_changes(hotfix)
         for ref in refs:
-            carried = self._carried_patch_ids(ref, since)
-            whole, commits = own
-            if (whole is not None and whole in carried) or (commits and commits <= carried):
+            carried = self._carried(ref, since)
+            if (
+                whole in carried
+                or hotfix.commit in carried
+                or (commits and all(c & carried for c in commits))
+            ):
                 return Backport(name, CHERRY_PICK, ref)
         return Backport(
             name,
@@ -248,30 +259,36 @@ class BackportBranches:
             prediction=self._predict(refs[0], hotfix.tip),
         )
 
-    def _own_patch_ids(self, hotfix: HotfixMerge) -> tuple[str | None, set[str]]:
-        """The hotfix's change as one patch id, and the patch ids of its commits."""
+    def _own_changes(self, hotfix: HotfixMerge) -> tuple[str | None, list[set[str]]]:
+        """The hotfix's change as one patch id, and each of its commits as {id, patch id}."""
         whole = self.repo.diff_patch_id(hotfix.base, hotfix.tip)
-        commits = set(self.repo.patch_ids(["--no-merges", hotfix.tip, f"^{hotfix.base}", "--"]))
-        return whole, commits
+        ids = self.repo.patch_ids(["--no-merges", hotfix.tip, f"^{hotfix.base}", "--"])
+        return whole, [{commit, patch_id} for patch_id, commit in ids.items()]
 
-    def _carried_patch_ids(self, ref: str, since: int | None) -> set[str]:
-        """Patch ids of REF's own commits (not on main) since the oldest hotfix began."""
-        if ref not in self._patch_ids:
+    def _carried(self, ref: str, since: int | None) -> set[str]:
+        """What REF's own commits (not on main, since the oldest hotfix began) carry over:
+        their patch ids, and the commits their `git cherry-pick -x` lines name (a cherry-pick
+        whose conflicts were resolved has another patch id, but still says where it came from).
+        """
+        if ref not in self._carried_by:
             window = [f"--since={since}"] if since is not None else []
             excluded = [f"^{main_ref}" for main_ref in self.main.refs]
-            self._patch_ids[ref] = set(
-                self.repo.patch_ids(["--no-merges", *window, ref, *excluded, "--"])
+            log_args = ["--no-merges", *window, ref, *excluded, "--"]
+            self._carried_by[ref] = set(self.repo.patch_ids(log_args)) | (
+                self.repo.cherry_picked_from(log_args)
             )
-        return self._patch_ids[ref]
+        return self._carried_by[ref]
 
     def _commands(self, hotfix: HotfixMerge, name: str, refs: Sequence[str]) -> tuple[str, ...]:
         """The exact commands that merge the hotfix into backport branch NAME and publish it."""
-        source = self._name_of(hotfix)
+        # Quoted for the shell: branch names may hold characters a shell would act on.
+        source, target = shell_word(self._name_of(hotfix)), shell_word(name)
         remotes = sorted({ref.split("/")[2] for ref in refs if ref.startswith("refs/remotes/")})
-        commands = (f"git switch {name}", f"git merge --no-ff {source}")
+        commands = (f"git switch {target}", f"git merge --no-ff {source}")
         if not remotes:
             return commands
-        return (*commands, f"git push {'origin' if 'origin' in remotes else remotes[0]} {name}")
+        remote = shell_word("origin" if "origin" in remotes else remotes[0])
+        return (*commands, f"git push {remote} {target}")
 
     def _name_of(self, hotfix: HotfixMerge) -> str:
         """The hotfix branch when a copy still points at its tip, else the tip's id."""

@@ -12,6 +12,7 @@ index that GIT_INDEX_FILE names.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from pathlib import Path
 from hotfix_guard.errors import UsageError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+# The line `git cherry-pick -x` adds to the message of the commit it makes.
+CHERRY_PICKED_FROM = re.compile(r"^\(cherry picked from commit ([0-9a-f]{40})\)$", re.MULTILINE)
 
 
 class GitError(Exception):
@@ -251,6 +254,11 @@ class Repository:
             sha, _, message = line.partition("\0")
             entries.append((sha, message))
         return entries
+
+    def cherry_picked_from(self, log_args: Sequence[str]) -> set[str]:
+        """Commits named by the `(cherry picked from commit ...)` lines of `git log LOG_ARGS`."""
+        messages = self.git("log", "--format=%B", *log_args).decode(errors="replace")
+        return set(CHERRY_PICKED_FROM.findall(messages))
 
     def commit_time(self, commit: str) -> int:
         return int(self.git("log", "-1", "--format=%ct", commit, "--").decode())
