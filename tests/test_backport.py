@@ -160,6 +160,21 @@ def test_squash_merge_is_recognised_by_patch_id(repo: Repo) -> None:
     assert recognise(git_repo, Config(), main, main.refs)[0].commit == squash
 
 
+def test_squash_merge_of_a_hotfix_that_merged_main_in_and_among_other_branches(
+    repo: Repo,
+) -> None:
+    make_hotfix(repo, "hotfix/stale", {"app/stale.py": "S = 1\n"})
+    make_hotfix(repo)
+    repo.commit("main moves on", {"app/other.py": "O = 1\n"})
+    repo.switch("hotfix/fix-login")
+    repo.commit("second commit", {"app/login.py": "L = 1\n"})
+    repo.merge("main")
+    repo.switch("main")
+    repo.git("merge", "-q", "--squash", "hotfix/fix-login")
+    repo.commit("Fix login (#12)")
+    assert found(repo) == [("hotfix/fix-login", SQUASH)]
+
+
 def test_squash_merge_of_a_hotfix_that_only_exists_on_the_remote(repo: Repo, remote: Path) -> None:
     make_hotfix(repo, files={"app/main.py": FIXED, "app/extra.py": "X = 1\n"})
     repo.git("push", "-q", "origin", "hotfix/fix-login")

@@ -45,7 +45,10 @@ FAST_FORWARD_REFLOG = re.compile(r"merge (\S+): Fast-forward")
 
 @dataclass(frozen=True)
 class HotfixMerge:
-    """One hotfix that landed on main: `base..tip` are its own commits, `commit` is on main."""
+    """One hotfix that landed on main: `base..tip` are its own commits, `commit` is on main.
+
+    `base` is main just before the merge (or where the hotfix was cut, for a squash).
+    """
 
     branch: str
     how: str
@@ -107,8 +110,9 @@ def recognise(
             if name is None or not config.is_hotfix_branch(name):
                 name = by_tip.get(tip)
             if name is not None:
-                base = repo.merge_base(commit.parents[0], [tip]) or commit.parents[0]
-                found.append(HotfixMerge(name, MERGE, commit.sha, tip, base, commit.committed))
+                found.append(
+                    HotfixMerge(name, MERGE, commit.sha, tip, commit.parents[0], commit.committed)
+                )
         elif commit.sha in fast_forwards and commit.parents:
             name, before = fast_forwards[commit.sha]
             base = before or commit.parents[0]
@@ -152,24 +156,48 @@ def _squashes(
     log: list[LoggedCommit],
     walk: list[str],
 ) -> list[HotfixMerge]:
-    """Commits on main whose patch is the whole change of a hotfix branch not merged into main."""
-    candidates = {}
-    for name, tip in set(branches.values()):
-        if any(repo.is_ancestor(tip, head) for head in heads):
-            continue
-        fork = repo.merge_base(tip, heads)
-        whole = repo.diff_patch_id(fork, tip) if fork else None
-        if fork and whole:
-            candidates[whole] = (name, tip, fork)
-    if not candidates:
+    """Commits on main whose patch is the whole change of a hotfix branch not merged into main.
+
+    A constant number of git calls however many hotfix branches there are: commits run on every
+    commit on main, and stale hotfix branches pile up.
+    """
+    names = {tip: name for name, tip in branches.values()}
+    outside = repo.unmerged_commits(list(names), heads)
+    forks = {}
+    for tip in names:
+        if tip in outside:
+            boundary = _boundary(outside, tip)
+            fork = boundary.pop() if len(boundary) == 1 else repo.merge_base(tip, heads)
+            if fork:
+                forks[tip] = fork
+    by_patch_id = {
+        patch_id: tip
+        for tip, patch_id in repo.range_patch_ids([(f, t) for t, f in forks.items()]).items()
+    }
+    if not by_patch_id:
         return []
     on_main = repo.patch_ids(["--no-merges", *walk])
     landed = {commit.sha: commit.committed for commit in log}
     return [
-        HotfixMerge(name, SQUASH, on_main[patch_id], tip, fork, landed[on_main[patch_id]])
-        for patch_id, (name, tip, fork) in candidates.items()
+        HotfixMerge(
+            names[tip], SQUASH, on_main[patch_id], tip, forks[tip], landed[on_main[patch_id]]
+        )
+        for patch_id, tip in by_patch_id.items()
         if patch_id in on_main
     ]
+
+
+def _boundary(outside: dict[str, tuple[str, ...]], tip: str) -> set[str]:
+    """The parents where TIP's commits outside main meet main (one: where it was cut)."""
+    boundary, seen, pending = set(), {tip}, [tip]
+    while pending:
+        for parent in outside[pending.pop()]:
+            if parent not in outside:
+                boundary.add(parent)
+            elif parent not in seen:
+                seen.add(parent)
+                pending.append(parent)
+    return boundary
 
 
 # --- where each hotfix went ---------------------------------------------------------------------
@@ -218,6 +246,7 @@ class BackportBranches:
         self.copies = {name: scopes.copies_of(repo, name) for name in config.backport_branches}
         self.main = main
         self._carried_by: dict[str, set[str]] = {}
+        self._histories: dict[str, set[str]] = {}
 
     @property
     def absent(self) -> list[str]:
@@ -226,23 +255,54 @@ class BackportBranches:
 
     def backports(self, hotfixes: Sequence[HotfixMerge]) -> dict[HotfixMerge, list[Backport]]:
         """For each hotfix, its state on every backport branch that exists."""
-        since = min((self.repo.commit_time(h.base) for h in hotfixes), default=None)
-        return {
-            hotfix: [
-                self._backport(hotfix, name, refs, since)
-                for name, refs in self.copies.items()
-                if refs
-            ]
+        existing = {name: refs for name, refs in self.copies.items() if refs}
+        # One history walk per copy answers "merged?" for most hotfixes; git stops at `since`.
+        since = min(self.repo.commit_times([h.tip for h in hotfixes]).values(), default=None)
+        merged = {
+            hotfix: {
+                name: self._merged_into(hotfix, refs, since) for name, refs in existing.items()
+            }
             for hotfix in hotfixes
         }
+        own = {h: self._own_changes(h) for h in hotfixes if None in merged[h].values()}
+        forks = self.repo.commit_times([fork for fork, _, _ in own.values()])
+        pick_since = min(forks.values(), default=None)
+        found: dict[HotfixMerge, list[Backport]] = {}
+        for hotfix in hotfixes:
+            found[hotfix] = []
+            for name, refs in existing.items():
+                ref = merged[hotfix][name]
+                if ref is not None:
+                    found[hotfix].append(Backport(name, MERGE, ref))
+                else:
+                    found[hotfix].append(
+                        self._not_merged(hotfix, own[hotfix], name, refs, pick_since)
+                    )
+        return found
 
-    def _backport(
-        self, hotfix: HotfixMerge, name: str, refs: Sequence[str], since: int | None
-    ) -> Backport:
+    def _merged_into(
+        self, hotfix: HotfixMerge, refs: Sequence[str], since: int | None
+    ) -> str | None:
+        """The first copy that contains the hotfix's tip or its commit on main."""
         for ref in refs:
+            if ref not in self._histories:
+                self._histories[ref] = self.repo.history(ref, since)
+            if {hotfix.tip, hotfix.commit} & self._histories[ref]:
+                return ref
+        for ref in refs:  # the walk stops at dates: confirm a "no" exactly
             if self.repo.is_ancestor(hotfix.tip, ref) or self.repo.is_ancestor(hotfix.commit, ref):
-                return Backport(name, MERGE, ref)
-        whole, commits = self._own_changes(hotfix)
+                return ref
+        return None
+
+    def _not_merged(
+        self,
+        hotfix: HotfixMerge,
+        own: tuple[str, str | None, list[set[str]]],
+        name: str,
+        refs: Sequence[str],
+        since: int | None,
+    ) -> Backport:
+        _, whole, commits = own
         for ref in refs:
             carried = self._carried(ref, since)
             if (
@@ -259,11 +319,12 @@ class BackportBranches:
             prediction=self._predict(refs[0], hotfix.tip),
         )
 
-    def _own_changes(self, hotfix: HotfixMerge) -> tuple[str | None, list[set[str]]]:
-        """The hotfix's change as one patch id, and each of its commits as {id, patch id}."""
-        whole = self.repo.diff_patch_id(hotfix.base, hotfix.tip)
+    def _own_changes(self, hotfix: HotfixMerge) -> tuple[str, str | None, list[set[str]]]:
+        """Where the hotfix was cut, its change as one patch id, its commits as {id, patch id}."""
+        fork = self.repo.merge_base(hotfix.base, [hotfix.tip]) or hotfix.base
+        whole = self.repo.diff_patch_id(fork, hotfix.tip)
         ids = self.repo.patch_ids(["--no-merges", hotfix.tip, f"^{hotfix.base}", "--"])
-        return whole, [{commit, patch_id} for patch_id, commit in ids.items()]
+        return fork, whole, [{commit, patch_id} for patch_id, commit in ids.items()]
 
     def _carried(self, ref: str, since: int | None) -> set[str]:
         """What REF's own commits (not on main, since the oldest hotfix began) carry over:

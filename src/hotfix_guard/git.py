@@ -260,8 +260,52 @@ class Repository:
         messages = self.git("log", "--format=%B", *log_args).decode(errors="replace")
         return set(CHERRY_PICKED_FROM.findall(messages))
 
-    def commit_time(self, commit: str) -> int:
-        return int(self.git("log", "-1", "--format=%ct", commit, "--").decode())
+    def commit_times(self, commits: Sequence[str]) -> dict[str, int]:
+        """Commit -> committer time (Unix), for many commits in one query."""
+        if not commits:
+            return {}
+        output = self.git("log", "--no-walk=unsorted", "--format=%H %ct", *commits, "--")
+        return {
+            sha: int(time) for sha, time in (line.split() for line in output.decode().splitlines())
+        }
+
+    def unmerged_commits(
+        self, tips: Sequence[str], exclude: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Commits reachable from TIPS but not EXCLUDE, each with its parents, in one walk."""
+        output = self.git("rev-list", "--parents", *tips, *(f"^{ref}" for ref in exclude), "--")
+        return {
+            sha: tuple(parents)
+            for sha, *parents in (line.decode().split() for line in output.splitlines())
+        }
+
+    def range_patch_ids(self, ranges: Sequence[tuple[str, str]]) -> dict[str, str]:
+        """HEAD -> the stable patch id of BASE..HEAD as one patch, for many (BASE, HEAD) at once."""
+        if not ranges:
+            return {}
+        # diff-tree --stdin reads `<commit> <parent>` lines and diffs each parent to its commit.
+        lines = "".join(f"{head} {base}\n" for base, head in ranges).encode()
+        patches = self.git(
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-p",
+            "--no-prefix",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            stdin=lines,
+        )
+        output = self.git("patch-id", "--stable", stdin=patches)
+        return {
+            commit: patch_id
+            for patch_id, commit in (line.split() for line in output.decode().splitlines())
+        }
+
+    def history(self, ref: str, since: int | None) -> set[str]:
+        """Commits reachable from REF, walking back to about SINCE (git stops at older commits)."""
+        window = [f"--since={since}"] if since is not None else []
+        return set(self.git("rev-list", *window, ref, "--").decode().split())
 
     @cached_property
     def version(self) -> tuple[int, ...]:
