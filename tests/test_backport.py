@@ -276,7 +276,7 @@ def test_backport_branch_only_on_the_remote_uses_the_remote_tracking_branch(
     make_hotfix(repo)
     repo.merge("hotfix/fix-login", "--no-ff")
     assert backports(repo) == [("hotfix/fix-login", "develop", "missing", "origin/develop")]
-    assert reminder(Repository.discover(), Config(), POST_MERGE, {}).splitlines()[-3:] == [
+    assert reminder(Repository.discover(), Config(), POST_MERGE).splitlines()[-3:] == [
         "    git switch develop",
         "    git merge --no-ff hotfix/fix-login",
         "    git push origin develop",
@@ -290,7 +290,7 @@ def test_reminder_after_a_merge_names_hotfix_branch_commands_and_prediction(repo
     with_develop(repo)
     make_hotfix(repo)
     repo.merge("hotfix/fix-login", "--no-ff")
-    text = reminder(Repository.discover(), Config(), POST_MERGE, {})
+    text = reminder(Repository.discover(), Config(), POST_MERGE)
     date = day(int(repo.git("log", "-1", "--format=%ct")))
     assert text == (
         f"hotfix-guard: hotfix/fix-login was merged into main on {date} "
@@ -309,7 +309,7 @@ def test_reminder_predicts_conflicting_paths(repo: Repo) -> None:
     make_hotfix(repo, files={"app/main.py": FIXED, "my notes": "b\n", "app/clean.py": "C = 1\n"})
     repo.merge("hotfix/fix-login", "--no-ff")
     before = [repo.git("status", "--porcelain", "--ignored"), repo.git("for-each-ref")]
-    text = reminder(Repository.discover(), Config(), POST_MERGE, {})
+    text = reminder(Repository.discover(), Config(), POST_MERGE)
     assert "  Prediction: conflicts in: app/main.py, my notes.\n" in text
     # merge-tree works in memory: work tree, index and refs are as they were.
     assert [repo.git("status", "--porcelain", "--ignored"), repo.git("for-each-ref")] == before
@@ -323,7 +323,7 @@ def test_reminder_says_plainly_when_git_cannot_predict(
     repo.merge("hotfix/fix-login", "--no-ff")
     # git 2.37 cannot be installed here: pretend to be it.
     monkeypatch.setattr(Repository, "version", (2, 37, 1))
-    text = reminder(Repository.discover(), Config(), POST_MERGE, {})
+    text = reminder(Repository.discover(), Config(), POST_MERGE)
     assert (
         "  Prediction: cannot predict: git 2.37.1 has no `git merge-tree --write-tree` "
         "(git 2.38 or newer).\n" in text
@@ -334,29 +334,46 @@ def test_reminder_is_silent_without_develop_off_main_and_when_backported(repo: R
     make_hotfix(repo)
     repo.merge("hotfix/fix-login", "--no-ff")
     git_repo = Repository.discover()
-    assert reminder(git_repo, Config(), POST_MERGE, {}) == ""  # no develop: no noise
+    assert reminder(git_repo, Config(), POST_MERGE) == ""  # no develop: no noise
     repo.git("branch", "develop", "main")
-    assert reminder(Repository.discover(), Config(), POST_MERGE, {}) == ""  # develop has it
+    assert reminder(Repository.discover(), Config(), POST_MERGE) == ""  # develop has it
     repo.git("branch", "-f", "develop", "main~1")
     repo.switch("develop")
-    assert reminder(Repository.discover(), Config(), POST_COMMIT, {}) == ""  # not on main
+    assert reminder(Repository.discover(), Config(), POST_COMMIT) == ""  # not on main
     repo.git("switch", "-q", "--detach", "main")
-    assert reminder(Repository.discover(), Config(), POST_COMMIT, {}) == ""  # detached HEAD
+    assert reminder(Repository.discover(), Config(), POST_COMMIT) == ""  # detached HEAD
 
 
-def test_reminder_after_a_squash_merge_waits_for_the_commit(repo: Repo) -> None:
+def test_reminder_after_a_squash_merge_waits_for_the_commit(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with_develop(repo)
     make_hotfix(repo)
     repo.git("merge", "-q", "--squash", "hotfix/fix-login")
-    environ = {"PRE_COMMIT_IS_SQUASH_MERGE": "1", "GIT_REFLOG_ACTION": "merge hotfix/fix-login"}
-    assert reminder(Repository.discover(), Config(), POST_MERGE, environ) == (
+    monkeypatch.setenv("GIT_REFLOG_ACTION", "merge hotfix/fix-login")  # as git merge sets it
+    assert reminder(Repository.discover(), Config(), POST_MERGE, squash=True) == (
         "hotfix-guard: hotfix/fix-login is squash-merged into main but not committed yet; "
         "the backport reminder follows when you commit it"
     )
     repo.commit("Fix login (#12)")
-    text = reminder(Repository.discover(), Config(), POST_COMMIT, {})
+    text = reminder(Repository.discover(), Config(), POST_COMMIT)
     assert text.startswith("hotfix-guard: hotfix/fix-login was merged into main on ")
     assert f"(squash {repo.head()[:12]})" in text
+
+
+def test_reminder_from_a_plain_git_hook_takes_gits_squash_argument(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_develop(repo)
+    make_hotfix(repo)
+    repo.git("merge", "-q", "--squash", "hotfix/fix-login")
+    monkeypatch.setenv("GIT_REFLOG_ACTION", "merge hotfix/fix-login")
+    result = CliRunner().invoke(cli, ["backport-reminder", "--stage", "post-merge", "1"])
+    assert (result.exit_code, result.output) == (
+        0,
+        "hotfix-guard: hotfix/fix-login is squash-merged into main but not committed yet; "
+        "the backport reminder follows when you commit it\n",
+    )
 
 
 def test_reminder_command_always_exits_zero(repo: Repo) -> None:

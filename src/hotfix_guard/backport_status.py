@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -68,7 +69,7 @@ def missing_message(hotfix: HotfixMerge, backport: Backport, main: str) -> str:
 # --- the reminder after a merge into main ------------------------------------------------------
 
 
-def reminder(repo: Repository, config: Config, stage: str, environ: Mapping[str, str]) -> str:
+def reminder(repo: Repository, config: Config, stage: str, *, squash: bool = False) -> str:
     """What to print after a merge (post-merge) or a commit (post-commit) on main; often nothing."""
     branch = scopes.current_branch(repo)
     try:
@@ -78,8 +79,9 @@ def reminder(repo: Repository, config: Config, stage: str, environ: Mapping[str,
     branches = BackportBranches(repo, config, main)
     if branch != main.name or not any(branches.copies.values()):
         return ""
-    if stage == POST_MERGE and environ.get("PRE_COMMIT_IS_SQUASH_MERGE") == "1":
-        merged = environ.get("GIT_REFLOG_ACTION", "").removeprefix("merge ")
+    if stage == POST_MERGE and squash:
+        # git names what `git merge --squash` merged only in the environment of its hooks.
+        merged = os.environ.get("GIT_REFLOG_ACTION", "").removeprefix("merge ")
         if not config.is_hotfix_branch(merged):
             return ""
         return (

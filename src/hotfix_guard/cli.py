@@ -197,19 +197,23 @@ def backport_status(since: str | None, output_format: str) -> None:
 @stage_option(
     "post-merge", "post-commit", help="auto: post-merge when pre-commit says so, else post-commit."
 )
-def backport_reminder(stage: str) -> None:
+@click.argument("squash_flag", required=False, metavar="[SQUASH]")
+def backport_reminder(stage: str, squash_flag: str | None) -> None:
     """After a hotfix is merged into main: which backport branches lack it, and how to backport.
 
     What the hotfix-backport hook runs at post-merge and post-commit. It never changes the work
-    tree or index, and always exits 0: git ignores the status of these hooks.
+    tree or index, and always exits 0: git ignores the status of these hooks. A plain git
+    post-merge hook passes git's argument on as SQUASH (1 after `git merge --squash`); under
+    pre-commit it comes from PRE_COMMIT_IS_SQUASH_MERGE.
     """
     from hotfix_guard.backport_status import POST_COMMIT, POST_MERGE, reminder
 
+    squash_flag = squash_flag or os.environ.get("PRE_COMMIT_IS_SQUASH_MERGE")
     if stage == "auto":
-        stage = POST_MERGE if "PRE_COMMIT_IS_SQUASH_MERGE" in os.environ else POST_COMMIT
+        stage = POST_MERGE if squash_flag is not None else POST_COMMIT
     try:
         repo, config = _open()
-        text = reminder(repo, config, stage, os.environ)
+        text = reminder(repo, config, stage, squash=squash_flag == "1")
     except UsageError as error:
         text = f"hotfix-guard: {error}"
     if text:
