@@ -351,29 +351,17 @@ def test_reminder_after_a_squash_merge_waits_for_the_commit(
     make_hotfix(repo)
     repo.git("merge", "-q", "--squash", "hotfix/fix-login")
     monkeypatch.setenv("GIT_REFLOG_ACTION", "merge hotfix/fix-login")  # as git merge sets it
-    assert reminder(Repository.discover(), Config(), POST_MERGE, squash=True) == (
-        "hotfix-guard: hotfix/fix-login is squash-merged into main but not committed yet; "
-        "the backport reminder follows when you commit it"
-    )
-    repo.commit("Fix login (#12)")
-    text = reminder(Repository.discover(), Config(), POST_COMMIT)
-    assert text.startswith("hotfix-guard: hotfix/fix-login was merged into main on ")
-    assert f"(squash {repo.head()[:12]})" in text
-
-
-def test_reminder_from_a_plain_git_hook_takes_gits_squash_argument(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with_develop(repo)
-    make_hotfix(repo)
-    repo.git("merge", "-q", "--squash", "hotfix/fix-login")
-    monkeypatch.setenv("GIT_REFLOG_ACTION", "merge hotfix/fix-login")
+    # A plain git post-merge hook passes git's squash flag on as an argument.
     result = CliRunner().invoke(cli, ["backport-reminder", "--stage", "post-merge", "1"])
     assert (result.exit_code, result.output) == (
         0,
         "hotfix-guard: hotfix/fix-login is squash-merged into main but not committed yet; "
         "the backport reminder follows when you commit it\n",
     )
+    repo.commit("Fix login (#12)")
+    text = reminder(Repository.discover(), Config(), POST_COMMIT)
+    assert text.startswith("hotfix-guard: hotfix/fix-login was merged into main on ")
+    assert f"(squash {repo.head()[:12]})" in text
 
 
 def test_reminder_command_always_exits_zero(repo: Repo) -> None:
