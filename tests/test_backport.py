@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -304,13 +305,18 @@ def test_reminder_after_a_merge_names_hotfix_branch_commands_and_prediction(repo
 
 def test_reminder_predicts_conflicting_paths(repo: Repo) -> None:
     repo.branch("develop", "main")
-    repo.commit("develop work", {"app/main.py": "def main():\n    return 9\n", "my notes": "a\n"})
+    odd = os.fsdecode(b"caf\xe9\nmenu.txt")  # a newline and a byte that is not UTF-8
+    repo.commit("develop work", {"app/main.py": "def main():\n    return 9\n", odd: "a\n"})
     repo.switch("main")
-    make_hotfix(repo, files={"app/main.py": FIXED, "my notes": "b\n", "app/clean.py": "C = 1\n"})
+    make_hotfix(repo, files={"app/main.py": FIXED, odd: "b\n", "app/clean.py": "C = 1\n"})
     repo.merge("hotfix/fix-login", "--no-ff")
     before = [repo.git("status", "--porcelain", "--ignored"), repo.git("for-each-ref")]
     text = reminder(Repository.discover(), Config(), POST_MERGE)
-    assert "  Prediction: conflicts in: app/main.py, my notes.\n" in text
+    assert '  Prediction: conflicts in: app/main.py, "caf\\xe9\\nmenu.txt".\n' in text
+    code, output = status("--format", "json")
+    assert code == 1
+    [backport] = json.loads(output)["hotfixes"][0]["backports"]
+    assert backport["conflicts"] == ["app/main.py", "caf\\xe9\nmenu.txt"]
     # merge-tree works in memory: work tree, index and refs are as they were.
     assert [repo.git("status", "--porcelain", "--ignored"), repo.git("for-each-ref")] == before
 
