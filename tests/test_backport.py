@@ -483,3 +483,13 @@ def test_status_says_once_that_a_backport_branch_is_missing_everywhere(repo: Rep
     assert code == 0
     assert output.count("develop") == 1
     assert output.splitlines()[0] == "develop: backport branch not found locally or on any remote"
+
+
+def test_fast_path_leaves_the_reminder_and_pushes_of_main_to_the_full_path(repo: Repo) -> None:
+    from hotfix_guard.fastpath import nothing_to_check
+
+    repo.branch("feature/x")
+    assert nothing_to_check(["backport-reminder"], {}) is False
+    assert nothing_to_check(["hook"], {}) is True  # a feature branch commit: the fast answer
+    pushing_main = {"PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main", "PRE_COMMIT_TO_REF": "main"}
+    assert nothing_to_check(["hook"], pushing_main) is False
