@@ -14,6 +14,7 @@ from hotfix_guard import scope
 from hotfix_guard.backport import (
     FAST_FORWARD,
     MERGE,
+    REBASE,
     SQUASH,
     BackportBranches,
     HotfixMerge,
@@ -174,6 +175,19 @@ def test_squash_merge_of_a_hotfix_that_merged_main_in_and_among_other_branches(
     repo.git("merge", "-q", "--squash", "hotfix/fix-login")
     repo.commit("Fix login (#12)")
     assert found(repo) == [("hotfix/fix-login", SQUASH)]
+
+
+def test_rebase_merge_is_recognised_commit_by_commit(repo: Repo) -> None:
+    make_hotfix(repo)
+    repo.switch("hotfix/fix-login")
+    repo.commit("second commit", {"app/login.py": "L = 1\n"})
+    repo.switch("main")
+    repo.commit("main moves on", {"app/other.py": "O = 1\n"})
+    repo.git("cherry-pick", "main..hotfix/fix-login")  # what a forge's "rebase and merge" does
+    assert found(repo) == [("hotfix/fix-login", REBASE)]
+    git_repo = Repository.discover()
+    main = scope.find_main(git_repo, Config())
+    assert recognise(git_repo, Config(), main, main.refs)[0].commit == repo.head()
 
 
 def test_squash_merge_of_a_hotfix_that_only_exists_on_the_remote(repo: Repo, remote: Path) -> None:

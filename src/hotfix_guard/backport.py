@@ -1,12 +1,14 @@
 """Hotfixes merged into main, and whether each has reached the backport branches.
 
-A hotfix lands on main in one of four shapes, each recognised on main's first-parent chain:
+A hotfix lands on main in one of these shapes, each recognised on main's first-parent chain:
 - a merge commit (`git merge --no-ff`, resolved conflicts included) whose subject names the branch
   the way git or a forge writes it, or whose second parent is a hotfix branch's tip;
 - a fast-forward: main's reflog says `merge hotfix/x: Fast-forward`, or a remote-tracking hotfix
   branch's tip sits on main's first-parent chain (a forge's fast-forward merge);
 - a squash: a commit on main with the same patch id as the whole change of a hotfix branch that
-  still exists, locally or on a remote, and is not merged.
+  still exists, locally or on a remote, and is not merged;
+- a rebase (a forge's "rebase and merge"): commits on main with the patch ids of all the commits
+  of such a branch.
 A backport branch has a hotfix when any copy of it (local or remote-tracking) contains the hotfix's
 tip or its commit on main (reached by merge), or carries commits with the same patch ids
 (reached by cherry-pick, one by one or squashed), or commits whose `git cherry-pick -x` line names
@@ -28,8 +30,9 @@ from hotfix_guard.report import display_path
 # How far back `backport-status` and the push of main look for hotfixes merged into main.
 DEFAULT_WINDOW_DAYS = 90
 MERGE_TREE_VERSION = (2, 38)
+CLOCK_SKEW = 86400
 
-MERGE, FAST_FORWARD, SQUASH = "merge", "fast-forward", "squash"
+MERGE, FAST_FORWARD, SQUASH, REBASE = "merge", "fast-forward", "squash", "rebase"
 CHERRY_PICK, MISSING = "cherry-pick", "missing"
 
 # Subjects of merge commits, as git and the common forges write them; the branch is group 1.
@@ -121,7 +124,7 @@ def recognise(
             )
     if any(len(commit.parents) == 1 for commit in log):
         walk = first_parent_range(heads, exclude, since)
-        found.extend(_squashes(repo, branches, heads, log, walk))
+        found.extend(_replayed(repo, branches, heads, log, walk))
     found.sort(key=lambda hotfix: hotfix.landed, reverse=True)
     return found
 
@@ -149,46 +152,56 @@ def _fast_forwards(
     return found
 
 
-def _squashes(
+def _replayed(
     repo: Repository,
     branches: dict[str, tuple[str, str]],
     heads: Sequence[str],
     log: list[LoggedCommit],
     walk: list[str],
 ) -> list[HotfixMerge]:
-    """Commits on main whose patch is the whole change of a hotfix branch not merged into main.
+    """Hotfix branches not merged into main whose change main carries anyway: squashed into one
+    commit (same patch id as the whole change), or rebased commit by commit (same patch ids).
 
-    A constant number of git calls however many hotfix branches there are: commits run on every
+    A constant number of git calls however many hotfix branches there are: this runs on every
     commit on main, and stale hotfix branches pile up.
     """
     names = {tip: name for name, tip in branches.values()}
     outside = repo.unmerged_commits(list(names), heads)
-    forks = {}
+    forks, own = {}, {}
     for tip in names:
         if tip in outside:
-            boundary = _boundary(outside, tip)
+            boundary, own[tip] = _boundary(outside, tip)
             fork = boundary.pop() if len(boundary) == 1 else repo.merge_base(tip, heads)
             if fork:
                 forks[tip] = fork
-    by_patch_id = {
-        patch_id: tip
-        for tip, patch_id in repo.range_patch_ids([(f, t) for t, f in forks.items()]).items()
-    }
-    if not by_patch_id:
+    if not forks:
         return []
     on_main = repo.patch_ids(["--no-merges", *walk])
+    whole = repo.range_patch_ids([(fork, tip) for tip, fork in forks.items()])
+    by_commit = {
+        commit: patch_id
+        for patch_id, commit in repo.patch_ids(
+            ["--no-merges", *forks, *(f"^{head}" for head in heads), "--"]
+        ).items()
+    }
     landed = {commit.sha: commit.committed for commit in log}
-    return [
-        HotfixMerge(
-            names[tip], SQUASH, on_main[patch_id], tip, forks[tip], landed[on_main[patch_id]]
-        )
-        for patch_id, tip in by_patch_id.items()
-        if patch_id in on_main
-    ]
+    newest_first = [commit.sha for commit in log]
+    found = []
+    for tip, fork in forks.items():
+        if whole.get(tip) in on_main:
+            commit = on_main[whole[tip]]
+            found.append(HotfixMerge(names[tip], SQUASH, commit, tip, fork, landed[commit]))
+            continue
+        patch_ids = [by_commit[commit] for commit in own[tip] if commit in by_commit]
+        if patch_ids and all(patch_id in on_main for patch_id in patch_ids):
+            # The newest of them, by position on main: commits of one rebase share a second.
+            commit = min((on_main[patch_id] for patch_id in patch_ids), key=newest_first.index)
+            found.append(HotfixMerge(names[tip], REBASE, commit, tip, fork, landed[commit]))
+    return found
 
 
-def _boundary(outside: dict[str, tuple[str, ...]], tip: str) -> set[str]:
-    """The parents where TIP's commits outside main meet main (one: where it was cut)."""
+def _boundary(outside: dict[str, tuple[str, ...]], tip: str) -> tuple[set[str], set[str]]:
+    """TIP's own commits (outside main), and the parents where they meet main (one: the fork)."""
     boundary, seen, pending = set(), {tip}, [tip]
     while pending:
         for parent in outside[pending.pop()]:
@@ -197,7 +210,7 @@ def _boundary(outside: dict[str, tuple[str, ...]], tip: str) -> set[str]:
             elif parent not in seen:
                 seen.add(parent)
                 pending.append(parent)
-    return boundary
+    return boundary, seen
 
 
 # --- where each hotfix went ---------------------------------------------------------------------
@@ -264,7 +277,7 @@ class BackportBranches:
             }
             for hotfix in hotfixes
         }
-        own = {h: self._own_changes(h) for h in hotfixes if None in merged[h].values()}
+        own = self._own_changes([h for h in hotfixes if None in merged[h].values()])
         forks = self.repo.commit_times([fork for fork, _, _ in own.values()])
         pick_since = min(forks.values(), default=None)
         found: dict[HotfixMerge, list[Backport]] = {}
@@ -286,11 +299,11 @@ class BackportBranches:
         """The first copy that contains the hotfix's tip or its commit on main."""
         for ref in refs:
             if ref not in self._histories:
-                self._histories[ref] = self.repo.history(ref, since)
+                # The walk stops at the first commit older than `since`; a day of margin absorbs
+                # clocks that disagree (a descendant is rarely dated much before its ancestor).
+                start = since - CLOCK_SKEW if since is not None else None
+                self._histories[ref] = self.repo.history(ref, start)
             if {hotfix.tip, hotfix.commit} & self._histories[ref]:
-                return ref
-        for ref in refs:  # the walk stops at dates: confirm a "no" exactly
-            if self.repo.is_ancestor(hotfix.tip, ref) or self.repo.is_ancestor(hotfix.commit, ref):
                 return ref
         return None
 
@@ -319,12 +332,42 @@ class BackportBranches:
             prediction=self._predict(refs[0], hotfix.tip),
         )
 
-    def _own_changes(self, hotfix: HotfixMerge) -> tuple[str, str | None, list[set[str]]]:
-        """Where the hotfix was cut, its change as one patch id, its commits as {id, patch id}."""
-        fork = self.repo.merge_base(hotfix.base, [hotfix.tip]) or hotfix.base
-        whole = self.repo.diff_patch_id(fork, hotfix.tip)
-        ids = self.repo.patch_ids(["--no-merges", hotfix.tip, f"^{hotfix.base}", "--"])
-        return fork, whole, [{commit, patch_id} for patch_id, commit in ids.items()]
+    def _own_changes(
+        self, hotfixes: Sequence[HotfixMerge]
+    ) -> dict[HotfixMerge, tuple[str, str | None, list[set[str]]]]:
+        """For each hotfix: where it was cut, its change as one patch id, and its commits as
+        {id, patch id}. One walk per hotfix; the patch ids of all of them in two batches."""
+        forks, commits = {}, {}
+        for hotfix in hotfixes:
+            outside = self.repo.unmerged_commits([hotfix.tip], [hotfix.base])
+            boundary, commits[hotfix] = (
+                _boundary(outside, hotfix.tip) if outside else (set(), set())
+            )
+            forks[hotfix] = (
+                boundary.pop()
+                if len(boundary) == 1
+                else self.repo.merge_base(hotfix.base, [hotfix.tip]) or hotfix.base
+            )
+        whole = self.repo.range_patch_ids([(forks[h], h.tip) for h in hotfixes])
+        every_commit = sorted(set().union(*commits.values()))
+        by_commit = (
+            {
+                commit: patch_id
+                for patch_id, commit in self.repo.patch_ids(
+                    ["--no-walk=unsorted", "--no-merges", *every_commit, "--"]
+                ).items()
+            }
+            if every_commit
+            else {}
+        )
+        return {
+            hotfix: (
+                forks[hotfix],
+                whole.get(hotfix.tip),
+                [{c, by_commit[c]} for c in commits[hotfix] if c in by_commit],
+            )
+            for hotfix in hotfixes
+        }
 
     def _carried(self, ref: str, since: int | None) -> set[str]:
         """What REF's own commits (not on main, since the oldest hotfix began) carry over:
