@@ -16,11 +16,11 @@ from hotfix_guard.backport import (
     MERGE,
     REBASE,
     SQUASH,
-    BackportBranches,
     HotfixMerge,
     merged_branch,
     recognise,
 )
+from hotfix_guard.backport_reach import BackportBranches
 from hotfix_guard.backport_status import POST_COMMIT, POST_MERGE, day, reminder
 from hotfix_guard.cli import cli
 from hotfix_guard.config import Config
