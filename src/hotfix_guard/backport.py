@@ -1,4 +1,4 @@
-"""Hotfixes merged into main, and whether each has reached the backport branches.
+"""Hotfixes merged into main: which, and how each landed there.
 
 A hotfix lands on main in one of these shapes, each recognised on main's first-parent chain:
 - a merge commit (`git merge --no-ff`, resolved conflicts included) whose subject names the branch
@@ -9,7 +9,7 @@ A hotfix lands on main in one of these shapes, each recognised on main's first-p
   still exists, locally or on a remote, and is not merged;
 - a rebase (a forge's "rebase and merge"): commits on main with the patch ids of all the commits
   of such a branch.
-Where each went afterwards is backport_reach.py's business.
+Where each went afterwards: backport_reach.py.
 """
 
 from __future__ import annotations
