@@ -33,6 +33,17 @@ format_option = click.option(
 )
 
 
+def stage_option(*stages: str, help: str) -> Callable[[F], F]:
+    """--stage: the git hook calling, or auto."""
+    return click.option(
+        "--stage",
+        type=click.Choice(["auto", *stages]),
+        default="auto",
+        show_default=True,
+        help=f"The git hook calling. {help}",
+    )
+
+
 def reports_usage_errors(command: F) -> F:
     """Turn the project's UsageError into one line on stderr and exit status 2, no traceback."""
 
@@ -113,13 +124,7 @@ def check(
 
 
 @cli.command()
-@click.option(
-    "--stage",
-    type=click.Choice(["auto", "pre-commit", "pre-push"]),
-    default="auto",
-    show_default=True,
-    help="The git hook calling. auto: tell from pre-commit's environment.",
-)
+@stage_option("pre-commit", "pre-push", help="auto: tell from pre-commit's environment.")
 @rule_option
 @click.argument("hook_args", nargs=-1, type=click.UNPROCESSED)
 @reports_usage_errors
@@ -164,6 +169,55 @@ def _pushed_refs(stage: str, repo: Any) -> list[Any] | None:
             remote_sha=env.get("PRE_COMMIT_FROM_REF") or ZERO_SHA,
         )
     ]
+
+
+@cli.command("backport-status")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Hotfixes merged into main from this date on (YYYY-MM-DD). Default: 90 days ago.",
+)
+@format_option
+@reports_usage_errors
+def backport_status(since: str | None, output_format: str) -> None:
+    """List the hotfixes merged into main and whether each reached every backport branch.
+
+    Exit status 1 when a backport is missing, so CI can use it.
+    """
+    from hotfix_guard.backport_status import render_status_json, render_status_text, status
+
+    repo, config = _open()
+    report = status(repo, config, since)
+    render = render_status_json if output_format == "json" else render_status_text
+    click.echo(render(report))
+    sys.exit(report.exit_code)
+
+
+@cli.command("backport-reminder")
+@stage_option(
+    "post-merge", "post-commit", help="auto: post-merge when pre-commit says so, else post-commit."
+)
+@click.argument("squash_flag", required=False, metavar="[SQUASH]")
+def backport_reminder(stage: str, squash_flag: str | None) -> None:
+    """After a hotfix is merged into main: which backport branches lack it, and how to backport.
+
+    What the hotfix-backport hook runs at post-merge and post-commit. It never changes the work
+    tree or index, and always exits 0: git ignores the status of these hooks. A plain git
+    post-merge hook passes git's argument on as SQUASH (1 after `git merge --squash`); under
+    pre-commit it comes from PRE_COMMIT_IS_SQUASH_MERGE.
+    """
+    from hotfix_guard.backport_status import POST_COMMIT, POST_MERGE, reminder
+
+    squash_flag = squash_flag or os.environ.get("PRE_COMMIT_IS_SQUASH_MERGE")
+    if stage == "auto":
+        stage = POST_MERGE if squash_flag is not None else POST_COMMIT
+    try:
+        repo, config = _open()
+        text = reminder(repo, config, stage, squash=squash_flag == "1")
+    except UsageError as error:
+        text = f"hotfix-guard: {error}"
+    if text:
+        click.echo(text)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ index that GIT_INDEX_FILE names.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from pathlib import Path
 from hotfix_guard.errors import UsageError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+# The line `git cherry-pick -x` adds to the message of the commit it makes.
+CHERRY_PICKED_FROM = re.compile(r"^\(cherry picked from commit ([0-9a-f]{40})\)$", re.MULTILINE)
 
 
 class GitError(Exception):
@@ -66,6 +69,16 @@ class RawFileChange:
     added: int
     removed: int
     binary: bool
+
+
+@dataclass(frozen=True)
+class LoggedCommit:
+    """One commit of a first-parent walk: id, parents, committer time (Unix) and subject."""
+
+    sha: str
+    parents: tuple[str, ...]
+    committed: int
+    subject: str
 
 
 class Repository:
@@ -204,9 +217,127 @@ class Repository:
 
     def staged_patch_id(self, against: str) -> str | None:
         """The stable patch id of the staged change against commit AGAINST, None if empty."""
-        patch = self.diff(against, None, "-p", "--no-prefix")
+        return self.diff_patch_id(against, None)
+
+    def diff_patch_id(self, base: str, head: str | None) -> str | None:
+        """The stable patch id of BASE..HEAD as one patch (HEAD None: the index); None if empty."""
+        patch = self.diff(base, head, "-p", "--no-prefix")
         output = self.git("patch-id", "--stable", stdin=patch)
         return output.decode().split()[0] if output.strip() else None
+
+    # --- backports (hotfixes merged into main, and where they went) ----------------------------
+
+    def first_parent_log(
+        self, heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
+    ) -> list[LoggedCommit]:
+        """Commits on the first-parent chains of HEADS minus EXCLUDE, newest first."""
+        output = self.git(
+            "log", "-z", "--format=%H %P%x1f%ct%x1f%s", *first_parent_range(heads, exclude, since)
+        )
+        commits = []
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            shas, committed, subject = record.decode(errors="replace").split("\x1f", 2)
+            sha, *parents = shas.split()
+            commits.append(LoggedCommit(sha, tuple(parents), int(committed), subject))
+        # git's date parser gives up on far dates (year 2100 on) and then keeps everything.
+        return [commit for commit in commits if since is None or commit.committed >= since]
+
+    def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
+        """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
+        output = self.try_git("reflog", "show", "--format=%H%x00%gs", ref, "--")
+        if not output:
+            return []
+        entries = []
+        for line in output.decode(errors="replace").splitlines():
+            sha, _, message = line.partition("\0")
+            entries.append((sha, message))
+        return entries
+
+    def cherry_picked_from(self, log_args: Sequence[str]) -> set[str]:
+        """Commits named by the `(cherry picked from commit ...)` lines of `git log LOG_ARGS`."""
+        messages = self.git("log", "--format=%B", *log_args).decode(errors="replace")
+        return set(CHERRY_PICKED_FROM.findall(messages))
+
+    def commit_times(self, commits: Sequence[str]) -> dict[str, int]:
+        """Commit -> committer time (Unix), for many commits in one query."""
+        if not commits:
+            return {}
+        output = self.git("log", "--no-walk=unsorted", "--format=%H %ct", *commits, "--")
+        return {
+            sha: int(time) for sha, time in (line.split() for line in output.decode().splitlines())
+        }
+
+    def unmerged_commits(
+        self, tips: Sequence[str], exclude: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Commits reachable from TIPS but not EXCLUDE, each with its parents, in one walk."""
+        output = self.git("rev-list", "--parents", *tips, *(f"^{ref}" for ref in exclude), "--")
+        return {
+            sha: tuple(parents)
+            for sha, *parents in (line.decode().split() for line in output.splitlines())
+        }
+
+    def range_patch_ids(self, ranges: Sequence[tuple[str, str]]) -> dict[str, str]:
+        """HEAD -> the stable patch id of BASE..HEAD as one patch, for many (BASE, HEAD) at once."""
+        if not ranges:
+            return {}
+        # diff-tree --stdin reads `<commit> <parent>` lines and diffs each parent to its commit.
+        lines = "".join(f"{head} {base}\n" for base, head in ranges).encode()
+        patches = self.git(
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-p",
+            "--no-prefix",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            stdin=lines,
+        )
+        output = self.git("patch-id", "--stable", stdin=patches)
+        return {
+            commit: patch_id
+            for patch_id, commit in (line.split() for line in output.decode().splitlines())
+        }
+
+    def history(self, ref: str, since: int | None) -> set[str]:
+        """Commits reachable from REF, walking back to about SINCE (git stops at older commits)."""
+        window = [f"--since={since}"] if since is not None else []
+        return set(self.git("rev-list", *window, ref, "--").decode().split())
+
+    @cached_property
+    def version(self) -> tuple[int, ...]:
+        """git's version as numbers: `git version 2.39.5` -> (2, 39, 5)."""
+        words = self.git("version").decode().split()
+        numbers = words[2].split(".") if len(words) > 2 else []
+        return tuple(int(part) for part in numbers if part.isdigit())
+
+    def merge_conflicts(self, ours: str, theirs: str) -> list[str]:
+        """Paths that would conflict merging THEIRS into OURS, computed in memory (git 2.38+).
+
+        `git merge-tree --write-tree` writes only objects: the work tree, index and refs stay put.
+        """
+        result = subprocess.run(
+            [
+                "git",
+                "merge-tree",
+                "--write-tree",
+                "--name-only",
+                "--no-messages",
+                "-z",
+                ours,
+                theirs,
+            ],
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode not in (0, 1):
+            raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
+        # The tree id comes first; then, when it conflicts, one path per conflicted file.
+        return split_z(result.stdout)[1:] if result.returncode == 1 else []
 
     # --- changes -----------------------------------------------------------------------------
 
@@ -239,6 +370,14 @@ class Repository:
             if value not in ("unspecified", "unset"):
                 found.setdefault(path, {})[name] = value
         return found
+
+
+def first_parent_range(
+    heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
+) -> list[str]:
+    """`git log` arguments for the first-parent chains of HEADS minus EXCLUDE, from SINCE on."""
+    window = [f"--since={since}"] if since is not None else []
+    return ["--first-parent", *window, *heads, *(f"^{ref}" for ref in exclude), "--"]
 
 
 def parse_raw_numstat(output: bytes) -> list[RawFileChange]:

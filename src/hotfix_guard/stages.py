@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hotfix_guard import scope as scopes
+from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
+from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.report import Finding, Report
-from hotfix_guard.rules import CHANGE
+from hotfix_guard.rules import CHANGE, MAIN
 from hotfix_guard.runner import run_rules, selected_rules
 
 ZERO_SHA = "0" * 40
@@ -85,11 +87,37 @@ def push_stage(
 ) -> Report:
     """At push time: every pushed hotfix branch, at the commit being pushed (not the work tree)."""
     reports = [
-        check_change(repo, config, branch=ref.branch, head=ref.local_sha, staged=False, rules=rules)
+        check_main(repo, config, head=ref.local_sha, rules=rules)
+        if ref.branch == main_name(repo, config)
+        else check_change(
+            repo, config, branch=ref.branch, head=ref.local_sha, staged=False, rules=rules
+        )
         for ref in pushed
         if not ref.is_deletion and ref.branch is not None
     ]
     return merge_reports(reports, subject="push")
+
+
+# --- main being pushed: the hotfixes merged into it ------------------------------------------
+
+
+def main_name(repo: Repository, config: Config) -> str | None:
+    try:
+        return scopes.find_main(repo, config).name
+    except UsageError:
+        return None
+
+
+def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[str] = ()) -> Report:
+    """Run the rules about main (backport) on main at HEAD."""
+    main = scopes.find_main(repo, config)
+    scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
+    ctx = Context(repo, config, scope)
+    return run_rules(
+        ctx,
+        selected_rules(ctx, rules, MAIN),
+        f"{main.name} at {head[:12]}: hotfixes merged in the last {DEFAULT_WINDOW_DAYS} days",
+    )
 
 
 def merge_reports(reports: Sequence[Report], subject: str) -> Report:

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from hotfix_guard.context import Context
 from hotfix_guard.report import Finding
+from hotfix_guard.rules.backport import check_backport
 from hotfix_guard.rules.branch import check_branch_base, check_branch_name
 from hotfix_guard.rules.size import check_diff_size
 
 # What a rule looks at, which decides the stages it runs in (see stages.py).
 CHANGE = "change"  # the hotfix branch's change: at commit and push time
+MAIN = "main"  # main itself, when it is pushed: the hotfixes merged into it
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ RULES: tuple[Rule, ...] = (
         check_diff_size,
         "changed files and changed code lines stay within max-files and max-lines",
         "move the files named above to a separate change that goes through the normal release",
+    ),
+    Rule(
+        "backport",
+        MAIN,
+        check_backport,
+        "every hotfix merged into main has reached each of backport-branches",
+        "merge each hotfix named above into the branch it has not reached (the commands are on "
+        "its line); `hotfix-guard backport-status` lists them all",
     ),
 )
 
