@@ -2,10 +2,10 @@
 
 - A tag's version is read with `tag-format`: literal text around {major}.{minor}.{patch}[.{build}].
 - A release tag is one that matches `tag-format`, looks like a final version in another spelling
-  (a prefix, then three or four numbers, nothing after: `1.2.3`, `release-1.2.3`), or is a
-  hotfix tag. Pre-releases (`v1.2.4-rc.1`) and other tags (`deploy-prod`) are left alone.
-- A hotfix tag is one whose message starts with `tag-message-prefix`, or that points at the tip of
-  a hotfix branch, or at a merge commit that merges one (by its parents or its subject).
+  (a prefix, then three or four numbers, nothing after: `1.2.3`, `release-1.2.3`), or has a
+  hotfix message. Pre-releases (`v1.2.4-rc.1`) and other tags (`deploy-prod`) are left alone.
+- A hotfix tag is a release tag whose message starts with `tag-message-prefix`, or that points at
+  the tip of a hotfix branch, or at a merge commit that merges one (by its parents or subject).
 """
 
 from __future__ import annotations
@@ -73,12 +73,23 @@ class TagContext:
         return tuple(int(n) for n in match.group(1).split(".")) if match else None
 
     @cached_property
-    def hotfix(self) -> str | None:
-        """Why this is a hotfix tag, in words for messages; None when it is not one."""
+    def message_says_hotfix(self) -> bool:
         prefix = self.config.tag_message_prefix.strip()
         message = self.message
-        if prefix and message is not None and message.lower().startswith(prefix.lower()):
-            return f"its message starts with {prefix!r}"
+        return bool(prefix) and message is not None and message.lower().startswith(prefix.lower())
+
+    @property
+    def is_release(self) -> bool:
+        """A version in any spelling, or a hotfix message: a deploy marker is left alone."""
+        return (
+            self.version is not None or self.loose_version is not None or self.message_says_hotfix
+        )
+
+    @cached_property
+    def hotfix(self) -> str | None:
+        """Why this release tag is a hotfix tag, in words for messages; None when it is not."""
+        if self.message_says_hotfix:
+            return f"its message starts with {self.config.tag_message_prefix.strip()!r}"
         commit = self.tag.commit
         if commit is None:
             return None
@@ -96,10 +107,6 @@ class TagContext:
         if merged:
             return f"it points at the merge of {_short(sorted(merged)[0])}"
         return None
-
-    @property
-    def is_release(self) -> bool:
-        return self.version is not None or self.loose_version is not None or self.hotfix is not None
 
     def _hotfix_branch_refs(self) -> dict[str, str]:
         return {

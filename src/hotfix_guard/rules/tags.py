@@ -57,7 +57,8 @@ def check_tag_message(ctx: TagContext) -> list[Finding]:
         return []  # a lightweight tag has no message: tag-annotated says so
     prefix = ctx.config.tag_message_prefix
     first_line = message.splitlines()[0] if message else ""
-    if not first_line.startswith(prefix):
+    # git drops trailing spaces: a bare "Hotfix:" is the prefix with nothing after it.
+    if not (first_line.startswith(prefix) or first_line == prefix.rstrip()):
         problem = f"the message {first_line!r} does not start with {prefix!r}"
     else:
         description = first_line[len(prefix) :].strip()
