@@ -381,12 +381,6 @@ class PushQueries:
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
 
-    @cached_property
-    def common_dir(self) -> Path:
-        """The git dir shared by every worktree of the repository."""
-        output = self.repo.git("rev-parse", "--git-common-dir").decode().strip()
-        return self.repo.root / os.fsdecode(output)
-
     def hooks_dir(self) -> Path:
         """Where git looks for hooks: core.hooksPath or the common git dir's hooks/."""
         output = os.fsdecode(self.repo.git("rev-parse", "--git-path", "hooks")).strip()
@@ -400,8 +394,11 @@ class PushQueries:
             is not None
         )
 
-    def tree_of(self, commit: str) -> str:
-        return self.repo.git("rev-parse", "--verify", f"{commit}^{{tree}}").decode().strip()
+    def tree_and_common_dir(self, commit: str) -> tuple[str, Path]:
+        """COMMIT's tree id and the common git dir, in one call (the remembered-pass check)."""
+        output = self.repo.git("rev-parse", "--git-common-dir", f"{commit}^{{tree}}")
+        common_dir, tree = os.fsdecode(output).rstrip("\n").rsplit("\n", 1)
+        return tree, self.repo.root / common_dir
 
     def head_commit(self) -> str | None:
         return self.repo.resolve_commit("HEAD")

@@ -27,8 +27,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -84,8 +82,9 @@ def pass_key(tree: str, commands: Sequence[str]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def passes_dir(queries: PushQueries) -> Path:
-    return queries.common_dir / "hotfix-guard" / "tests-passed"
+def passes_dir(common_dir: Path) -> Path:
+    """Under the git dir every worktree shares: a pass in one worktree holds in all."""
+    return common_dir / "hotfix-guard" / "tests-passed"
 
 
 def command_environment(environ: Mapping[str, str], prefix: str = sys.prefix) -> dict[str, str]:
@@ -122,9 +121,9 @@ def run_tests(
     """Run every test command on COMMIT, stopping at the first failure; remember a pass."""
     log = log or sys.stderr
     queries = PushQueries(repo)
-    tree = queries.tree_of(commit)
+    tree, common_dir = queries.tree_and_common_dir(commit)
     key = pass_key(tree, config.test_commands)
-    record = passes_dir(queries) / key
+    record = passes_dir(common_dir) / key
     if use_cache and record.exists():
         return Outcome(REMEMBERED, commit, tree, where="")
     stream = _terminal(log)
@@ -157,6 +156,9 @@ def _work_tree(queries: PushQueries, commit: str, in_place: bool) -> Iterator[tu
     if in_place:
         yield queries.repo.root, "in place"
         return
+    import shutil
+    import tempfile
+
     parent = Path(tempfile.mkdtemp(prefix="hotfix-guard-tests-"))
     place = parent / "worktree"
     try:
@@ -164,8 +166,6 @@ def _work_tree(queries: PushQueries, commit: str, in_place: bool) -> Iterator[tu
         yield place, "in a temporary worktree (the working tree is not exactly the pushed commit)"
     finally:
         queries.remove_worktree(place)
-        import shutil
-
         shutil.rmtree(parent, ignore_errors=True)
 
 
@@ -262,6 +262,8 @@ def run_command(
         stderr=subprocess.STDOUT,
         **group,
     )
+    import threading  # only when a command runs: the remembered-pass path stays light
+
     tail = bytearray()
     reader = threading.Thread(target=_pump, args=(process, tail, stream), daemon=True)
     reader.start()
