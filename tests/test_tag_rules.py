@@ -16,6 +16,14 @@ def check_tag(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def first_line_of_rejection(repo: Repo, name: str, message: str | None) -> str:
+    """Tag HEAD as NAME, check it, expect a failure, and return the first finding's line."""
+    repo.tag(name, message)
+    code, output = check_tag(name)
+    assert code == 1, output
+    return output.splitlines()[0]
+
+
 @pytest.fixture
 def released(repo: Repo) -> Repo:
     """main released as v1.2.3, then hotfix/fix-login merged into main with a merge commit."""
@@ -48,10 +56,7 @@ def test_lightweight_release_tag_is_rejected(released: Repo) -> None:
 
 
 def test_hotfix_tag_with_the_wrong_message_is_rejected(released: Repo) -> None:
-    released.tag("v1.2.4", "fix login")
-    code, output = check_tag("v1.2.4")
-    assert code == 1
-    assert output.splitlines()[0] == (
+    assert first_line_of_rejection(released, "v1.2.4", "fix login") == (
         "v1.2.4: tag-message: the message 'fix login' does not start with 'Hotfix: ' (v1.2.4 is "
         "a hotfix tag: it points at the merge of hotfix/fix-login); write it as 'Hotfix: ' plus "
         f'what it fixes: git tag -a -f v1.2.4 -m "Hotfix: <what it fixes>" {released.head()[:10]}'
@@ -78,10 +83,10 @@ def test_hotfix_tag_message_needs_a_description(released: Repo, message: str) ->
     ],
 )
 def test_hotfix_tag_must_be_the_next_patch(released: Repo, tag: str, problem: str) -> None:
-    released.tag(tag, "Hotfix: login times out")
-    code, output = check_tag(tag)
-    assert code == 1
-    assert output.splitlines()[0] == f"{tag}: tag-version: {problem}"
+    assert (
+        first_line_of_rejection(released, tag, "Hotfix: login times out")
+        == f"{tag}: tag-version: {problem}"
+    )
 
 
 def test_pre_releases_and_other_tags_do_not_count_as_releases(released: Repo) -> None:
@@ -99,20 +104,14 @@ def test_pre_releases_and_other_tags_do_not_count_as_releases(released: Repo) ->
 def test_hotfix_tag_must_be_on_main(released: Repo) -> None:
     released.branch("hotfix/fix-logout", "main")
     tip = released.commit("Fix logout", {"app/logout.py": "x = 1\n"})
-    released.tag("v1.2.4", "Hotfix: logout hangs")
-    code, output = check_tag("v1.2.4")
-    assert code == 1
-    assert output.splitlines()[0] == (
+    assert first_line_of_rejection(released, "v1.2.4", "Hotfix: logout hangs") == (
         f"v1.2.4: tag-target: v1.2.4 points at {tip[:10]} (Fix logout), which is not on main; "
         "merge the hotfix into main and tag the merge commit"
     )
 
 
 def test_release_tag_in_another_spelling_gets_the_format_named(released: Repo) -> None:
-    released.tag("1.2.4", "Hotfix: login times out")
-    code, output = check_tag("1.2.4")
-    assert code == 1
-    assert output.splitlines()[0] == (
+    assert first_line_of_rejection(released, "1.2.4", "Hotfix: login times out") == (
         "1.2.4: tag-format: '1.2.4' looks like a release tag but does not match tag-format "
         "'v{major}.{minor}.{patch}'; name it 'v1.2.4'"
     )
@@ -121,10 +120,7 @@ def test_release_tag_in_another_spelling_gets_the_format_named(released: Repo) -
 def test_four_part_format_with_a_prefix(released: Repo) -> None:
     released.write(".hotfix-guard.toml", 'tag-format = "release-{major}.{minor}.{patch}.{build}"\n')
     released.tag("release-1.2.3.7", "Release", target="HEAD~1")
-    released.tag("release-1.2.3.9", "Hotfix: login times out")
-    code, output = check_tag("release-1.2.3.9")
-    assert code == 1
-    assert output.splitlines()[0] == (
+    assert first_line_of_rejection(released, "release-1.2.3.9", "Hotfix: login times out") == (
         "release-1.2.3.9: tag-version: release-1.2.3.9 skips release-1.2.3.8: after "
         "release-1.2.3.7 comes release-1.2.3.8"
     )
@@ -169,3 +165,28 @@ def test_rule_levels_apply_to_tag_rules(released: Repo) -> None:
     code, output = check_tag("v1.2.4")
     assert code == 0
     assert "v1.2.4: tag-annotated: v1.2.4 is a lightweight tag" in output
+
+
+def test_hotfix_tag_recognised_at_a_branch_tip_and_by_a_merged_parent(repo: Repo) -> None:
+    repo.tag("v1.2.3", "Release 1.2.3")
+    repo.branch("hotfix/fix-login")
+    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"})
+    repo.switch("main")
+    repo.merge("hotfix/fix-login", "--ff-only")
+    assert "(v1.2.4 is a hotfix tag: it points at the tip of hotfix/fix-login)" in (
+        first_line_of_rejection(repo, "v1.2.4", "Release 1.2.4")
+    )
+    repo.switch("hotfix/fix-login")
+    repo.commit("Fix logout", {"app/logout.py": "x = 1\n"})
+    repo.switch("main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Release train", "hotfix/fix-login")
+    assert "(v1.2.5 is a hotfix tag: it points at the merge of hotfix/fix-login)" in (
+        first_line_of_rejection(repo, "v1.2.5", "Release 1.2.5")
+    )
+
+
+def test_the_same_version_spelled_twice_is_a_duplicate(released: Repo) -> None:
+    released.tag("v1.2.4", "Hotfix: login times out")
+    assert first_line_of_rejection(released, "v1.2.04", "Hotfix: login times out") == (
+        "v1.2.04: tag-version: v1.2.04 repeats the version of v1.2.4"
+    )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -172,3 +175,23 @@ def test_commands_do_not_see_pre_commits_virtualenv(tmp_path: Path) -> None:
     # Outside pre-commit an active virtualenv is the user's own: kept.
     del environ["PRE_COMMIT"]
     assert command_environment(environ, prefix=str(venv))["VIRTUAL_ENV"] == str(venv)
+
+
+def test_sigterm_during_a_run_removes_the_temporary_worktree(hotfix: Repo, tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    configure(hotfix, f"touch {started}; exec sleep 30")
+    hotfix.write("app/main.py", "draft\n")  # dirty: the run goes to a temporary worktree
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hotfix_guard", "run-tests"],
+        cwd=hotfix.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 20
+    while not started.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # polling for the command to start, not a fixed wait
+    assert started.exists()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) != 0
+    assert len([line for line in worktrees(hotfix) if line.startswith("worktree ")]) == 1
+    assert (hotfix.path / "app/main.py").read_text() == "draft\n"
