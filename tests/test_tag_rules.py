@@ -190,3 +190,15 @@ def test_the_same_version_spelled_twice_is_a_duplicate(released: Repo) -> None:
     assert first_line_of_rejection(released, "v1.2.04", "Hotfix: login times out") == (
         "v1.2.04: tag-version: v1.2.04 repeats the version of v1.2.4"
     )
+
+
+def test_a_tag_push_pre_commit_reports_is_checked_as_the_pushed_tag_object(
+    released: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released.tag("v1.2.4", "fix login")
+    monkeypatch.setenv("PRE_COMMIT_LOCAL_BRANCH", "refs/tags/v1.2.4")
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_BRANCH", "refs/tags/v1.2.4")
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", released.git("rev-parse", "refs/tags/v1.2.4"))
+    result = CliRunner().invoke(cli, ["hook", "--rule", "tag-message"])
+    assert result.exit_code == 1
+    assert result.output.startswith("v1.2.4: tag-message: the message 'fix login' does not start")
