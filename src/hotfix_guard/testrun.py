@@ -30,7 +30,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -131,16 +131,10 @@ def run_tests(
     started = time.monotonic()
     with _interrupts_as_exceptions(), _work_tree(queries, commit, in_place) as (place, where):
         outcome = _run_commands(queries, config, commit, tree, place, where, in_place, stream, log)
-    outcome = _with_seconds(outcome, time.monotonic() - started)
+    outcome = replace(outcome, seconds=time.monotonic() - started)
     if outcome.status == PASSED:
         _remember(record, commit, config.test_commands)
     return outcome
-
-
-def _with_seconds(outcome: Outcome, seconds: float) -> Outcome:
-    from dataclasses import replace
-
-    return replace(outcome, seconds=seconds)
 
 
 def _terminal(log: IO[str]) -> IO[bytes] | None:

@@ -69,8 +69,8 @@ RULES: tuple[Rule[Any], ...] = (
         PUSHED_TREE,
         check_tests,
         "every test-commands entry passes on exactly the commit being pushed",
-        "make the failing command pass on the pushed commit (hotfix-guard run-tests runs them "
-        "all on HEAD), commit, and push again",
+        "configure test-commands and make each pass on the pushed commit "
+        "(hotfix-guard run-tests runs them on HEAD), then commit and push again",
     ),
     Rule(
         "tag-format",
