@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo
+from tests.conftest import Repo, code_files
 from tests.precommit_support import PreCommit, git_result, output
 
 PASSING = "grep -q 'return 1' app/main.py"
@@ -124,3 +124,26 @@ def test_pre_commit_alone_runs_the_tests_hook_outside_its_virtualenv(
     accepted = git_result(repo, "push", "origin", "hotfix/fix-login")
     assert accepted.returncode == 0, output(accepted)
     assert "hotfix tests" in output(accepted) and "Passed" in output(accepted)
+
+
+def test_without_pre_commit_the_installed_hooks_guard_commits_and_tag_pushes(
+    repo: Repo, remote: Path
+) -> None:
+    installed = subprocess.run(
+        [sys.executable, "-m", "hotfix_guard", "install"], capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stderr
+    repo.branch("hotfix/fix-login")
+    for path, content in code_files(25).items():
+        repo.write(path, content)
+    repo.git("add", "-A")
+    refused = git_result(repo, "commit", "-m", "too big")
+    assert refused.returncode == 1
+    assert "hotfix/fix-login: diff-size: 25 changed files (limit 20)" in output(refused)
+    repo.git("reset", "-q", "--hard")
+    repo.switch("main")
+    repo.tag("v1.0.1")
+    refused = git_result(repo, "push", "origin", "v1.0.1")
+    assert refused.returncode == 1
+    assert "v1.0.1: tag-annotated: v1.0.1 is a lightweight tag" in output(refused)
+    assert "refs/tags/v1.0.1" not in remote_refs(repo)
