@@ -24,15 +24,19 @@ def first_line_of_rejection(repo: Repo, name: str, message: str | None) -> str:
     return output.splitlines()[0]
 
 
-@pytest.fixture
-def released(repo: Repo) -> Repo:
-    """main released as v1.2.3, then hotfix/fix-login merged into main with a merge commit."""
+def release_and_merge_a_hotfix(repo: Repo, how: str) -> Repo:
+    """main released as v1.2.3, then hotfix/fix-login merged into main (HOW: --no-ff, --ff-only)."""
     repo.tag("v1.2.3", "Release 1.2.3")
     repo.branch("hotfix/fix-login")
     repo.commit("Fix login timeout", {"app/main.py": "def main():\n    return 1\n"})
     repo.switch("main")
-    repo.merge("hotfix/fix-login", "--no-ff")
+    repo.merge("hotfix/fix-login", how)
     return repo
+
+
+@pytest.fixture
+def released(repo: Repo) -> Repo:
+    return release_and_merge_a_hotfix(repo, "--no-ff")
 
 
 def test_good_hotfix_tag_passes(released: Repo) -> None:
@@ -168,11 +172,7 @@ def test_rule_levels_apply_to_tag_rules(released: Repo) -> None:
 
 
 def test_hotfix_tag_recognised_at_a_branch_tip_and_by_a_merged_parent(repo: Repo) -> None:
-    repo.tag("v1.2.3", "Release 1.2.3")
-    repo.branch("hotfix/fix-login")
-    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"})
-    repo.switch("main")
-    repo.merge("hotfix/fix-login", "--ff-only")
+    release_and_merge_a_hotfix(repo, "--ff-only")
     assert "(v1.2.4 is a hotfix tag: it points at the tip of hotfix/fix-login)" in (
         first_line_of_rejection(repo, "v1.2.4", "Release 1.2.4")
     )
