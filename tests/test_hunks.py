@@ -9,6 +9,7 @@ from hotfix_guard.cli import cli
 from hotfix_guard.diff import CODE, TEST, FileChange
 from hotfix_guard.hunks import Block, needs_lines, parse_file_patches, parse_section, split_sections
 from tests.conftest import Repo
+from tests.precommit_support import git_result
 
 PATCH = b"""\
 diff --git a/app/a.py b/app/a.py
@@ -100,3 +101,33 @@ def test_a_commit_with_only_renames_and_tests_reads_no_patch(repo: Repo) -> None
     ctx = Context(repository, Config(), scope)
     assert ctx.file_patches == []
     assert "patch" not in vars(ctx)  # the cached patch was never asked for
+
+
+def test_a_file_turned_into_a_symlink_keeps_the_files_after_it_in_step(repo: Repo) -> None:
+    repo.commit("base", {"app/a.py": "A = 1\n", "app/z.py": "Z = 1  \n"})
+    repo.branch("hotfix/fix-login")
+    (repo.path / "app/a.py").unlink()
+    (repo.path / "app/a.py").symlink_to("z.py")
+    repo.commit("fix", {"app/z.py": "Z = 1\n"})
+    result = CliRunner().invoke(cli, ["check", "--rule", "whitespace"])
+    assert result.output.splitlines()[0] == (
+        "app/z.py:1: whitespace: the whole change of this file is whitespace "
+        "(trailing whitespace, 2 changed lines)"
+    )
+
+
+def test_a_conflicted_merge_in_progress_is_checked_without_the_unmerged_path(repo: Repo) -> None:
+    repo.commit("base", {"app/a.py": "A = 1\n", "app/b.py": "B = 1\n"})
+    repo.branch("hotfix/fix-login")
+    repo.commit("fix", {"app/a.py": "A = 2\n"})
+    repo.branch("other", "main")
+    repo.commit("other", {"app/a.py": "A = 3\n"})
+    repo.switch("hotfix/fix-login")
+    assert git_result(repo, "merge", "other").returncode == 1  # conflict on app/a.py
+    repo.write("app/b.py", "B = 1  \n")
+    repo.git("add", "app/b.py")
+    result = CliRunner().invoke(cli, ["check", "--rule", "whitespace"])
+    assert result.output.splitlines()[0] == (
+        "app/b.py:1: whitespace: the whole change of this file is whitespace "
+        "(trailing whitespace, 2 changed lines)"
+    )

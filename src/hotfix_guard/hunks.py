@@ -66,10 +66,19 @@ class FilePatch:
             yield from hunk
 
 
+# How many `diff --git` sections git prints for a change-model entry: a type change (file to
+# symlink) is a deletion and a creation, an unmerged path only a `* Unmerged path` line.
+SECTIONS_OF_STATUS = {"T": 2, "U": 0}
+
+
 def needs_lines(file: FileChange) -> bool:
     """Whether the line rules read this file: changed code lines, not too many of them."""
     return (
-        file.counted and not file.binary and not file.submodule and 0 < file.lines <= MAX_FILE_LINES
+        file.counted
+        and file.status not in SECTIONS_OF_STATUS
+        and not file.binary
+        and not file.submodule
+        and 0 < file.lines <= MAX_FILE_LINES
     )
 
 
@@ -82,15 +91,18 @@ def too_big_to_read(files: Sequence[FileChange]) -> int | None:
 def parse_file_patches(patch: bytes, files: Sequence[FileChange]) -> list[FilePatch]:
     """The hunks of every file in FILES that `needs_lines`, from the whole change's PATCH."""
     sections = split_sections(patch)
-    if len(sections) != len(files):
+    expected = sum(SECTIONS_OF_STATUS.get(file.status, 1) for file in files)
+    if len(sections) != expected:
         raise ValueError(
             f"the patch has {len(sections)} file sections but the change has {len(files)} files"
         )
-    return [
-        FilePatch(file, parse_section(section))
-        for file, section in zip(files, sections)
-        if needs_lines(file)
-    ]
+    parsed = []
+    index = 0
+    for file in files:
+        if needs_lines(file):
+            parsed.append(FilePatch(file, parse_section(sections[index])))
+        index += SECTIONS_OF_STATUS.get(file.status, 1)
+    return parsed
 
 
 def split_sections(patch: bytes) -> list[bytes]:
