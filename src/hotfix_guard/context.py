@@ -7,6 +7,7 @@ from functools import cached_property
 from hotfix_guard.config import Config
 from hotfix_guard.diff import Change, build_change
 from hotfix_guard.git import Repository
+from hotfix_guard.hunks import FilePatch, needs_lines, parse_file_patches, too_big_to_read
 from hotfix_guard.scope import Scope
 
 
@@ -41,3 +42,11 @@ class Context:
     def patch(self) -> bytes:
         """The unified diff of the whole change, for rules that read hunks."""
         return self.repo.patch(self.scope.base, self.head)
+
+    @cached_property
+    def file_patches(self) -> list[FilePatch]:
+        """The hunks of the code files the line rules read, parsed once for all of them."""
+        files = self.change.files
+        if not any(needs_lines(file) for file in files) or too_big_to_read(files):
+            return []  # no patch needed: renames, tests or excluded files only, or far too big
+        return parse_file_patches(self.patch, self.change.files)

@@ -13,6 +13,9 @@ from typing import Any, Generic, TypeVar
 from hotfix_guard.report import Finding
 from hotfix_guard.rules.backport import check_backport
 from hotfix_guard.rules.branch import check_branch_base, check_branch_name
+from hotfix_guard.rules.identifier_rename import check_identifier_rename
+from hotfix_guard.rules.moved_code import check_moved_code
+from hotfix_guard.rules.noise import check_rename, check_whitespace
 from hotfix_guard.rules.size import check_diff_size
 from hotfix_guard.rules.tags import (
     check_tag_annotated,
@@ -64,6 +67,36 @@ RULES: tuple[Rule[Any], ...] = (
         check_diff_size,
         "changed files and changed code lines stay within max-files and max-lines",
         "move the files named above to a separate change that goes through the normal release",
+    ),
+    # no-refactor noise: one fix, nothing else riding along
+    Rule(
+        "rename",
+        CHANGE,
+        check_rename,
+        "no file is renamed, moved or copied",
+        "keep the file at its old path in the hotfix; move it in a separate change",
+    ),
+    Rule(
+        "whitespace",
+        CHANGE,
+        check_whitespace,
+        "no whitespace-only file change and no whitespace-only hunk apart from the fix",
+        "undo the reformatting in the hotfix (git checkout -p / git add -p) and reformat in a "
+        "separate change",
+    ),
+    Rule(
+        "identifier-rename",
+        CHANGE,
+        check_identifier_rename,
+        "no identifier is renamed across several lines or files",
+        "keep the old name in the hotfix; rename in a separate change",
+    ),
+    Rule(
+        "moved-code",
+        CHANGE,
+        check_moved_code,
+        "no block of code is moved unchanged to another place",
+        "leave the code where it was in the hotfix; move it in a separate change",
     ),
     # --- push time: tests and release tags (issue 4) ---
     Rule(
@@ -126,6 +159,7 @@ RULES_BY_NAME = {rule.name: rule for rule in RULES}
 HOOK_RULES: dict[str, tuple[str, ...]] = {
     "hotfix-branch": ("branch-name", "branch-base"),
     "hotfix-diff-size": ("diff-size",),
+    "hotfix-no-refactor": ("rename", "whitespace", "identifier-rename", "moved-code"),
     "hotfix-tests": ("tests",),
     "hotfix-tag": ("tag-format", "tag-annotated", "tag-message", "tag-version", "tag-target"),
 }
