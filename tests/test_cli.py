@@ -45,6 +45,8 @@ def test_demo_shows_a_passing_and_a_failing_hotfix_and_cleans_up(
     assert "hotfix-guard passed: 0 errors" in output
     assert "hotfix/Quick_Cleanup: branch-name:" in output
     assert "hotfix/Quick_Cleanup: branch-base: carries 1 commit that is not on main" in output
-    assert "hotfix/Quick_Cleanup: diff-size: 26 changed files (limit 20)" in output
+    assert "hotfix/Quick_Cleanup: diff-size: 28 changed files (limit 20)" in output
+    assert "app/handlers.py:1: rename: renamed: app/module_29.py -> app/handlers.py" in output
+    assert "app/module_28.py:2: whitespace: the whole change of this file is whitespace" in output
     assert output.rstrip().endswith("that is hotfix-guard's job.")
     assert list(tmp_path.iterdir()) == []

@@ -116,6 +116,9 @@ class Config:
     tag_format: str = "v{major}.{minor}.{patch}"
     tag_message_prefix: str = "Hotfix: "
     backport_branches: tuple[str, ...] = ("develop",)
+    # no-refactor noise rules (issue 3)
+    identifier_rename_min_lines: int = 3
+    moved_code_min_lines: int = 5
     rules: Mapping[str, str] = field(default_factory=lambda: dict(RULE_LEVEL_DEFAULTS))
 
     def level(self, rule: str) -> str:
@@ -208,6 +211,8 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "tag-format": ("tag_format", _tag_format),
     "tag-message-prefix": ("tag_message_prefix", _prefix),
     "backport-branches": ("backport_branches", _string_list),
+    "identifier-rename-min-lines": ("identifier_rename_min_lines", _positive_int),
+    "moved-code-min-lines": ("moved_code_min_lines", _positive_int),
 }
 KNOWN_KEYS = (*_KEYS, "rules")
 

@@ -13,8 +13,10 @@ How rules that read hunks stay affordable on any diff size (issue 6):
   the change, so paths come from the change model, never from the (quoted) patch headers. Only
   one section is held at a time, and git stops as soon as the last wanted section is read. Parse
   the sections once and cache the result (a cached_property) so every rule shares it.
-- When the analysis was cut short, `analysis_findings()` holds one INFO finding that says so; the
-  runner adds it to the report, so the rules need not.
+- `file_patches` (the noise rules' parsed hunks) is built from `file_sections`, so it obeys the
+  budget. A change beyond hunks.MAX_CHANGE_LINES is not read at all (the noise rules say so).
+- When the analysis was cut short, `analysis_findings()` holds one INFO finding that says so;
+  stages.check_change adds it to the report, so the rules need not.
 - `patch` (the whole patch in memory) stays for callers that need it as one piece; prefer
   `file_sections`.
 """
@@ -28,6 +30,13 @@ from functools import cached_property
 from hotfix_guard.config import Config
 from hotfix_guard.diff import FAR_OVER_FACTOR, Change, FileChange, build_change
 from hotfix_guard.git import Repository
+from hotfix_guard.hunks import (
+    SECTIONS_OF_STATUS,
+    FilePatch,
+    needs_lines,
+    parse_section,
+    too_big_to_read,
+)
 from hotfix_guard.report import INFO, Finding
 from hotfix_guard.scope import Scope
 
@@ -83,6 +92,17 @@ class Context:
             self.scope.base, self.head, find_copies=not self.change.copies_skipped
         )
 
+    @cached_property
+    def file_patches(self) -> list[FilePatch]:
+        """The hunks of the code files the line rules read, parsed once for all of them."""
+        files = self.change.files
+        if not any(needs_lines(file) for file in files) or too_big_to_read(files):
+            return []  # no patch needed: renames, tests or excluded files only, or far too big
+        return [
+            FilePatch(file, parse_section(section))
+            for file, section in self.file_sections(needs_lines)
+        ]
+
     # --- bounded, streamed hunk analysis (issue 6) ---------------------------------------------
 
     @cached_property
@@ -119,34 +139,44 @@ class Context:
     def file_sections(
         self, wanted: Callable[[FileChange], bool]
     ) -> Iterator[tuple[FileChange, bytes]]:
-        """`(file, its patch section)` for the wanted files within the budget, streamed."""
+        """`(file, its patch section)` for the wanted files within the budget, streamed.
+
+        A wanted file must have exactly one section (not a type change or an unmerged path).
+        """
         chosen = self.analysis_files(wanted)
         if not chosen:
             return
         files = self.change.files
+        # The file each `diff --git` section of the patch belongs to, in order.
+        owners = [
+            index
+            for index, file in enumerate(files)
+            for _ in range(SECTIONS_OF_STATUS.get(file.status, 1))
+        ]
         keep = set(chosen)
         last = chosen[-1]
-        index = -1
+        number = -1  # of the section being read
         section: list[bytes] = []
         with self.repo.patch_stream(
             self.scope.base, self.head, find_copies=not self.change.copies_skipped
         ) as stream:
             for line in stream:
                 if line.startswith(SECTION_START):
-                    if index in keep:
-                        yield files[index], b"".join(section)
-                    if index == last:
-                        return
-                    index += 1
+                    if number >= 0 and owners[number] in keep:
+                        yield files[owners[number]], b"".join(section)
+                        if owners[number] == last:
+                            return
+                    number += 1
+                    if number >= len(owners):
+                        break
                     section = []
-                if index in keep:
+                if number >= 0 and owners[number] in keep:
                     section.append(line)
-        if index != len(files) - 1:
+        if number != len(owners) - 1:
             raise RuntimeError(
-                f"the patch has {index + 1} file sections but the change has {len(files)} files"
+                f"the patch has {number + 1} file sections but the change has {len(owners)}"
             )
-        if index in keep:
-            yield files[index], b"".join(section)
+        yield files[owners[number]], b"".join(section)  # the last section is the last wanted
 
     def analysis_findings(self) -> list[Finding]:
         """One INFO finding when the detailed analysis was cut short, saying what it covered."""

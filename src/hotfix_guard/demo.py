@@ -78,6 +78,9 @@ def build_demo_repository(root: Path) -> None:
             f"app/module_{number}.py",
             f"def handler_{number}(request):\n{body}    return {number}\n",
         )
+    # ...and brings a move and a reformat along with it.
+    repo.git("mv", "app/module_29.py", "app/handlers.py")
+    repo.write("app/module_28.py", "def handler_28(request):\n\treturn 28\n")
     repo.commit("Fix login and clean up handlers")
     repo.git("switch", "-q", "main")
 

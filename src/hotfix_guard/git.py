@@ -12,6 +12,7 @@ index that GIT_INDEX_FILE names.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from typing import IO
 from hotfix_guard.errors import UsageError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+# The line `git cherry-pick -x` adds to the message of the commit it makes.
+CHERRY_PICKED_FROM = re.compile(r"^\(cherry picked from commit ([0-9a-f]{40})\)$", re.MULTILINE)
 
 
 class GitError(Exception):
@@ -68,6 +71,16 @@ class RawFileChange:
     added: int
     removed: int
     binary: bool
+
+
+@dataclass(frozen=True)
+class LoggedCommit:
+    """One commit of a first-parent walk: id, parents, committer time (Unix) and subject."""
+
+    sha: str
+    parents: tuple[str, ...]
+    committed: int
+    subject: str
 
 
 class Repository:
@@ -139,6 +152,10 @@ class Repository:
         )
         return output.decode().strip() if output else None
 
+    def resolve_object(self, rev: str) -> str | None:
+        output = self.try_git("rev-parse", "--verify", "--quiet", "--end-of-options", rev)
+        return output.decode().strip() if output else None
+
     def merge_base(self, commit: str, others: Sequence[str]) -> str | None:
         """The best common ancestor of COMMIT and the union of OTHERS (`git merge-base A B C`)."""
         output = self.try_git("merge-base", commit, *others)
@@ -206,9 +223,127 @@ class Repository:
 
     def staged_patch_id(self, against: str) -> str | None:
         """The stable patch id of the staged change against commit AGAINST, None if empty."""
-        patch = self.diff(against, None, "-p", "--no-prefix")
+        return self.diff_patch_id(against, None)
+
+    def diff_patch_id(self, base: str, head: str | None) -> str | None:
+        """The stable patch id of BASE..HEAD as one patch (HEAD None: the index); None if empty."""
+        patch = self.diff(base, head, "-p", "--no-prefix")
         output = self.git("patch-id", "--stable", stdin=patch)
         return output.decode().split()[0] if output.strip() else None
+
+    # --- backports (hotfixes merged into main, and where they went) ----------------------------
+
+    def first_parent_log(
+        self, heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
+    ) -> list[LoggedCommit]:
+        """Commits on the first-parent chains of HEADS minus EXCLUDE, newest first."""
+        output = self.git(
+            "log", "-z", "--format=%H %P%x1f%ct%x1f%s", *first_parent_range(heads, exclude, since)
+        )
+        commits = []
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            shas, committed, subject = record.decode(errors="replace").split("\x1f", 2)
+            sha, *parents = shas.split()
+            commits.append(LoggedCommit(sha, tuple(parents), int(committed), subject))
+        # git's date parser gives up on far dates (year 2100 on) and then keeps everything.
+        return [commit for commit in commits if since is None or commit.committed >= since]
+
+    def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
+        """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
+        output = self.try_git("reflog", "show", "--format=%H%x00%gs", ref, "--")
+        if not output:
+            return []
+        entries = []
+        for line in output.decode(errors="replace").splitlines():
+            sha, _, message = line.partition("\0")
+            entries.append((sha, message))
+        return entries
+
+    def cherry_picked_from(self, log_args: Sequence[str]) -> set[str]:
+        """Commits named by the `(cherry picked from commit ...)` lines of `git log LOG_ARGS`."""
+        messages = self.git("log", "--format=%B", *log_args).decode(errors="replace")
+        return set(CHERRY_PICKED_FROM.findall(messages))
+
+    def commit_times(self, commits: Sequence[str]) -> dict[str, int]:
+        """Commit -> committer time (Unix), for many commits in one query."""
+        if not commits:
+            return {}
+        output = self.git("log", "--no-walk=unsorted", "--format=%H %ct", *commits, "--")
+        return {
+            sha: int(time) for sha, time in (line.split() for line in output.decode().splitlines())
+        }
+
+    def unmerged_commits(
+        self, tips: Sequence[str], exclude: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Commits reachable from TIPS but not EXCLUDE, each with its parents, in one walk."""
+        output = self.git("rev-list", "--parents", *tips, *(f"^{ref}" for ref in exclude), "--")
+        return {
+            sha: tuple(parents)
+            for sha, *parents in (line.decode().split() for line in output.splitlines())
+        }
+
+    def range_patch_ids(self, ranges: Sequence[tuple[str, str]]) -> dict[str, str]:
+        """HEAD -> the stable patch id of BASE..HEAD as one patch, for many (BASE, HEAD) at once."""
+        if not ranges:
+            return {}
+        # diff-tree --stdin reads `<commit> <parent>` lines and diffs each parent to its commit.
+        lines = "".join(f"{head} {base}\n" for base, head in ranges).encode()
+        patches = self.git(
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-p",
+            "--no-prefix",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            stdin=lines,
+        )
+        output = self.git("patch-id", "--stable", stdin=patches)
+        return {
+            commit: patch_id
+            for patch_id, commit in (line.split() for line in output.decode().splitlines())
+        }
+
+    def history(self, ref: str, since: int | None) -> set[str]:
+        """Commits reachable from REF, walking back to about SINCE (git stops at older commits)."""
+        window = [f"--since={since}"] if since is not None else []
+        return set(self.git("rev-list", *window, ref, "--").decode().split())
+
+    @cached_property
+    def version(self) -> tuple[int, ...]:
+        """git's version as numbers: `git version 2.39.5` -> (2, 39, 5)."""
+        words = self.git("version").decode().split()
+        numbers = words[2].split(".") if len(words) > 2 else []
+        return tuple(int(part) for part in numbers if part.isdigit())
+
+    def merge_conflicts(self, ours: str, theirs: str) -> list[str]:
+        """Paths that would conflict merging THEIRS into OURS, computed in memory (git 2.38+).
+
+        `git merge-tree --write-tree` writes only objects: the work tree, index and refs stay put.
+        """
+        result = subprocess.run(
+            [
+                "git",
+                "merge-tree",
+                "--write-tree",
+                "--name-only",
+                "--no-messages",
+                "-z",
+                ours,
+                theirs,
+            ],
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode not in (0, 1):
+            raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
+        # The tree id comes first; then, when it conflicts, one path per conflicted file.
+        return split_z(result.stdout)[1:] if result.returncode == 1 else []
 
     # --- changes -----------------------------------------------------------------------------
 
@@ -315,6 +450,14 @@ class Repository:
         )
 
 
+def first_parent_range(
+    heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
+) -> list[str]:
+    """`git log` arguments for the first-parent chains of HEADS minus EXCLUDE, from SINCE on."""
+    window = [f"--since={since}"] if since is not None else []
+    return ["--first-parent", *window, *heads, *(f"^{ref}" for ref in exclude), "--"]
+
+
 def parse_raw_numstat(output: bytes) -> list[RawFileChange]:
     """Parse `--raw --numstat -z` output: all raw records first, then numstat records in order."""
     items = output.split(b"\0")
@@ -351,3 +494,227 @@ def parse_raw_numstat(output: bytes) -> list[RawFileChange]:
             )
         )
     return changes
+
+
+# --- push time: tags, worktrees, hooks (issue 4) ---------------------------------------------
+
+# Variables that point git at one repository; commands run in another work tree must not see them.
+_KEPT_GIT_VARIABLES = frozenset(
+    {
+        "GIT_EXEC_PATH",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_SSL_CAINFO",
+        "GIT_SSL_NO_VERIFY",
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_CONFIG_COUNT",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_ASKPASS",
+        "GIT_TERMINAL_PROMPT",
+    }
+)
+
+
+def environment_for_other_work_tree(environ: dict[str, str]) -> dict[str, str]:
+    """ENVIRON without the GIT_* variables that tie git to the repository of the calling hook."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if not name.startswith("GIT_")
+        or name in _KEPT_GIT_VARIABLES
+        or name.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))
+    }
+
+
+def run_in_work_tree(work_tree: Path, args: Sequence[str]) -> bytes:
+    """`git ARGS` in another work tree, with no inherited GIT_DIR or GIT_INDEX_FILE."""
+    result = subprocess.run(
+        ["git", *args],
+        cwd=work_tree,
+        capture_output=True,
+        check=False,
+        env=environment_for_other_work_tree(dict(os.environ)),
+    )
+    if result.returncode != 0:
+        raise GitError(args, result.returncode, result.stderr)
+    return result.stdout
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """One tag: the object it names, whether that is a tag object, and the commit it reaches."""
+
+    name: str
+    object_id: str
+    annotated: bool
+    commit: str | None
+
+
+@dataclass(frozen=True)
+class TagObject:
+    """What an annotated tag object says (signature left out)."""
+
+    target: str
+    message: str
+
+
+def tracked_changes(work_tree: Path, *, untracked: bool) -> list[str]:
+    """Paths `git status` reports as changed (and untracked ones too when asked), NUL-safe."""
+    output = run_in_work_tree(
+        work_tree,
+        [
+            "--no-optional-locks",
+            "status",
+            "--porcelain=v1",
+            "-z",
+            f"--untracked-files={'normal' if untracked else 'no'}",
+        ],
+    )
+    items = output.split(b"\0")
+    paths = []
+    index = 0
+    while index < len(items):
+        entry = items[index]
+        index += 1
+        if not entry:
+            continue
+        paths.append(os.fsdecode(entry[3:]))
+        if entry[:1] in (b"R", b"C"):
+            index += 1  # the entry's original path follows
+    return paths
+
+
+class PushQueries:
+    """The queries of the push-time checks, bound to one Repository."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+
+    def hooks_dir(self) -> Path:
+        """Where git looks for hooks: core.hooksPath or the common git dir's hooks/."""
+        output = os.fsdecode(self.repo.git("rev-parse", "--git-path", "hooks")).strip()
+        return self.repo.root / output
+
+    def is_tracked(self, path: Path) -> bool:
+        return (
+            self.repo.try_git(
+                "--literal-pathspecs", "ls-files", "--error-unmatch", "--", os.fsdecode(path)
+            )
+            is not None
+        )
+
+    def tree_and_common_dir(self, commit: str) -> tuple[str, Path]:
+        """COMMIT's tree id and the common git dir, in one call (the remembered-pass check)."""
+        output = self.repo.git("rev-parse", "--git-common-dir", f"{commit}^{{tree}}")
+        common_dir, tree = os.fsdecode(output).rstrip("\n").rsplit("\n", 1)
+        return tree, self.repo.root / common_dir
+
+    def head_commit(self) -> str | None:
+        return self.repo.resolve_commit("HEAD")
+
+    def object_type(self, object_id: str) -> str | None:
+        output = self.repo.try_git("cat-file", "-t", object_id)
+        return output.decode().strip() if output else None
+
+    @cached_property
+    def tags(self) -> dict[str, TagRef]:
+        """Every local tag by short name."""
+        output = self.repo.git(
+            "for-each-ref",
+            "--format=%(refname:strip=2)%00%(objectname)%00%(objecttype)"
+            "%00%(*objectname)%00%(*objecttype)",
+            "refs/tags",
+        )
+        tags = {}
+        for line in output.splitlines():
+            name, object_id, kind, target, target_kind = os.fsdecode(line).split("\0")
+            if kind == "commit":
+                commit: str | None = object_id
+            elif kind == "tag" and target_kind == "commit":
+                commit = target
+            elif kind == "tag":  # a tag of a tag: let git peel it
+                commit = self.repo.resolve_commit(object_id)
+            else:
+                commit = None
+            tags[name] = TagRef(name, object_id, kind == "tag", commit)
+        return tags
+
+    def tag_ref(self, name: str, object_id: str) -> TagRef:
+        """The tag NAME as pushed: OBJECT_ID may differ from (or lack) a local ref of that name."""
+        known = self.tags.get(name)
+        if known is not None and known.object_id == object_id:
+            return known
+        kind = self.object_type(object_id)
+        commit = self.repo.resolve_commit(object_id) if kind in ("tag", "commit") else None
+        return TagRef(name, object_id, kind == "tag", commit)
+
+    def tag_object(self, object_id: str) -> TagObject:
+        raw = os.fsdecode(self.repo.git("cat-file", "tag", object_id))
+        header, _, message = raw.partition("\n\n")
+        target = next(line.split()[1] for line in header.splitlines() if line.startswith("object "))
+        for marker in ("-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----"):
+            message = message.split(marker, 1)[0]
+        return TagObject(target, message.strip())
+
+    def tags_merged_into(self, commit: str) -> list[str]:
+        """Tags whose commit is reachable from COMMIT."""
+        output = self.repo.git(
+            "for-each-ref", "--format=%(refname:strip=2)", f"--merged={commit}", "refs/tags"
+        )
+        return [os.fsdecode(line) for line in output.splitlines()]
+
+    def parents_and_subject(self, commit: str) -> tuple[list[str], str]:
+        output = self.repo.git("log", "-1", "--format=%P%x00%s", commit, "--")
+        parents, _, subject = os.fsdecode(output).rstrip("\n").partition("\0")
+        return parents.split(), subject
+
+    def remote_tag_names(self, remote: str) -> set[str]:
+        """Tag names REMOTE has (`git ls-remote --tags --refs`)."""
+        try:
+            output = self.repo.git("ls-remote", "--tags", "--refs", "--", remote)
+        except GitError as error:
+            detail = error.stderr.splitlines()[-1] if error.stderr else f"exit {error.returncode}"
+            raise UsageError(
+                f"cannot list the tags of remote {remote!r} ({detail}): name the tags to check "
+                "(hotfix-guard check-tag v1.2.4) or pass --remote NAME"
+            ) from None
+        names = set()
+        for line in output.splitlines():
+            ref = os.fsdecode(line).split("\t", 1)[1]
+            names.add(ref.removeprefix("refs/tags/"))
+        return names
+
+    def add_worktree(self, path: Path, commit: str) -> None:
+        # No hooks: a post-checkout hook has no business running in a throwaway checkout.
+        self.repo.git(
+            "-c", "core.hooksPath=/dev/null", "worktree", "add", "--quiet", "--detach",
+            os.fsdecode(path), commit,
+        )  # fmt: skip
+
+    def remove_worktree(self, path: Path) -> None:
+        if self.repo.try_git("worktree", "remove", "--force", os.fsdecode(path)) is None:
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+            self.repo.try_git("worktree", "prune")
+
+    def save_and_restore(self, paths: Sequence[str]) -> str | None:
+        """Keep the changes to PATHS in a stash commit (no ref), then reset them to HEAD.
+
+        Returns the stash commit (`git stash apply <id>` brings the changes back), or None.
+        """
+        saved = self.repo.git("stash", "create").decode().strip() or None
+        self.repo.git(
+            "--literal-pathspecs",
+            "restore",
+            "--source=HEAD",
+            "--staged",
+            "--worktree",
+            "--",
+            *paths,
+        )
+        return saved

@@ -107,7 +107,7 @@ def to_json(report: Report) -> dict[str, Any]:
     for finding in report.findings:
         entry = asdict(finding)
         if finding.path is not None:
-            entry["path"] = os.fsencode(finding.path).decode("utf-8", "backslashreplace")
+            entry["path"] = json_path(finding.path)
         findings.append(entry)
     return {
         "ok": report.ok,
@@ -115,6 +115,11 @@ def to_json(report: Report) -> dict[str, Any]:
         "findings": findings,
         "notes": list(report.notes),
     }
+
+
+def json_path(path: str) -> str:
+    """A path from git as JSON can carry it: bytes that are not UTF-8 as backslash escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def render_json(report: Report) -> str:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Protocol
 
-from hotfix_guard.context import Context
+from hotfix_guard.config import Config
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, Report
 from hotfix_guard.rules import RULES, Rule
 
 SEVERITY_OF_LEVEL = {"error": ERROR, "warn": WARNING}
 
 
-def selected_rules(ctx: Context, names: Iterable[str] | None, subject: str) -> list[Rule]:
+class RuleContext(Protocol):
+    """What the runner needs of a context (Context, releases.TagContext)."""
+
+    @property
+    def config(self) -> Config: ...
+
+
+def selected_rules(ctx: RuleContext, names: Iterable[str] | None, subject: str) -> list[Rule[Any]]:
     """The rules about SUBJECT that are not off, limited to NAMES when given."""
     wanted = set(names) if names else None
     return [
@@ -23,15 +31,14 @@ def selected_rules(ctx: Context, names: Iterable[str] | None, subject: str) -> l
     ]
 
 
-def run_rules(ctx: Context, rules: Iterable[Rule], subject: str) -> Report:
+def run_rules(ctx: RuleContext, rules: Iterable[Rule[Any]], subject: str) -> Report:
     findings: list[Finding] = []
     hints: list[str] = []
     for rule in rules:
         severity = SEVERITY_OF_LEVEL[ctx.config.level(rule.name)]
-        found = [f if f.severity == INFO else f.with_severity(severity) for f in rule.check(ctx)]
+        # The level sets how serious a problem is; a reminder (WARNING) or a fact (INFO) stays so.
+        found = [f.with_severity(severity) if f.severity == ERROR else f for f in rule.check(ctx)]
         if any(f.severity != INFO for f in found):
             hints.append(rule.fix)
         findings.extend(found)
-    # Says so when the change was too big for every detail to be looked at (issue 6).
-    findings.extend(ctx.analysis_findings())
     return Report(subject=subject, findings=tuple(findings), hints=tuple(hints))

@@ -42,14 +42,14 @@ def find_main(repo: Repository, config: Config) -> MainBranch:
     """main-branch, else main, else master, else the remote's HEAD: local and remote-tracking."""
     names = [config.main_branch] if config.main_branch else ["main", "master"]
     for name in names:
-        refs = _copies_of(repo, name)
+        refs = copies_of(repo, name)
         if refs:
             return MainBranch(name, refs)
     if not config.main_branch:
         remote_head = repo.remote_head()
         if remote_head:
             name = remote_head.split("/", 3)[3]
-            return MainBranch(name, _copies_of(repo, name) or (remote_head,))
+            return MainBranch(name, copies_of(repo, name) or (remote_head,))
     looked_for = config.main_branch or "main, master or origin/HEAD"
     raise UsageError(
         f"no main branch found (looked for {looked_for}, local or remote-tracking): "
@@ -57,7 +57,7 @@ def find_main(repo: Repository, config: Config) -> MainBranch:
     )
 
 
-def _copies_of(repo: Repository, name: str) -> tuple[str, ...]:
+def copies_of(repo: Repository, name: str) -> tuple[str, ...]:
     """refs/heads/NAME and refs/remotes/*/NAME that exist, origin's first."""
     local = [f"refs/heads/{name}"] if f"refs/heads/{name}" in repo.refs else []
     remote = sorted(

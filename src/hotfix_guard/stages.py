@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
+from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
-from hotfix_guard.git import Repository
+from hotfix_guard.errors import UsageError
+from hotfix_guard.git import PushQueries, Repository, TagRef
+from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
-from hotfix_guard.rules import CHANGE
+from hotfix_guard.rules import CHANGE, MAIN, PUSHED_TREE, TAG
 from hotfix_guard.runner import run_rules, selected_rules
 
 ZERO_SHA = "0" * 40
@@ -33,6 +36,12 @@ class PushedRef:
     def branch(self) -> str | None:
         ref = self.local_ref if self.local_ref.startswith("refs/heads/") else self.remote_ref
         return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+
+    @property
+    def tag(self) -> str | None:
+        """The tag name the remote gets, for a pushed tag."""
+        ref = self.remote_ref if self.remote_ref.startswith("refs/tags/") else self.local_ref
+        return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
 
 
 def parse_push_lines(text: str) -> list[PushedRef]:
@@ -58,13 +67,18 @@ def check_change(
     staged: bool,
     base: str | None = None,
     rules: Sequence[str] = (),
+    subjects: Sequence[str] = (CHANGE,),
 ) -> Report:
     """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
     if branch is not None and not config.is_hotfix_branch(branch):
         return not_a_hotfix(branch)
     scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
     ctx = Context(repo, config, scope)
-    return run_rules(ctx, selected_rules(ctx, rules, CHANGE), scope.label)
+    chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
+    report = run_rules(ctx, chosen, scope.label)
+    # Say so when the change was too big for every detail to be looked at (issue 6).
+    cut_short = ctx.analysis_findings() if chosen else []
+    return replace(report, findings=(*report.findings, *cut_short)) if cut_short else report
 
 
 def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) -> Report:
@@ -83,13 +97,77 @@ def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) ->
 def push_stage(
     repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
 ) -> Report:
-    """At push time: every pushed hotfix branch, at the commit being pushed (not the work tree)."""
+    """At push time: every pushed hotfix branch, at the commit being pushed (not the work tree),
+    with its tests; every pushed tag with the tag rules. Deletions are skipped."""
     reports = [
-        check_change(repo, config, branch=ref.branch, head=ref.local_sha, staged=False, rules=rules)
+        check_main(repo, config, head=ref.local_sha, rules=rules)
+        if ref.branch == main_name(repo, config)
+        else check_change(
+            repo,
+            config,
+            branch=ref.branch,
+            head=ref.local_sha,
+            staged=False,
+            rules=rules,
+            subjects=(CHANGE, PUSHED_TREE),
+        )
         for ref in pushed
         if not ref.is_deletion and ref.branch is not None
     ]
+    reports.extend(check_pushed_tags(repo, config, pushed, rules))
     return merge_reports(reports, subject="push")
+
+
+# --- main being pushed: the hotfixes merged into it ------------------------------------------
+
+
+def main_name(repo: Repository, config: Config) -> str | None:
+    try:
+        return scopes.find_main(repo, config).name
+    except UsageError:
+        return None
+
+
+def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[str] = ()) -> Report:
+    """Run the rules about main (backport) on main at HEAD."""
+    main = scopes.find_main(repo, config)
+    scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
+    ctx = Context(repo, config, scope)
+    return run_rules(
+        ctx,
+        selected_rules(ctx, rules, MAIN),
+        f"{main.name} at {head[:12]}: hotfixes merged in the last {DEFAULT_WINDOW_DAYS} days",
+    )
+
+
+# --- tags: pushed, or named to check-tag (issue 4) --------------------------------------------
+
+
+def check_pushed_tags(
+    repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
+) -> list[Report]:
+    queries = PushQueries(repo)
+    return [
+        check_tag(repo, config, queries.tag_ref(ref.tag, ref.local_sha), queries, rules)
+        for ref in pushed
+        if not ref.is_deletion and ref.tag is not None
+    ]
+
+
+def check_tag(
+    repo: Repository,
+    config: Config,
+    tag: TagRef,
+    queries: PushQueries,
+    rules: Sequence[str] = (),
+) -> Report:
+    """The tag rules on one tag; a tag that is not a release tag passes with a note."""
+    ctx = TagContext(repo, config, tag, queries)
+    if tag.commit is None or not ctx.is_release:
+        why = "does not point at a commit" if tag.commit is None else "not a release tag"
+        return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))
+    kind = f"hotfix tag ({ctx.hotfix})" if ctx.hotfix else "release tag"
+    return run_rules(ctx, selected_rules(ctx, rules, TAG), f"{kind} {tag.name}")
 
 
 def merge_reports(reports: Sequence[Report], subject: str) -> Report:
@@ -97,8 +175,15 @@ def merge_reports(reports: Sequence[Report], subject: str) -> Report:
         return reports[0]
     findings: list[Finding] = []
     hints: list[str] = []
+    notes: list[str] = []
     for report in reports:
         findings.extend(report.findings)
         hints.extend(report.hints)
+        notes.extend(report.notes)
     subjects = "; ".join(report.subject for report in reports) or "nothing pushed to check"
-    return Report(subject=f"{subject}: {subjects}", findings=tuple(findings), hints=tuple(hints))
+    return Report(
+        subject=f"{subject}: {subjects}",
+        findings=tuple(findings),
+        notes=tuple(notes),
+        hints=tuple(hints),
+    )

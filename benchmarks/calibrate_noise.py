@@ -1,0 +1,247 @@
+"""Calibrate the no-refactor noise rules on a real git-flow history.
+
+    python benchmarks/calibrate_noise.py PATH [PATH ...] [--sample 150] [--jobs 2] [--json FILE]
+
+For each repository (a clone; a checkout is not needed) it runs `rename`, `whitespace`,
+`identifier-rename` and `moved-code` with the default configuration on:
+
+- every hotfix merge: a merge whose subject is `Merge branch 'hotfix/...'` (git-flow, into the
+  production branch) or `Merge pull request #N from owner/hotfix/...`; the change checked is the
+  hotfix branch's own change, from the merge base of the two parents to the second parent (each
+  hotfix once, however many branches it was merged into);
+- a sample of feature merges (`Merge branch 'feature/...'` or a pull request from `feature/`);
+- a sample of single-parent commits whose subject says refactor, rename, reformat or coding
+  standard (the change is the commit against its parent).
+
+It prints the share of hotfixes that pass every noise rule (goal: at least 97%), the share of
+refactor commits flagged (goal: at least 50%), and every failing hotfix with its findings, so
+each can be judged by hand. It needs fetched repositories, so it is not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotfix_guard.config import Config
+from hotfix_guard.context import Context
+from hotfix_guard.git import Repository
+from hotfix_guard.report import Finding
+from hotfix_guard.rules import HOOK_RULES, RULES_BY_NAME
+from hotfix_guard.scope import MainBranch, Scope
+
+NOISE_RULES = HOOK_RULES["hotfix-no-refactor"]
+SHOWN_FINDINGS = 4
+HOTFIX_MERGE = re.compile(
+    r"^(?:Merge branch '(?P<branch>hotfix/[^']+)'$"
+    r"|Merge pull request #\d+ from [^/\s]+/(?P<pr_branch>hotfix/\S+))"
+)
+FEATURE_MERGE = re.compile(
+    r"^(?:Merge branch 'feature/[^']+'$|Merge pull request #\d+ from [^/\s]+/feature/\S+)"
+)
+REFACTOR_SUBJECT = re.compile(
+    r"\b(refactor\w*|renam\w*|reformat\w*|coding standards?|cs fix\w*|code style|whitespace)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sample:
+    kind: str  # hotfix, feature or refactor
+    label: str
+    base: str
+    head: str
+
+
+@dataclass
+class Outcome:
+    sample: Sample
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def flagged_rules(self) -> list[str]:
+        return sorted({finding.rule for finding in self.findings})
+
+
+def log(repo: Repository, *args: str) -> list[tuple[str, list[str], str]]:
+    """(commit, parents, subject) of `git log ARGS`."""
+    output = repo.git("log", "--format=%H%x00%P%x00%s", *args).decode("utf-8", "replace")
+    entries = []
+    for line in output.splitlines():
+        commit, parents, subject = line.split("\0", 2)
+        entries.append((commit, parents.split(), subject))
+    return entries
+
+
+def collect(repo: Repository, sample_size: int, seed: int) -> list[Sample]:
+    rng = random.Random(seed)
+    merges = log(repo, "--all", "--merges")
+    hotfixes: dict[str, Sample] = {}
+    features: dict[str, Sample] = {}
+    for commit, parents, subject in merges:
+        if len(parents) != 2:
+            continue
+        match = HOTFIX_MERGE.match(subject)
+        target = hotfixes if match else features if FEATURE_MERGE.match(subject) else None
+        if target is None or parents[1] in target:
+            continue
+        base = repo.merge_base(parents[0], [parents[1]])
+        if base is None or base == parents[1]:
+            continue  # already merged: nothing of its own
+        kind = "hotfix" if match else "feature"
+        target[parents[1]] = Sample(kind, f"{commit[:10]} {subject}", base, parents[1])
+    refactors = [
+        Sample("refactor", f"{commit[:10]} {subject}", parents[0], commit)
+        for commit, parents, subject in log(repo, "--all", "--no-merges")
+        if len(parents) == 1 and REFACTOR_SUBJECT.search(subject)
+    ]
+    feature_list = list(features.values())
+    return [
+        *hotfixes.values(),
+        *rng.sample(feature_list, min(sample_size, len(feature_list))),
+        *rng.sample(refactors, min(sample_size, len(refactors))),
+    ]
+
+
+def check(root: str, sample: Sample) -> Outcome:
+    repo = Repository(Path(root), Path(root) / ".git", shallow=False)
+    scope = Scope(
+        branch=None,
+        head=sample.head,
+        staged=False,
+        main=MainBranch("base", (sample.base,)),
+        base=sample.base,
+    )
+    ctx = Context(repo, Config(), scope)
+    outcome = Outcome(sample)
+    try:
+        for name in NOISE_RULES:
+            outcome.findings.extend(RULES_BY_NAME[name].check(ctx))
+    except Exception as error:  # a crash is a calibration result too: count and show it
+        outcome.error = f"{type(error).__name__}: {error}"
+    return outcome
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else "0/0"
+
+
+def report(name: str, outcomes: Sequence[Outcome]) -> dict[str, object]:
+    by_kind: dict[str, list[Outcome]] = {"hotfix": [], "feature": [], "refactor": []}
+    for outcome in outcomes:
+        by_kind[outcome.sample.kind].append(outcome)
+    hotfixes = by_kind["hotfix"]
+    passed = [o for o in hotfixes if not o.findings and o.error is None]
+    summary: dict[str, object] = {"repository": name, "hotfixes": len(hotfixes)}
+    print(f"## {name}")
+    print(f"hotfixes passing every noise rule: {share(len(passed), len(hotfixes))}")
+    summary["hotfixes_passing"] = len(passed)
+    for kind in ("feature", "refactor"):
+        flagged = [o for o in by_kind[kind] if o.findings]
+        print(f"{kind} changes flagged: {share(len(flagged), len(by_kind[kind]))}")
+        summary[f"{kind}s"] = len(by_kind[kind])
+        summary[f"{kind}s_flagged"] = len(flagged)
+    for rule in NOISE_RULES:
+        counts = {
+            kind: sum(1 for o in items if rule in o.flagged_rules)
+            for kind, items in by_kind.items()
+        }
+        print(f"  {rule}: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()))
+        summary[f"rule_{rule}"] = counts
+    failing = [o for o in hotfixes if o.findings or o.error]
+    if failing:
+        print("failing hotfixes:")
+    for outcome in failing:
+        print(f"- {outcome.sample.label} ({outcome.sample.base[:10]}..{outcome.sample.head[:10]})")
+        if outcome.error:
+            print(f"    crash: {outcome.error}")
+        for finding in outcome.findings:
+            print(f"    {finding.where}: {finding.rule}: {finding.message}")
+    summary["failing_hotfixes"] = [
+        {
+            "merge": o.sample.label,
+            "range": f"{o.sample.base}..{o.sample.head}",
+            "findings": [f"{f.where}: {f.rule}: {f.message}" for f in o.findings],
+            "error": o.error,
+        }
+        for o in failing
+    ]
+    summary["flagged_samples"] = [
+        {
+            "kind": o.sample.kind,
+            "label": o.sample.label,
+            "rules": [f.rule for f in o.findings],
+            "paths": [f.path for f in o.findings],
+            "findings": [f.message for f in o.findings],
+        }
+        for o in outcomes
+        if o.findings
+    ]
+    print()
+    return summary
+
+
+def failures_markdown(summaries: Sequence[dict[str, object]]) -> str:
+    """Every failing hotfix with its findings (paths and names only, never the projects' code)."""
+    lines = ["# Real hotfixes that fail the noise rules", ""]
+    for summary in summaries:
+        failing = summary["failing_hotfixes"]
+        assert isinstance(failing, list)
+        lines += [f"## {summary['repository']} ({len(failing)})", ""]
+        for entry in failing:
+            lines.append(f"- `{entry['merge']}` ({entry['range']})")
+            findings = entry["findings"]
+            lines.extend(f"  - {finding}" for finding in findings[:SHOWN_FINDINGS])
+            if len(findings) > SHOWN_FINDINGS:
+                lines.append(f"  - and {len(findings) - SHOWN_FINDINGS} more findings")
+            if entry["error"]:
+                lines.append(f"  - crash: {entry['error']}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("repositories", nargs="+", type=Path)
+    parser.add_argument("--sample", type=int, default=150, help="feature and refactor samples")
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument(
+        "--failures", type=Path, help="also write every failing hotfix here, as Markdown"
+    )
+    args = parser.parse_args(argv)
+    summaries = []
+    totals = {"hotfixes": 0, "passing": 0, "refactors": 0, "flagged": 0}
+    with ProcessPoolExecutor(args.jobs) as pool:
+        for path in args.repositories:
+            root = str(path.resolve())
+            repo = Repository(Path(root), Path(root) / ".git", shallow=False)
+            samples = collect(repo, args.sample, args.seed)
+            outcomes = list(pool.map(check, [root] * len(samples), samples, chunksize=8))
+            summary = report(path.name, outcomes)
+            summaries.append(summary)
+            totals["hotfixes"] += int(summary["hotfixes"])  # type: ignore[call-overload]
+            totals["passing"] += int(summary["hotfixes_passing"])  # type: ignore[call-overload]
+            totals["refactors"] += int(summary["refactors"])  # type: ignore[call-overload]
+            totals["flagged"] += int(summary["refactors_flagged"])  # type: ignore[call-overload]
+    print("## all repositories")
+    print(f"hotfixes passing every noise rule: {share(totals['passing'], totals['hotfixes'])}")
+    print(f"refactor commits flagged: {share(totals['flagged'], totals['refactors'])}")
+    if args.failures:
+        args.failures.write_text(failures_markdown(summaries))
+    if args.json:
+        args.json.write_text(json.dumps({"totals": totals, "repositories": summaries}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""tag-format, tag-annotated, tag-message, tag-version, tag-target: the release tag of a hotfix."""
+
+from __future__ import annotations
+
+from hotfix_guard.releases import TagContext, next_release, render_version
+from hotfix_guard.report import INFO, Finding
+from hotfix_guard.scope import find_main
+
+# Descriptions that say nothing about what was fixed.
+PLACEHOLDERS = frozenset(
+    {"fix", "fixes", "fixed", "hotfix", "bugfix", "bug", "patch", "update", "wip", "todo", "tbd",
+     "test", "tmp", "temp", "misc", "stuff", "changes", "release", "n/a", "none"}
+)  # fmt: skip
+
+
+def _retag(ctx: TagContext) -> str:
+    commit = (ctx.tag.commit or ctx.tag.object_id)[:10]
+    return f'git tag -a -f {ctx.name} -m "{ctx.config.tag_message_prefix}<what it fixes>" {commit}'
+
+
+def check_tag_format(ctx: TagContext) -> list[Finding]:
+    if ctx.version is not None:
+        return []
+    tag_format = ctx.config.tag_format
+    expected_parts = tag_format.count("{")
+    if ctx.loose_version is not None and len(ctx.loose_version) == expected_parts:
+        suggestion = f"; name it {render_version(ctx.loose_version, tag_format)!r}"
+        why = "looks like a release tag"
+    else:
+        suggestion = ""
+        why = f"is a hotfix tag ({ctx.hotfix})" if ctx.hotfix else "looks like a release tag"
+    return [
+        Finding(
+            "tag-format",
+            f"{ctx.name!r} {why} but does not match tag-format {tag_format!r}{suggestion}",
+            ref=ctx.name,
+        )
+    ]
+
+
+def check_tag_annotated(ctx: TagContext) -> list[Finding]:
+    if ctx.tag.annotated:
+        return []
+    return [
+        Finding(
+            "tag-annotated",
+            f"{ctx.name} is a lightweight tag; a release tag is annotated, with a message: "
+            f"{_retag(ctx)}",
+            ref=ctx.name,
+        )
+    ]
+
+
+def check_tag_message(ctx: TagContext) -> list[Finding]:
+    message = ctx.message
+    if not ctx.hotfix or message is None:
+        return []  # a lightweight tag has no message: tag-annotated says so
+    prefix = ctx.config.tag_message_prefix
+    first_line = message.splitlines()[0] if message else ""
+    # git drops trailing spaces: a bare "Hotfix:" is the prefix with nothing after it.
+    if not (first_line.startswith(prefix) or first_line == prefix.rstrip()):
+        problem = f"the message {first_line!r} does not start with {prefix!r}"
+    else:
+        description = first_line[len(prefix) :].strip()
+        if _says_nothing(description, ctx.name):
+            problem = f"the message {first_line!r} does not say what the hotfix fixes"
+        else:
+            return []
+    return [
+        Finding(
+            "tag-message",
+            f"{problem} ({ctx.name} is a hotfix tag: {ctx.hotfix}); write it as "
+            f"{prefix!r} plus what it fixes: {_retag(ctx)}",
+            ref=ctx.name,
+        )
+    ]
+
+
+def _says_nothing(description: str, tag_name: str) -> bool:
+    letters = sum(char.isalpha() for char in description)
+    plain = description.lower().strip(" .!")
+    return letters < 3 or plain in PLACEHOLDERS or plain in (tag_name.lower(), tag_name.lower()[1:])
+
+
+def check_tag_version(ctx: TagContext) -> list[Finding]:
+    version = ctx.version
+    if not ctx.hotfix or version is None:
+        return []
+    tag_format = ctx.config.tag_format
+    duplicates = sorted(name for name, v in ctx.release_versions.items() if v == version)
+    if duplicates:
+        return [_version_finding(ctx, f"repeats the version of {duplicates[0]}")]
+    before = ctx.releases_before()
+    if not before:
+        return [
+            Finding(
+                "tag-version",
+                f"no release tag in tag-format before {ctx.name}: its version is not checked",
+                ref=ctx.name,
+                severity=INFO,
+            )
+        ]
+    latest_name, latest = max(before.items(), key=lambda item: item[1])
+    expected = next_release(latest)
+    if version == expected:
+        return []
+    expected_name = render_version(expected, tag_format)
+    if version[:-1] != latest[:-1] and version > latest:
+        problem = f"is not a patch release: after {latest_name} a hotfix is {expected_name}"
+    elif version <= latest:
+        problem = f"is not above {latest_name}, the latest release before it: use {expected_name}"
+    else:
+        skipped = [
+            render_version((*latest[:-1], number), tag_format)
+            for number in range(expected[-1], version[-1])
+        ]
+        problem = f"skips {', '.join(skipped)}: after {latest_name} comes {expected_name}"
+    return [_version_finding(ctx, problem)]
+
+
+def _version_finding(ctx: TagContext, problem: str) -> Finding:
+    return Finding("tag-version", f"{ctx.name} {problem}", ref=ctx.name)
+
+
+def check_tag_target(ctx: TagContext) -> list[Finding]:
+    commit = ctx.tag.commit
+    if not ctx.hotfix or commit is None:
+        return []
+    main = find_main(ctx.repo, ctx.config)
+    if any(ctx.repo.is_ancestor(commit, ref) for ref in main.refs):
+        return []
+    subject = ctx.repo.subjects([commit]).get(commit, "")
+    return [
+        Finding(
+            "tag-target",
+            f"{ctx.name} points at {commit[:10]} ({subject}), which is not on {main.name}; "
+            f"merge the hotfix into {main.name} and tag the merge commit",
+            ref=ctx.name,
+        )
+    ]
