@@ -47,6 +47,30 @@ def test_fast_path_loads_no_click_gitpython_or_unidiff(repo: Repo, args: tuple[s
     assert heavy == []
 
 
+def test_the_fast_path_remembers_a_valid_config_until_it_changes(repo: Repo) -> None:
+    repo.commit("config", {"pyproject.toml": "[tool.hotfix-guard]\nmax-files = 5\n"})
+    repo.branch("feature/monthly-report")
+    first, modules = imported_modules(repo, "hook")
+    assert first.returncode == 0 and "hotfix_guard.config" in modules
+    second, modules = imported_modules(repo, "hook")
+    assert second.returncode == 0 and "hotfix_guard.config" not in modules
+    # An edit is seen at once: now the branch is a hotfix branch and is checked (badly named).
+    repo.write("pyproject.toml", '[tool.hotfix-guard]\nbranch-patterns = ["feature/*"]\n')
+    edited, modules = imported_modules(repo, "hook")
+    assert edited.returncode == 1 and "click" in modules
+    assert "feature/monthly-report: branch-name: " in edited.stdout
+    # A broken config is never remembered: every run reports it.
+    repo.write("pyproject.toml", "[tool.hotfix-guard]\nmax-files = 'many'\n")
+    for _ in range(2):
+        broken, _modules = imported_modules(repo, "hook")
+        assert (broken.returncode, broken.stderr.splitlines()[-1]) == (
+            2,
+            "hotfix-guard: pyproject.toml: max-files = 'many' is invalid: expected a positive "
+            "integer",
+        )
+    assert repo.git("status", "--porcelain") == "M pyproject.toml"
+
+
 def test_a_hotfix_branch_does_load_the_cli(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
     result, modules = imported_modules(repo, "hook")
