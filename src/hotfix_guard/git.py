@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from typing import IO
 from hotfix_guard.errors import UsageError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+# How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
+STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
 # The line `git cherry-pick -x` adds to the message of the commit it makes.
 CHERRY_PICKED_FROM = re.compile(r"^\(cherry picked from commit ([0-9a-f]{40})\)$", re.MULTILINE)
 
@@ -388,16 +391,23 @@ class Repository:
 
     def piped(self, producer: Sequence[str], consumer: Sequence[str]) -> bytes:
         """`git PRODUCER | git CONSUMER`: the data between them never passes through Python."""
-        with subprocess.Popen(
-            ["git", *producer], cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        ) as source:
+        import tempfile  # only the revert check pipes
+
+        # The producer's stderr goes to a file: a pipe nobody reads could fill up and stall it.
+        with (
+            tempfile.TemporaryFile() as errors,
+            subprocess.Popen(
+                ["git", *producer], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
+            ) as source,
+        ):
             assert source.stdout is not None
             result = subprocess.run(
                 ["git", *consumer], cwd=self.root, stdin=source.stdout, capture_output=True
             )
             source.stdout.close()
-            producer_error = source.stderr.read() if source.stderr else b""
             source.wait()
+            errors.seek(0)
+            producer_error = errors.read()
         if source.returncode != 0:
             raise GitError(producer, source.returncode, producer_error)
         if result.returncode != 0:
@@ -414,15 +424,24 @@ class Repository:
             command = ["diff-index", "--cached", "-p", *detection, "--full-index", base]
         else:
             command = ["diff-tree", "-r", "-p", *detection, "--full-index", base, head]
-        with subprocess.Popen(
-            ["git", *command, "--"], cwd=self.root, stdout=subprocess.PIPE
-        ) as process:
+        import tempfile  # only hunk-reading rules stream
+
+        with (
+            tempfile.TemporaryFile() as errors,
+            subprocess.Popen(
+                ["git", *command, "--"], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
+            ) as process,
+        ):
             assert process.stdout is not None
             try:
                 yield process.stdout
             finally:
-                if process.poll() is None:
-                    process.kill()
+                # Closing the pipe early makes git stop at its next write (SIGPIPE).
+                process.stdout.close()
+                process.wait()
+            if process.returncode not in STOPPED_BY_CLOSED_PIPE:
+                errors.seek(0)
+                raise GitError(command, process.returncode, errors.read())
 
     def paths_by_commit(self, log_args: Sequence[str]) -> dict[str, frozenset[str]]:
         """Commit -> the paths it changes (renames as delete + add): tree ids only, no content."""
