@@ -1,14 +1,60 @@
-"""The read-only context every rule receives; expensive answers are computed once and shared."""
+"""The read-only context every rule receives; expensive answers are computed once and shared.
+
+How rules that read hunks stay affordable on any diff size (issue 6):
+
+- `change` comes from numbers only (`--raw --numstat`, no patch): counts, limits and the biggest
+  files are always complete, whatever the size.
+- `analysis_limited` is True when the change is far over the limits (`FAR_OVER_FACTOR` times
+  max-files or max-lines): no detail can change its verdict. Copies are then not looked for, and
+  `file_sections` hands out hunks for at most `analysis_line_budget` changed lines: the first
+  wanted files in path order, until the next one would not fit.
+- `file_sections(wanted)` streams the patch from git and yields `(FileChange, section)` for the
+  files `wanted` accepts, in the change's order; the Nth `diff --git` section is the Nth file of
+  the change, so paths come from the change model, never from the (quoted) patch headers. Only
+  one section is held at a time, and git stops as soon as the last wanted section is read. Parse
+  the sections once and cache the result (a cached_property) so every rule shares it.
+- `file_patches` (the noise rules' parsed hunks) is built from `file_sections`, so it obeys the
+  budget. A change beyond hunks.MAX_CHANGE_LINES is not read at all (the noise rules say so).
+- When the analysis was cut short, `analysis_findings()` holds one INFO finding that says so;
+  stages.check_change adds it to the report, so the rules need not.
+- `patch` (the whole patch in memory) stays for callers that need it as one piece; prefer
+  `file_sections`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 
 from hotfix_guard.config import Config
-from hotfix_guard.diff import Change, build_change
+from hotfix_guard.diff import FAR_OVER_FACTOR, Change, FileChange, build_change
 from hotfix_guard.git import Repository
-from hotfix_guard.hunks import FilePatch, needs_lines, parse_file_patches, too_big_to_read
+from hotfix_guard.hunks import (
+    SECTIONS_OF_STATUS,
+    FilePatch,
+    needs_lines,
+    parse_section,
+    too_big_to_read,
+)
+from hotfix_guard.report import INFO, Finding
 from hotfix_guard.scope import Scope
+
+SECTION_START = b"diff --git "
+
+
+@dataclass(frozen=True)
+class AnalysisCoverage:
+    """How much of what the hunk-reading rules wanted they were given."""
+
+    files: int
+    lines: int
+    wanted_files: int
+    wanted_lines: int
+
+    @property
+    def complete(self) -> bool:
+        return self.files == self.wanted_files
 
 
 class Context:
@@ -18,6 +64,7 @@ class Context:
         self.repo = repo
         self.config = config
         self.scope = scope
+        self.coverage: AnalysisCoverage | None = None
 
     @property
     def head(self) -> str | None:
@@ -40,8 +87,10 @@ class Context:
 
     @cached_property
     def patch(self) -> bytes:
-        """The unified diff of the whole change, for rules that read hunks."""
-        return self.repo.patch(self.scope.base, self.head)
+        """The unified diff of the whole change, for rules that read hunks (see file_sections)."""
+        return self.repo.patch(
+            self.scope.base, self.head, find_copies=not self.change.copies_skipped
+        )
 
     @cached_property
     def file_patches(self) -> list[FilePatch]:
@@ -49,4 +98,109 @@ class Context:
         files = self.change.files
         if not any(needs_lines(file) for file in files) or too_big_to_read(files):
             return []  # no patch needed: renames, tests or excluded files only, or far too big
-        return parse_file_patches(self.patch, self.change.files)
+        return [
+            FilePatch(file, parse_section(section))
+            for file, section in self.file_sections(needs_lines)
+        ]
+
+    # --- bounded, streamed hunk analysis (issue 6) ---------------------------------------------
+
+    @cached_property
+    def analysis_limited(self) -> bool:
+        """True when the change is far over the limits: detailed analysis is bounded."""
+        return self.change.far_over_limits(self.config)
+
+    @property
+    def analysis_line_budget(self) -> int | None:
+        """Changed lines `file_sections` hands out at most; None when unlimited."""
+        return FAR_OVER_FACTOR * self.config.max_lines if self.analysis_limited else None
+
+    def analysis_files(self, wanted: Callable[[FileChange], bool]) -> list[int]:
+        """Indexes (in the change) of the wanted files the analysis reads, within the budget."""
+        budget = self.analysis_line_budget
+        chosen: list[int] = []
+        used = 0
+        for index, file in enumerate(self.change.files):
+            if not wanted(file):
+                continue
+            if budget is not None and used + file.lines > budget:
+                break
+            chosen.append(index)
+            used += file.lines
+        wanted_files = [f for f in self.change.files if wanted(f)]
+        self.coverage = AnalysisCoverage(
+            files=len(chosen),
+            lines=used,
+            wanted_files=len(wanted_files),
+            wanted_lines=sum(f.lines for f in wanted_files),
+        )
+        return chosen
+
+    def file_sections(
+        self, wanted: Callable[[FileChange], bool]
+    ) -> Iterator[tuple[FileChange, bytes]]:
+        """`(file, its patch section)` for the wanted files within the budget, streamed.
+
+        A wanted file must have exactly one section (not a type change or an unmerged path).
+        """
+        chosen = self.analysis_files(wanted)
+        if not chosen:
+            return
+        files = self.change.files
+        # The file each `diff --git` section of the patch belongs to, in order.
+        owners = [
+            index
+            for index, file in enumerate(files)
+            for _ in range(SECTIONS_OF_STATUS.get(file.status, 1))
+        ]
+        keep = set(chosen)
+        last = chosen[-1]
+        number = -1  # of the section being read
+        section: list[bytes] = []
+        with self.repo.patch_stream(
+            self.scope.base, self.head, find_copies=not self.change.copies_skipped
+        ) as stream:
+            for line in stream:
+                if line.startswith(SECTION_START):
+                    if number >= 0 and owners[number] in keep:
+                        yield files[owners[number]], b"".join(section)
+                        if owners[number] == last:
+                            return
+                    number += 1
+                    if number >= len(owners):
+                        break
+                    section = []
+                if number >= 0 and owners[number] in keep:
+                    section.append(line)
+        if number != len(owners) - 1:
+            raise RuntimeError(
+                f"the patch has {number + 1} file sections but the change has {len(owners)}"
+            )
+        yield files[owners[number]], b"".join(section)  # the last section is the last wanted
+
+    def analysis_findings(self) -> list[Finding]:
+        """One INFO finding when the detailed analysis was cut short, saying what it covered."""
+        coverage = self.coverage
+        cut = coverage is not None and not coverage.complete
+        if not (self.change.copies_skipped or cut):
+            return []
+        change = self.change
+        parts = []
+        if change.copies_skipped:
+            parts.append("copies were not looked for (a copied file counts as added)")
+        if coverage is not None and cut:
+            parts.append(
+                f"hunks were read for {coverage.files} of {coverage.wanted_files} files "
+                f"({coverage.lines} of {coverage.wanted_lines} changed lines)"
+            )
+        return [
+            Finding(
+                "diff-size",
+                f"far over the limits ({len(change.counted)} changed files, "
+                f"{change.changed_code_lines} changed code lines), so the detailed analysis was "
+                f"cut short: {'; '.join(parts)}; counts, limits and the files to split out are "
+                "complete",
+                ref=self.where,
+                severity=INFO,
+            )
+        ]

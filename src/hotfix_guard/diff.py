@@ -20,6 +20,10 @@ EXCLUDED = "excluded"
 
 SUBMODULE_MODE = "160000"
 GENERATED_ATTRIBUTES = ("linguist-generated", "linguist-vendored")
+# A change this many times over max-files or max-lines is far over the limits: no detail can
+# change its verdict, so work that grows faster than the diff (copy detection, hunk analysis) is
+# bounded there (see Context.analysis_limited).
+FAR_OVER_FACTOR = 10
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,14 @@ class FileChange:
 
 @dataclass(frozen=True)
 class Change:
-    """Every file the hotfix changes, from the merge base to the tip (and the index)."""
+    """Every file the hotfix changes, from the merge base to the tip (and the index).
+
+    `copies_skipped`: copy detection (quadratic in the files added times the files changed) was
+    left out because the change is far over the limits anyway; a copied file then shows as added.
+    """
 
     files: tuple[FileChange, ...]
+    copies_skipped: bool = False
 
     @cached_property
     def counted(self) -> tuple[FileChange, ...]:
@@ -72,6 +81,13 @@ class Change:
     @property
     def changed_code_lines(self) -> int:
         return sum(f.lines for f in self.counted)
+
+    def far_over_limits(self, config: Config) -> bool:
+        """Whether the change is FAR_OVER_FACTOR times over max-files or max-lines."""
+        return (
+            len(self.counted) > FAR_OVER_FACTOR * config.max_files
+            or self.changed_code_lines > FAR_OVER_FACTOR * config.max_lines
+        )
 
 
 class Classifier:
@@ -96,11 +112,22 @@ class Classifier:
 
 
 def build_change(repo: Repository, config: Config, base: str, head: str | None) -> Change:
-    """The change from BASE to HEAD (None: the staged index)."""
-    raw = repo.file_changes(base, head)
-    return classify_changes(
-        raw, config, repo.attributes([r.path for r in raw], GENERATED_ATTRIBUTES)
-    )
+    """The change from BASE to HEAD (None: the staged index).
+
+    Numbers first: one query with rename detection. Copies can only be found for added files,
+    so the costlier query with copy detection runs only when there are some, and not at all on a
+    change far over the limits (its verdict cannot change; the report says copies were skipped).
+    """
+    raw = repo.file_changes(base, head, find_copies=False)
+    # A rename's old path may come back as a deletion once copies are looked for.
+    paths = [r.path for r in raw] + [r.old_path for r in raw if r.old_path is not None]
+    attributes = repo.attributes(paths, GENERATED_ATTRIBUTES)
+    change = classify_changes(raw, config, attributes)
+    if not any(f.status in "AR" for f in change.files):
+        return change
+    if change.far_over_limits(config):
+        return Change(change.files, copies_skipped=True)
+    return classify_changes(repo.file_changes(base, head), config, attributes)
 
 
 def classify_changes(

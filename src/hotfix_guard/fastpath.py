@@ -4,16 +4,25 @@ Every commit of every developer pays for this hook, and most are not on hotfix b
 path asks git one question, reads the config, and decides. Anything unusual (a detached HEAD, an
 unborn branch, a broken config, a tag or main being pushed, explicit options) takes the full path,
 which reports it properly.
+
+Loading and validating the config costs more than the rest of this path (tomllib, and dataclasses,
+which imports inspect), so the two settings it needs are remembered in
+`<git dir>/hotfix-guard/fast-path`, keyed by the config files' size, times and inode and by the
+hotfix-guard version: an edited, added or removed config file, or an upgrade, reads it afresh.
+Only a config that validated is remembered, so a broken one still takes the full path.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from fnmatch import fnmatchcase
 
-from hotfix_guard.config import load
-from hotfix_guard.errors import UsageError
+from hotfix_guard import __version__
+
+CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
+CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
 
 # The rules that only look at a hotfix branch's change; any other rule may apply elsewhere.
 CHANGE_RULES = frozenset(
@@ -42,29 +51,89 @@ def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
         "PRE_COMMIT_LOCAL_BRANCH" in environ or "PRE_COMMIT_TO_REF" in environ
     )
     if pushing:
-        ref, root = environ.get("PRE_COMMIT_LOCAL_BRANCH", ""), "."
+        ref, root, git_dir = environ.get("PRE_COMMIT_LOCAL_BRANCH", ""), ".", None
     else:
         result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel", "--symbolic-full-name", "HEAD"],
+            [
+                "git",
+                "rev-parse",
+                "--show-toplevel",
+                "--absolute-git-dir",
+                "--symbolic-full-name",
+                "HEAD",
+            ],
             capture_output=True,
             check=False,
         )
         if result.returncode != 0:
             return False
-        root, _, ref = result.stdout.decode(errors="surrogateescape").rstrip("\n").partition("\n")
+        output = os.fsdecode(result.stdout).rstrip("\n").split("\n")
+        if len(output) != 3:
+            return False
+        root, git_dir, ref = output
     if not ref.startswith("refs/heads/"):
         return False
     branch = ref[len("refs/heads/") :]
+    settings = _branch_settings(root, git_dir)
+    if settings is None:
+        return False
+    patterns, main_branch = settings
+    if any(fnmatchcase(branch, pattern) for pattern in patterns):
+        return False
+    # A push of main may owe backports; let the full path look.
+    return not (pushing and branch in ((main_branch,) if main_branch else ("main", "master")))
+
+
+def _branch_settings(root: str, git_dir: str | None) -> tuple[tuple[str, ...], str] | None:
+    """branch-patterns and main-branch ("" for the default) of a valid config, else None."""
+    signature = _config_signature(root)
+    cache = os.path.join(git_dir, CACHE_NAME) if git_dir else None
+    if cache is not None:
+        try:
+            with open(cache, "rb") as remembered:
+                fields = os.fsdecode(remembered.read()).split("\0")
+            if fields[0] == signature and len(fields) >= 3:
+                return tuple(fields[2:]), fields[1]
+        except OSError:
+            pass
+    from pathlib import Path
+
+    from hotfix_guard.config import load
+    from hotfix_guard.errors import UsageError
+
     try:
         config = load(Path(root))
     except UsageError:
-        return False
-    if config.is_hotfix_branch(branch):
-        return False
-    # A push of main may owe backports; let the full path look.
-    return not (
-        pushing and branch in ((config.main_branch,) if config.main_branch else ("main", "master"))
-    )
+        return None
+    settings = (config.branch_patterns, config.main_branch or "")
+    if cache is not None and not any("\0" in text for text in (*settings[0], settings[1])):
+        _remember(cache, "\0".join((signature, settings[1], *settings[0])))
+    return settings
+
+
+def _config_signature(root: str) -> str:
+    """What changes whenever the config could read differently."""
+    parts = [__version__]
+    for name in CONFIG_FILES:
+        try:
+            info = os.stat(os.path.join(root, name))
+        except OSError:
+            parts.append(f"{name}:-")
+            continue
+        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
+    return " ".join(parts)
+
+
+def _remember(cache: str, text: str) -> None:
+    """Write the cache atomically; a read-only git dir just means no cache."""
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        temporary = f"{cache}.{os.getpid()}"
+        with open(temporary, "wb") as out:
+            out.write(os.fsencode(text))
+        os.replace(temporary, cache)
+    except OSError:
+        pass
 
 
 def _only_change_rules(options: Sequence[str]) -> bool:

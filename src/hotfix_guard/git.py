@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import IO
 
 from hotfix_guard.errors import UsageError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+# How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
+STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
 # The line `git cherry-pick -x` adds to the message of the commit it makes.
 CHERRY_PICKED_FROM = re.compile(r"^\(cherry picked from commit ([0-9a-f]{40})\)$", re.MULTILINE)
 
@@ -201,7 +206,7 @@ class Repository:
     def patch_ids(self, log_args: Sequence[str]) -> dict[str, str]:
         """patch-id -> commit for the patches `git log -p LOG_ARGS` prints (stable patch ids)."""
         # --no-prefix: a reversed patch keeps its b/ a/ prefixes, which patch-id would hash.
-        patches = self.git(
+        log = [
             "log",
             "-p",
             "--no-prefix",
@@ -211,8 +216,8 @@ class Repository:
             "--no-show-signature",
             "--format=commit %H",
             *log_args,
-        )
-        output = self.git("patch-id", "--stable", stdin=patches)
+        ]
+        output = self.piped(log, ["patch-id", "--stable"])
         ids = {}
         for line in output.decode().splitlines():
             patch_id, commit = line.split()
@@ -353,13 +358,19 @@ class Repository:
             command = ["diff-tree", "-r", *options, base, head]
         return self.git(*command, "--", *paths)
 
-    def file_changes(self, base: str, head: str | None) -> list[RawFileChange]:
-        """What changed between BASE and HEAD (None: the staged index), renames and copies found."""
-        return parse_raw_numstat(self.diff(base, head, "-z", "--raw", "--numstat", "-M", "-C"))
+    def file_changes(
+        self, base: str, head: str | None, *, find_copies: bool = True
+    ) -> list[RawFileChange]:
+        """What changed between BASE and HEAD (None: the staged index), renames (copies) found."""
+        detection = ("-M", "-C") if find_copies else ("-M",)
+        return parse_raw_numstat(self.diff(base, head, "-z", "--raw", "--numstat", *detection))
 
-    def patch(self, base: str, head: str | None, paths: Sequence[str] = ()) -> bytes:
+    def patch(
+        self, base: str, head: str | None, paths: Sequence[str] = (), *, find_copies: bool = True
+    ) -> bytes:
         """The unified diff (renames and copies found) between BASE and HEAD (None: the index)."""
-        return self.diff(base, head, "-p", "-M", "-C", "--full-index", paths=paths)
+        detection = ("-M", "-C") if find_copies else ("-M",)
+        return self.diff(base, head, "-p", *detection, "--full-index", paths=paths)
 
     def attributes(self, paths: Sequence[str], names: Sequence[str]) -> dict[str, dict[str, str]]:
         """`git check-attr` for many paths at once: path -> {attribute: value} (unset left out)."""
@@ -370,10 +381,92 @@ class Repository:
         fields = output.split(b"\0")
         found: dict[str, dict[str, str]] = {}
         for index in range(0, len(fields) - 2, 3):
-            path, name, value = (os.fsdecode(field) for field in fields[index : index + 3])
-            if value not in ("unspecified", "unset"):
-                found.setdefault(path, {})[name] = value
+            value = fields[index + 2]
+            if value not in (b"unspecified", b"unset"):  # most paths: decode nothing
+                path, name = os.fsdecode(fields[index]), os.fsdecode(fields[index + 1])
+                found.setdefault(path, {})[name] = os.fsdecode(value)
         return found
+
+    # --- streaming and cheap pre-checks (issue 6: numbers before patches) ---------------------
+
+    def piped(self, producer: Sequence[str], consumer: Sequence[str]) -> bytes:
+        """`git PRODUCER | git CONSUMER`: the data between them never passes through Python."""
+        import tempfile  # only the revert check pipes
+
+        # The producer's stderr goes to a file: a pipe nobody reads could fill up and stall it.
+        with (
+            tempfile.TemporaryFile() as errors,
+            subprocess.Popen(
+                ["git", *producer], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
+            ) as source,
+        ):
+            assert source.stdout is not None
+            result = subprocess.run(
+                ["git", *consumer], cwd=self.root, stdin=source.stdout, capture_output=True
+            )
+            source.stdout.close()
+            source.wait()
+            errors.seek(0)
+            producer_error = errors.read()
+        if source.returncode != 0:
+            raise GitError(producer, source.returncode, producer_error)
+        if result.returncode != 0:
+            raise GitError(consumer, result.returncode, result.stderr)
+        return result.stdout
+
+    @contextmanager
+    def patch_stream(
+        self, base: str, head: str | None, *, find_copies: bool = True
+    ) -> Iterator[IO[bytes]]:
+        """The output of `patch()` as a stream; leaving early stops git (the rest is not made)."""
+        detection = ("-M", "-C") if find_copies else ("-M",)
+        if head is None:
+            command = ["diff-index", "--cached", "-p", *detection, "--full-index", base]
+        else:
+            command = ["diff-tree", "-r", "-p", *detection, "--full-index", base, head]
+        import tempfile  # only hunk-reading rules stream
+
+        with (
+            tempfile.TemporaryFile() as errors,
+            subprocess.Popen(
+                ["git", *command, "--"], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
+            ) as process,
+        ):
+            assert process.stdout is not None
+            try:
+                yield process.stdout
+            finally:
+                # Closing the pipe early makes git stop at its next write (SIGPIPE).
+                process.stdout.close()
+                process.wait()
+            if process.returncode not in STOPPED_BY_CLOSED_PIPE:
+                errors.seek(0)
+                raise GitError(command, process.returncode, errors.read())
+
+    def paths_by_commit(self, log_args: Sequence[str]) -> dict[str, frozenset[str]]:
+        """Commit -> the paths it changes (renames as delete + add): tree ids only, no content."""
+        output = self.git("log", "-z", "--format=%x01%H", "--name-only", "--no-renames", *log_args)
+        changed: dict[str, set[str]] = {}
+        paths: set[str] = set()
+        first = False
+        for item in output.split(b"\0"):
+            header = item.lstrip(b"\n")
+            if len(header) == 41 and header.startswith(b"\x01"):
+                paths = changed.setdefault(header[1:].decode(), set())
+                first = True
+            elif item:
+                # The first path after a header comes after the format's line break.
+                paths.add(os.fsdecode(item[1:] if first and item.startswith(b"\n") else item))
+                first = False
+        return {commit: frozenset(found) for commit, found in changed.items()}
+
+    def staged_paths(self, against: str) -> frozenset[str]:
+        """The paths the staged index changes against commit AGAINST (renames as delete + add)."""
+        return frozenset(
+            split_z(
+                self.git("diff-index", "--cached", "-z", "--name-only", "--no-renames", against)
+            )
+        )
 
 
 def first_parent_range(

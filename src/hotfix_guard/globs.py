@@ -78,9 +78,14 @@ class PathMatcher:
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = tuple(patterns)
         self._compiled = [re.compile(translate(p), re.DOTALL) for p in self.patterns]
+        # One regex for "does any pattern match": most paths match none, and one test per path
+        # instead of one per pattern keeps a change of thousands of files cheap to classify.
+        self._any = re.compile("|".join(f"(?:{translate(p)})" for p in self.patterns), re.DOTALL)
 
     def match(self, path: str) -> str | None:
         """The first pattern that matches `path`, or None."""
+        if not self.patterns or not self._any.fullmatch(path):
+            return None
         for pattern, regex in zip(self.patterns, self._compiled):
             if regex.fullmatch(path):
                 return pattern

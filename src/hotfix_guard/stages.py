@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
@@ -75,7 +75,10 @@ def check_change(
     scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
     ctx = Context(repo, config, scope)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
-    return run_rules(ctx, chosen, scope.label)
+    report = run_rules(ctx, chosen, scope.label)
+    # Say so when the change was too big for every detail to be looked at (issue 6).
+    cut_short = ctx.analysis_findings() if chosen else []
+    return replace(report, findings=(*report.findings, *cut_short)) if cut_short else report
 
 
 def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) -> Report:

@@ -71,20 +71,37 @@ def files_to_split_out(
 
 
 def reverted_commits(ctx: Context) -> list[str] | None:
-    """The main commits this change undoes, when every commit (and staged change) is a revert."""
+    """The main commits this change undoes, when every commit (and staged change) is a revert.
+
+    Patches are costly on a big change, so the paths each commit touches (tree ids only, no
+    content) are compared first: a revert touches exactly the paths of the commit it undoes, and
+    only main commits that some branch commit matches that way are hashed.
+    """
     commits = ctx.commits
     if any(len(parents) > 2 for parents in commits):
         return None  # merges are never a plain revert
     main_refs = ctx.scope.main.refs
-    undone = ctx.repo.patch_ids(["-R", "--no-merges", f"-n{REVERT_SEARCH_DEPTH}", *main_refs])
+    main_paths = ctx.repo.paths_by_commit(["--no-merges", f"-n{REVERT_SEARCH_DEPTH}", *main_refs])
+    branch_paths = ctx.repo.paths_by_commit(
+        ["--no-merges", ctx.scope.head, *(f"^{r}" for r in main_refs)]
+    )
+    wanted = set(branch_paths.values())
+    if ctx.scope.staged:
+        staged = ctx.repo.staged_paths(ctx.scope.head)
+        if staged:
+            wanted.add(staged)
+    if not wanted or not wanted <= set(main_paths.values()):
+        return None
+    candidates = [commit for commit, paths in main_paths.items() if paths in wanted]
+    undone = ctx.repo.patch_ids(["-R", "--no-walk=unsorted", *candidates])
     branch_ids = ctx.repo.patch_ids(["--no-merges", ctx.scope.head, *(f"^{r}" for r in main_refs)])
     if len(branch_ids) != len(commits):
         return None  # an empty or duplicate commit: not the shape of a revert
     patch_ids = list(branch_ids)
     if ctx.scope.staged:
-        staged = ctx.repo.staged_patch_id(ctx.scope.head)
-        if staged is not None:
-            patch_ids.append(staged)
+        staged_id = ctx.repo.staged_patch_id(ctx.scope.head)
+        if staged_id is not None:
+            patch_ids.append(staged_id)
     if not patch_ids or not all(patch_id in undone for patch_id in patch_ids):
         return None
     return [undone[patch_id][:10] for patch_id in patch_ids]

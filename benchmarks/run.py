@@ -1,0 +1,364 @@
+"""hotfix-guard's performance goals, measured on repositories this script builds itself.
+
+    python benchmarks/run.py [--runs N] [--quick] [--keep] [--json FILE]
+
+Four scenarios (issue 6), each a ratio against what the check cannot do without, as medians over
+several runs of the installed `hotfix-guard` console script (the one beside this Python):
+
+1. not a hotfix branch: `hotfix-guard hook` as pre-commit runs it, against `no-commit-to-branch`
+   from pre-commit-hooks (`pip install -e '.[bench]'`) on the same repository;
+2. a small hotfix (3 files, 20 changed lines): `hotfix-guard check`, every rule, against
+   `python -c pass` plus the raw git queries a check of that range needs;
+3. a huge change (3,000 files, 518,100 changed lines, and half of it): `hotfix-guard check` against
+   `git diff -M` of the same range, with hotfix-guard's own peak memory;
+4. a remembered test pass: the pre-push check of a tree whose 2-second test command already passed.
+
+`--quick` makes everything small and runs each command twice: a smoke test of the script, not a
+measurement. Git children are not counted in the peak memory (git's own diff memory is git's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import repos  # the builders beside this script
+
+SLEEP_COMMAND = "python3 -c 'import time; time.sleep(2)'"
+# Prints the process's own peak RSS (KiB) on stderr when the check exits. VmHWM, not ru_maxrss:
+# Linux carries ru_maxrss over exec, so it would report this (bigger) benchmark process.
+RSS_WRAPPER = (
+    "import atexit, resource, sys\n"
+    "def peak():\n"
+    "    try:\n"
+    "        with open('/proc/self/status') as status:\n"
+    "            for line in status:\n"
+    "                if line.startswith('VmHWM:'):\n"
+    "                    return int(line.split()[1])\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "atexit.register(lambda: print('peak-rss-kib', peak(), file=sys.stderr))\n"
+    "from hotfix_guard.__main__ import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@dataclass
+class Result:
+    name: str
+    goal: str
+    value: float | None
+    limit: float
+    unit: str = "x"
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        if self.value is None:
+            return "not available yet"
+        return "met" if self.value <= self.limit else "MISSED"
+
+    def shown(self) -> str:
+        if self.value is None:
+            return "-"
+        return (
+            f"{self.value:.2f}{self.unit}" if self.unit == "x" else f"{self.value:.3g} {self.unit}"
+        )
+
+
+def script(name: str) -> str | None:
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def run_once(
+    command: Sequence[str], cwd: Path, env: dict[str, str], stdin: bytes = b""
+) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, input=stdin, capture_output=True)
+    return time.perf_counter() - start, result
+
+
+def medians(
+    commands: dict[str, Sequence[Sequence[str]]],
+    cwd: Path,
+    env: dict[str, str],
+    runs: int,
+    stdin: bytes = b"",
+    expect: Callable[[str, subprocess.CompletedProcess[bytes]], None] | None = None,
+) -> dict[str, float]:
+    """Median wall time of each named command sequence; rounds interleave them against drift."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs + 1):  # the first round warms caches and is dropped
+        for name, sequence in commands.items():
+            total = 0.0
+            for command in sequence:
+                seconds, result = run_once(command, cwd, env, stdin)
+                if expect is not None:
+                    expect(name, result)
+                total += seconds
+            times[name].append(total)
+    return {name: statistics.median(values[1:]) for name, values in times.items()}
+
+
+def exit_code(wanted: dict[str, int]) -> Callable[[str, subprocess.CompletedProcess[bytes]], None]:
+    def check(name: str, result: subprocess.CompletedProcess[bytes]) -> None:
+        if name in wanted and result.returncode != wanted[name]:
+            raise RuntimeError(
+                f"{name} exited {result.returncode}, expected {wanted[name]}:\n"
+                + (result.stdout + result.stderr).decode(errors="replace")
+            )
+
+    return check
+
+
+def peak_rss_mib(args: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
+    _, result = run_once([sys.executable, "-c", RSS_WRAPPER, *args], cwd, env)
+    for line in result.stderr.decode(errors="replace").splitlines():
+        if line.startswith("peak-rss-kib "):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no peak RSS reported: {result.stderr.decode(errors='replace')}")
+
+
+def git_commands_run(args: Sequence[str], cwd: Path, env: dict[str, str]) -> list[str]:
+    """The git commands one check runs, from GIT_TRACE."""
+    with tempfile.NamedTemporaryFile(suffix=".trace") as trace:
+        run_once(args, cwd, {**env, "GIT_TRACE": trace.name})
+        lines = Path(trace.name).read_text(errors="replace").splitlines()
+    return [line.split("trace: built-in: ", 1)[1] for line in lines if "trace: built-in: " in line]
+
+
+# --- scenarios ------------------------------------------------------------------------------------
+
+
+def not_a_hotfix(work: Path, guard: str, runs: int) -> Result:
+    result = Result("1. not a hotfix branch", "hook <= 1.2x no-commit-to-branch", None, 1.2)
+    no_commit = script("no-commit-to-branch")
+    if no_commit is None:
+        result.details.append("no-commit-to-branch missing: pip install -e '.[bench]'")
+        return result
+    root = work / "app"
+    repos.build_app(root)
+    repos.git(root, "switch", "-q", "-c", "feature/monthly-report")
+    env = repos.isolated_environ({"PRE_COMMIT": "1"})  # what pre-commit sets for a hook
+    times = medians(
+        {"hotfix-guard hook": [[guard, "hook"]], "no-commit-to-branch": [[no_commit]]},
+        root,
+        env,
+        runs,
+        expect=exit_code({"hotfix-guard hook": 0, "no-commit-to-branch": 0}),
+    )
+    result.value = times["hotfix-guard hook"] / times["no-commit-to-branch"]
+    result.details.append(
+        f"hotfix-guard hook {times['hotfix-guard hook'] * 1000:.1f} ms, "
+        f"no-commit-to-branch {times['no-commit-to-branch'] * 1000:.1f} ms"
+    )
+    return result
+
+
+def small_hotfix(work: Path, guard: str, runs: int) -> Result:
+    result = Result("2. small hotfix", "check <= 1.5x python -c pass + raw git", None, 1.5)
+    root = work / "small"
+    repos.build_app(root)
+    repos.add_small_hotfix(root)
+    env = repos.isolated_environ()
+    base = repos.git(root, "merge-base", "HEAD", "main")
+    # What any check of this range must ask git: the branch, main, the merge base, the numbers,
+    # the patch (for the noise rules) and the branch's commits.
+    raw_git = [
+        ["git", "symbolic-ref", "-q", "HEAD"],
+        ["git", "for-each-ref", "refs/heads", "refs/remotes"],
+        ["git", "merge-base", "HEAD", "refs/heads/main"],
+        ["git", "diff-index", "--cached", "-z", "--raw", "--numstat", "-M", base],
+        ["git", "diff-index", "--cached", "-p", "-M", base],
+        ["git", "rev-list", "--parents", "HEAD", "^refs/heads/main"],
+    ]
+    baseline = [[sys.executable, "-c", "pass"], *raw_git]
+    times = medians(
+        {"check": [[guard, "check"]], "baseline": baseline},
+        root,
+        env,
+        runs,
+        expect=exit_code({"check": 0}),
+    )
+    result.value = times["check"] / times["baseline"]
+    ran = git_commands_run([guard, "check"], root, env)
+    result.details.append(
+        f"hotfix-guard check {times['check'] * 1000:.1f} ms, python -c pass + {len(raw_git)} git "
+        f"queries {times['baseline'] * 1000:.1f} ms; the check ran {len(ran)} git commands"
+    )
+    return result
+
+
+def huge_change(work: Path, guard: str, runs: int, quick: bool) -> list[Result]:
+    shape = repos.HugeShape(
+        **(
+            {"modified_per_commit": 26, "added_per_commit": 3, "deleted_per_commit": 1}
+            if quick
+            else {}
+        )
+    )
+    root = work / "huge"
+    started = time.perf_counter()
+    repos.build_huge(root, shape)
+    built = time.perf_counter() - started
+    env = repos.isolated_environ()
+    ratio = Result("3. huge change", "check <= 1.5x git diff -M", None, 1.5)
+    memory = Result("3. huge change, memory", "peak RSS <= 150 MB", None, 150, "MiB")
+    growth = Result("3. huge change, growth", "time(full) / time(half) <= 2.2 (linear)", None, 2.2)
+    seconds = {}
+    for size, branch, commits in (
+        ("half", "hotfix/huge-half", shape.commits // 2),
+        ("full", "hotfix/huge-full", shape.commits),
+    ):
+        base = repos.git(root, "merge-base", branch, "main")
+        check = [guard, "check", "--head", branch]
+        times = medians(
+            {"check": [check], "git diff -M": [["git", "diff", "-M", base, branch]]},
+            root,
+            env,
+            max(3, runs // 3),
+            expect=exit_code({"check": 1}),
+        )
+        files, lines = shape.totals(commits)
+        rss = peak_rss_mib(check[1:], root, env)
+        seconds[size] = times["check"]
+        ratio.details.append(
+            f"{size}: {files} files, {lines} changed lines: check {times['check']:.2f} s, "
+            f"git diff -M {times['git diff -M']:.2f} s "
+            f"({times['check'] / times['git diff -M']:.2f}x), peak RSS {rss:.0f} MiB"
+        )
+        ratio.value = times["check"] / times["git diff -M"]
+        memory.value = max(memory.value or 0.0, rss)
+    growth.value = seconds["full"] / seconds["half"]
+    growth.details.append(f"twice the change took {growth.value:.2f}x the time")
+    ratio.details.append(f"repository built with git fast-import in {built:.1f} s")
+    return [ratio, memory, growth]
+
+
+def remembered_tests(work: Path, guard: str, runs: int) -> Result:
+    result = Result("4. remembered test pass", "second push check < 0.15 s", None, 0.15, "s")
+    env = repos.isolated_environ()
+    help_result = subprocess.run([guard, "run-tests", "--help"], capture_output=True, env=env)
+    if help_result.returncode != 0:
+        result.details.append("`hotfix-guard run-tests` is not on this branch yet (issue 4)")
+        return result
+    root = work / "tests"
+    repos.build_app(root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + f"test-commands = [{json.dumps(SLEEP_COMMAND)}]\n")
+    repos.git(root, "commit", "-q", "-a", "-m", "Run the tests before a hotfix is pushed")
+    repos.add_small_hotfix(root)
+    first, passed = run_once([guard, "run-tests"], root, env)
+    if passed.returncode != 0:
+        result.details.append(f"run-tests failed: {(passed.stdout + passed.stderr).decode()}")
+        return result
+    # The same tree as a new commit (the message changed): what a second push brings.
+    repos.git(root, "commit", "-q", "--amend", "-m", "Fix login timeout (reworded)")
+    sha = repos.git(root, "rev-parse", "HEAD")
+    ref = "refs/heads/hotfix/fix-login-timeout"
+    push_line = f"{ref} {sha} {ref} {'0' * 40}\n".encode()
+    times = medians(
+        {"pre-push check": [[guard, "hook", "--stage", "pre-push"]]},
+        root,
+        env,
+        runs,
+        stdin=push_line,
+        expect=exit_code({"pre-push check": 0}),
+    )
+    result.value = times["pre-push check"]
+    result.details.append(
+        f"first run of the tests {first:.2f} s; the second push's check "
+        f"{result.value * 1000:.0f} ms"
+    )
+    return result
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {git_version.strip()}"
+    )
+
+
+def table(results: Sequence[Result]) -> str:
+    rows = ["| scenario | goal | measured | verdict |", "| --- | --- | --- | --- |"]
+    rows += [f"| {r.name} | {r.goal} | {r.shown()} | {r.verdict} |" for r in results]
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=21,
+        help="timed runs per command (median); the huge change runs a third as often",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny repositories, 2 runs: smoke test"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the built repositories")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    options = parser.parse_args(argv)
+    runs = 2 if options.quick else options.runs
+    guard = script("hotfix-guard")
+    if guard is None:
+        parser.error("no hotfix-guard console script beside this Python: pip install -e '.[bench]'")
+    work = Path(tempfile.mkdtemp(prefix="hotfix-guard-bench-"))
+    started = time.perf_counter()
+    try:
+        results = [
+            not_a_hotfix(work, guard, runs),
+            small_hotfix(work, guard, runs),
+            *huge_change(work, guard, runs, options.quick),
+            remembered_tests(work, guard, runs),
+        ]
+    finally:
+        if options.keep:
+            print(f"repositories kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}")
+    print(f"medians of {runs} runs{' (quick: not a measurement)' if options.quick else ''}\n")
+    print(table(results))
+    print()
+    for result in results:
+        for detail in result.details:
+            print(f"- {result.name}: {detail}")
+    print(f"\nwhole benchmark: {elapsed:.0f} s")
+    if options.json:
+        options.json.write_text(
+            json.dumps([{**r.__dict__, "verdict": r.verdict} for r in results], indent=2) + "\n"
+        )
+    return 0 if all(r.verdict != "MISSED" for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
