@@ -77,16 +77,16 @@ class PathMatcher:
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = tuple(patterns)
-        self._compiled = [re.compile(translate(p), re.DOTALL) for p in self.patterns]
-        # One regex for "does any pattern match": most paths match none, and one test per path
-        # instead of one per pattern keeps a change of thousands of files cheap to classify.
-        self._any = re.compile("|".join(f"(?:{translate(p)})" for p in self.patterns), re.DOTALL)
+        # One regex with a named group per pattern: one test per path (most match nothing), and
+        # the group that matched names the first pattern that matches, with no regex per pattern.
+        self._any = re.compile(
+            "|".join(f"(?P<p{index}>{translate(p)})" for index, p in enumerate(self.patterns)),
+            re.DOTALL,
+        )
 
     def match(self, path: str) -> str | None:
         """The first pattern that matches `path`, or None."""
-        if not self.patterns or not self._any.fullmatch(path):
+        found = self._any.fullmatch(path) if self.patterns else None
+        if found is None or found.lastgroup is None:
             return None
-        for pattern, regex in zip(self.patterns, self._compiled):
-            if regex.fullmatch(path):
-                return pattern
-        return None
+        return self.patterns[int(found.lastgroup[1:])]
