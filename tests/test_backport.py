@@ -507,3 +507,18 @@ def test_fast_path_leaves_the_reminder_and_pushes_of_main_to_the_full_path(repo:
     assert nothing_to_check(["hook"], {}) is True  # a feature branch commit: the fast answer
     pushing_main = {"PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main", "PRE_COMMIT_TO_REF": "main"}
     assert nothing_to_check(["hook"], pushing_main) is False
+
+
+def test_fast_path_knows_main_named_only_by_origin_head(repo: Repo, remote: Path) -> None:
+    from hotfix_guard.fastpath import nothing_to_check
+
+    repo.git("branch", "-m", "main", "trunk")
+    repo.git("push", "-q", "origin", "trunk")
+    repo.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")
+    pushing_trunk = {"PRE_COMMIT_LOCAL_BRANCH": "refs/heads/trunk", "PRE_COMMIT_TO_REF": "trunk"}
+    assert nothing_to_check(["hook"], pushing_trunk) is False
+    pushing_other = {
+        "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/feature/x",
+        "PRE_COMMIT_TO_REF": "trunk",
+    }
+    assert nothing_to_check(["hook"], pushing_other) is True

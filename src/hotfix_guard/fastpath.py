@@ -81,7 +81,20 @@ def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
     if any(fnmatchcase(branch, pattern) for pattern in patterns):
         return False
     # A push of main may owe backports; let the full path look.
-    return not (pushing and branch in ((main_branch,) if main_branch else ("main", "master")))
+    return not (pushing and _is_main(branch, main_branch))
+
+
+def _is_main(branch: str, main_branch: str) -> bool:
+    """Whether BRANCH is main as scope.find_main sees it: configured, main, master, origin/HEAD."""
+    if main_branch:
+        return branch == main_branch
+    if branch in ("main", "master"):
+        return True
+    result = subprocess.run(
+        ["git", "symbolic-ref", "-q", "refs/remotes/origin/HEAD"], capture_output=True, check=False
+    )
+    remote_head = result.stdout.decode(errors="surrogateescape").strip()
+    return remote_head == f"refs/remotes/origin/{branch}"
 
 
 def _branch_settings(root: str, git_dir: str | None) -> tuple[tuple[str, ...], str] | None:
