@@ -275,7 +275,7 @@ def run_tests(no_cache: bool) -> None:
 @reports_usage_errors
 def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Sequence[str]) -> None:
     """Check release tags: the named TAGS, or the local tags the remote does not have yet."""
-    from hotfix_guard.git import PushQueries
+    from hotfix_guard.git.push import PushQueries
     from hotfix_guard.stages import check_tag as check_one
     from hotfix_guard.stages import merge_reports
 

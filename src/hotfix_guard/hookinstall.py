@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import PushQueries, Repository
+from hotfix_guard.git import Repository
+from hotfix_guard.git.push import PushQueries
 
 HOOK_TYPES = ("pre-commit", "pre-push")
 MARKER = "# hotfix-guard-hook:"

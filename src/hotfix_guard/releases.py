@@ -14,7 +14,8 @@ import re
 from functools import cached_property
 
 from hotfix_guard.config import Config
-from hotfix_guard.git import PushQueries, Repository, TagObject, TagRef
+from hotfix_guard.git import Repository
+from hotfix_guard.git.push import PushQueries, TagObject, TagRef
 
 Version = tuple[int, ...]
 

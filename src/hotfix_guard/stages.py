@@ -10,7 +10,8 @@ from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import PushQueries, Repository, TagRef
+from hotfix_guard.git import Repository
+from hotfix_guard.git.push import PushQueries, TagRef
 from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
 from hotfix_guard.rules import CHANGE, MAIN, PUSHED_TREE, TAG

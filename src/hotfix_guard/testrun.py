@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from hotfix_guard.config import Config
-from hotfix_guard.git import PushQueries, Repository, environment_for_other_work_tree
-from hotfix_guard.git import tracked_changes as changed_paths
+from hotfix_guard.git import Repository
+from hotfix_guard.git.push import PushQueries, environment_for_other_work_tree
+from hotfix_guard.git.push import tracked_changes as changed_paths
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path
 
 CACHE_FORMAT = 1
