@@ -17,8 +17,6 @@ How rules that read hunks stay affordable on any diff size (issue 6):
   budget. A change beyond hunks.MAX_CHANGE_LINES is not read at all (the noise rules say so).
 - When the analysis was cut short, `analysis_findings()` holds one INFO finding that says so;
   stages.check_change adds it to the report, so the rules need not.
-- `patch` (the whole patch in memory) stays for callers that need it as one piece; prefer
-  `file_sections`.
 """
 
 from __future__ import annotations
@@ -84,13 +82,6 @@ class Context:
     def commits(self) -> list[tuple[str, ...]]:
         """The branch's own commits (each followed by its parents), newest first."""
         return self.repo.commits_with_parents(self.scope.head, self.scope.main.refs)
-
-    @cached_property
-    def patch(self) -> bytes:
-        """The unified diff of the whole change, for rules that read hunks (see file_sections)."""
-        return self.repo.patch(
-            self.scope.base, self.head, find_copies=not self.change.copies_skipped
-        )
 
     @cached_property
     def file_patches(self) -> list[FilePatch]:

@@ -1,6 +1,6 @@
 """The hunks of the change's code files, parsed once with unidiff and shared by the noise rules.
 
-The patch (`Repository.patch`: rename and copy detection on, `--full-index`) lists files in the
+The patch (`Repository.patch_stream`: rename detection on, `--full-index`) lists files in the
 same order as the `--raw --numstat -z` query the change model comes from, so the Nth `diff --git`
 section belongs to the Nth FileChange. Paths therefore come from the NUL-separated change model,
 never from the patch headers, which git quotes when a path holds a newline or odd bytes. Only the

@@ -352,11 +352,7 @@ class Repository:
 
     def diff(self, base: str, head: str | None, *options: str, paths: Sequence[str] = ()) -> bytes:
         """Plumbing diff of BASE against HEAD (a commit) or, when HEAD is None, the staged index."""
-        if head is None:
-            command = ["diff-index", "--cached", *options, base]
-        else:
-            command = ["diff-tree", "-r", *options, base, head]
-        return self.git(*command, "--", *paths)
+        return self.git(*diff_command(base, head, *options), *paths)
 
     def file_changes(
         self, base: str, head: str | None, *, find_copies: bool = True
@@ -364,13 +360,6 @@ class Repository:
         """What changed between BASE and HEAD (None: the staged index), renames (copies) found."""
         detection = ("-M", "-C") if find_copies else ("-M",)
         return parse_raw_numstat(self.diff(base, head, "-z", "--raw", "--numstat", *detection))
-
-    def patch(
-        self, base: str, head: str | None, paths: Sequence[str] = (), *, find_copies: bool = True
-    ) -> bytes:
-        """The unified diff (renames and copies found) between BASE and HEAD (None: the index)."""
-        detection = ("-M", "-C") if find_copies else ("-M",)
-        return self.diff(base, head, "-p", *detection, "--full-index", paths=paths)
 
     def attributes(self, paths: Sequence[str], names: Sequence[str]) -> dict[str, dict[str, str]]:
         """`git check-attr` for many paths at once: path -> {attribute: value} (unset left out)."""
@@ -418,18 +407,16 @@ class Repository:
     def patch_stream(
         self, base: str, head: str | None, *, find_copies: bool = True
     ) -> Iterator[IO[bytes]]:
-        """The output of `patch()` as a stream; leaving early stops git (the rest is not made)."""
+        """The unified diff (renames, and copies if asked, found) between BASE and HEAD (None: the
+        index), as a stream; leaving early stops git (the rest is not made)."""
         detection = ("-M", "-C") if find_copies else ("-M",)
-        if head is None:
-            command = ["diff-index", "--cached", "-p", *detection, "--full-index", base]
-        else:
-            command = ["diff-tree", "-r", "-p", *detection, "--full-index", base, head]
+        command = diff_command(base, head, "-p", *detection, "--full-index")
         import tempfile  # only hunk-reading rules stream
 
         with (
             tempfile.TemporaryFile() as errors,
             subprocess.Popen(
-                ["git", *command, "--"], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
+                ["git", *command], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
             ) as process,
         ):
             assert process.stdout is not None
@@ -467,6 +454,14 @@ class Repository:
                 self.git("diff-index", "--cached", "-z", "--name-only", "--no-renames", against)
             )
         )
+
+
+def diff_command(base: str, head: str | None, *options: str) -> list[str]:
+    """The plumbing diff of BASE against HEAD (a commit), or against the index when HEAD is None;
+    paths may follow the closing `--`."""
+    if head is None:
+        return ["diff-index", "--cached", *options, base, "--"]
+    return ["diff-tree", "-r", *options, base, head, "--"]
 
 
 def first_parent_range(
