@@ -24,7 +24,6 @@ from typing import IO
 
 from hotfix_guard.errors import UsageError
 
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 # How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
 STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
 # The line `git cherry-pick -x` adds to the message of the commit it makes.
