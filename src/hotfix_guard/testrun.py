@@ -35,9 +35,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
+from hotfix_guard.git import GitError, Repository
 from hotfix_guard.git.push import PushQueries, environment_for_other_work_tree
 from hotfix_guard.git.push import tracked_changes as changed_paths
+from hotfix_guard.git.scratch import (
+    WorktreeError,
+    add_temporary_worktree,
+    clean_stale_worktrees,
+    hidden_differences,
+    remove_temporary_worktree,
+    restore_paths,
+    save_changes,
+)
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path
 
 CACHE_FORMAT = 1
@@ -55,10 +64,13 @@ PRE_COMMIT_VARIABLES = (
     "PRE_COMMIT_REMOTE_URL",
 )
 
+STOP_GRACE = 5.0
+
 PASSED = "passed"
 REMEMBERED = "remembered"
 FAILED = "failed"
 TIMED_OUT = "timed out"
+NOT_RUN = "not run"
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,8 @@ class Outcome:
     changed: tuple[str, ...] = ()
     saved: str | None = None
     streamed: bool = False
+    # Why the commands could not run, or what could not be put back after them.
+    problem: str | None = None
 
 
 def pass_key(tree: str, commands: Sequence[str]) -> str:
@@ -127,15 +141,52 @@ def run_tests(
     record = passes_dir(common_dir) / key
     if use_cache and record.exists():
         return Outcome(REMEMBERED, commit, tree, where="")
+    for place in clean_stale_worktrees(repo):
+        log.write(f"hotfix-guard: tests: removed {place}, left by a run that was killed\n")
     stream = _terminal(log)
-    in_place = queries.head_commit() == commit and not changed_paths(repo.root, untracked=True)
+    hidden = None
+    in_place = queries.head_commit() == commit and not changed_paths(
+        repo.root, untracked=True, repo=repo
+    )
+    if in_place:
+        hidden = hidden_differences(repo)
+        in_place = hidden is None
     started = time.monotonic()
-    with _interrupts_as_exceptions(), _work_tree(queries, commit, in_place) as (place, where):
-        outcome = _run_commands(queries, config, commit, tree, place, where, in_place, stream, log)
+    with _interrupts_as_exceptions():
+        if in_place:
+            outcome = _run_commands(repo, config, commit, tree, repo.root, "in place", stream, log)
+        else:
+            outcome = _run_in_worktree(repo, config, commit, tree, hidden, stream, log)
     outcome = replace(outcome, seconds=time.monotonic() - started)
     if outcome.status == PASSED:
         _remember(record, commit, config.test_commands)
     return outcome
+
+
+def _run_in_worktree(
+    repo: Repository,
+    config: Config,
+    commit: str,
+    tree: str,
+    hidden: str | None,
+    stream: IO[bytes] | None,
+    log: IO[str],
+) -> Outcome:
+    why = (
+        f"the working tree may differ from the pushed commit: {hidden}"
+        if hidden
+        else "the working tree is not exactly the pushed commit"
+    )
+    where = f"in a temporary worktree ({why})"
+    try:
+        place = add_temporary_worktree(repo, commit)
+    except WorktreeError as error:
+        return Outcome(NOT_RUN, commit, tree, where, problem=str(error))
+    try:
+        return _run_commands(repo, config, commit, tree, place, where, stream, log)
+    finally:
+        with signals_deferred():
+            remove_temporary_worktree(repo, place)
 
 
 def _terminal(log: IO[str]) -> IO[bytes] | None:
@@ -146,26 +197,11 @@ def _terminal(log: IO[str]) -> IO[bytes] | None:
         return None
 
 
-@contextmanager
-def _work_tree(queries: PushQueries, commit: str, in_place: bool) -> Iterator[tuple[Path, str]]:
-    if in_place:
-        yield queries.repo.root, "in place"
-        return
-    import shutil
-    import tempfile
-
-    parent = Path(tempfile.mkdtemp(prefix="hotfix-guard-tests-"))
-    place = parent / "worktree"
-    try:
-        queries.add_worktree(place, commit)
-        yield place, "in a temporary worktree (the working tree is not exactly the pushed commit)"
-    finally:
-        queries.remove_worktree(place)
-        shutil.rmtree(parent, ignore_errors=True)
-
-
 class _Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP during a run: unwind like Ctrl-C so the temporary worktree goes."""
+
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 @contextmanager
@@ -173,10 +209,9 @@ def _interrupts_as_exceptions() -> Iterator[None]:
     def stop(signum: int, frame: Any) -> None:
         raise _Terminated(signum)
 
-    names = ("SIGTERM", "SIGHUP")
     saved = {}
     try:
-        for name in names:
+        for name in STOP_SIGNALS[1:]:
             if hasattr(signal, name):
                 number = getattr(signal, name)
                 saved[number] = signal.signal(number, stop)
@@ -189,28 +224,75 @@ def _interrupts_as_exceptions() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while cleaning up; the first one held is raised after.
+
+    A second Ctrl-C during the cleanup would otherwise leave a command running, files modified
+    or a worktree behind. Handlers, not a signal mask: a mask is per thread, and the thread
+    reading the command's output would take the signal instead.
+    """
+    held: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        held.append(signum)
+
+    saved = {}
+    try:
+        for name in STOP_SIGNALS:
+            if hasattr(signal, name):
+                number = getattr(signal, name)
+                saved[number] = signal.signal(number, hold)
+    except ValueError:  # not the main thread: signals cannot reach us here anyway
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+        if held:
+            raise KeyboardInterrupt if held[0] == signal.SIGINT else _Terminated(held[0])
+
+
 def _run_commands(
-    queries: PushQueries,
+    repo: Repository,
     config: Config,
     commit: str,
     tree: str,
     place: Path,
     where: str,
-    in_place: bool,
     stream: IO[bytes] | None,
     log: IO[str],
 ) -> Outcome:
     env = command_environment(os.environ)
     total = len(config.test_commands)
+    in_place = place == repo.root
     for number, command in enumerate(config.test_commands, 1):
         log.write(
             f"hotfix-guard: tests: running `{command}` ({number}/{total}) "
             f"on {commit[:10]} {where}\n"
         )
         log.flush()
-        exit_code, tail = run_command(command, place, env, config.test_timeout, stream)
-        changed = tuple(changed_paths(place, untracked=False))
-        saved = queries.save_and_restore(changed) if changed and in_place else None
+        changed: tuple[str, ...] = ()
+        saved: str | None = None
+        problem: str | None = None
+        try:
+            exit_code, tail = run_command(command, place, env, config.test_timeout, stream)
+        finally:
+            # Interrupted or not, what the command changed in place is saved and undone.
+            with signals_deferred():
+                if in_place:
+                    changed = tuple(changed_paths(place, untracked=False, repo=repo))
+                    if changed:
+                        saved, problem = _save_and_restore(repo, changed, command)
+                        if saved:  # said now too: an interrupt never reaches the report
+                            log.write(
+                                f"hotfix-guard: tests: `{command}` changed tracked files; they "
+                                f"are restored, its changes are kept: git stash apply "
+                                f"{saved[:12]}\n"
+                            )
+                else:
+                    changed = tuple(changed_paths(place, untracked=False))
         failed = exit_code != 0
         if (failed or changed) and stream is None:
             _show_tail(log, command, tail)
@@ -227,8 +309,26 @@ def _run_commands(
                 changed=changed,
                 saved=saved,
                 streamed=stream is not None,
+                problem=problem,
             )
     return Outcome(PASSED, commit, tree, where)
+
+
+def _save_and_restore(
+    repo: Repository, changed: Sequence[str], command: str
+) -> tuple[str | None, str | None]:
+    """Keep what COMMAND changed in a commit no ref points at, then undo it: (commit, problem)."""
+    try:
+        saved = save_changes(repo, changed, f"hotfix-guard: changes made by {command}")
+    except GitError as error:
+        return None, f"could not save them ({error.reason})"  # never undo what is not kept
+    try:
+        unrestored = restore_paths(repo, changed)
+    except GitError as error:
+        unrestored = error.reason
+    if unrestored:
+        return saved, f"the index could not be restored ({unrestored}): git reset -q HEAD"
+    return saved, None
 
 
 def _show_tail(log: IO[str], command: str, tail: bytes) -> None:
@@ -265,13 +365,13 @@ def run_command(
     try:
         exit_code: int | None = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _stop(process)
         exit_code = None
-    except BaseException:
-        _stop(process)
-        raise
     finally:
-        reader.join(timeout=10)
+        # Also after a normal exit: a server or watcher the command left in the background
+        # would keep running (in a worktree about to be deleted) and hold the output pipe.
+        with signals_deferred():
+            _stop(process)
+            reader.join(timeout=10)
     return exit_code, bytes(tail)
 
 
@@ -286,27 +386,37 @@ def _pump(process: subprocess.Popen[bytes], tail: bytearray, stream: IO[bytes] |
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the command's process group: SIGTERM, a grace period, then SIGKILL."""
     if os.name != "posix":
-        process.kill()
-        process.wait()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
         return
-    for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, None)):
+    for sig, grace in ((signal.SIGTERM, STOP_GRACE), (signal.SIGKILL, STOP_GRACE)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             break
-        try:
-            process.wait(timeout=grace)
-            break
-        except subprocess.TimeoutExpired:
-            continue
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            process.poll()  # reap the leader: a zombie still counts as a member
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.01)
+    process.poll()
 
 
 def _remember(record: Path, commit: str, commands: Sequence[str]) -> None:
-    record.parent.mkdir(parents=True, exist_ok=True)
+    """Remember a pass; a read-only git dir just means the next push runs the tests again."""
     temporary = record.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"commit": commit, "commands": list(commands)}) + "\n")
-    os.replace(temporary, record)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"commit": commit, "commands": list(commands)}) + "\n")
+        os.replace(temporary, record)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 # --- findings ---------------------------------------------------------------------------------
@@ -344,6 +454,10 @@ def describe(outcome: Outcome, config: Config) -> str:
         )
     if outcome.status == PASSED:
         return f"{commands} passed on {short} {outcome.where} in {outcome.seconds:.1f} s"
+    if outcome.status == NOT_RUN:
+        return (
+            f"could not check out {short} {outcome.where}: {outcome.problem}; the tests did not run"
+        )
     command = f"`{outcome.command}` (command {outcome.number} of {total})"
     output = "its output is above" if outcome.streamed else "the last lines of its output are above"
     if outcome.status == TIMED_OUT:
@@ -361,9 +475,16 @@ def describe(outcome: Outcome, config: Config) -> str:
             f" but changed tracked files, so the pushed code is not clean: {shown}{more}; run it, "
             "commit the result and push again"
         )
-        if outcome.saved:
+        if outcome.saved and outcome.problem:
+            problem += (
+                f" (your working tree is restored but {outcome.problem}; the changes it made "
+                f"are kept: git stash apply {outcome.saved[:12]})"
+            )
+        elif outcome.saved:
             problem += (
                 f" (your working tree is restored; the changes it made are kept: "
                 f"git stash apply {outcome.saved[:12]})"
             )
+        elif outcome.problem:
+            problem += f" (they are left as they are: {outcome.problem})"
     return f"{problem} on {short} {outcome.where}; {output}"
