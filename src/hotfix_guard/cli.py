@@ -330,5 +330,5 @@ def install(uninstall: bool, hook_types: Sequence[str]) -> None:
             click.echo(hookinstall.uninstall(repo, hook_type))
         return
     chosen = hook_types or hookinstall.default_hook_types(repo)
-    for hook_type in chosen:
-        click.echo(hookinstall.install(repo, hook_type, sys.executable))
+    for done in hookinstall.install_all(repo, chosen, sys.executable):
+        click.echo(done)
