@@ -10,7 +10,7 @@ from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git import Repository, is_zero_id
 from hotfix_guard.git.push import PushQueries, TagRef
 from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
@@ -31,11 +31,13 @@ class PushedRef:
 
     @property
     def is_deletion(self) -> bool:
-        return self.local_sha == ZERO_SHA
+        return is_zero_id(self.local_sha)
 
     @property
     def branch(self) -> str | None:
-        ref = self.local_ref if self.local_ref.startswith("refs/heads/") else self.remote_ref
+        """The branch the remote gets: `git push origin feature/x:hotfix/x` updates hotfix/x,
+        whatever the local branch is called."""
+        ref = self.remote_ref if self.remote_ref.startswith("refs/heads/") else self.local_ref
         return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
 
     @property
