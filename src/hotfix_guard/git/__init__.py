@@ -143,6 +143,27 @@ class Repository:
                 refs[name] = sha
         return refs
 
+    def files_at(self, rev: str, paths: Sequence[str]) -> dict[str, bytes]:
+        """The contents of the files (blobs) PATHS at commit REV, in one process; absent ones left
+        out. A path that is a directory there raises UsageError: it cannot be a file we read."""
+        commit = self.resolve_commit(rev)
+        if commit is None:
+            raise UsageError(f"cannot read the configuration of {rev!r}: no such commit")
+        requests = b"".join(f"{commit}:{path}\n".encode() for path in paths)
+        output = self.git("cat-file", "--batch", stdin=requests)
+        found: dict[str, bytes] = {}
+        for path in paths:
+            header, _, output = output.partition(b"\n")
+            fields = header.split()
+            if fields[-1] == b"missing":
+                continue
+            kind, size = fields[1].decode(), int(fields[2])
+            if kind != "blob":
+                raise UsageError(f"{path} at {commit[:12]} is a {kind}, not a file: remove it")
+            found[path] = output[:size]
+            output = output[size + 1 :]  # the content, then a line break
+        return found
+
     def remote_head(self, remote: str = "origin") -> str | None:
         """The full ref refs/remotes/REMOTE/HEAD points at, if the clone recorded it."""
         output = self.try_git("symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD")
