@@ -223,6 +223,40 @@ class Repository:
             line.partition(" ")[::2] for line in output.decode(errors="replace").splitlines()
         )
 
+    def commit_trailers(self, revs: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Commit -> its trailers as (key, value), unfolded, for `git log REVS` (newest first).
+
+        REVS are revisions and exclusions (`^main`) only, never options."""
+        output = self.git(
+            "log",
+            "-z",
+            "--no-show-signature",
+            "--format=%H%x1d%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1e)",
+            *revs,
+            "--",
+        )
+        found: dict[str, list[tuple[str, str]]] = {}
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            sha, _, trailers = record.decode(errors="replace").partition("\x1d")
+            found[sha] = [
+                (key, value)
+                for key, _, value in (item.partition("\x1e") for item in trailers.split("\x1f"))
+                if key
+            ]
+        return found
+
+    def message_trailers(self, message: bytes) -> list[tuple[str, str]]:
+        """The trailers of a commit message (`git interpret-trailers --parse`), unfolded."""
+        output = self.git("interpret-trailers", "--parse", stdin=message)
+        pairs = []
+        for line in output.decode(errors="replace").splitlines():
+            key, separator, value = line.partition(":")
+            if separator:
+                pairs.append((key.strip(), value.strip()))
+        return pairs
+
     def patch_ids(self, log_args: Sequence[str]) -> dict[str, str]:
         """patch-id -> commit for the patches `git log -p LOG_ARGS` prints (stable patch ids)."""
         # --no-prefix: a reversed patch keeps its b/ a/ prefixes, which patch-id would hash.
