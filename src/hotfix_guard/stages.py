@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
+from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
@@ -14,7 +15,6 @@ from hotfix_guard.git import Repository, is_zero_id
 from hotfix_guard.git.push import PushQueries, TagRef
 from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
-from hotfix_guard.rules import CHANGE, MAIN, PUSHED_TREE, TAG
 from hotfix_guard.runner import run_rules, selected_rules
 
 ZERO_SHA = "0" * 40
@@ -70,7 +70,7 @@ def check_change(
     staged: bool,
     base: str | None = None,
     rules: Sequence[str] = (),
-    subjects: Sequence[str] = (CHANGE,),
+    subjects: Sequence[Subject] = (CHANGE,),
 ) -> Report:
     """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
     if branch is not None and not config.is_hotfix_branch(branch):
