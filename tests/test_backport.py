@@ -409,10 +409,13 @@ def test_push_of_main_warns_and_blocks_when_backport_is_an_error(repo: Repo) -> 
     make_hotfix(repo)
     repo.merge("hotfix/fix-login", "--no-ff")
     assert push_main(repo, Config()) == (0, ["hotfix/fix-login: backport: warning"])
-    rules = {**Config().rules, "backport": "error"}
-    assert push_main(repo, Config(rules=rules)) == (1, ["hotfix/fix-login: backport: error"])
-    off = {**Config().rules, "backport": "off"}
-    assert push_main(repo, Config(rules=off)) == (0, [])
+    # The push is judged by the config committed in main, not by the work tree's.
+    repo.write(".hotfix-guard.toml", '[rules]\nbackport = "error"\n')
+    assert push_main(repo, Config()) == (0, ["hotfix/fix-login: backport: warning"])
+    repo.commit("backports are a must")
+    assert push_main(repo, Config()) == (1, ["hotfix/fix-login: backport: error"])
+    repo.commit("backports are optional", {".hotfix-guard.toml": '[rules]\nbackport = "off"\n'})
+    assert push_main(repo, Config()) == (0, [])
 
 
 def test_push_of_main_without_develop_says_nothing(repo: Repo) -> None:

@@ -188,6 +188,15 @@ RULES: tuple[Rule, ...] = (
         "its line); `hotfix-guard backport-status` lists them all",
         default_level="warn",
     ),
+    Rule(
+        "hotfix-merge",
+        MAIN,
+        "merge:check_hotfix_merge",
+        "hotfix-backport",
+        "a hotfix reaches main through a merge commit (git merge --no-ff), not a fast-forward",
+        "undo the fast-forward and merge the hotfix with --no-ff (the commands are on its line), "
+        "then push main again",
+    ),
 )
 
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from hotfix_guard.config import LOCKFILES, Config
 from hotfix_guard.git import RawFileChange, Repository
+from hotfix_guard.git.scratch import attributes_at
 from hotfix_guard.globs import PathMatcher
 
 CODE = "code"
@@ -121,7 +122,12 @@ def build_change(repo: Repository, config: Config, base: str, head: str | None) 
     raw = repo.file_changes(base, head, find_copies=False)
     # A rename's old path may come back as a deletion once copies are looked for.
     paths = [r.path for r in raw] + [r.old_path for r in raw if r.old_path is not None]
-    attributes = repo.attributes(paths, GENERATED_ATTRIBUTES)
+    # A commit is judged by its own .gitattributes; the staged change by the work tree's.
+    attributes = (
+        repo.attributes(paths, GENERATED_ATTRIBUTES)
+        if head is None
+        else attributes_at(repo, head, paths, GENERATED_ATTRIBUTES)
+    )
     change = classify_changes(raw, config, attributes)
     if not any(f.status in "AR" for f in change.files):
         return change

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
-from hotfix_guard.config import Config
+from hotfix_guard.config import Config, load_at
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, is_zero_id
@@ -76,9 +76,12 @@ def check_change(
     if branch is not None and not config.is_hotfix_branch(branch):
         return not_a_hotfix(branch)
     scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
-    ctx = Context(repo, config, scope)
+    return _change_report(Context(repo, config, scope), rules, subjects)
+
+
+def _change_report(ctx: Context, rules: Sequence[str], subjects: Sequence[Subject]) -> Report:
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
-    report = run_rules(ctx, chosen, scope.label)
+    report = run_rules(ctx, chosen, ctx.scope.label)
     # Say so when the change was too big for every detail to be looked at (issue 6).
     cut_short = ctx.analysis_findings() if chosen else []
     return replace(report, findings=(*report.findings, *cut_short)) if cut_short else report
@@ -100,28 +103,44 @@ def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) ->
 def push_stage(
     repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
 ) -> Report:
-    """At push time: every pushed hotfix branch, at the commit being pushed (not the work tree),
-    with its tests; every pushed tag with the tag rules. Deletions are skipped."""
-    reports = [
-        check_main(repo, config, head=ref.local_sha, rules=rules)
-        if ref.branch == main_name(repo, config)
-        else check_change(
-            repo,
-            config,
-            branch=ref.branch,
-            head=ref.local_sha,
-            staged=False,
-            rules=rules,
-            subjects=(CHANGE, PUSHED_TREE),
-        )
-        for ref in pushed
-        if not ref.is_deletion and ref.branch is not None
-    ]
+    """At push time: every pushed hotfix branch at the commit being pushed, main with the hotfixes
+    it lands, every pushed tag. Each is judged by the config and git attributes committed in it,
+    not by the work tree. The tests run last, and only when nothing else refused the push: there
+    is no point waiting for a suite whose result cannot change the answer. Deletions are skipped.
+    """
+    main = main_name(repo, config)
+    reports: list[Report] = []
+    to_test: list[Context] = []
+    for ref in pushed:
+        if ref.is_deletion or ref.branch is None:
+            continue
+        committed = load_at(repo, ref.local_sha)
+        if ref.branch == main:
+            report, ctx = _check_main_push(repo, committed, ref, rules)
+        elif committed.is_hotfix_branch(ref.branch):
+            report, ctx = _check_change_and_context(repo, committed, ref, rules)
+        else:
+            report, ctx = not_a_hotfix(ref.branch), None
+        reports.append(report)
+        if ctx is not None and selected_rules(ctx, rules, PUSHED_TREE):
+            to_test.append(ctx)
     reports.extend(check_pushed_tags(repo, config, pushed, rules))
+    if to_test and any(report.exit_code for report in reports):
+        where = ", ".join(ctx.where for ctx in to_test)
+        reports.append(
+            Report(
+                subject="tests",
+                notes=(
+                    f"hotfix-guard: tests: not run for {where}: the push is refused by the "
+                    "errors above already; fix them and push again",
+                ),
+            )
+        )
+    else:
+        for ctx in to_test:
+            chosen = selected_rules(ctx, rules, PUSHED_TREE)
+            reports.append(run_rules(ctx, chosen, f"tests of {ctx.where} at {ctx.scope.head[:12]}"))
     return merge_reports(reports, subject="push")
-
-
-# --- main being pushed: the hotfixes merged into it ------------------------------------------
 
 
 def main_name(repo: Repository, config: Config) -> str | None:
@@ -131,16 +150,36 @@ def main_name(repo: Repository, config: Config) -> str | None:
         return None
 
 
-def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[str] = ()) -> Report:
-    """Run the rules about main (backport) on main at HEAD."""
-    main = scopes.find_main(repo, config)
-    scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
+def _check_change_and_context(
+    repo: Repository, config: Config, ref: PushedRef, rules: Sequence[str]
+) -> tuple[Report, Context]:
+    scope = scopes.resolve(repo, config, branch=ref.branch, head=ref.local_sha, staged=False)
     ctx = Context(repo, config, scope)
-    return run_rules(
+    return _change_report(ctx, rules, (CHANGE,)), ctx
+
+
+def _check_main_push(
+    repo: Repository, config: Config, ref: PushedRef, rules: Sequence[str]
+) -> tuple[Report, Context | None]:
+    """main's rules at the pushed commit; its tests too when the push lands a hotfix."""
+    from hotfix_guard.rules.merge import landed_hotfixes
+
+    main = scopes.find_main(repo, config)
+    before = None if is_zero_id(ref.remote_sha) else repo.resolve_commit(ref.remote_sha)
+    if before is None:  # a new main, or one not fetched: what the remote-tracking copies had
+        remote = [copy for copy in main.refs if copy.startswith("refs/remotes/")]
+        before = repo.merge_base(ref.local_sha, remote) if remote else None
+    scope = scopes.Scope(
+        branch=main.name, head=ref.local_sha, staged=False, main=main, base=before or ref.local_sha
+    )
+    ctx = Context(repo, config, scope)
+    report = run_rules(
         ctx,
         selected_rules(ctx, rules, MAIN),
-        f"{main.name} at {head[:12]}: hotfixes merged in the last {DEFAULT_WINDOW_DAYS} days",
+        f"{main.name} at {ref.local_sha[:12]}: hotfixes merged in the last "
+        f"{DEFAULT_WINDOW_DAYS} days",
     )
+    return report, ctx if landed_hotfixes(ctx) else None
 
 
 # --- tags: pushed, or named to check-tag (issue 4) --------------------------------------------

@@ -552,15 +552,7 @@ class Repository:
         if not paths:
             return {}
         stdin = b"".join(os.fsencode(path) + b"\0" for path in paths)
-        output = self.git("check-attr", "-z", "--stdin", *names, stdin=stdin)
-        fields = output.split(b"\0")
-        found: dict[str, dict[str, str]] = {}
-        for index in range(0, len(fields) - 2, 3):
-            value = fields[index + 2]
-            if value not in (b"unspecified", b"unset"):  # most paths: decode nothing
-                path, name = os.fsdecode(fields[index]), os.fsdecode(fields[index + 1])
-                found.setdefault(path, {})[name] = os.fsdecode(value)
-        return found
+        return parse_check_attr(self.git("check-attr", "-z", "--stdin", *names, stdin=stdin))
 
     # --- streaming and cheap pre-checks (issue 6: numbers before patches) ---------------------
 
@@ -652,6 +644,18 @@ class Repository:
                 self.git("diff-index", "--cached", "-z", "--name-only", "--no-renames", against)
             )
         )
+
+
+def parse_check_attr(output: bytes) -> dict[str, dict[str, str]]:
+    """`check-attr -z` output: path -> {attribute: value}, unspecified and unset left out."""
+    fields = output.split(b"\0")
+    found: dict[str, dict[str, str]] = {}
+    for index in range(0, len(fields) - 2, 3):
+        value = fields[index + 2]
+        if value not in (b"unspecified", b"unset"):  # most paths: decode nothing
+            path, name = os.fsdecode(fields[index]), os.fsdecode(fields[index + 1])
+            found.setdefault(path, {})[name] = os.fsdecode(value)
+    return found
 
 
 def diff_command(base: str, head: str | None, *options: str) -> list[str]:

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from hotfix_guard.git import GitError, Repository, lines, split_z
+from hotfix_guard.git import GitError, Repository, lines, parse_check_attr, split_z
 
 TEMPORARY_PREFIX = "hotfix-guard-tests-"
 OWNER_FILE = "owner"
@@ -164,3 +164,43 @@ def restore_paths(repo: Repository, paths: Sequence[str]) -> str | None:
     except GitError as error:
         return error.reason
     return None
+
+
+def attributes_at(
+    repo: Repository, commit: str, paths: Sequence[str], names: Sequence[str]
+) -> dict[str, dict[str, str]]:
+    """`git check-attr` as COMMIT's own .gitattributes files say, nothing else.
+
+    git 2.39 has no `check-attr --source`, and `--cached` still reads the repository's
+    uncommitted info/attributes: so the index is built from COMMIT in a throwaway bare repository
+    that borrows the objects (alternates), with no info/attributes, and the user's and system
+    attribute files are switched off. Only objects are read; the user's repository is untouched.
+    """
+    if not paths:
+        return {}
+    object_format = repo.git("rev-parse", "--show-object-format").decode().strip()
+    objects = os.fsdecode(
+        repo.git("rev-parse", "--path-format=absolute", "--git-path", "objects")
+    ).rstrip("\n")
+    with tempfile.TemporaryDirectory(prefix="hotfix-guard-attributes-") as folder:
+        bare = os.path.join(folder, "repository.git")
+        repo.git(
+            "init", "--quiet", "--bare", "--template=", f"--object-format={object_format}", bare
+        )
+        env = {
+            **(repo.env or os.environ),
+            "GIT_DIR": bare,
+            "GIT_INDEX_FILE": os.path.join(folder, "index"),
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES": objects,
+            "GIT_ATTR_NOSYSTEM": "1",
+        }
+        env.pop("GIT_WORK_TREE", None)
+        repo.git_with(env, "read-tree", commit)
+        stdin = b"".join(os.fsencode(path) + b"\0" for path in paths)
+        output = repo.git_with(
+            env,
+            "-c", "core.attributesFile=/dev/null",
+            "check-attr", "--cached", "-z", "--stdin", *names,
+            stdin=stdin,
+        )  # fmt: skip
+    return parse_check_attr(output)
