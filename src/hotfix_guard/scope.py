@@ -116,6 +116,13 @@ def resolve(
     else:
         main = find_main(repo, config)
     merge_base = repo.merge_base(head_commit, main.refs)
+    merging = repo.resolve_commit("MERGE_HEAD") if staged and head == "HEAD" else None
+    if merging is not None and merge_base is not None:
+        # Concluding a merge (of main, say): the commit being made has both parents, so its
+        # merge base with main is that of the pair, not of HEAD alone.
+        merge_base = _newest(
+            repo, [repo.merge_base(ref, [head_commit, merging]) for ref in main.refs]
+        )
     what = branch or head
     if merge_base is None:
         if repo.shallow:
@@ -128,3 +135,12 @@ def resolve(
             f"(git switch -c hotfix/<name> {main.name}) or pass --base COMMIT"
         )
     return Scope(branch=branch, head=head_commit, staged=staged, main=main, base=merge_base)
+
+
+def _newest(repo: Repository, commits: list[str | None]) -> str | None:
+    """The commit among COMMITS that all the others are ancestors of (the first if none is)."""
+    found = [commit for commit in commits if commit is not None]
+    for candidate in found:
+        if all(other == candidate or repo.is_ancestor(other, candidate) for other in found):
+            return candidate
+    return found[0] if found else None

@@ -349,6 +349,13 @@ class Repository:
             reached[sha] = ref
         return reached
 
+    def commits_of(self, ref: str, exclude: Sequence[str], *, first_parent: bool) -> set[str]:
+        """Commits of REF not reachable from EXCLUDE; with FIRST_PARENT, only REF's own line
+        (what was merged into it stays out)."""
+        option = ["--first-parent"] if first_parent else []
+        output = self.git("rev-list", *option, ref, *(f"^{other}" for other in exclude), "--")
+        return {line.decode() for line in lines(output)}
+
     def subjects(self, commits: Sequence[str]) -> dict[str, str]:
         if not commits:
             return {}
