@@ -525,3 +525,26 @@ def test_fast_path_knows_main_named_only_by_origin_head(repo: Repo, remote: Path
         "PRE_COMMIT_TO_REF": "trunk",
     }
     assert nothing_to_check(["hook"], pushing_other) is True
+
+
+# --- issue 11 ------------------------------------------------------------------------------------
+
+
+def test_since_before_1973_lists_everything(repo: Repo) -> None:
+    with_develop(repo)
+    make_hotfix(repo)
+    repo.merge("hotfix/fix-login", "--no-ff")
+    for since in ("1973-03-02", "1970-01-01", "1969-07-20"):
+        code, output = status("--since", since)
+        assert code == 1, (since, output)
+        assert output.startswith("hotfix/fix-login: merged into main on "), (since, output)
+
+
+def test_a_stale_remote_copy_does_not_make_one_fast_forward_two(repo: Repo, remote: Path) -> None:
+    repo.branch("hotfix/fix-login", "main")
+    repo.commit("fix login", {"app/main.py": FIXED})
+    repo.git("push", "-q", "origin", "hotfix/fix-login")  # origin/hotfix/fix-login stays here
+    repo.commit("review", {"app/main.py": FIXED + "# reviewed\n"})
+    repo.switch("main")
+    repo.merge("hotfix/fix-login", "--ff")
+    assert found(repo) == [("hotfix/fix-login", "fast-forward")]

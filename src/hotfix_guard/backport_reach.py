@@ -9,8 +9,6 @@ that do it, and what it would do, computed in memory by `git merge-tree --write-
 
 from __future__ import annotations
 
-import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,18 +16,13 @@ from hotfix_guard import scope as scopes
 from hotfix_guard.backport import MERGE, HotfixMerge, cut_point
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
-from hotfix_guard.report import display_path
+from hotfix_guard.report import display_path, shell_word
 
 MERGE_TREE_VERSION = (2, 38)
 # The history walk stops at the first commit older than asked; a day of margin absorbs clocks
 # that disagree (a descendant is rarely dated much before its ancestor).
 CLOCK_SKEW = 86400
 CHERRY_PICK, MISSING = "cherry-pick", "missing"
-
-
-def shell_word(name: str) -> str:
-    """NAME as one shell word: as it is when it is safe (non-ASCII letters too), else quoted."""
-    return name if re.fullmatch(r"[\w@%+=:,./-]+", name) else shlex.quote(name)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
+from hotfix_guard.report import shell_word
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def resolve(
         if head == "HEAD" and branch:
             raise UsageError(
                 f"branch {branch} has no commits yet: cut the hotfix from main "
-                f"(git switch -c {branch} main)"
+                f"(git switch -c {shell_word(branch)} main)"
             )
         raise UsageError(f"{head!r} is not a commit: pass a branch, tag or commit id")
     if base is not None:
@@ -132,7 +133,7 @@ def resolve(
             )
         raise UsageError(
             f"{what} shares no history with {main.name}: cut the hotfix from {main.name} "
-            f"(git switch -c hotfix/<name> {main.name}) or pass --base COMMIT"
+            f"(git switch -c hotfix/<name> {shell_word(main.name)}) or pass --base COMMIT"
         )
     return Scope(branch=branch, head=head_commit, staged=staged, main=main, base=merge_base)
 

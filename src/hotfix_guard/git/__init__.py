@@ -512,7 +512,7 @@ class Repository:
 
     def history(self, ref: str, since: int | None) -> set[str]:
         """Commits reachable from REF, walking back to about SINCE (git stops at older commits)."""
-        window = [f"--since={since}"] if since is not None else []
+        window = since_option(since)
         return set(self.git("rev-list", *window, ref, "--").decode().split())
 
     @cached_property
@@ -673,11 +673,23 @@ def diff_command(base: str, head: str | None, *options: str) -> list[str]:
     return ["diff-tree", "-r", *options, base, head, "--"]
 
 
+# git reads a number below 100000000 as a date in another form (1973-03-03 is 100000000 s).
+SMALLEST_UNIX_TIME_GIT_READS = 100_000_000
+
+
+def since_option(since: int | None) -> list[str]:
+    """`--since` for a Unix time; none for a time git cannot read (callers filter by time too,
+    and a window that starts before 1973 holds everything anyway)."""
+    if since is None or since < SMALLEST_UNIX_TIME_GIT_READS:
+        return []
+    return [f"--since={since}"]
+
+
 def first_parent_range(
     heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
 ) -> list[str]:
     """`git log` arguments for the first-parent chains of HEADS minus EXCLUDE, from SINCE on."""
-    window = [f"--since={since}"] if since is not None else []
+    window = since_option(since)
     return ["--first-parent", *window, *heads, *(f"^{ref}" for ref in exclude), "--"]
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from hotfix_guard.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
 from hotfix_guard.context import Context
-from hotfix_guard.report import Finding
+from hotfix_guard.errors import UsageError
+from hotfix_guard.report import Finding, short_line
 
 SHOWN_COMMITS = 3
 
@@ -14,8 +15,17 @@ SHOWN_COMMITS = 3
 def check_branch_name(ctx: Context) -> list[Finding]:
     branch = ctx.scope.branch
     regex = ctx.config.branch_name_regex
-    if branch is None or re.fullmatch(regex, branch):
+    if branch is None:
         return []
+    try:
+        if fullmatch_within(regex, branch):
+            return []
+    except RegexTimeout:
+        raise UsageError(
+            f"branch-name-regex = {regex!r} did not finish matching {branch!r} within "
+            f"{REGEX_SECONDS:g} s and was stopped: it backtracks catastrophically; write it "
+            "without a repetition inside a repetition, such as (a+)+"
+        ) from None
     return [
         Finding(
             f"{branch!r} does not match {regex!r}; name it after what it fixes, in lowercase "
@@ -79,7 +89,7 @@ def check_branch_base(ctx: Context) -> list[Finding]:
         return []
     sources = Counter(_branch_label(reached[commit]) for commit in foreign)
     subjects = ctx.repo.subjects(foreign[-SHOWN_COMMITS:][::-1])
-    shown = "; ".join(f"{sha[:10]} {_short(subject)}" for sha, subject in subjects.items())
+    shown = "; ".join(f"{sha[:10]} {short_line(subject)}" for sha, subject in subjects.items())
     more = f" and {len(foreign) - SHOWN_COMMITS} more" if len(foreign) > SHOWN_COMMITS else ""
     source_text = ", ".join(f"{name} ({count})" for name, count in sources.most_common())
     commits = "commit that is" if len(foreign) == 1 else "commits that are"
@@ -91,12 +101,6 @@ def check_branch_base(ctx: Context) -> list[Finding]:
             ref=ctx.where,
         )
     ]
-
-
-def _short(subject: str, limit: int = 120) -> str:
-    """A subject as one short line: a 5 MB subject or a U+2028 must not flood the report."""
-    flat = " ".join(subject.split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def _made_on_branch(ctx: Context) -> set[str] | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+
 from hotfix_guard.releases import TagContext, next_release, render_version
-from hotfix_guard.report import INFO, Finding
+from hotfix_guard.report import INFO, Finding, shell_word, short_line
 from hotfix_guard.scope import find_main
 
 # Descriptions that say nothing about what was fixed.
@@ -15,7 +17,9 @@ PLACEHOLDERS = frozenset(
 
 def _retag(ctx: TagContext) -> str:
     commit = (ctx.tag.commit or ctx.tag.object_id)[:10]
-    return f'git tag -a -f {ctx.name} -m "{ctx.config.tag_message_prefix}<what it fixes>" {commit}'
+    message = f"{ctx.config.tag_message_prefix}<what it fixes>"
+    quoted = f'"{message}"' if not set(message) & set('"$`\\!') else shlex.quote(message)
+    return f"git tag -a -f {shell_word(ctx.name)} -m {quoted} {commit}"
 
 
 def check_tag_format(ctx: TagContext) -> list[Finding]:
@@ -128,8 +132,8 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
     subject = ctx.repo.subjects([commit]).get(commit, "")
     return [
         Finding(
-            f"{ctx.name} points at {commit[:10]} ({subject}), which is not on {main.name}; "
-            f"merge the hotfix into {main.name} and tag the merge commit",
+            f"{ctx.name} points at {commit[:10]} ({short_line(subject)}), which is not on "
+            f"{main.name}; merge the hotfix into {main.name} and tag the merge commit",
             ref=ctx.name,
         )
     ]
