@@ -100,6 +100,7 @@ def check(
     """Check the hotfix branch's change (the checked-out branch, or --head) against main."""
     from hotfix_guard import scope, stages
 
+    _refuse_rules_check_does_not_run(rules)
     repo, config = _open()
     if head is None:
         branch = scope.current_branch(repo)
@@ -116,6 +117,26 @@ def check(
         repo, config, branch=branch, head=head_rev, staged=include_index, base=base, rules=rules
     )
     _emit(report, output_format)
+
+
+# Where a rule that `check` does not run is checked, by what it looks at.
+_CHECKED_ELSEWHERE = {
+    "pushed-tree": "at push time; hotfix-guard run-tests runs the tests on HEAD now",
+    "tag": "on tags: hotfix-guard check-tag [TAG...]",
+    "main": "when main is pushed; hotfix-guard backport-status lists the backports",
+}
+
+
+def _refuse_rules_check_does_not_run(rules: Sequence[str]) -> None:
+    """`check --rule tests` would run nothing and say ok: say where the rule is checked."""
+    from hotfix_guard.catalog import BY_NAME, CHANGE
+
+    for name in rules:
+        subject = BY_NAME[name].subject
+        if subject != CHANGE:
+            raise UsageError(
+                f"--rule {name}: check does not run it, it is checked {_CHECKED_ELSEWHERE[subject]}"
+            )
 
 
 @cli.command()

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -416,7 +416,8 @@ def _remember(record: Path, commit: str, commands: Sequence[str]) -> None:
         temporary.write_text(json.dumps({"commit": commit, "commands": list(commands)}) + "\n")
         os.replace(temporary, record)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 # --- findings ---------------------------------------------------------------------------------

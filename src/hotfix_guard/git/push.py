@@ -194,8 +194,10 @@ class PushQueries:
         parents, _, subject = os.fsdecode(output).rstrip("\n").partition("\0")
         return parents.split(), subject
 
-    def remote_tag_names(self, remote: str, timeout: float = REMOTE_TIMEOUT) -> set[str]:
-        """Tag names REMOTE has (`git ls-remote --tags --refs`), asked for at most TIMEOUT s."""
+    def remote_tag_names(self, remote: str, timeout: float | None = None) -> set[str]:
+        """Tag names REMOTE has (`git ls-remote --tags --refs`), asked for at most TIMEOUT s
+        (default REMOTE_TIMEOUT)."""
+        timeout = REMOTE_TIMEOUT if timeout is None else timeout
         try:
             output = self.repo.git("ls-remote", "--tags", "--refs", "--", remote, timeout=timeout)
         except GitError as error:

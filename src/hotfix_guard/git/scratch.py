@@ -23,6 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from hotfix_guard.git import GitError, Repository, lines, parse_check_attr, split_z
+from hotfix_guard.git.push import environment_for_other_work_tree
 
 TEMPORARY_PREFIX = "hotfix-guard-tests-"
 OWNER_FILE = "owner"
@@ -184,17 +185,17 @@ def attributes_at(
     ).rstrip("\n")
     with tempfile.TemporaryDirectory(prefix="hotfix-guard-attributes-") as folder:
         bare = os.path.join(folder, "repository.git")
-        repo.git(
-            "init", "--quiet", "--bare", "--template=", f"--object-format={object_format}", bare
-        )
+        # Its own repository: no GIT_DIR / GIT_WORK_TREE of the caller may point elsewhere.
+        own = environment_for_other_work_tree(dict(os.environ))
+        init = ["init", "--quiet", "--bare", "--template=", f"--object-format={object_format}"]
+        repo.git_with(own, *init, bare)
         env = {
-            **(repo.env or os.environ),
+            **own,
             "GIT_DIR": bare,
             "GIT_INDEX_FILE": os.path.join(folder, "index"),
             "GIT_ALTERNATE_OBJECT_DIRECTORIES": objects,
             "GIT_ATTR_NOSYSTEM": "1",
         }
-        env.pop("GIT_WORK_TREE", None)
         repo.git_with(env, "read-tree", commit)
         stdin = b"".join(os.fsencode(path) + b"\0" for path in paths)
         output = repo.git_with(

@@ -1,0 +1,284 @@
+"""Odd repositories, odd settings, odd inputs: every command answers with the right exit status and
+never a traceback, and leaves the repository as it was (issue 11).
+
+Each shape is a real repository a user could have; each command is run on it the way a user or a
+hook would. The expected exit status is written per shape and command: 0 passed, 1 findings,
+2 a problem the user must fix (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hotfix_guard.cli import cli
+from tests.conftest import Repo, git, make_repo
+
+COMMANDS = {
+    "check": ["check"],
+    "pre-commit": ["hook", "--stage", "pre-commit"],
+    "run-tests": ["run-tests"],
+    "pre-push": ["hook", "--stage", "pre-push", "origin", "url"],
+    "backport-status": ["backport-status"],
+}
+FIX = {"app/main.py": "def main():\n    return 1\n"}
+
+
+@dataclass
+class Shape:
+    """A repository to run the commands in, and the exit status each must end with."""
+
+    cwd: Path
+    repo: Path
+    expected: dict[str, int] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    branch: str = "hotfix/fix-login"
+
+    def code(self, command: str) -> int:
+        return self.expected.get(command, 0)
+
+
+def base(path: Path, *init: str) -> Repo:
+    """main with a config, develop, and hotfix/fix-login with a one-line fix checked out."""
+    path.mkdir(parents=True)
+    git(path, "init", "-q", "-b", "main", *init)
+    repo = Repo(path)
+    repo.commit(
+        "initial",
+        {
+            "app/main.py": "def main():\n    return 0\n",
+            "README": "demo\n",
+            ".hotfix-guard.toml": 'test-commands = ["test -f app/main.py"]\n',
+        },
+    )
+    repo.git("branch", "develop")
+    repo.branch("hotfix/fix-login")
+    repo.commit("Fix login", FIX)
+    return repo
+
+
+def plain(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    return Shape(repo.path, repo.path)
+
+
+def odd_paths(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    repo.commit(
+        "odd names",
+        {"dir with space/a b.py": "x = 1\n", "new\nline.py": "y = 2\n", b"caf\xe9.py": "z = 3\n"},
+    )
+    return Shape(repo.path, repo.path)
+
+
+def binary_file(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    repo.commit("logo", {"app/logo.png": b"\x89PNG\r\n\x1a\n\x00\x00\xff" * 50})
+    return Shape(repo.path, repo.path)
+
+
+def submodule(tmp: Path) -> Shape:
+    library = make_repo(tmp / "library")
+    library.commit("lib", {"lib.py": "L = 1\n"})
+    repo = base(tmp / "repo")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library.path), "lib")
+    repo.git("commit", "-q", "-m", "add a submodule")
+    return Shape(repo.path, repo.path)
+
+
+def symlink(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    (repo.path / "app" / "link.py").symlink_to("main.py")
+    repo.commit("link")
+    return Shape(repo.path, repo.path)
+
+
+def crlf(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    repo.git("config", "core.autocrlf", "true")
+    repo.commit("windows file", {"app/win.py": "a = 1\r\nb = 2\r\n"})
+    return Shape(repo.path, repo.path)
+
+
+def sha256(tmp: Path) -> Shape:
+    repo = base(tmp / "repo", "--object-format=sha256")
+    return Shape(repo.path, repo.path)
+
+
+def git_dir_not_writable(tmp: Path) -> Shape:
+    # What a read-only .git does to hotfix-guard's own files, reproducible as root too: a file
+    # where its folder would go makes every write under it fail.
+    repo = base(tmp / "repo")
+    (repo.path / ".git" / "hotfix-guard").write_text("in the way\n")
+    return Shape(repo.path, repo.path)
+
+
+def git_dir_variables(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    elsewhere = tmp / "elsewhere" / "deeper"
+    elsewhere.mkdir(parents=True)
+    env = {"GIT_DIR": "../../repo/.git", "GIT_WORK_TREE": "../../repo"}
+    return Shape(elsewhere, repo.path, env=env)
+
+
+def user_config(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    key = tmp / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    settings = {
+        "gpg.format": "ssh",
+        "user.signingKey": str(key),
+        "commit.gpgSign": "true",
+        "log.showSignature": "true",
+        "diff.noprefix": "true",
+        "diff.mnemonicPrefix": "true",
+        "diff.relative": "true",
+        "diff.context": "20",
+        "diff.external": "false",
+        "color.ui": "always",
+        "core.quotePath": "false",
+        "log.decorate": "full",
+        "i18n.logOutputEncoding": "ISO-8859-1",
+    }
+    for name, value in settings.items():
+        repo.git("config", name, value)
+    repo.commit("signed review commit", {"app/other.py": "o = 1\n"})
+    repo.switch("main")
+    repo.merge("hotfix/fix-login", "--no-ff")  # a signed merge: "No signature" lines in log
+    repo.switch("hotfix/fix-login")
+    env = {"GIT_DIFF_OPTS": "--unified=50", "GIT_EXTERNAL_DIFF": "false", "GIT_PAGER": "cat"}
+    # backport-status: the hotfix reached main but not develop.
+    return Shape(repo.path, repo.path, env=env, expected={"backport-status": 1})
+
+
+def detached(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    repo.git("switch", "-q", "--detach", "HEAD")
+    return Shape(repo.path, repo.path, expected={"check": 2})
+
+
+def unborn(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    repo.git("switch", "-q", "--orphan", "hotfix/new")
+    return Shape(
+        repo.path,
+        repo.path,
+        branch="hotfix/new",
+        expected={"check": 2, "pre-commit": 2, "run-tests": 2, "pre-push": 2},
+    )
+
+
+def shallow(tmp: Path) -> Shape:
+    origin = base(tmp / "origin")
+    origin.switch("main")
+    origin.commit("main moves on", {"README": "newer\n"})
+    origin.switch("hotfix/fix-login")
+    clone = tmp / "clone"
+    git(tmp, "clone", "-q", "--depth=1", "--no-single-branch", f"file://{origin.path}", str(clone))
+    git(clone, "switch", "-q", "hotfix/fix-login")
+    return Shape(clone, clone, expected={"check": 2, "pre-commit": 2, "pre-push": 2})
+
+
+def odd_repository_path(name: str) -> Callable[[Path], Shape]:
+    def build(tmp: Path) -> Shape:
+        repo = base(tmp / name)
+        return Shape(repo.path, repo.path)
+
+    return build
+
+
+def linked_worktree(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    repo.switch("main")
+    place = tmp / "second worktree"
+    repo.git("worktree", "add", "-q", str(place), "hotfix/fix-login")
+    return Shape(place, repo.path)
+
+
+def config_not_utf8(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    repo.write(".hotfix-guard.toml", b"test-commands = ['caf\xe9']\n")
+    return Shape(repo.path, repo.path, expected=dict.fromkeys(COMMANDS, 2))
+
+
+def config_is_a_folder(tmp: Path) -> Shape:
+    repo = base(tmp / "repo")
+    (repo.path / ".hotfix-guard.toml").unlink()
+    (repo.path / ".hotfix-guard.toml").mkdir()
+    return Shape(repo.path, repo.path, expected=dict.fromkeys(COMMANDS, 2))
+
+
+SHAPES: dict[str, Callable[[Path], Shape]] = {
+    "plain": plain,
+    "odd-paths": odd_paths,
+    "binary": binary_file,
+    "submodule": submodule,
+    "symlink": symlink,
+    "crlf": crlf,
+    "sha256": sha256,
+    "git-dir-not-writable": git_dir_not_writable,
+    "GIT_DIR-and-GIT_WORK_TREE": git_dir_variables,
+    "user-config": user_config,
+    "detached-head": detached,
+    "unborn-branch": unborn,
+    "shallow-clone": shallow,
+    "path-with-newline": odd_repository_path("repo\nnewline"),
+    "path-with-U+2028": odd_repository_path("repo\u2028sep"),
+    "path-with-U+0085": odd_repository_path("repo\u0085nel"),
+    "linked-worktree": linked_worktree,
+    "config-not-utf8": config_not_utf8,
+    "config-is-a-folder": config_is_a_folder,
+}
+
+
+def state(repo: Path) -> tuple[str, ...]:
+    """What a check must never change: status, refs, stash, worktrees."""
+
+    def run(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, check=False
+        ).stdout.decode(errors="replace")
+
+    return (
+        run("status", "--porcelain=v1", "-z", "--ignored"),
+        run("for-each-ref"),
+        run("stash", "list"),
+        run("worktree", "list", "--porcelain"),
+    )
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_every_command_on_an_odd_repository(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shape = SHAPES[name](tmp_path)
+    monkeypatch.chdir(shape.cwd)
+    head = (
+        subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=shape.repo, capture_output=True, text=True
+        ).stdout.strip()
+        or "0" * 40
+    )
+    push_line = f"refs/heads/{shape.branch} {head} refs/heads/{shape.branch} {'0' * len(head)}\n"
+    before = state(shape.repo)
+    for command, args in COMMANDS.items():
+        result = CliRunner().invoke(
+            cli, args, env=shape.env, input=push_line if command == "pre-push" else None
+        )
+        shown = f"{name} / {command}: exit {result.exit_code}\n{result.output}"
+        assert "Traceback" not in result.output, shown
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit
+        ), (shown, result.exception)
+        assert result.exit_code == shape.code(command), shown
+        if result.exit_code == 2:
+            assert result.stderr.startswith("hotfix-guard: ") and result.stderr.count("\n") == 1
+    assert state(shape.repo) == before, name
+    leftovers = [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("hotfix-guard-tests-*")]
+    assert not [p for p in leftovers if (p / "owner").read_text().strip() == str(os.getpid())]
