@@ -282,3 +282,141 @@ def test_every_command_on_an_odd_repository(
     assert state(shape.repo) == before, name
     leftovers = [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("hotfix-guard-tests-*")]
     assert not [p for p in leftovers if (p / "owner").read_text().strip() == str(os.getpid())]
+
+
+# --- odd inputs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "tag-format = 'v{major}.{minor}.{patch}}'",
+            ".hotfix-guard.toml: tag-format = 'v{major}.{minor}.{patch}}' is invalid: expected a "
+            "pattern with {major}, {minor}, {patch} (and optionally {build}) in that order; "
+            "braces that are text are doubled (Single '}' encountered in format string)",
+        ),
+        (
+            "test-timeout = 99999999999999999999",
+            ".hotfix-guard.toml: test-timeout = 99999999999999999999 is invalid: expected a "
+            "number of seconds from 1 to 604800 (7 days)",
+        ),
+        (
+            'test-commands = ["make\\u0000test"]',
+            ".hotfix-guard.toml: test-commands = ['make\\x00test'] is invalid: expected a list of "
+            "command lines without NUL characters",
+        ),
+    ],
+)
+def test_values_that_passed_validation_and_then_crashed(
+    repo: Repo, setting: str, message: str
+) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("fix", FIX)
+    repo.write(".hotfix-guard.toml", setting + "\n")
+    for args in (["check"], ["run-tests"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"hotfix-guard: {message}\n"
+
+
+def test_a_catastrophic_branch_name_regex_is_stopped_and_named(repo: Repo) -> None:
+    import time
+
+    repo.commit("config", {".hotfix-guard.toml": "branch-name-regex = 'hotfix/(a+)+'\n"})
+    name = "hotfix/" + "a" * 40 + "-b"
+    repo.branch(name)
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["check"])
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"hotfix-guard: branch-name-regex = 'hotfix/(a+)+' did not finish matching {name!r} "
+        "within 2 s and was stopped: it backtracks catastrophically; write it without a "
+        "repetition inside a repetition, such as (a+)+\n"
+    )
+
+
+def test_the_default_branch_name_regex_still_judges_names(repo: Repo) -> None:
+    repo.branch("hotfix/Bad_Name")
+    result = CliRunner().invoke(cli, ["check", "--rule", "branch-name"])
+    assert result.exit_code == 1
+    assert result.output.startswith("hotfix/Bad_Name: branch-name: 'hotfix/Bad_Name' does not")
+
+
+def test_a_hint_with_a_tag_name_from_git_is_safe_to_paste(repo: Repo) -> None:
+    name = "$(touch${IFS}X)1.2.4"
+    repo.tag(name)  # lightweight: the hint recreates it annotated
+    result = CliRunner().invoke(cli, ["check-tag", name])
+    assert result.exit_code == 1
+    assert f"git tag -a -f '{name}' -m \"Hotfix: <what it fixes>\" " in result.output
+    assert "git tag -a -f $(" not in result.output
+
+
+def test_an_unknown_remote_is_named_plainly(repo: Repo) -> None:
+    result = CliRunner().invoke(cli, ["check-tag", "--remote", "nope"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "hotfix-guard: cannot list the tags of remote 'nope' ('nope' does not appear to be a git "
+        "repository): name the tags to check (hotfix-guard check-tag v1.2.4) or pass --remote "
+        "NAME\n"
+    )
+
+
+def test_an_unreachable_remote_is_given_up_on_in_time(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from hotfix_guard.git import push
+
+    monkeypatch.setattr(push, "REMOTE_TIMEOUT", 0.5)
+    monkeypatch.setenv("GIT_SSH_COMMAND", "sleep 30 #")  # an ssh that never answers
+    repo.git("remote", "add", "far", "ssh://git@unreachable.invalid/repo.git")
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["check-tag", "--remote", "far"])
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "hotfix-guard: cannot list the tags of remote 'far': `git ls-remote` did not answer "
+        "within 0.5 s and was stopped; check the network, or name the tags to check "
+        "(hotfix-guard check-tag v1.2.4)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "where"),
+    [
+        ("tests", "at push time; hotfix-guard run-tests runs the tests on HEAD now"),
+        ("tag-format", "on tags: hotfix-guard check-tag [TAG...]"),
+        ("backport", "when main is pushed; hotfix-guard backport-status lists the backports"),
+    ],
+)
+def test_check_says_where_a_rule_it_does_not_run_is_checked(
+    repo: Repo, rule: str, where: str
+) -> None:
+    repo.branch("hotfix/fix-login")
+    result = CliRunner().invoke(cli, ["check", "--rule", rule])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"hotfix-guard: --rule {rule}: check does not run it, it is checked {where}\n"
+    )
+
+
+def test_diff_settings_of_the_user_do_not_hide_moved_code(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    block = "".join(f"    step_{n} = compute({n})\n" for n in range(6))
+    repo.commit("code", {"app/a.py": f"def a():\n{block}    return 1\n", "app/b.py": "B = 1\n"})
+    repo.branch("hotfix/fix-login")
+    repo.commit(
+        "move it",
+        {"app/a.py": "def a():\n    return 1\n", "app/b.py": f"B = 1\n\n\ndef b():\n{block}"},
+    )
+    monkeypatch.setenv("GIT_DIFF_OPTS", "--unified=50")
+    repo.git("config", "diff.context", "30")
+    repo.git("config", "diff.algorithm", "patience")
+    result = CliRunner().invoke(cli, ["check", "--rule", "moved-code"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("app/b.py:5: moved-code: a block of 6 lines moved here")
