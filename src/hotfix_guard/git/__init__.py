@@ -430,7 +430,7 @@ class Repository:
                 found.setdefault(path, {})[name] = os.fsdecode(value)
         return found
 
-    # --- streaming and cheap pre-checks (issue 6: numbers before patches) ---------------------
+    # --- streaming and cheap pre-checks: numbers before patches -------------------------------
 
     def piped(self, producer: Sequence[str], consumer: Sequence[str]) -> bytes:
         """`git PRODUCER | git CONSUMER`: the data between them never passes through Python."""
