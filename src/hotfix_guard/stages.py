@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
+from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config, load_at
 from hotfix_guard.context import Context
@@ -82,7 +82,7 @@ def check_change(
 def _change_report(ctx: Context, rules: Sequence[str], subjects: Sequence[Subject]) -> Report:
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, ctx.scope.label)
-    # Say so when the change was too big for every detail to be looked at (issue 6).
+    # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
     return replace(report, findings=(*report.findings, *cut_short)) if cut_short else report
 
@@ -182,7 +182,7 @@ def _check_main_push(
     return report, ctx if landed_hotfixes(ctx) else None
 
 
-# --- tags: pushed, or named to check-tag (issue 4) --------------------------------------------
+# --- tags: pushed, or named to check-tag----------------------------------------------------
 
 
 def check_pushed_tags(

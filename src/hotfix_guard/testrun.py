@@ -206,12 +206,21 @@ STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 @contextmanager
 def _interrupts_as_exceptions() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP unwind the run (so the cleanup runs) once: a second signal
+    while it unwinds (an impatient Ctrl-C during the grace period) is swallowed, not raised in
+    the middle of stopping the command or removing the worktree."""
+    unwinding = False
+
     def stop(signum: int, frame: Any) -> None:
-        raise _Terminated(signum)
+        nonlocal unwinding
+        if unwinding:
+            return
+        unwinding = True
+        raise KeyboardInterrupt if signum == signal.SIGINT else _Terminated(signum)
 
     saved = {}
     try:
-        for name in STOP_SIGNALS[1:]:
+        for name in STOP_SIGNALS:
             if hasattr(signal, name):
                 number = getattr(signal, name)
                 saved[number] = signal.signal(number, stop)
@@ -250,8 +259,12 @@ def signals_deferred() -> Iterator[None]:
     finally:
         for number, handler in saved.items():
             signal.signal(number, handler)
-        if held:
-            raise KeyboardInterrupt if held[0] == signal.SIGINT else _Terminated(held[0])
+        if held:  # now act on it as the handler before us would have
+            previous = saved.get(held[0])
+            if callable(previous):
+                previous(held[0], None)
+            else:
+                raise KeyboardInterrupt if held[0] == signal.SIGINT else _Terminated(held[0])
 
 
 def _run_commands(

@@ -7,6 +7,8 @@ from collections import Counter
 from hotfix_guard.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
+from hotfix_guard.git.refs import branch_name, local, short_name
+from hotfix_guard.git.walk import Walk
 from hotfix_guard.report import Finding, short_line
 
 SHOWN_COMMITS = 3
@@ -40,11 +42,7 @@ def _own_refs(ctx: Context) -> set[str]:
     branch = ctx.scope.branch
     if branch is None:
         return set()
-    return {f"refs/heads/{branch}"} | {
-        ref
-        for ref in ctx.repo.refs
-        if ref.startswith("refs/remotes/") and ref.split("/", 3)[3] == branch
-    }
+    return {ref for ref in ctx.repo.refs if branch_name(ref) == branch}
 
 
 # Reflog messages of commits made on the branch itself.
@@ -73,21 +71,21 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     reached: dict[str, str] = {}
     for ref in sorted(others):
         if ref in backport:
-            carried = ctx.repo.commits_of(ref, main_refs, first_parent=True)
+            carried = ctx.repo.history(Walk((ref,), tuple(main_refs), first_parent=True))
         else:
             if ref in containing_tip and not (ctx.scope.staged and made_here is not None):
                 continue  # it merged or branched off the hotfix
             fork = ctx.repo.merge_base(ref, [ctx.scope.head])
             if made_here is not None and fork in made_here:
                 continue  # cut from the hotfix: a scratch branch
-            carried = ctx.repo.commits_of(ref, main_refs, first_parent=False)
+            carried = ctx.repo.history(Walk((ref,), tuple(main_refs)))
         for commit in own_commits:
             if commit in carried:
                 reached.setdefault(commit, ref)
     foreign = [commit for commit in own_commits if commit in reached]
     if not foreign:
         return []
-    sources = Counter(_branch_label(reached[commit]) for commit in foreign)
+    sources = Counter(short_name(reached[commit]) for commit in foreign)
     subjects = ctx.repo.subjects(foreign[-SHOWN_COMMITS:][::-1])
     shown = "; ".join(f"{sha[:10]} {short_line(subject)}" for sha, subject in subjects.items())
     more = f" and {len(foreign) - SHOWN_COMMITS} more" if len(foreign) > SHOWN_COMMITS else ""
@@ -107,30 +105,13 @@ def _made_on_branch(ctx: Context) -> set[str] | None:
     """Commits made on the checked branch, by its reflog; None when it has no reflog."""
     if ctx.scope.branch is None:
         return None
-    entries = ctx.repo.reflog_subjects(f"refs/heads/{ctx.scope.branch}")
+    entries = ctx.repo.reflog_subjects(local(ctx.scope.branch))
     if not entries:
         return None
     return {sha for sha, message in entries if message.startswith(MADE_HERE)}
 
 
 def _backport_refs(ctx: Context) -> set[str]:
+    """The local and remote-tracking copies of the backport branches (develop)."""
     names = set(ctx.config.backport_branches)
-    return {
-        ref
-        for ref in ctx.repo.refs
-        if (ref.startswith("refs/heads/") and ref[len("refs/heads/") :] in names)
-        or (
-            ref.startswith("refs/remotes/")
-            and ref.count("/") >= 3
-            and ref.split("/", 3)[3] in names
-        )
-    }
-
-
-def _branch_label(ref: str) -> str:
-    """`develop` for refs/heads/develop, `origin/develop` for a remote-tracking ref."""
-    name = ref.split("~", 1)[0].split("^", 1)[0]
-    for prefix in ("refs/heads/", "refs/remotes/"):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    return {ref for ref in ctx.repo.refs if branch_name(ref) in names}

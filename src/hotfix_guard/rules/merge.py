@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from hotfix_guard.backport import FAST_FORWARD, HotfixMerge, recognise
+from hotfix_guard.backport.merges import FAST_FORWARD, HotfixMerge, recognise
 from hotfix_guard.context import Context
 from hotfix_guard.report import Finding
 
