@@ -26,6 +26,7 @@ COMMANDS = {
     "run-tests": ["run-tests"],
     "pre-push": ["hook", "--stage", "pre-push", "origin", "url"],
     "backport-status": ["backport-status"],
+    "backport-reminder": ["backport-reminder", "--stage", "post-commit"],
 }
 FIX = {"app/main.py": "def main():\n    return 1\n"}
 
@@ -204,14 +205,19 @@ def linked_worktree(tmp: Path) -> Shape:
 def config_not_utf8(tmp: Path) -> Shape:
     repo = base(tmp / "repo")
     repo.write(".hotfix-guard.toml", b"test-commands = ['caf\xe9']\n")
-    return Shape(repo.path, repo.path, expected=dict.fromkeys(COMMANDS, 2))
+    return Shape(repo.path, repo.path, expected=never_blocks(2))
+
+
+def never_blocks(code: int) -> dict[str, int]:
+    """CODE for every command but the reminder, which git ignores and so always exits 0."""
+    return {command: code for command in COMMANDS if command != "backport-reminder"}
 
 
 def config_is_a_folder(tmp: Path) -> Shape:
     repo = base(tmp / "repo")
     (repo.path / ".hotfix-guard.toml").unlink()
     (repo.path / ".hotfix-guard.toml").mkdir()
-    return Shape(repo.path, repo.path, expected=dict.fromkeys(COMMANDS, 2))
+    return Shape(repo.path, repo.path, expected=never_blocks(2))
 
 
 SHAPES: dict[str, Callable[[Path], Shape]] = {
