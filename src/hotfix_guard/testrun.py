@@ -1,18 +1,17 @@
 """The `tests` rule's engine: run `test-commands` on exactly the pushed commit, remember passes.
 
 Where the commands run:
-- in place, when HEAD is the pushed commit and the work tree has no changes and no untracked
-  files (an untracked file the commit forgot would make the tests pass here and fail in CI);
-- otherwise in a temporary `git worktree add --detach` of the pushed commit, removed afterwards
-  even on failure or interrupt. The user's uncommitted work is never touched. Ignored files
-  (node_modules/, .venv/) are not in a fresh worktree: commands that need them install them.
+- in place, when HEAD is the pushed commit and the work tree has no changes, no untracked files
+  and nothing `git status` cannot see (sparse checkout, skip-worktree, assume-unchanged);
+- otherwise in a temporary `git worktree add --detach` of the pushed commit (git/scratch.py),
+  removed afterwards even on failure or interrupt; a later run removes one a killed run left.
 
-A command that changes tracked files (a `lint:fix`) fails the check. In a temporary worktree that
-is all. In place the tree was clean before, so its changes are first kept in a stash commit that no
-ref points at (`git stash create`; `git stash apply <id>` brings them back, even an edit made by
-hand during a long run) and then the files are restored to the pushed commit. Running in place
-keeps what the commands need (installed dependencies, build caches); the stash commit makes the
-restore lossless.
+A command that changes tracked files (a `lint:fix`) fails the check. In place, the tree was
+clean before, so its changes are first kept in a commit no ref points at (`git stash apply <id>`
+brings them back) and the files are then written back from the pushed commit, through temporary
+indexes: a lock on the user's index cannot stop the restore, and an interrupt does not skip it
+(shellrun.py holds further signals while it runs). Running in place keeps what the commands need
+(installed dependencies, build caches); the saved commit makes the restore lossless.
 
 A pass is remembered under the common git dir, keyed by the tree id and the commands, so pushing
 the same tree again (another branch name, a rebase that changed nothing, the tag after the branch)
@@ -24,19 +23,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from hotfix_guard.config import Config
 from hotfix_guard.git import GitError, Repository
-from hotfix_guard.git.push import PushQueries, environment_for_other_work_tree
+from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.push import tracked_changes as changed_paths
 from hotfix_guard.git.scratch import (
     WorktreeError,
@@ -48,24 +45,16 @@ from hotfix_guard.git.scratch import (
     save_changes,
 )
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path
+from hotfix_guard.shellrun import (
+    command_environment,
+    interrupts_unwind_once,
+    run_command,
+    signals_deferred,
+)
 
 CACHE_FORMAT = 1
 TAIL_LINES = 30
-TAIL_BYTES = 64 * 1024
 SHOWN_FILES = 10
-# What pre-commit sets for a hook; the test commands are not a hook.
-PRE_COMMIT_VARIABLES = (
-    "PRE_COMMIT",
-    "PRE_COMMIT_FROM_REF",
-    "PRE_COMMIT_TO_REF",
-    "PRE_COMMIT_LOCAL_BRANCH",
-    "PRE_COMMIT_REMOTE_BRANCH",
-    "PRE_COMMIT_REMOTE_NAME",
-    "PRE_COMMIT_REMOTE_URL",
-)
-
-STOP_GRACE = 5.0
-
 PASSED = "passed"
 REMEMBERED = "remembered"
 FAILED = "failed"
@@ -102,29 +91,6 @@ def passes_dir(common_dir: Path) -> Path:
     return common_dir / "hotfix-guard" / "tests-passed"
 
 
-def command_environment(environ: Mapping[str, str], prefix: str = sys.prefix) -> dict[str, str]:
-    """The user's environment for the commands: no GIT_DIR of the hook, no pre-commit virtualenv.
-
-    pre-commit runs a `language: python` hook with its own virtualenv (where hotfix-guard itself
-    lives) first on PATH and in VIRTUAL_ENV; the project's `python`, `pytest` or `node` must win.
-    """
-    env = environment_for_other_work_tree(dict(environ))
-    for name in PRE_COMMIT_VARIABLES:
-        env.pop(name, None)
-    venv = env.get("VIRTUAL_ENV")
-    if environ.get("PRE_COMMIT") and venv and _same_path(venv, prefix):
-        del env["VIRTUAL_ENV"]
-        bin_dir = os.path.join(venv, "Scripts" if os.name == "nt" else "bin")
-        parts = env.get("PATH", "").split(os.pathsep)
-        kept = [part for part in parts if not _same_path(part, bin_dir)]
-        env["PATH"] = os.pathsep.join(kept)
-    return env
-
-
-def _same_path(first: str, second: str) -> bool:
-    return os.path.normcase(os.path.realpath(first)) == os.path.normcase(os.path.realpath(second))
-
-
 def run_tests(
     repo: Repository,
     config: Config,
@@ -152,7 +118,7 @@ def run_tests(
         hidden = hidden_differences(repo)
         in_place = hidden is None
     started = time.monotonic()
-    with _interrupts_as_exceptions():
+    with interrupts_unwind_once():
         if in_place:
             outcome = _run_commands(repo, config, commit, tree, repo.root, "in place", stream, log)
         else:
@@ -195,76 +161,6 @@ def _terminal(log: IO[str]) -> IO[bytes] | None:
         return log.buffer if log.isatty() else None  # type: ignore[attr-defined]
     except (AttributeError, ValueError):
         return None
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP during a run: unwind like Ctrl-C so the temporary worktree goes."""
-
-
-STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
-@contextmanager
-def _interrupts_as_exceptions() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP unwind the run (so the cleanup runs) once: a second signal
-    while it unwinds (an impatient Ctrl-C during the grace period) is swallowed, not raised in
-    the middle of stopping the command or removing the worktree."""
-    unwinding = False
-
-    def stop(signum: int, frame: Any) -> None:
-        nonlocal unwinding
-        if unwinding:
-            return
-        unwinding = True
-        raise KeyboardInterrupt if signum == signal.SIGINT else _Terminated(signum)
-
-    saved = {}
-    try:
-        for name in STOP_SIGNALS:
-            if hasattr(signal, name):
-                number = getattr(signal, name)
-                saved[number] = signal.signal(number, stop)
-    except ValueError:  # not the main thread: leave the handlers alone
-        pass
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
-
-
-@contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Hold Ctrl-C, SIGTERM and SIGHUP while cleaning up; the first one held is raised after.
-
-    A second Ctrl-C during the cleanup would otherwise leave a command running, files modified
-    or a worktree behind. Handlers, not a signal mask: a mask is per thread, and the thread
-    reading the command's output would take the signal instead.
-    """
-    held: list[int] = []
-
-    def hold(signum: int, frame: Any) -> None:
-        held.append(signum)
-
-    saved = {}
-    try:
-        for name in STOP_SIGNALS:
-            if hasattr(signal, name):
-                number = getattr(signal, name)
-                saved[number] = signal.signal(number, hold)
-    except ValueError:  # not the main thread: signals cannot reach us here anyway
-        pass
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
-        if held:  # now act on it as the handler before us would have
-            previous = saved.get(held[0])
-            if callable(previous):
-                previous(held[0], None)
-            else:
-                raise KeyboardInterrupt if held[0] == signal.SIGINT else _Terminated(held[0])
 
 
 def _run_commands(
@@ -350,75 +246,6 @@ def _show_tail(log: IO[str], command: str, tail: bytes) -> None:
         log.write(f"--- last {len(lines)} lines of the output of `{command}` ---\n")
         log.write("\n".join(lines) + "\n---\n")
         log.flush()
-
-
-def run_command(
-    command: str, cwd: Path, env: Mapping[str, str], timeout: int, stream: IO[bytes] | None
-) -> tuple[int | None, bytes]:
-    """Run COMMAND through the shell, as a CI step does; (exit code or None on timeout, tail)."""
-    # Its own process group, so a timeout or Ctrl-C stops what it started too (bun -> node).
-    group: dict[str, Any] = {}
-    if os.name == "posix":
-        group = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
-    process = subprocess.Popen(
-        command,
-        shell=True,  # a configured command line, never data from git
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        **group,
-    )
-    import threading  # only when a command runs: the remembered-pass path stays light
-
-    tail = bytearray()
-    reader = threading.Thread(target=_pump, args=(process, tail, stream), daemon=True)
-    reader.start()
-    try:
-        exit_code: int | None = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        exit_code = None
-    finally:
-        # Also after a normal exit: a server or watcher the command left in the background
-        # would keep running (in a worktree about to be deleted) and hold the output pipe.
-        with signals_deferred():
-            _stop(process)
-            reader.join(timeout=10)
-    return exit_code, bytes(tail)
-
-
-def _pump(process: subprocess.Popen[bytes], tail: bytearray, stream: IO[bytes] | None) -> None:
-    assert process.stdout is not None
-    while chunk := process.stdout.read1(65536):  # type: ignore[attr-defined]
-        if stream is not None:
-            stream.write(chunk)
-            stream.flush()
-        tail.extend(chunk)
-        del tail[:-TAIL_BYTES]
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the command's process group: SIGTERM, a grace period, then SIGKILL."""
-    if os.name != "posix":
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        return
-    for sig, grace in ((signal.SIGTERM, STOP_GRACE), (signal.SIGKILL, STOP_GRACE)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            process.poll()  # reap the leader: a zombie still counts as a member
-            try:
-                os.killpg(process.pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.01)
-    process.poll()
 
 
 def _remember(record: Path, commit: str, commands: Sequence[str]) -> None:
