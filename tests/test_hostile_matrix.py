@@ -426,3 +426,15 @@ def test_diff_settings_of_the_user_do_not_hide_moved_code(
     result = CliRunner().invoke(cli, ["check", "--rule", "moved-code"])
     assert result.exit_code == 1, result.output
     assert result.output.startswith("app/b.py:5: moved-code: a block of 6 lines moved here")
+
+
+def test_regex_characters_in_branch_patterns_are_glob_text(repo: Repo) -> None:
+    import time
+
+    repo.commit("config", {".hotfix-guard.toml": "branch-patterns = ['hotfix/(a+)+']\n"})
+    repo.branch("hotfix/" + "a" * 40 + "-b")
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["check"])
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 0
+    assert result.output == ""  # not a hotfix branch: the pattern is a glob, `(` is text

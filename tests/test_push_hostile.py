@@ -123,3 +123,65 @@ def test_a_fast_forward_hotfix_merge_into_main_is_refused(guarded: Repo) -> None
     guarded.git("reset", "-q", "--keep", before)
     guarded.merge("hotfix/fix-login", "--no-ff")
     assert push(guarded, "main").returncode == 0
+
+
+@pytest.fixture
+def sha256(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """A SHA-256 repository with develop, a SHA-256 bare origin and the native pre-push hook."""
+    from tests.conftest import git
+
+    path = tmp_path / "sha256"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main", "--object-format=sha256")
+    repo = Repo(path)
+    repo.commit("initial", {"app/main.py": "def main():\n    return 0\n", **code_files(25)})
+    git(tmp_path, "init", "-q", "--bare", "--object-format=sha256", str(tmp_path / "origin.git"))
+    repo.git("remote", "add", "origin", str(tmp_path / "origin.git"))
+    repo.git("push", "-q", "origin", "main")
+    repo.git("branch", "develop")
+    repo.git("push", "-q", "origin", "develop")
+    monkeypatch.chdir(path)
+    installed = subprocess.run(
+        [sys.executable, "-m", "hotfix_guard", "install", "--hook-type", "pre-push"],
+        capture_output=True,
+        text=True,
+    )
+    assert installed.returncode == 0, installed.stderr
+    return repo
+
+
+def test_sha256_branch_deletion_is_a_deletion(sha256: Repo) -> None:
+    sha256.branch("hotfix/fix-login")
+    sha256.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"})
+    assert push(sha256, "hotfix/fix-login").returncode == 0
+    deleted = push(sha256, "--delete", "hotfix/fix-login")
+    assert deleted.returncode == 0, deleted.stdout + deleted.stderr
+
+
+def test_sha256_revert_of_a_big_change_is_exempt(sha256: Repo) -> None:
+    sha256.commit("big change", code_files(25, lines=4))
+    sha256.git("push", "-q", "origin", "main")
+    sha256.branch("hotfix/undo-big")
+    sha256.git("revert", "--no-edit", "HEAD")
+    result = subprocess.run(
+        [sys.executable, "-m", "hotfix_guard", "check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+    assert "diff-size: exempt: 25 files and 25 code lines, but the change only reverts" in (
+        result.stdout
+    )
+
+
+def test_sha256_cherry_pick_backport_is_found(sha256: Repo) -> None:
+    sha256.branch("hotfix/fix-login")
+    sha256.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"})
+    sha256.switch("main")
+    sha256.merge("hotfix/fix-login", "--no-ff")
+    sha256.switch("develop")
+    sha256.git("cherry-pick", "-x", "hotfix/fix-login")
+    sha256.switch("main")
+    result = subprocess.run(
+        [sys.executable, "-m", "hotfix_guard", "backport-status"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+    assert "  develop: reached by cherry-pick (develop)" in result.stdout

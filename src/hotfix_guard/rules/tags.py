@@ -58,14 +58,14 @@ def check_tag_message(ctx: TagContext) -> list[Finding]:
     if not ctx.hotfix or message is None:
         return []  # a lightweight tag has no message: tag-annotated says so
     prefix = ctx.config.tag_message_prefix
-    first_line = message.splitlines()[0] if message else ""
+    first_line = message.split("\n", 1)[0] if message else ""  # git's lines: U+2028 is text
     # git drops trailing spaces: a bare "Hotfix:" is the prefix with nothing after it.
     if not (first_line.startswith(prefix) or first_line == prefix.rstrip()):
-        problem = f"the message {first_line!r} does not start with {prefix!r}"
+        problem = f"the message {short_line(first_line)!r} does not start with {prefix!r}"
     else:
         description = first_line[len(prefix) :].strip()
         if _says_nothing(description, ctx.name):
-            problem = f"the message {first_line!r} does not say what the hotfix fixes"
+            problem = f"the message {short_line(first_line)!r} does not say what the hotfix fixes"
         else:
             return []
     return [
