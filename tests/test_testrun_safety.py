@@ -32,12 +32,15 @@ def start_run(repo: Repo, started: Path) -> subprocess.Popen[bytes]:
     return process
 
 
-def alive(pid: int) -> bool:
+def alive(pid: int, marker: Path) -> bool:
+    """Whether process PID still runs the command that wrote MARKER (pids are reused quickly on
+    a busy machine, so the pid alone proves nothing)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
         return False
-    return True
+    return os.fsencode(str(marker)) in command_line and state != "Z"
 
 
 def test_unpackable_commit_leaves_other_worktrees_alone(repo: Repo, tmp_path: Path) -> None:
@@ -125,17 +128,17 @@ def test_a_second_ctrl_c_during_the_grace_period_still_stops_everything(
     process.send_signal(signal.SIGINT)  # impatient user
     output = process.communicate(timeout=30)[0].decode()
     assert "Traceback" not in output, output
-    assert not alive(int(pid_file.read_text())), output
+    assert not alive(int(pid_file.read_text()), pid_file), output
     assert len(listed(repo)) == 1
 
 
 def test_a_background_process_of_a_command_is_stopped(repo: Repo, tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     repo.branch("hotfix/fix-login")
-    configure(repo, f"sleep 30 & echo $! > {pid_file}")
+    configure(repo, f"sh -c 'sleep 30; : {pid_file}' & echo $! > {pid_file}")
     result = run_tests()
     assert result.exit_code == 0, result.output
-    assert not alive(int(pid_file.read_text()))
+    assert not alive(int(pid_file.read_text()), pid_file)
 
 
 def test_a_later_run_removes_the_worktree_of_a_killed_run(repo: Repo, tmp_path: Path) -> None:
