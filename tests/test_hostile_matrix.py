@@ -438,3 +438,11 @@ def test_regex_characters_in_branch_patterns_are_glob_text(repo: Repo) -> None:
     assert time.monotonic() - started < 5
     assert result.exit_code == 0
     assert result.output == ""  # not a hotfix branch: the pattern is a glob, `(` is text
+
+
+def test_a_config_that_is_a_device_is_refused_not_read(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    (repo.path / ".hotfix-guard.toml").symlink_to("/dev/zero")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2
+    assert result.stderr == "hotfix-guard: .hotfix-guard.toml: not a regular file: make it one\n"

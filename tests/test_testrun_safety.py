@@ -195,3 +195,29 @@ def test_a_sparse_checkout_is_not_tested_in_place(repo: Repo) -> None:
     result = run_tests()
     assert result.exit_code == 0, result.output
     assert "outside a sparse checkout" in result.stdout
+
+
+def test_a_command_that_moves_head_in_place_fails_and_says_how_to_go_back(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    configure(repo, "git switch -q -c elsewhere")
+    result = run_tests()
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "hotfix/fix-login: tests: `git switch -q -c elsewhere` (command 1 of 1) passed but moved "
+        f"HEAD from hotfix/fix-login to elsewhere; go back: git switch hotfix/fix-login on "
+        f"{repo.head()[:10]} in place; the last lines of its output are above"
+    )
+    repo.git("switch", "-q", "hotfix/fix-login")
+    assert run_tests().exit_code == 1  # not remembered as a pass
+
+
+def test_a_command_that_breaks_its_worktree_is_a_failure_not_a_crash(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    configure(repo, "rm .git")
+    repo.write("draft.txt", "untracked: the run goes to a temporary worktree\n")
+    result = run_tests()
+    assert result.exit_code == 1, result.output
+    assert "`rm .git` (command 1 of 1) passed but left the checkout unreadable to git (" in (
+        result.stdout
+    )
+    assert len(listed(repo)) == 1

@@ -381,6 +381,9 @@ def load(root: Path) -> Config:
         path = root / name
         if not path.exists():
             return None
+        if not path.is_file() and not path.is_dir():
+            # A FIFO or /dev/zero (through a symlink) would never end: never read it.
+            raise UsageError(f"{name}: not a regular file: make it one")
         try:
             return path.read_bytes()
         except OSError as error:

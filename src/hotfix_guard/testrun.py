@@ -35,6 +35,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.git import GitError, Repository
 from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.push import tracked_changes as changed_paths
+from hotfix_guard.git.refs import short_name
 from hotfix_guard.git.scratch import (
     WorktreeError,
     add_temporary_worktree,
@@ -44,7 +45,7 @@ from hotfix_guard.git.scratch import (
     restore_paths,
     save_changes,
 )
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path
+from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path, shell_word
 from hotfix_guard.shellrun import (
     command_environment,
     interrupts_unwind_once,
@@ -182,6 +183,7 @@ def _run_commands(
             f"on {commit[:10]} {where}\n"
         )
         log.flush()
+        head_before = repo.symbolic_head(), repo.resolve_commit("HEAD")
         changed: tuple[str, ...] = ()
         saved: str | None = None
         problem: str | None = None
@@ -190,19 +192,13 @@ def _run_commands(
         finally:
             # Interrupted or not, what the command changed in place is saved and undone.
             with signals_deferred():
-                if in_place:
-                    changed = tuple(changed_paths(place, untracked=False, repo=repo))
-                    if changed:
-                        saved, problem = _save_and_restore(repo, changed, command)
-                        if saved:  # said now too: an interrupt never reaches the report
-                            log.write(
-                                f"hotfix-guard: tests: `{command}` changed tracked files; they "
-                                f"are restored, its changes are kept: git stash apply "
-                                f"{saved[:12]}\n"
-                            )
-                else:
-                    changed = tuple(changed_paths(place, untracked=False))
-        failed = exit_code != 0
+                try:
+                    changed, saved, problem = _inspect(repo, place, in_place, command, log)
+                except GitError as error:
+                    problem = f"but left the checkout unreadable to git ({error.reason})"
+                if in_place and problem is None:
+                    problem = _moved_head(repo, head_before)
+        failed = exit_code != 0 or problem is not None
         if (failed or changed) and stream is None:
             _show_tail(log, command, tail)
         if failed or changed:
@@ -221,6 +217,38 @@ def _run_commands(
                 problem=problem,
             )
     return Outcome(PASSED, commit, tree, where)
+
+
+def _inspect(
+    repo: Repository, place: Path, in_place: bool, command: str, log: IO[str]
+) -> tuple[tuple[str, ...], str | None, str | None]:
+    """What COMMAND changed in tracked files at PLACE: (paths, saved commit, problem); in place,
+    the changes are saved and undone."""
+    if not in_place:
+        return tuple(changed_paths(place, untracked=False)), None, None
+    changed = tuple(changed_paths(place, untracked=False, repo=repo))
+    if not changed:
+        return (), None, None
+    saved, problem = _save_and_restore(repo, changed, command)
+    if saved:  # said now too: an interrupt never reaches the report
+        log.write(
+            f"hotfix-guard: tests: `{command}` changed tracked files; they are restored, its "
+            f"changes are kept: git stash apply {saved[:12]}\n"
+        )
+    return changed, saved, problem
+
+
+def _moved_head(repo: Repository, before: tuple[str | None, str | None]) -> str | None:
+    """A problem when a command run in place moved HEAD (a `git switch` in a test script)."""
+    after = repo.symbolic_head(), repo.resolve_commit("HEAD")
+    if after == before:
+        return None
+    was = short_name(before[0]) if before[0] else (before[1] or "?")[:12]
+    now = short_name(after[0]) if after[0] else (after[1] or "?")[:12]
+    return (
+        f"but moved HEAD from {was} to {now}; go back: git switch "
+        f"{'' if before[0] else '--detach '}{shell_word(was)}"
+    )
 
 
 def _save_and_restore(
@@ -328,4 +356,6 @@ def describe(outcome: Outcome, config: Config) -> str:
             )
         elif outcome.problem:
             problem += f" (they are left as they are: {outcome.problem})"
+    elif outcome.problem:
+        problem += f" {outcome.problem}"
     return f"{problem} on {short} {outcome.where}; {output}"
