@@ -140,13 +140,14 @@ def test_a_hotfix_cut_from_develop_is_caught_at_its_first_commit(repo: Repo) -> 
 
 def test_a_subject_with_a_line_separator_stays_one_line(repo: Repo) -> None:
     repo.branch("develop")
-    subject = "feature\u2028Fake: second line " + "x" * 300
+    subject = "feature\u2028Fake: second line \x1b[2J" + "x" * 300
     made = repo.commit(subject, {"feature.py": "f = 1\n"})
     repo.branch("hotfix/fix-login")
     repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
     code, lines = check()
     assert code == 1
-    assert f"{made[:10]} feature Fake: second line xxx" in lines[0]
+    assert f"{made[:10]} feature Fake: second line \\x1b[2Jxxx" in lines[0]
+    assert "\x1b" not in "".join(lines)  # no terminal escape reaches the terminal
     assert "x" * 120 not in lines[0]
     assert len(lines) == 3 and lines[2].startswith("To fix: ")  # finding, summary, hint
 

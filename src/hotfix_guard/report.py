@@ -70,9 +70,11 @@ def shell_word(text: str) -> str:
 
 
 def short_line(text: str, limit: int = 120) -> str:
-    """TEXT (a commit subject) as one short line: a 5 MB subject or a U+2028 in it must not
-    flood the report or split it into fake lines."""
+    """TEXT (a commit subject) as one short line: a 5 MB subject, a U+2028 or a terminal escape
+    in it must not flood the report, split it into fake lines or drive the terminal."""
     flat = " ".join(text.split())
+    if not flat.isprintable():  # a terminal escape in a subject must not reach the terminal
+        flat = "".join(char if char.isprintable() else _escape(char) for char in flat)
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
