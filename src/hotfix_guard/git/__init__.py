@@ -254,6 +254,43 @@ class Repository:
         output = self.git("patch-id", "--stable", stdin=patch)
         return output.decode().split()[0] if output.strip() else None
 
+    # --- trailers (the incident record) -------------------------------------------------------
+
+    def commit_trailers(self, revs: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Commit id -> its trailers, for the commits REVS name (no walk), in one query."""
+        if not revs:
+            return {}
+        output = self.git(
+            "log",
+            "--no-walk=unsorted",
+            "-z",
+            "--format=%H%x1f%(trailers:only,unfold,separator=%x1e,key_value_separator=%x1d)",
+            *revs,
+            "--",
+        )
+        found: dict[str, list[tuple[str, str]]] = {}
+        for record in output.split(b"\0"):
+            if not record.strip():
+                continue
+            sha, _, text = record.decode(errors="replace").strip("\n").partition("\x1f")
+            pairs = []
+            for item in text.split("\x1e"):
+                key, separator, value = item.partition("\x1d")
+                if separator:
+                    pairs.append((key.strip(), value.strip()))
+            found[sha] = pairs
+        return found
+
+    def message_trailers(self, message: bytes) -> list[tuple[str, str]]:
+        """The trailers of MESSAGE, as `git interpret-trailers --parse` reads them."""
+        output = self.git("interpret-trailers", "--parse", stdin=message)
+        pairs = []
+        for line in output.decode(errors="replace").splitlines():
+            key, separator, value = line.partition(":")
+            if separator:
+                pairs.append((key.strip(), value.strip()))
+        return pairs
+
     # --- backports (hotfixes merged into main, and where they went) ----------------------------
 
     def first_parent_log(
