@@ -6,6 +6,7 @@ Placeholder written against the shared API (notes/record-api.md) until the lead'
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Literal, cast
@@ -75,10 +76,8 @@ def record_from_trailers(pairs: Iterable[tuple[str, str]]) -> IncidentRecord:
         elif name == INCIDENT_KEY.lower():
             record = replace(record, incident=value.strip())
         elif name == DETECTED_KEY.lower():
-            try:
+            with suppress(UsageError):  # an unreadable time is no time
                 record = replace(record, detected=parse_time(value))
-            except UsageError:
-                pass
     return record
 
 
