@@ -46,18 +46,20 @@ class FinishStopped(Exception):
 def run(repo: Repository, state: FinishState, echo: Echo) -> None:
     """Run the steps not done yet; remove the state file when the last one is."""
     git_dir = repo.git_dir
-    while (step := state.next_step) is not None:
-        state = states.save(git_dir, state.started(step))
-        try:
-            state = _step_function(step)(repo, state, step)
-        except Stopped as stop:
-            raise FinishStopped(stop_message(state, stop)) from None
-        except KeyboardInterrupt:
-            echo(interrupted_message(state, step))
-            raise
-        state = states.save(git_dir, state.finished(step))
-        echo(f"done: {describe_step(state, step)}")
-        after_step(step)
+    try:
+        while (step := state.next_step) is not None:
+            state = states.save(git_dir, state.started(step))
+            try:
+                state = _step_function(step)(repo, state, step)
+            except Stopped as stop:
+                raise FinishStopped(stop_message(state, stop)) from None
+            state = states.save(git_dir, state.finished(step))
+            echo(f"done: {describe_step(state, step)}")
+            after_step(step)
+    except KeyboardInterrupt:
+        # The state file says what was done; the step running (if any) is redone or undone.
+        echo(interrupted_message(state))
+        raise
     states.remove(git_dir)
     echo(summary(state))
 
@@ -232,9 +234,11 @@ def stop_message(state: FinishState, stop: Stopped) -> str:
     return "\n".join(lines)
 
 
-def interrupted_message(state: FinishState, step: str) -> str:
+def interrupted_message(state: FinishState) -> str:
+    step = state.current or state.next_step
+    where = f"at {state.position(step)}" if step else "after its last step"
     return (
-        f"finish interrupted at {state.position(step)}; its state is saved.\n"
+        f"finish interrupted {where}; its state is saved.\n"
         "  Resume: hotfix-guard finish --continue\n"
         "  or put every ref and the work tree back as they were: hotfix-guard finish --abort"
     )

@@ -70,6 +70,8 @@ def start(
         raise UsageError(f"no local {main} branch: create it (git branch {main} {remote}/{main})")
     if remote:
         _require_up_to_date(git, main, remote)
+    else:
+        echo(f"hotfix-guard: no remote configured: cutting from the local {main} as it is")
     record = IncidentRecord(request.severity, request.incident, request.detected)
     main_tip = repo.refs[f"refs/heads/{main}"]
     created = git.create_and_switch(name, main_tip)
@@ -109,7 +111,6 @@ def _branch_name(config: Config, description: str) -> str:
 def _fetch(git: LifecycleGit, fetch: bool, echo: Callable[[str], None]) -> str | None:
     remotes = git.remotes()
     if not remotes:
-        echo("hotfix-guard: no remote configured: cutting from the local main as it is")
         return None
     remote = "origin" if "origin" in remotes else remotes[0]
     if fetch:
