@@ -444,3 +444,16 @@ def finish(
     except finishing.FinishStopped as stopped:
         click.echo(str(stopped), err=True)
         sys.exit(1)
+
+
+@cli.command()
+@format_option
+def status(output_format: str) -> None:
+    """Every open hotfix and every hotfix merged in the last 30 days: incident, clock, size,
+    tests, merged, tagged, pushed, backports, postmortem. Always exits 0."""
+    from hotfix_guard.lifecycle.common import now
+    from hotfix_guard.lifecycle.status import collect, render_json, render_text
+
+    repo, config = _open_lifecycle()
+    statuses = collect(repo, config, now())
+    click.echo(render_json(statuses) if output_format == "json" else render_text(statuses))
