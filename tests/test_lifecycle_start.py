@@ -67,7 +67,8 @@ def test_start_refuses_a_dirty_tree_an_existing_branch_and_a_bad_time(repo: Repo
     bad = invoke("start", "Fix that", "--severity", "P1", "--detected", "yesterday")
     assert bad.exit_code == 2
     assert bad.stderr == (
-        "hotfix-guard: 'yesterday' is not a time: use ISO 8601 (2026-11-28T22:40:00Z) or now\n"
+        "hotfix-guard: 'yesterday' is not a time: use ISO 8601 in UTC, e.g. 2026-11-28T22:40:00Z, "
+        "or 'now'\n"
     )
     words = invoke("start", "!!!", "--severity", "P1")
     assert words.exit_code == 2 and "has no letters or digits" in words.stderr

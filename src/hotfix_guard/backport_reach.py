@@ -18,6 +18,8 @@ from hotfix_guard import scope as scopes
 from hotfix_guard.backport import MERGE, HotfixMerge, cut_point
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
+from hotfix_guard.git.refs import remote_of
+from hotfix_guard.git.walk import Walk
 from hotfix_guard.report import display_path
 
 MERGE_TREE_VERSION = (2, 38)
@@ -116,7 +118,7 @@ class BackportBranches:
         for ref in refs:
             if ref not in self._histories:
                 start = since - CLOCK_SKEW if since is not None else None
-                self._histories[ref] = self.repo.history(ref, start)
+                self._histories[ref] = self.repo.history(Walk((ref,), since=start))
             if {hotfix.tip, hotfix.commit} & self._histories[ref]:
                 return ref
         return None
@@ -166,7 +168,7 @@ class BackportBranches:
             {
                 commit: patch_id
                 for patch_id, commit in self.repo.patch_ids(
-                    ["--no-walk=unsorted", "--no-merges", *every_commit, "--"]
+                    Walk.of(every_commit, merges=False)
                 ).items()
             }
             if every_commit
@@ -187,11 +189,9 @@ class BackportBranches:
         whose conflicts were resolved has another patch id, but still says where it came from).
         """
         if ref not in self._carried_by:
-            window = [f"--since={since}"] if since is not None else []
-            excluded = [f"^{main_ref}" for main_ref in self.main.refs]
-            log_args = ["--no-merges", *window, ref, *excluded, "--"]
-            self._carried_by[ref] = set(self.repo.patch_ids(log_args)) | (
-                self.repo.cherry_picked_from(log_args)
+            walk = Walk((ref,), tuple(self.main.refs), since, merges=False)
+            self._carried_by[ref] = set(self.repo.patch_ids(walk)) | (
+                self.repo.cherry_picked_from(walk)
             )
         return self._carried_by[ref]
 
@@ -199,7 +199,7 @@ class BackportBranches:
         """The exact commands that merge the hotfix into backport branch NAME and publish it."""
         # Quoted for the shell: branch names may hold characters a shell would act on.
         source, target = shell_word(self._name_of(hotfix)), shell_word(name)
-        remotes = sorted({ref.split("/")[2] for ref in refs if ref.startswith("refs/remotes/")})
+        remotes = sorted({remote for remote in map(remote_of, refs) if remote is not None})
         commands = (f"git switch {target}", f"git merge --no-ff {source}")
         if not remotes:
             return commands

@@ -233,7 +233,7 @@ def demo(keep: bool) -> None:
     sys.exit(run_demo(keep=keep, echo=click.echo))
 
 
-# --- push time: tests, tags, native hooks (issue 4) ------------------------------------------
+# --- push time: tests, tags, native hooks--------------------------------------------------
 
 
 @cli.command("run-tests")

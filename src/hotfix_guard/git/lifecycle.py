@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotfix_guard.git import GitError, Repository, split_z
+from hotfix_guard.git.refs import TAGS, local
 
 ZERO_SHA = "0" * 40
 # Set for every git command finish runs: its value is the step.
@@ -192,8 +193,14 @@ class LifecycleGit:
     def fetch(self, remote: str) -> Outcome:
         return self._outcome(["fetch", "--quiet", "--prune", remote])
 
-    def push_atomic(self, remote: str, refspecs: Sequence[str]) -> Outcome:
-        """One `git push --atomic`: the remote takes every ref or none; the pre-push hooks run."""
+    def push_atomic(
+        self, remote: str, branches: Sequence[str], tags: Sequence[str], deleted: Sequence[str]
+    ) -> Outcome:
+        """One `git push --atomic` of BRANCHES and TAGS, deleting the branches DELETED on REMOTE:
+        the remote takes every ref or none. The pre-push hooks run."""
+        refspecs = [f"{local(name)}:{local(name)}" for name in branches]
+        refspecs += [f"{TAGS}{name}:{TAGS}{name}" for name in tags]
+        refspecs += [f":{local(name)}" for name in deleted]
         return self._outcome(["push", "--atomic", "--porcelain", remote, *refspecs])
 
     def delete_remote_tracking(self, refs: Mapping[str, str]) -> None:

@@ -1,1 +1,1 @@
-"""The incident a hotfix answers: its record in git trailers (record.py)."""
+"""The incident a hotfix answers: its record in git trailers, and what is made from it."""

@@ -1,62 +1,75 @@
-"""The incident record carried in git trailers: Severity, Incident, Detected.
+"""The incident record: severity, incident id and detection time, carried as git trailers.
 
-Placeholder written against the shared API (notes/record-api.md) until the lead's module lands.
+Every commit of a hotfix carries `Severity:`, `Incident:` and `Detected:` trailers (the
+hotfix-trailers hook adds them), and finish copies them into the merge and the tag, so whoever
+fetches the branch or the tag sees the same record. Nothing that matters lives only in one .git.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
+from hotfix_guard.config import SEVERITIES
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 
-SEVERITY_KEY, INCIDENT_KEY, DETECTED_KEY = "Severity", "Incident", "Detected"
+if TYPE_CHECKING:
+    from hotfix_guard.git import Repository
+
+Severity = Literal["P0", "P1", "P2", "P3"]
+SEVERITY_KEY = "Severity"
+INCIDENT_KEY = "Incident"
+DETECTED_KEY = "Detected"
 OVERRIDE_KEY = "Hotfix-Guard-Override"
-SeverityName = Literal["P0", "P1", "P2", "P3"]
+RECORD_KEYS = (SEVERITY_KEY, INCIDENT_KEY, DETECTED_KEY)
 
 
 @dataclass(frozen=True)
 class IncidentRecord:
-    severity: str | None = None
-    incident: str | None = None
-    detected: datetime | None = None
+    severity: str | None = None  # as written: the severity rule judges it
+    incident: str | None = None  # an id or a URL
+    detected: datetime | None = None  # timezone-aware, UTC
 
     @property
-    def valid_severity(self) -> SeverityName | None:
-        value = (self.severity or "").strip().upper()
-        return cast(SeverityName, value) if value in ("P0", "P1", "P2", "P3") else None
+    def valid_severity(self) -> Severity | None:
+        return cast(Severity, self.severity) if self.severity in SEVERITIES else None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.severity is None and self.incident is None and self.detected is None
 
     def trailers(self) -> list[tuple[str, str]]:
-        pairs = []
-        if self.severity is not None:
-            pairs.append((SEVERITY_KEY, self.severity))
-        if self.incident is not None:
-            pairs.append((INCIDENT_KEY, self.incident))
-        if self.detected is not None:
-            pairs.append((DETECTED_KEY, format_time(self.detected)))
-        return pairs
+        """The set fields as (key, value) trailers, in the record's order."""
+        values = (
+            self.severity,
+            self.incident,
+            format_time(self.detected) if self.detected else None,
+        )
+        return [(key, value) for key, value in zip(RECORD_KEYS, values) if value is not None]
 
     def updated(self, newer: IncidentRecord) -> IncidentRecord:
-        return replace(
-            self,
-            severity=newer.severity if newer.severity is not None else self.severity,
-            incident=newer.incident if newer.incident is not None else self.incident,
-            detected=newer.detected if newer.detected is not None else self.detected,
-        )
+        """This record with NEWER's set fields taking precedence."""
+        changes = {
+            name: getattr(newer, name)
+            for name in ("severity", "incident", "detected")
+            if getattr(newer, name) is not None
+        }
+        return replace(self, **changes)
 
 
 def parse_time(text: str, now: datetime | None = None) -> datetime:
-    if text.strip().lower() == "now":
-        return (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    """An ISO 8601 time (`2026-11-28T22:40Z`, an offset, or naive meaning UTC) or `now`, in UTC."""
+    stripped = text.strip()
+    if stripped.lower() == "now":
+        return (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    iso = stripped[:-1] + "+00:00" if stripped.endswith(("Z", "z")) else stripped
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(iso.replace(" ", "T", 1))
     except ValueError:
         raise UsageError(
-            f"{text!r} is not a time: use ISO 8601 (2026-11-28T22:40:00Z) or now"
+            f"{text!r} is not a time: use ISO 8601 in UTC, e.g. 2026-11-28T22:40:00Z, or 'now'"
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
@@ -64,27 +77,31 @@ def parse_time(text: str, now: datetime | None = None) -> datetime:
 
 
 def format_time(moment: datetime) -> str:
+    """`2026-11-28T22:40:00Z`: UTC, to the second."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def record_from_trailers(pairs: Iterable[tuple[str, str]]) -> IncidentRecord:
-    record = IncidentRecord()
+    """The record the trailers carry; keys are case-insensitive and the last one wins. A
+    `Detected:` that is not a time is left out (the severity rule and the timeline say so)."""
+    values: dict[str, str] = {}
     for key, value in pairs:
-        name = key.strip().lower()
-        if name == SEVERITY_KEY.lower():
-            record = replace(record, severity=value.strip())
-        elif name == INCIDENT_KEY.lower():
-            record = replace(record, incident=value.strip())
-        elif name == DETECTED_KEY.lower():
-            with suppress(UsageError):  # an unreadable time is no time
-                record = replace(record, detected=parse_time(value))
-    return record
+        canonical = next((name for name in RECORD_KEYS if name.lower() == key.lower()), None)
+        if canonical is not None and value.strip():
+            values[canonical] = value.strip()
+    detected = None
+    if DETECTED_KEY in values:
+        try:
+            detected = parse_time(values[DETECTED_KEY])
+        except UsageError:
+            detected = None
+    return IncidentRecord(values.get(SEVERITY_KEY), values.get(INCIDENT_KEY), detected)
 
 
 def branch_record(repo: Repository, head: str, exclude: Sequence[str]) -> IncidentRecord:
-    commits = [line[0] for line in repo.commits_with_parents(head, exclude)]
-    trailers = repo.commit_trailers(commits) if commits else {}
+    """The record the commits of HEAD ^EXCLUDE carry, oldest first, newer trailers winning."""
+    trailers = repo.commit_trailers([head, *(f"^{ref}" for ref in exclude)])
     record = IncidentRecord()
-    for commit in reversed(commits):
-        record = record.updated(record_from_trailers(trailers.get(commit, [])))
+    for commit_trailers in reversed(list(trailers.values())):  # git lists newest first
+        record = record.updated(record_from_trailers(commit_trailers))
     return record

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle.plan import (
@@ -73,7 +73,7 @@ def after_step(step: str) -> None:
 
 def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
-    main_ref = f"refs/heads/{state.main}"
+    main_ref = refs.local(state.main)
     main_tip = repo.resolve_commit(main_ref)
     if (
         main_tip is not None
@@ -88,7 +88,7 @@ def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
 def _tag(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     assert state.merged is not None
-    existing = repo.resolve_commit(f"refs/tags/{state.tag}")
+    existing = repo.resolve_commit(f"{refs.TAGS}{state.tag}")
     if existing == state.merged:
         return state  # made before an interrupt
     if existing is not None:
@@ -104,9 +104,9 @@ def _tag(repo: Repository, state: FinishState, step: str) -> FinishState:
 def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     branch = step.removeprefix(BACKPORT)
-    tagged = repo.resolve_commit(f"refs/tags/{state.tag}")
+    tagged = repo.resolve_commit(f"{refs.TAGS}{state.tag}")
     assert tagged is not None
-    tip = repo.resolve_commit(f"refs/heads/{branch}")
+    tip = repo.resolve_commit(refs.local(branch))
     if tip is not None and repo.is_ancestor(tagged, tip):
         return state
     message = (
@@ -120,10 +120,8 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
 def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     assert state.remote is not None
-    refspecs = [f"refs/heads/{name}:refs/heads/{name}" for name in (state.main, *state.backports)]
-    refspecs.append(f"refs/tags/{state.tag}:refs/tags/{state.tag}")
-    refspecs.extend(f":refs/heads/{state.hotfix}" for _ in state.delete_remote)
-    pushed = git.push_atomic(state.remote, refspecs)
+    deleted = [state.hotfix] if state.delete_remote else []
+    pushed = git.push_atomic(state.remote, [state.main, *state.backports], [state.tag], deleted)
     if not pushed.ok:
         raise Stopped(
             step, f"{state.remote} refused the push, nothing was pushed:\n{_indent(pushed.stderr)}"
@@ -134,7 +132,7 @@ def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
 
 def _cleanup(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
-    branch_ref = f"refs/heads/{state.hotfix}"
+    branch_ref = refs.local(state.hotfix)
     delete = state.push and not state.keep
     target = state.main if delete else state.hotfix
     switched = git.switch(target)
@@ -285,7 +283,7 @@ def abort(repo: Repository, state: FinishState, echo: Echo) -> None:
         current = repo.resolve_object(ref)
         if current != old:
             git.update_ref(ref, old, current, "hotfix-guard finish --abort")
-            restored.append(ref.removeprefix("refs/heads/").removeprefix("refs/tags/"))
+            restored.append(refs.short_name(ref))
     git.point_head_at(state.head_ref, state.head_commit)
     states.remove(repo.git_dir)
     put_back = f" ({', '.join(restored)} put back)" if restored else ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.push import PushQueries
 from hotfix_guard.lifecycle.common import description_of, hotfix_record
@@ -58,7 +58,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         raise UsageError(
             f"{where}: check out the hotfix branch to finish (git switch hotfix/<name>)"
         )
-    tip = repo.refs[f"refs/heads/{branch}"]
+    tip = repo.refs[refs.local(branch)]
     problems: list[str] = []
     notes: list[str] = []
     changed = git.tracked_changes()
@@ -87,7 +87,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     before: dict[str, str | None] = {}
     elsewhere = git.checked_out_elsewhere()
     for name in (main, *backports):
-        ref = f"refs/heads/{name}"
+        ref = refs.local(name)
         local = repo.refs.get(ref)
         if local is None:
             tracking = f"{remote}/{name}" if remote else name
@@ -103,13 +103,13 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
                 "another branch first (finish merges into it here)"
             )
         problems.extend(_sync_problem(git, name, remote))
-    main_tip = repo.refs.get(f"refs/heads/{main}")
+    main_tip = repo.refs.get(refs.local(main))
     if main_tip is not None and repo.is_ancestor(tip, main_tip):
         raise UsageError(f"{branch} is merged into {main} already: nothing to finish")
-    before[f"refs/heads/{branch}"] = tip
+    before[refs.local(branch)] = tip
     delete_remote = {}
     if remote:
-        tracking_ref = f"refs/remotes/{remote}/{branch}"
+        tracking_ref = refs.remote_tracking(remote, branch)
         remote_tip = repo.refs.get(tracking_ref)
         if remote_tip and not repo.is_ancestor(remote_tip, tip):
             problems.append(
@@ -120,7 +120,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
             delete_remote[tracking_ref] = remote_tip
     tag = _next_tag(repo, config, main_tip, problems)
     if tag:
-        before[f"refs/tags/{tag}"] = None
+        before[f"{refs.TAGS}{tag}"] = None
     report = check_change(
         repo, config, branch=branch, head=tip, staged=False, subjects=(CHANGE, PUSHED_TREE)
     )
@@ -161,10 +161,10 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
 
 
 def _sync_problem(git: LifecycleGit, name: str, remote: str | None) -> list[str]:
-    tracking = f"refs/remotes/{remote}/{name}"
-    if remote is None or tracking not in git.repo.refs:
+    if remote is None or refs.remote_tracking(remote, name) not in git.repo.refs:
         return []
-    ahead, behind = git.ahead_behind(f"refs/heads/{name}", tracking)
+    tracking = refs.remote_tracking(remote, name)
+    ahead, behind = git.ahead_behind(refs.local(name), tracking)
     if not behind:
         return []
     quoted = shlex.quote(name)
@@ -208,7 +208,7 @@ def _next_tag(
 
 
 def _predict(git: LifecycleGit, state: FinishState) -> dict[str, tuple[str, ...]]:
-    main_tip = state.before[f"refs/heads/{state.main}"]
+    main_tip = state.before[refs.local(state.main)]
     assert main_tip is not None
     merged = git.predict_merge(main_tip, state.hotfix_tip)
     conflicts = {MERGE_MAIN: merged.conflicts} if merged.conflicts else {}
@@ -216,7 +216,7 @@ def _predict(git: LifecycleGit, state: FinishState) -> dict[str, tuple[str, ...]
     # (with main's conflicts, its tree holds conflict markers: the backport prediction is rough).
     future = git.commit_tree(merged.tree, [main_tip, state.hotfix_tip], "predicted merge")
     for name in state.backports:
-        tip = state.before[f"refs/heads/{name}"]
+        tip = state.before[refs.local(name)]
         assert tip is not None
         predicted = git.predict_merge(tip, future)
         if predicted.conflicts:

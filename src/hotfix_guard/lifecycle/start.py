@@ -15,7 +15,7 @@ from datetime import datetime
 
 from hotfix_guard.config import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.incident.record import IncidentRecord, format_time
 from hotfix_guard.lifecycle.common import (
@@ -51,9 +51,7 @@ def start(
         )
     git = LifecycleGit(repo)
     name = _branch_name(config, request.description)
-    if f"refs/heads/{name}" in repo.refs or any(
-        ref.startswith("refs/remotes/") and ref.split("/", 3)[3] == name for ref in repo.refs
-    ):
+    if any(refs.branch_name(ref) == name for ref in repo.refs):
         raise UsageError(
             f"branch {name} exists already: continue it (git switch {shlex.quote(name)}) "
             "or describe this hotfix differently"
@@ -66,14 +64,14 @@ def start(
         )
     remote = _fetch(git, request.fetch, echo)
     main = find_main(repo, config).name
-    if f"refs/heads/{main}" not in repo.refs:
+    if refs.local(main) not in repo.refs:
         raise UsageError(f"no local {main} branch: create it (git branch {main} {remote}/{main})")
     if remote:
         _require_up_to_date(git, main, remote)
     else:
         echo(f"hotfix-guard: no remote configured: cutting from the local {main} as it is")
     record = IncidentRecord(request.severity, request.incident, request.detected)
-    main_tip = repo.refs[f"refs/heads/{main}"]
+    main_tip = repo.refs[refs.local(main)]
     created = git.create_and_switch(name, main_tip)
     if not created.ok:
         raise UsageError(f"cannot create {name}: {created.stderr}")
@@ -85,7 +83,7 @@ def start(
         # Leave nothing half made: back to main, and the new branch gone.
         git.switch(main)
         git.update_ref(
-            f"refs/heads/{name}", None, repo.resolve_commit(name), "hotfix-guard start: undo"
+            refs.local(name), None, repo.resolve_commit(name), "hotfix-guard start: undo"
         )
         raise UsageError(f"the first commit of {name} was refused: {committed.stderr}")
     _say_next(config, name, main, main_tip, record, echo, now)
@@ -125,10 +123,10 @@ def _fetch(git: LifecycleGit, fetch: bool, echo: Callable[[str], None]) -> str |
 
 
 def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
-    upstream = f"refs/remotes/{remote}/{main}"
+    upstream = refs.remote_tracking(remote, main)
     if upstream not in git.repo.refs:
         return
-    ahead, behind = git.ahead_behind(f"refs/heads/{main}", upstream)
+    ahead, behind = git.ahead_behind(refs.local(main), upstream)
     pull = f"git switch {shlex.quote(main)} && git pull --ff-only {remote} {shlex.quote(main)}"
     if behind and ahead:
         raise UsageError(

@@ -15,6 +15,7 @@ from hotfix_guard.backport_status import status as backport_status
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
+from hotfix_guard.git.refs import REMOTES, local
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.lifecycle.common import duration, respond_within
 from hotfix_guard.scope import find_main
@@ -57,7 +58,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
     report = backport_status(repo, config, since.date().isoformat())
     queries = PushQueries(repo)
     tags_at = {tag.commit: name for name, tag in queries.tags.items() if tag.annotated}
-    upstream = [ref for ref in main.refs if ref.startswith("refs/remotes/")]
+    upstream = [ref for ref in main.refs if ref.startswith(REMOTES)]
     for hotfix, backports in report.backports.items():
         record = branch_record(repo, hotfix.tip, [hotfix.base])
         files, lines = _size(repo, hotfix.base, hotfix.tip)
@@ -99,13 +100,13 @@ def _open(
     base = repo.merge_base(tip, main_refs) or tip
     record = branch_record(repo, tip, list(main_refs))
     files, lines = _size(repo, base, tip)
-    local = f"refs/heads/{name}"
-    remote_tips = {repo.refs[ref] for ref in refs if ref.startswith("refs/remotes/")}
+    local_ref = local(name)
+    remote_tips = {repo.refs[ref] for ref in refs if ref.startswith(REMOTES)}
     return _status(
         config, name, "open", record, now, files, lines,
         tests=_tests(repo, config, tip),
         merged=None, tag=None,
-        pushed=(repo.refs.get(local, tip) in remote_tips),
+        pushed=(repo.refs.get(local_ref, tip) in remote_tips),
         backports={}, postmortem=None,
     )  # fmt: skip
 
