@@ -113,7 +113,7 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
         f"Merge tag '{state.tag}' into {branch}: backport of {state.hotfix}\n\n"
         + trailer_block(state)
     )
-    _merge(git, branch, state.tag, message, step)
+    _merge(git, branch, f"{refs.TAGS}{state.tag}", message, step)  # not a branch of that name
     return state
 
 
