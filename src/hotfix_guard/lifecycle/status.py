@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from hotfix_guard.backport import hotfix_tips
-from hotfix_guard.backport_status import status as backport_status
+from hotfix_guard.backport.merges import hotfix_tips
+from hotfix_guard.backport.status import status as backport_status
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries

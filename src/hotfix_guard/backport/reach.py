@@ -13,9 +13,10 @@ import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport import MERGE, HotfixMerge, cut_point
+from hotfix_guard.backport.merges import HotfixMerge, cut_point
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import remote_of
@@ -26,7 +27,11 @@ MERGE_TREE_VERSION = (2, 38)
 # The history walk stops at the first commit older than asked; a day of margin absorbs clocks
 # that disagree (a descendant is rarely dated much before its ancestor).
 CLOCK_SKEW = 86400
-CHERRY_PICK, MISSING = "cherry-pick", "missing"
+# How a hotfix reached a backport branch (MERGE), or that it did not.
+Reach = Literal["merge", "cherry-pick", "missing"]
+MERGE: Reach = "merge"
+CHERRY_PICK: Reach = "cherry-pick"
+MISSING: Reach = "missing"
 
 
 def shell_word(name: str) -> str:
@@ -58,7 +63,7 @@ class Backport:
     """One backport branch for one hotfix: reached how, through which copy (ref)."""
 
     branch: str
-    status: str
+    status: Reach
     ref: str
     commands: tuple[str, ...] = ()
     prediction: Prediction | None = None

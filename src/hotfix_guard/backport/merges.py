@@ -9,7 +9,7 @@ A hotfix lands on main in one of these shapes, each recognised on main's first-p
   still exists, locally or on a remote, and is not merged;
 - a rebase (a forge's "rebase and merge"): commits on main with the patch ids of all the commits
   of such a branch.
-Where each went afterwards: backport_reach.py.
+Where each went afterwards: reach.py.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.config import Config
@@ -28,7 +29,11 @@ from hotfix_guard.git.walk import Walk
 # How far back `backport-status` and the push of main look for hotfixes merged into main.
 DEFAULT_WINDOW_DAYS = 90
 
-MERGE, FAST_FORWARD, SQUASH, REBASE = "merge", "fast-forward", "squash", "rebase"
+Landing = Literal["merge", "fast-forward", "squash", "rebase"]
+MERGE: Landing = "merge"
+FAST_FORWARD: Landing = "fast-forward"
+SQUASH: Landing = "squash"
+REBASE: Landing = "rebase"
 
 # Subjects of merge commits, as git and the common forges write them; the branch is group 1.
 MERGE_SUBJECTS = (
@@ -49,7 +54,7 @@ class HotfixMerge:
     """
 
     branch: str
-    how: str
+    how: Landing
     commit: str
     tip: str
     base: str
