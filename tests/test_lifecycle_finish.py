@@ -134,6 +134,7 @@ def test_a_conflict_in_develop_stops_there_and_abort_puts_everything_back(
     hotfix.commit("Develop rewrites main", {"app/main.py": "def main():\n    return 2\n"})
     hotfix.git("push", "-q", "origin", "develop")
     hotfix.switch(BRANCH)
+    hotfix.write("notes/untracked.txt", "mine, never touched\n")
     before = snapshot(hotfix, remote)
     result = invoke("finish", "--push")
     assert result.exit_code == 1
@@ -230,3 +231,19 @@ def test_two_work_trees_keep_their_own_finish(hotfix: Repo, remote: Path, tmp_pa
     os.chdir(second)
     done = invoke("finish", "--no-backport")
     assert done.exit_code == 0, done.output + done.stderr
+
+
+def test_abort_after_the_user_committed_the_resolution_drops_it(hotfix: Repo, remote: Path) -> None:
+    hotfix.switch("main")
+    hotfix.commit("Main moved on", {"app/main.py": "def main():\n    return 3\n"})
+    hotfix.git("push", "-q", "origin", "main")
+    hotfix.switch(BRANCH)
+    before = snapshot(hotfix, remote)
+    assert invoke("finish").exit_code == 1
+    hotfix.write("app/main.py", FIXED)
+    hotfix.git("commit", "-q", "-a", "--no-edit")
+    aborted = invoke("finish", "--abort")
+    assert aborted.output == (
+        "finish aborted: every ref and the work tree are as they were (main put back)\n"
+    )
+    assert snapshot(hotfix, remote) == before

@@ -404,46 +404,17 @@ def finish(
     Everything is checked before a ref moves. A conflict, a failure or Ctrl-C stops with the
     state saved in this work tree's git dir: then `finish --continue` or `finish --abort`.
     """
-    from hotfix_guard.lifecycle import finish as finishing
-    from hotfix_guard.lifecycle import plan as planning
-    from hotfix_guard.lifecycle import state as states
+    from hotfix_guard.lifecycle.finish import Mode, finish_command
+    from hotfix_guard.lifecycle.plan import FinishOptions
 
     if resume and abort:
         raise UsageError("--continue and --abort exclude each other")
     if (resume or abort) and (push or no_backport or keep or dry_run):
         raise UsageError("--continue and --abort take no other option: the saved plan is used")
+    mode: Mode = "abort" if abort else "continue" if resume else "dry-run" if dry_run else "run"
     repo, config = _open_lifecycle()
-    try:
-        if abort:
-            finishing.abort(repo, finishing.require_state(repo, "--abort"), click.echo)
-            return
-        if resume:
-            finishing.run(repo, finishing.require_state(repo, "--continue"), click.echo)
-            return
-        saved = states.load(repo.git_dir)
-        if saved is not None:
-            raise UsageError(
-                f"a finish of {saved.hotfix} is in progress in this work tree: "
-                "hotfix-guard finish --continue, or hotfix-guard finish --abort"
-            )
-        options = planning.FinishOptions(push=push, backport=not no_backport, keep=keep)
-        plan = planning.make_plan(repo, config, options)
-        if dry_run:
-            click.echo("\n".join(planning.render_plan(plan)))
-            click.echo("dry run: nothing was changed")
-            return
-        for note in plan.notes:
-            click.echo(f"note: {note}")
-        states.save(repo.git_dir, plan.state)
-        finishing.run(repo, plan.state, click.echo)
-    except planning.ChecksFailed as failed:
-        click.echo("finish stopped at step 1, check: nothing was changed", err=True)
-        for problem in failed.problems:
-            click.echo(f"  - {problem}", err=True)
-        sys.exit(1)
-    except finishing.FinishStopped as stopped:
-        click.echo(str(stopped), err=True)
-        sys.exit(1)
+    options = FinishOptions(push=push, backport=not no_backport, keep=keep)
+    sys.exit(finish_command(repo, config, mode, options, click.echo))
 
 
 @cli.command()

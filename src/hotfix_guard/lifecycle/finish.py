@@ -10,9 +10,12 @@ with `git commit` or anything else), so running a step again never does it twice
 from __future__ import annotations
 
 import shlex
+import sys
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Literal
 
+from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
@@ -23,12 +26,17 @@ from hotfix_guard.lifecycle.plan import (
     MERGE_MAIN,
     PUSH,
     TAG,
+    ChecksFailed,
+    FinishOptions,
     describe_step,
+    make_plan,
     push_refspecs_names,
+    render_plan,
 )
 from hotfix_guard.lifecycle.state import FinishState
 
 Echo = Callable[[str], None]
+Mode = Literal["run", "dry-run", "continue", "abort"]
 
 
 class Stopped(Exception):
@@ -41,6 +49,44 @@ class Stopped(Exception):
 
 class FinishStopped(Exception):
     """Raised to the CLI: finish stopped with its state saved (exit 1)."""
+
+
+def finish_command(
+    repo: Repository, config: Config, mode: Mode, options: FinishOptions, echo: Echo
+) -> int:
+    """The finish command: its exit status (0 done, 1 stopped); stops go to stderr."""
+    try:
+        if mode == "abort":
+            abort(repo, require_state(repo, "--abort"), echo)
+        elif mode == "continue":
+            run(repo, require_state(repo, "--continue"), echo)
+        else:
+            saved = states.load(repo.git_dir)
+            if saved is not None:
+                raise UsageError(
+                    f"a finish of {saved.hotfix} is in progress in this work tree: "
+                    "hotfix-guard finish --continue, or hotfix-guard finish --abort"
+                )
+            plan = make_plan(repo, config, options)
+            if mode == "dry-run":
+                echo("\n".join([*render_plan(plan), "dry run: nothing was changed"]))
+                return 0
+            for note in plan.notes:
+                echo(f"note: {note}")
+            run(repo, states.save(repo.git_dir, plan.state), echo)
+    except ChecksFailed as failed:
+        problems = "".join(f"\n  - {problem}" for problem in failed.problems)
+        _warn(f"finish stopped at step 1, check: nothing was changed{problems}")
+        return 1
+    except FinishStopped as stopped:
+        _warn(str(stopped))
+        return 1
+    return 0
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def run(repo: Repository, state: FinishState, echo: Echo) -> None:
