@@ -189,7 +189,9 @@ def test_a_failing_test_command_stops_finish_before_anything_moves(
     assert not state_file(hotfix).exists()
 
 
-def test_finish_refuses_a_dirty_tree_and_a_taken_tag(hotfix: Repo) -> None:
+def test_finish_refuses_a_dirty_tree_and_a_taken_tag(
+    hotfix: Repo, remote: Path, tmp_path: Path
+) -> None:
     hotfix.write("app/main.py", "half done\n")
     dirty = invoke("finish")
     assert dirty.exit_code == 2
@@ -202,6 +204,19 @@ def test_finish_refuses_a_dirty_tree_and_a_taken_tag(hotfix: Repo) -> None:
     taken = invoke("finish")
     assert taken.exit_code == 1
     assert "  - tag v1.2.4 exists already (on " in taken.stderr
+    # Pushed from elsewhere on a commit this clone lacks: a fetch does not bring it.
+    hotfix.git("tag", "-d", "v1.2.4")
+    other = Repo(tmp_path / "other")
+    git(tmp_path, "clone", "-q", str(remote), str(other.path))
+    other.git("switch", "-q", "--detach")
+    other.commit("Someone's stray release")
+    other.tag("v1.2.4", "stray")
+    other.git("push", "-q", "origin", "v1.2.4")
+    on_remote = invoke("finish")
+    assert on_remote.exit_code == 1
+    assert "  - tag v1.2.4 exists on origin already: fetch it (git fetch origin tag v1.2.4)" in (
+        on_remote.stderr
+    )
     assert invoke("finish", "--continue").stderr.startswith(
         "hotfix-guard: --continue: no finish in progress in this work tree ("
     )

@@ -118,7 +118,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
             )
         if remote_tip and options.push and not options.keep:
             delete_remote[tracking_ref] = remote_tip
-    tag = _next_tag(repo, config, main_tip, problems)
+    tag = _next_tag(repo, config, main_tip, remote, problems)
     if tag:
         before[f"{refs.TAGS}{tag}"] = None
     report = check_change(
@@ -182,7 +182,11 @@ def _sync_problem(git: LifecycleGit, name: str, remote: str | None) -> list[str]
 
 
 def _next_tag(
-    repo: Repository, config: Config, main_tip: str | None, problems: list[str]
+    repo: Repository,
+    config: Config,
+    main_tip: str | None,
+    remote: str | None,
+    problems: list[str],
 ) -> str | None:
     if main_tip is None:
         return None
@@ -204,6 +208,18 @@ def _next_tag(
             f"tag {tag} exists already (on {queries.tags[tag].commit or '?'}): the next "
             "patch release is taken; delete the stray tag or release it first"
         )
+    elif remote is not None:
+        # A fetch brings only the tags on fetched history: ask the remote for the others.
+        try:
+            taken = tag in queries.remote_tag_names(remote)
+        except UsageError as error:
+            problems.append(str(error).split(":")[0] + ": cannot check the tag name is free")
+            taken = False
+        if taken:
+            problems.append(
+                f"tag {tag} exists on {remote} already: fetch it (git fetch {remote} tag "
+                f"{shlex.quote(tag)}) and see which release it is"
+            )
     return tag
 
 
