@@ -2,11 +2,17 @@
 completes the same finish and --abort (before the push) puts back refs and work tree byte for byte.
 
 The interrupt is injected by monkeypatching finish.after_step (a no-op the engine calls after each
-step) or a step function to raise KeyboardInterrupt, which is what Ctrl-C raises in Python.
+step) or a step function to raise KeyboardInterrupt, which is what Ctrl-C raises in Python; and
+once for real, with SIGINT sent to a finish process while its push runs.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,4 +118,36 @@ def test_ctrl_c_inside_a_step_before_it_worked_then_continue_or_abort(
     assert invoke("finish", "--push").exit_code == 130
     monkeypatch.setitem(finish.STEPS, step, original)
     assert invoke("finish", "--continue").exit_code == 0
+    assert_finished(hotfix, remote)
+
+
+def test_a_real_sigint_during_the_push_leaves_a_state_that_continues(
+    hotfix: Repo, remote: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C for real: SIGINT to the process group while the pre-push hook runs."""
+    marker = tmp_path / "pushing"
+    hook = hotfix.path / ".git" / "hooks" / "pre-push"
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\nsleep 30\n")
+    hook.chmod(0o755)
+    script = Path(sys.executable).with_name("hotfix-guard")
+    process = subprocess.Popen(
+        [str(script), "finish", "--push"],
+        cwd=hotfix.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, out + err
+    assert "finish interrupted at step 4 of 5, push; its state is saved." in out
+    assert err.endswith("hotfix-guard: interrupted\n")
+    assert "refs/tags/v1.2.4" not in git(remote, "for-each-ref")
+    hook.unlink()
+    resumed = invoke("finish", "--continue")
+    assert resumed.exit_code == 0, resumed.output
     assert_finished(hotfix, remote)
