@@ -262,3 +262,13 @@ def test_abort_after_the_user_committed_the_resolution_drops_it(hotfix: Repo, re
         "finish aborted: every ref and the work tree are as they were (main put back)\n"
     )
     assert snapshot(hotfix, remote) == before
+
+
+def test_finish_reads_git_flows_develop_branch(hotfix: Repo, remote: Path) -> None:
+    hotfix.git("branch", "-m", "develop", "integration")
+    hotfix.git("push", "-q", "origin", "integration")
+    hotfix.git("config", "gitflow.branch.develop", "integration")
+    result = invoke("finish")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "done: merge v1.2.4 into integration (--no-ff)\n" in result.output
+    assert hotfix.git("rev-parse", "integration^2") == hotfix.git("rev-parse", "main")
