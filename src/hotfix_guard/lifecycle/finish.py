@@ -296,7 +296,9 @@ def summary(state: FinishState) -> str:
         lines.append(f"  pushed {', '.join(push_refspecs_names(state))} to {state.remote}")
     else:
         refs = " ".join(shlex.quote(name) for name in (state.main, *state.backports, state.tag))
-        lines.append(f"  not pushed: git push --atomic {state.remote or 'origin'} {refs}")
+        lines.append(
+            f"  not pushed: git push --atomic {shlex.quote(state.remote or 'origin')} {refs}"
+        )
     return "\n".join(lines)
 
 

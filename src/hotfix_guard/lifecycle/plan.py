@@ -113,8 +113,8 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         remote_tip = repo.refs.get(tracking_ref)
         if remote_tip and not repo.is_ancestor(remote_tip, tip):
             problems.append(
-                f"{remote}/{branch} has commits {branch} lacks: pull them first (git pull {remote} "
-                f"{shlex.quote(branch)})"
+                f"{remote}/{branch} has commits {branch} lacks: pull them first "
+                f"(git pull {shlex.quote(remote)} {shlex.quote(branch)})"
             )
         if remote_tip and options.push and not options.keep:
             delete_remote[tracking_ref] = remote_tip
@@ -169,9 +169,9 @@ def _sync_problem(git: LifecycleGit, name: str, remote: str | None) -> list[str]
         return []
     quoted = shlex.quote(name)
     fix = (
-        f"git switch {quoted} && git pull --rebase {remote} {quoted}"
+        f"git switch {quoted} && git pull --rebase {shlex.quote(remote)} {quoted}"
         if ahead
-        else f"git fetch {remote} {quoted}:{quoted}"
+        else f"git fetch {shlex.quote(remote)} {quoted}:{quoted}"
     )
     state = (
         f"has diverged from {remote}/{name}"
@@ -217,8 +217,8 @@ def _next_tag(
             taken = False
         if taken:
             problems.append(
-                f"tag {tag} exists on {remote} already: fetch it (git fetch {remote} tag "
-                f"{shlex.quote(tag)}) and see which release it is"
+                f"tag {tag} exists on {remote} already: fetch it (git fetch "
+                f"{shlex.quote(remote)} tag {shlex.quote(tag)}) and see which release it is"
             )
     return tag
 

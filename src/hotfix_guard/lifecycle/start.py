@@ -65,7 +65,10 @@ def start(
     remote = _fetch(git, request.fetch, echo)
     main = find_main(repo, config).name
     if refs.local(main) not in repo.refs:
-        raise UsageError(f"no local {main} branch: create it (git branch {main} {remote}/{main})")
+        tracking = shlex.quote(f"{remote}/{main}" if remote else main)
+        raise UsageError(
+            f"no local {main} branch: create it (git branch {shlex.quote(main)} {tracking})"
+        )
     if remote:
         _require_up_to_date(git, main, remote)
     else:
@@ -127,12 +130,13 @@ def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
     if upstream not in git.repo.refs:
         return
     ahead, behind = git.ahead_behind(refs.local(main), upstream)
-    pull = f"git switch {shlex.quote(main)} && git pull --ff-only {remote} {shlex.quote(main)}"
+    branch, remote_word = shlex.quote(main), shlex.quote(remote)
+    pull = f"git switch {branch} && git pull --ff-only {remote_word} {branch}"
     if behind and ahead:
         raise UsageError(
             f"{main} has diverged from {remote}/{main} ({ahead} commit(s) only here, {behind} only "
             f"there): reconcile it first (git switch {shlex.quote(main)} && git pull --rebase "
-            f"{remote} {shlex.quote(main)})"
+            f"{shlex.quote(remote)} {shlex.quote(main)})"
         )
     if behind:
         raise UsageError(
