@@ -13,6 +13,7 @@ from typing import Any
 from hotfix_guard.backport.merges import hotfix_tips
 from hotfix_guard.backport.status import status as backport_status
 from hotfix_guard.config import Config
+from hotfix_guard.diff import build_change
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.refs import REMOTES, local
@@ -61,7 +62,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
     upstream = [ref for ref in main.refs if ref.startswith(REMOTES)]
     for hotfix, backports in report.backports.items():
         record = branch_record(repo, hotfix.tip, [hotfix.base])
-        files, lines = _size(repo, hotfix.base, hotfix.tip)
+        files, lines = _size(repo, config, hotfix.base, hotfix.tip)
         tag = tags_at.get(hotfix.commit)
         statuses.append(
             _status(
@@ -99,7 +100,7 @@ def _open(
     tip = repo.refs[refs[0]]
     base = repo.merge_base(tip, main_refs) or tip
     record = branch_record(repo, tip, list(main_refs))
-    files, lines = _size(repo, base, tip)
+    files, lines = _size(repo, config, base, tip)
     local_ref = local(name)
     remote_tips = {repo.refs[ref] for ref in refs if ref.startswith(REMOTES)}
     return _status(
@@ -142,9 +143,10 @@ def _status(
     )
 
 
-def _size(repo: Repository, base: str, tip: str) -> tuple[int, int]:
-    changes = repo.file_changes(base, tip, find_copies=False)
-    return len(changes), sum(change.added + change.removed for change in changes)
+def _size(repo: Repository, config: Config, base: str, tip: str) -> tuple[int, int]:
+    """Files and code lines as diff-size counts them (tests, lockfiles and the like left out)."""
+    change = build_change(repo, config, base, tip)
+    return len(change.counted), change.changed_code_lines
 
 
 def _tests(repo: Repository, config: Config, tip: str) -> str:
