@@ -200,6 +200,14 @@ def test_finish_refuses_a_dirty_tree_and_a_taken_tag(
         "be able to put the work tree back exactly\n"
     )
     hotfix.git("checkout", "--", "app/main.py")
+    hotfix.git("switch", "-q", "--detach")
+    detached = invoke("finish")
+    assert detached.exit_code == 2
+    assert detached.stderr == (
+        "hotfix-guard: HEAD is detached: check out the hotfix branch to finish "
+        "(git switch hotfix/<name>)\n"
+    )
+    hotfix.switch(BRANCH)
     hotfix.tag("v1.2.4", "stray", target="develop")  # not on main: v1.2.3 stays the latest
     taken = invoke("finish")
     assert taken.exit_code == 1

@@ -151,7 +151,8 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     branch = step.removeprefix(BACKPORT)
     tagged = repo.resolve_commit(f"{refs.TAGS}{state.tag}")
-    assert tagged is not None
+    if tagged is None:
+        raise Stopped(step, f"tag {state.tag}, made at step 2, was deleted by something else")
     tip = repo.resolve_commit(refs.local(branch))
     if tip is not None and repo.is_ancestor(tagged, tip):
         return state
