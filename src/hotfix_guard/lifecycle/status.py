@@ -34,7 +34,7 @@ class HotfixStatus:
     severity: str | None
     incident: str | None
     detected: str | None
-    age: str | None
+    age: str | None  # open: detected until now; merged: detected until the merge
     target: str | None  # "4h", "next release"
     overdue: bool
     files: int
@@ -66,7 +66,8 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
         tag = tags_at.get(hotfix.commit)
         statuses.append(
             _status(
-                config, hotfix.branch, "merged", record, now, files, lines,
+                config, hotfix.branch, "merged", record,
+                datetime.fromtimestamp(hotfix.landed, timezone.utc), files, lines,
                 tests=_tests(repo, config, hotfix.tip),
                 merged=hotfix.commit,
                 tag=tag,
@@ -117,13 +118,13 @@ def _status(
     branch: str,
     state: str,
     record: IncidentRecord,
-    now: datetime,
+    until: datetime,
     files: int,
     lines: int,
     **rest: Any,
 ) -> HotfixStatus:
     target = respond_within(config, record.valid_severity)
-    age = now - record.detected if record.detected else None
+    age = until - record.detected if record.detected else None
     max_files, max_lines = config.limits(record.valid_severity)
     return HotfixStatus(
         branch=branch,
@@ -133,8 +134,8 @@ def _status(
         detected=format_time(record.detected) if record.detected else None,
         age=duration(age) if age is not None else None,
         target=duration(target) if target else ("next release" if record.valid_severity else None),
-        # A merged hotfix answered the incident: its clock stopped.
-        overdue=bool(state == "open" and target and age is not None and age > target),
+        # A merged hotfix's clock stopped at the merge: overdue says whether it beat the target.
+        overdue=bool(target and age is not None and age > target),
         files=files,
         lines=lines,
         max_files=max_files,
@@ -180,7 +181,8 @@ def render_text(statuses: list[HotfixStatus]) -> str:
         clock = ""
         if item.age is not None:
             state = "OVERDUE" if item.overdue else "target"
-            clock = f", open {item.age} ({state} {item.target})" if item.state == "open" else ""
+            verb = "open" if item.state == "open" else "merged after"
+            clock = f", {verb} {item.age} ({state} {item.target})"
         lines.append(f"{item.branch} [{item.state}] {incident}{clock}")
         lines.append(
             f"  size {item.files}/{item.max_files} files, {item.lines}/{item.max_lines} lines; "
