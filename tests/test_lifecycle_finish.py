@@ -62,8 +62,14 @@ def test_finish_push_merges_tags_backports_pushes_and_deletes_the_branch(
 
 
 def test_finish_without_push_keeps_the_branch_and_says_how_to_push(hotfix: Repo) -> None:
+    hotfix.switch("main")  # an unpushed commit on main is noted
+    hotfix.commit("Unpushed", {"README": "local\n"})
+    hotfix.switch(BRANCH)
     result = invoke("finish", "--no-backport")
     assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "note: main has 1 commit(s) origin lacks: a --push takes them too\n"
+    )
     assert result.output.endswith(
         f"done: switch back to {BRANCH}\nfinished {BRANCH}: main tagged v1.2.4\n"
         "  not pushed: git push --atomic origin main v1.2.4\n"

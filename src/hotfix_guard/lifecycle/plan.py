@@ -102,7 +102,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
                 f"{name} is checked out in the work tree {elsewhere[ref]}: switch that one to "
                 "another branch first (finish merges into it here)"
             )
-        problems.extend(_sync_problem(git, name, remote))
+        problems.extend(_sync_problem(git, name, remote, notes))
     main_tip = repo.refs.get(refs.local(main))
     if main_tip is not None and repo.is_ancestor(tip, main_tip):
         raise UsageError(f"{branch} is merged into {main} already: nothing to finish")
@@ -160,11 +160,13 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     return Plan(state, _predict(git, state), tuple(notes))
 
 
-def _sync_problem(git: LifecycleGit, name: str, remote: str | None) -> list[str]:
+def _sync_problem(git: LifecycleGit, name: str, remote: str | None, notes: list[str]) -> list[str]:
     if remote is None or refs.remote_tracking(remote, name) not in git.repo.refs:
         return []
     tracking = refs.remote_tracking(remote, name)
     ahead, behind = git.ahead_behind(refs.local(name), tracking)
+    if ahead and not behind:
+        notes.append(f"{name} has {ahead} commit(s) {remote} lacks: a --push takes them too")
     if not behind:
         return []
     quoted = shlex.quote(name)
