@@ -286,3 +286,22 @@ def test_finish_reads_git_flows_develop_branch(hotfix: Repo, remote: Path) -> No
     assert result.exit_code == 0, result.output + result.stderr
     assert "done: merge v1.2.4 into integration (--no-ff)\n" in result.output
     assert hotfix.git("rev-parse", "integration^2") == hotfix.git("rev-parse", "main")
+
+
+def test_a_missing_backport_branch_and_an_unreachable_remote_are_reported_together(
+    hotfix: Repo, tmp_path: Path
+) -> None:
+    hotfix.git("branch", "-D", "develop")
+    hotfix.git("remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    before = snapshot(hotfix)
+    result = invoke("finish")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "finish stopped at step 1, check: nothing was changed"
+    assert lines[1].startswith("  - cannot fetch origin (")
+    assert lines[1].endswith("): finish compares with the remote")
+    assert lines[2] == (
+        "  - develop: no local branch; create it (git branch develop origin/develop) "
+        "or pass --no-backport"
+    )
+    assert snapshot(hotfix) == before

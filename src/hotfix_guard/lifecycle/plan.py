@@ -58,7 +58,9 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         raise UsageError(
             f"{where}: check out the hotfix branch to finish (git switch hotfix/<name>)"
         )
-    tip = repo.refs[refs.local(branch)]
+    tip = repo.refs.get(refs.local(branch))
+    if tip is None:
+        raise UsageError(f"{branch} has no commits yet: commit the fix first")
     problems: list[str] = []
     notes: list[str] = []
     changed = git.tracked_changes()
@@ -77,7 +79,8 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         fetched = git.fetch(remote)
         git.forget_cached_refs()
         if not fetched.ok:
-            problems.append(f"cannot fetch {remote}: {fetched.stderr.splitlines()[-1:]}")
+            why = (fetched.stderr.splitlines() or ["no message"])[-1]
+            problems.append(f"cannot fetch {remote} ({why}): finish compares with the remote")
     main = find_main(repo, config).name
     if main == branch:
         raise UsageError(f"{branch} is main: finish runs on a hotfix branch")
@@ -90,10 +93,11 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         ref = refs.local(name)
         local = repo.refs.get(ref)
         if local is None:
-            tracking = f"{remote}/{name}" if remote else name
+            tracking = f"{remote}/{name}" if remote else "<commit>"
+            skip = " or pass --no-backport" if name != main else ""
             problems.append(
                 f"{name}: no local branch; create it (git branch {shlex.quote(name)} "
-                f"{shlex.quote(tracking)}) or pass --no-backport"
+                f"{shlex.quote(tracking)}){skip}"
             )
             continue
         before[ref] = local
