@@ -58,3 +58,22 @@ def test_trailers_keeps_a_key_the_message_has_and_skips_an_empty_message(repo: R
     assert empty.read_text() == "\n# Please enter the commit message\n"
     printed = invoke("trailers")
     assert printed.output == f"{TRAILERS}\n"
+
+
+def test_install_adds_the_message_hooks_when_named_and_uninstall_removes_them(repo: Repo) -> None:
+    hooks = repo.path / ".git" / "hooks"
+    installed = invoke("install", "--hook-type", "prepare-commit-msg", "--hook-type", "commit-msg")
+    assert installed.output == (
+        f"prepare-commit-msg: installed {hooks / 'prepare-commit-msg'}\n"
+        f"commit-msg: installed {hooks / 'commit-msg'}\n"
+    )
+    start_hotfix(repo)
+    repo.commit("Return 1 on login timeout", {"app/main.py": "def main():\n    return 1\n"})
+    assert message(repo) == f"Return 1 on login timeout\n\n{TRAILERS}"
+    removed = invoke("install", "--uninstall")
+    assert removed.output == (
+        "pre-commit: not installed, nothing to do\n"
+        "pre-push: not installed, nothing to do\n"
+        f"prepare-commit-msg: removed {hooks / 'prepare-commit-msg'}\n"
+        f"commit-msg: removed {hooks / 'commit-msg'}\n"
+    )

@@ -299,9 +299,10 @@ def _note_report(note: str) -> Any:
     "--hook-type",
     "hook_types",
     multiple=True,
-    type=click.Choice(["pre-commit", "pre-push"]),
+    type=click.Choice(["pre-commit", "pre-push", "prepare-commit-msg", "commit-msg"]),
     help="Hook to (un)install (repeatable). Default: pre-push, and pre-commit unless pre-commit "
-    "(the framework) manages that hook.",
+    "(the framework) manages that hook. The incident trailers need prepare-commit-msg and "
+    "commit-msg, named.",
 )
 def install(uninstall: bool, hook_types: Sequence[str]) -> None:
     """Install hotfix-guard's own git hooks, chaining the hooks already there (pre-commit's too).
@@ -314,7 +315,7 @@ def install(uninstall: bool, hook_types: Sequence[str]) -> None:
 
     repo = Repository.discover()
     if uninstall:
-        chosen = hook_types or hookinstall.HOOK_TYPES
+        chosen = hook_types or hookinstall.uninstall_default(repo)
         for hook_type in chosen:
             click.echo(hookinstall.uninstall(repo, hook_type))
         return
