@@ -77,3 +77,17 @@ def test_install_adds_the_message_hooks_when_named_and_uninstall_removes_them(re
         f"prepare-commit-msg: removed {hooks / 'prepare-commit-msg'}\n"
         f"commit-msg: removed {hooks / 'commit-msg'}\n"
     )
+
+
+def test_the_message_hooks_take_the_fast_path_off_hotfix_branches(repo: Repo) -> None:
+    from hotfix_guard.fastpath import nothing_to_check
+
+    message_file = repo.write("msg", "Fix\n")
+    assert nothing_to_check(["trailers", str(message_file)], {}) is True  # on main
+    assert nothing_to_check(["trailers"], {}) is False  # printing them: the full path
+    repo.branch("hotfix/fix-it")
+    assert nothing_to_check(["trailers", str(message_file)], {}) is False
+    repo.branch("hf/fix-it")
+    assert nothing_to_check(["trailers", str(message_file)], {}) is True
+    repo.git("config", "gitflow.prefix.hotfix", "hf/")
+    assert nothing_to_check(["trailers", str(message_file)], {}) is False
