@@ -109,3 +109,20 @@ def test_start_reads_git_flow_settings(repo: Repo) -> None:
         "Started hf/fix-it from production at "
     )
     assert invoke("trailers").output.startswith("Severity: P1\n")
+
+
+def test_a_refused_first_commit_leaves_nothing_behind(repo: Repo) -> None:
+    repo.branch("feature/x")
+    repo.commit("Feature work", {"feature.py": "X = 1\n"})
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'policy says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = repo.git("for-each-ref", "--format=%(refname) %(objectname)")
+    result = invoke("start", "Fix it", "--severity", "P1")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "hotfix-guard: the first commit of hotfix/fix-it was refused: policy says no\n"
+    )
+    assert repo.git("symbolic-ref", "--short", "HEAD") == "feature/x"
+    assert repo.git("for-each-ref", "--format=%(refname) %(objectname)") == before
+    assert (repo.path / "feature.py").exists() and repo.git("status", "--porcelain") == ""

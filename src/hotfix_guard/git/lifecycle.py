@@ -151,17 +151,15 @@ class LifecycleGit:
             return
         self._checked(["update-ref", "-m", reason, ref, new, old or ZERO_SHA])
 
-    def point_head_at(self, head_ref: str | None, commit: str) -> None:
+    def point_head_at(self, head_ref: str | None, commit: str, reason: str) -> None:
         """HEAD back on HEAD_REF (None: detached at COMMIT), index and tracked files as its tree.
 
-        Untracked files are left alone: finish refuses to start with changed tracked files, so the
-        tree of the branch is exactly the work tree it found."""
+        Untracked files are left alone: start and finish refuse to begin with changed tracked
+        files, so the tree of the branch is exactly the work tree they found."""
         if head_ref is None:
-            self._checked(
-                ["update-ref", "--no-deref", "-m", "hotfix-guard finish --abort", "HEAD", commit]
-            )
+            self._checked(["update-ref", "--no-deref", "-m", reason, "HEAD", commit])
         else:
-            self._checked(["symbolic-ref", "-m", "hotfix-guard finish --abort", "HEAD", head_ref])
+            self._checked(["symbolic-ref", "-m", reason, "HEAD", head_ref])
         self._checked(["reset", "-q", "--hard", "HEAD"])
 
     def switch(self, branch: str) -> Outcome:

@@ -333,7 +333,7 @@ def abort(repo: Repository, state: FinishState, echo: Echo) -> None:
         if current != old:
             git.update_ref(ref, old, current, "hotfix-guard finish --abort")
             restored.append(refs.short_name(ref))
-    git.point_head_at(state.head_ref, state.head_commit)
+    git.point_head_at(state.head_ref, state.head_commit, "hotfix-guard finish --abort")
     states.remove(repo.git_dir)
     put_back = f" ({', '.join(restored)} put back)" if restored else ""
     echo(f"finish aborted: every ref and the work tree are as they were{put_back}")

@@ -75,6 +75,7 @@ def start(
         echo(f"hotfix-guard: no remote configured: cutting from the local {main} as it is")
     record = IncidentRecord(request.severity, request.incident, request.detected)
     main_tip = repo.refs[refs.local(main)]
+    head_ref, head_commit = repo.symbolic_head(), repo.resolve_commit("HEAD")
     created = git.create_and_switch(name, main_tip)
     if not created.ok:
         raise UsageError(f"cannot create {name}: {created.stderr}")
@@ -83,8 +84,9 @@ def start(
     )
     committed = git.commit_message(message, allow_empty=True)
     if not committed.ok:
-        # Leave nothing half made: back to main, and the new branch gone.
-        git.switch(main)
+        # Leave nothing half made: back where start began, and the new branch gone.
+        if head_commit is not None:
+            git.point_head_at(head_ref, head_commit, "hotfix-guard start: undo")
         git.update_ref(
             refs.local(name), None, repo.resolve_commit(name), "hotfix-guard start: undo"
         )
