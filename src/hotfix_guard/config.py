@@ -10,10 +10,13 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hotfix_guard.errors import UsageError
 from hotfix_guard.globs import GlobError, translate
+
+if TYPE_CHECKING:
+    from hotfix_guard.git import Repository
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +35,7 @@ RULE_LEVEL_DEFAULTS: dict[str, str] = {
     "whitespace": "error",
     "identifier-rename": "error",
     "moved-code": "error",
+    "override": "error",
     "tests": "error",
     "tag-format": "error",
     "tag-annotated": "error",
@@ -280,25 +284,52 @@ def _rules_table(table_name: str) -> str:
 
 def load(root: Path) -> Config:
     """The configuration at `root`: .hotfix-guard.toml wins over pyproject.toml."""
-    dedicated = root / CONFIG_FILE
-    if dedicated.is_file():
-        return parse(_read_toml(dedicated), CONFIG_FILE, CONFIG_FILE)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        tool = _read_toml(pyproject).get("tool", {})
+    return _from_files(lambda name: _read_file(root / name))
+
+
+def load_at(repo: Repository, rev: str) -> Config:
+    """The configuration committed at REV (the target branch of CI and the server).
+
+    Read from git objects, never the work tree: the pushed commit cannot weaken the rules that
+    judge it, and a bare repository has no work tree.
+    """
+    from hotfix_guard.git.records import file_at
+
+    where = f"{rev}:"
+    return _from_files(lambda name: file_at(repo, rev, name), prefix=where)
+
+
+def _from_files(read: Callable[[str], bytes | None], prefix: str = "") -> Config:
+    dedicated = read(CONFIG_FILE)
+    if dedicated is not None:
+        return parse(
+            _parse_toml(dedicated, prefix + CONFIG_FILE), prefix + CONFIG_FILE, CONFIG_FILE
+        )
+    pyproject = read("pyproject.toml")
+    if pyproject is not None:
+        source = prefix + "pyproject.toml"
+        tool = _parse_toml(pyproject, source).get("tool", {})
         table = tool.get("hotfix-guard") if isinstance(tool, dict) else None
         if table is not None:
             if not isinstance(table, dict):
-                raise UsageError("pyproject.toml: tool.hotfix-guard must be a table")
-            return parse(table, "pyproject.toml", "[tool.hotfix-guard]")
+                raise UsageError(f"{source}: tool.hotfix-guard must be a table")
+            return parse(table, source, "[tool.hotfix-guard]")
     return Config()
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_file(path: Path) -> bytes | None:
+    if not path.is_file():
+        return None
     try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"{path.name}: not valid TOML: {error}") from None
+        return path.read_bytes()
     except OSError as error:
         raise UsageError(f"{path.name}: cannot be read: {error.strerror}") from None
+
+
+def _parse_toml(content: bytes, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"{source}: not valid TOML: not UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{source}: not valid TOML: {error}") from None

@@ -34,6 +34,7 @@ CHANGE_RULES = frozenset(
         "whitespace",
         "identifier-rename",
         "moved-code",
+        "override",
         "tests",
     }
 )

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Final, Literal
 
-ERROR = "error"
-WARNING = "warning"
+ERROR: Final = "error"
+WARNING: Final = "warning"
 # A fact worth showing (a file that does not count, an exemption) that never fails a check.
-INFO = "info"
+INFO: Final = "info"
+# An error a Hotfix-Guard-Override trailer or push option let through: shown, counted, not failing.
+OVERRIDDEN: Final = "overridden"
+Severity = Literal["error", "warning", "info", "overridden"]
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,11 @@ class Finding:
     path: str | None = None
     line: int | None = None
     ref: str | None = None
-    severity: str = ERROR
+    severity: Severity = ERROR
+    # Why an overridden error was let through: the override's reason and where it came from.
+    override: str | None = None
 
-    def with_severity(self, severity: str) -> Finding:
+    def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
 
     @property
@@ -51,6 +56,10 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def overridden(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == OVERRIDDEN]
 
     @property
     def ok(self) -> bool:
@@ -84,34 +93,53 @@ def _plural(count: int, word: str) -> str:
 def render_text(report: Report) -> str:
     # Problems first, then the informational lines (files not counted, exemptions).
     ordered = sorted(report.findings, key=lambda f: f.severity == INFO)
-    lines = [f"{f.where}: {f.rule}: {f.message}" for f in ordered]
+    lines = [text_line(f) for f in ordered]
     lines.extend(report.notes)
-    errors, warnings = len(report.errors), len(report.warnings)
+    errors, warnings, overridden = len(report.errors), len(report.warnings), len(report.overridden)
     if errors:
         verdict = "failed"
     elif warnings:
         verdict = "passed with warnings"
     else:
         verdict = "passed"
-    lines.append(
-        f"hotfix-guard {verdict}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-        f" ({report.subject})"
-    )
+    counted = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if overridden:
+        counted += f", {overridden} overridden"
+    lines.append(f"hotfix-guard {verdict}: {counted} ({report.subject})")
     if (errors or warnings) and report.hints:
         lines.append(f"To fix: {report.hints[0]}")
     return "\n".join(lines)
+
+
+def text_line(finding: Finding) -> str:
+    """`<where>: <rule>: <message>`, an overridden error saying so and why."""
+    return f"{finding.where}: {finding.rule}: {full_message(finding)}"
+
+
+def full_message(finding: Finding) -> str:
+    """The message, and for an overridden error the override's reason and origin."""
+    if finding.severity == OVERRIDDEN:
+        return f"{finding.message} [overridden: {finding.override}]"
+    return finding.message
 
 
 def to_json(report: Report) -> dict[str, Any]:
     findings = []
     for finding in report.findings:
         entry = asdict(finding)
+        if finding.override is None:
+            del entry["override"]  # only overridden findings carry it
         if finding.path is not None:
             entry["path"] = json_path(finding.path)
         findings.append(entry)
     return {
         "ok": report.ok,
         "subject": report.subject,
+        "summary": {
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "overridden": len(report.overridden),
+        },
         "findings": findings,
         "notes": list(report.notes),
     }

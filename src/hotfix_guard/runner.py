@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from hotfix_guard.config import Config
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding, Report
+from hotfix_guard.report import ERROR, INFO, WARNING, Finding, Report, Severity
 from hotfix_guard.rules import RULES, Rule
 
-SEVERITY_OF_LEVEL = {"error": ERROR, "warn": WARNING}
+SEVERITY_OF_LEVEL: dict[str, Severity] = {"error": ERROR, "warn": WARNING}
 
 
 class RuleContext(Protocol):

@@ -329,8 +329,10 @@ def tests_findings(
             )
         ]
     outcome = run_tests(repo, config, commit, use_cache=use_cache)
-    severity = INFO if outcome.status in (PASSED, REMEMBERED) else ERROR
-    return [Finding("tests", describe(outcome, config), ref=where, severity=severity)]
+    passed = outcome.status in (PASSED, REMEMBERED)
+    return [
+        Finding("tests", describe(outcome, config), ref=where, severity=INFO if passed else ERROR)
+    ]
 
 
 def describe(outcome: Outcome, config: Config) -> str:

@@ -143,6 +143,10 @@ class Repository:
                 refs[name] = sha
         return refs
 
+    def forget_refs(self) -> None:
+        """Read the refs afresh next time (after a fetch added some)."""
+        self.__dict__.pop("refs", None)
+
     def remote_head(self, remote: str = "origin") -> str | None:
         """The full ref refs/remotes/REMOTE/HEAD points at, if the clone recorded it."""
         output = self.try_git("symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD")

@@ -16,6 +16,7 @@ from hotfix_guard.rules.branch import check_branch_base, check_branch_name
 from hotfix_guard.rules.identifier_rename import check_identifier_rename
 from hotfix_guard.rules.moved_code import check_moved_code
 from hotfix_guard.rules.noise import check_rename, check_whitespace
+from hotfix_guard.rules.override import check_override
 from hotfix_guard.rules.size import check_diff_size
 from hotfix_guard.rules.tags import (
     check_tag_annotated,
@@ -97,6 +98,14 @@ RULES: tuple[Rule[Any], ...] = (
         check_moved_code,
         "no block of code is moved unchanged to another place",
         "leave the code where it was in the hotfix; move it in a separate change",
+    ),
+    Rule(
+        "override",
+        CHANGE,
+        check_override,
+        "every Hotfix-Guard-Override trailer names known rules and gives a reason",
+        "amend the commit's trailer to `Hotfix-Guard-Override: <rule>[, <rule>]: <reason>` "
+        "(git commit --amend, or git rebase -i for an older commit)",
     ),
     # --- push time: tests and release tags (issue 4) ---
     Rule(

@@ -1,0 +1,98 @@
+"""Git queries of the enforcement side (CI, the server, overrides): trailers, files at a revision,
+bare repositories and the fetches a shallow CI clone needs.
+
+Part of the git layer (see hotfix_guard.git).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hotfix_guard.errors import UsageError
+from hotfix_guard.git import GitError, Repository
+
+OVERRIDE_KEY = "Hotfix-Guard-Override"
+# Fields of one logged commit: id, author, author date (ISO 8601), override trailer values.
+_FIELD = "%x1f"
+_RECORD = "%x1e"
+_VALUE = "%x1d"
+
+
+@dataclass(frozen=True)
+class TrailerRecord:
+    """The Hotfix-Guard-Override trailer values of one commit."""
+
+    sha: str
+    author: str
+    date: str
+    values: tuple[str, ...]
+
+
+def open_bare(git_dir: Path | str = ".") -> Repository:
+    """The repository a server hook runs in: bare, no work tree; `root` is the git dir."""
+    result = subprocess.run(
+        ["git", "rev-parse", "--absolute-git-dir"], cwd=git_dir, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise UsageError("not inside a git repository: pre-receive runs in the bare repository")
+    path = Path(os.fsdecode(result.stdout).strip())
+    return Repository(path, path, shallow=False)
+
+
+def override_trailers(repo: Repository, log_args: Sequence[str]) -> list[TrailerRecord]:
+    """Commits of `git log LOG_ARGS` that carry an override trailer, newest first.
+
+    git's own trailer parser reads the trailers (`%(trailers:key=...)`), so what counts as a
+    trailer here is what `git interpret-trailers --parse` says.
+    """
+    trailer = f"%(trailers:key={OVERRIDE_KEY},valueonly,unfold,separator={_VALUE})"
+    output = repo.git(
+        "log",
+        "--regexp-ignore-case",
+        f"--grep=^{OVERRIDE_KEY}:",
+        f"--format={_RECORD}%H{_FIELD}%an <%ae>{_FIELD}%aI{_FIELD}{trailer}",
+        *log_args,
+    )
+    records = []
+    for chunk in output.decode(errors="replace").split("\x1e"):
+        if not chunk.strip():
+            continue
+        sha, author, date, values = chunk.rstrip("\n").split("\x1f", 3)
+        found = tuple(value.strip() for value in values.split("\x1d") if value.strip())
+        if found:
+            records.append(TrailerRecord(sha, author, date, found))
+    return records
+
+
+def message_trailers(repo: Repository, message: str) -> list[tuple[str, str]]:
+    """(key, value) of the trailers of a commit message being written (git's own parser)."""
+    output = repo.git("interpret-trailers", "--parse", "--unfold", stdin=message.encode())
+    trailers = []
+    for line in output.decode(errors="replace").splitlines():
+        key, _, value = line.partition(":")
+        trailers.append((key.strip(), value.strip()))
+    return trailers
+
+
+def file_at(repo: Repository, rev: str, path: str) -> bytes | None:
+    """The content of PATH in commit REV; None when it has no such file."""
+    return repo.try_git("cat-file", "blob", f"{rev}:{path}")
+
+
+def fetch(repo: Repository, remote: str, refspecs: Sequence[str], *, unshallow: bool) -> str | None:
+    """`git fetch` what a shallow CI clone lacks; None on success, else git's last error line."""
+    args = ["fetch", "--quiet", "--no-tags", *(["--unshallow"] if unshallow else [])]
+    try:
+        repo.git(*args, "--", remote, *refspecs)
+    except GitError as error:
+        lines = error.stderr.splitlines()
+        return lines[-1] if lines else f"git fetch exited {error.returncode}"
+    return None
+
+
+def remote_names(repo: Repository) -> list[str]:
+    return repo.git("remote").decode(errors="replace").split()

@@ -1,0 +1,207 @@
+"""`hotfix-guard pre-receive`: every rule that applies to every ref a push updates, on the server.
+
+git gives a pre-receive hook `<old> <new> <ref>` lines on stdin, in the bare repository, before any
+ref moves; a non-zero exit refuses the whole push (all or nothing). The new objects are visible
+through git's quarantine variables, which the git layer inherits.
+
+- A hotfix branch (created or updated): the branch, size and noise rules against main as it is
+  before the push (a push that also moves main must not make the hotfix look empty), and its
+  override trailers; the tests rule only with --tests (the server has no work tree to spare).
+- main: the rules about main, on its new tip. A tag: the tag rules, with main as it will be after
+  the push (`finish --push` pushes the merge and its tag together).
+- A deletion, another branch, or another ref namespace: nothing to check.
+- Config: the repository's main branch as it is before the push, never the pushed commits.
+- Push options `hotfix-guard.override=<rule>: <reason>` override those rules for the whole push;
+  the server records each one it honours (log.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from hotfix_guard import overrides, stages
+from hotfix_guard import scope as scopes
+from hotfix_guard.config import Config, load_at
+from hotfix_guard.errors import UsageError
+from hotfix_guard.git import Repository
+from hotfix_guard.git.push import PushQueries
+from hotfix_guard.overrides import OverrideValue
+from hotfix_guard.report import Report, text_line
+from hotfix_guard.rules import CHANGE, PUSHED_TREE
+from hotfix_guard.server import log
+
+PUSH_OPTION = "hotfix-guard.override="
+GITLAB_PREFIX = "GL-HOOK-ERR: "
+OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+@dataclass(frozen=True)
+class RefUpdate:
+    """One line of pre-receive's stdin."""
+
+    old: str
+    new: str
+    ref: str
+
+    @property
+    def is_deletion(self) -> bool:
+        return set(self.new) == {"0"}
+
+    @property
+    def is_creation(self) -> bool:
+        return set(self.old) == {"0"}
+
+    @property
+    def branch(self) -> str | None:
+        return self.ref.removeprefix("refs/heads/") if self.ref.startswith("refs/heads/") else None
+
+    @property
+    def tag(self) -> str | None:
+        return self.ref.removeprefix("refs/tags/") if self.ref.startswith("refs/tags/") else None
+
+    @property
+    def label(self) -> str:
+        return f"{self.ref} {self.old[:12]}..{self.new[:12]}"
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What git and the hosting software hand the hook: the updates, push options, GitLab or not."""
+
+    updates: tuple[RefUpdate, ...]
+    push_options: tuple[str, ...]
+    under_gitlab: bool
+    environ: Mapping[str, str]
+
+
+def parse_updates(text: str) -> list[RefUpdate]:
+    """`<old> <new> <ref>` lines; ref names hold no spaces (git refuses them)."""
+    updates = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = line.split(" ", 2)
+        if len(parts) != 3 or not all(OBJECT_ID.fullmatch(sha) for sha in parts[:2]):
+            raise UsageError(f"pre-receive input line {line!r} is not `<old> <new> <ref>`")
+        updates.append(RefUpdate(*parts))
+    return updates
+
+
+def read_invocation(stdin_text: str, environ: Mapping[str, str]) -> Invocation:
+    try:
+        count = int(environ.get("GIT_PUSH_OPTION_COUNT", "0") or "0")
+    except ValueError:
+        count = 0
+    options = tuple(environ.get(f"GIT_PUSH_OPTION_{index}", "") for index in range(count))
+    return Invocation(
+        updates=tuple(parse_updates(stdin_text)),
+        push_options=options,
+        under_gitlab=bool(environ.get("GL_ID") or environ.get("GL_PROTOCOL")),
+        environ=environ,
+    )
+
+
+def override_values(invocation: Invocation) -> tuple[OverrideValue, ...]:
+    pusher = log.pusher(invocation.environ)
+    return tuple(
+        (option[len(PUSH_OPTION) :], "push", "push", pusher, None)
+        for option in invocation.push_options
+        if option.startswith(PUSH_OPTION)
+    )
+
+
+def check_push(repo: Repository, invocation: Invocation, *, tests: bool = False) -> Report:
+    """Every update of INVOCATION checked; push-option overrides applied to all of them."""
+    main = _current_main(repo)
+    if main is None:
+        return Report(
+            subject="push",
+            notes=("hotfix-guard: the repository has no main branch yet, nothing to check",),
+        )
+    config = load_at(repo, main.refs[0])
+    if config.main_branch and config.main_branch != main.name:
+        named = scopes.copies_of(repo, config.main_branch)
+        main = scopes.MainBranch(config.main_branch, named) if named else main
+    main_after = main
+    for update in invocation.updates:
+        if update.branch == main.name and not update.is_deletion:
+            main_after = scopes.MainBranch(main.name, (update.new,))
+    queries = PushQueries(repo)
+    subjects = (CHANGE, PUSHED_TREE) if tests else (CHANGE,)
+    reports = []
+    for update in invocation.updates:
+        if update.is_deletion:
+            continue
+        if update.tag is not None:
+            tag = queries.tag_ref(update.tag, update.new)
+            reports.append(stages.check_tag(repo, config, tag, queries, main=main_after))
+        elif update.branch == main.name:
+            reports.append(stages.check_main(repo, config, head=update.new, main=main_after))
+        elif update.branch is not None and config.is_hotfix_branch(update.branch):
+            reports.append(
+                stages.check_change(
+                    repo,
+                    config,
+                    branch=update.branch,
+                    head=update.new,
+                    staged=False,
+                    subjects=subjects,
+                    main=main,
+                )
+            )
+    report = stages.merge_reports(reports, subject="push") if reports else _nothing()
+    valid, problems = overrides.parse_all(override_values(invocation))
+    return overrides.apply(report, valid, problems)
+
+
+def _nothing() -> Report:
+    return Report(subject="push: no hotfix branch, main or tag updated")
+
+
+def _current_main(repo: Repository) -> scopes.MainBranch | None:
+    try:
+        return scopes.find_main(repo, Config())
+    except UsageError:
+        return None
+
+
+def record(repo: Repository, invocation: Invocation, report: Report) -> list[log.PushRecord]:
+    """Write the push-option overrides REPORT honoured to the server's log (accepted pushes)."""
+    if not report.ok:
+        return []
+    valid, _ = overrides.parse_all(override_values(invocation))
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    records = [
+        log.PushRecord(
+            date=now,
+            pusher=log.pusher(invocation.environ),
+            refs=tuple(update.label for update in invocation.updates),
+            rules=override.rules,
+            reason=override.reason,
+            findings=tuple(
+                text_line(f)
+                for f in report.overridden
+                if f.rule in override.rules and f.override == overrides.describe(override)
+            ),
+        )
+        for override in overrides.used(report, valid)
+    ]
+    log.append(repo.git_dir, records)
+    return records
+
+
+def prefix_lines(text: str, invocation: Invocation, refused: bool) -> str:
+    """GitLab shows a refused push's message in its UI only with the GL-HOOK-ERR: prefix."""
+    if not (invocation.under_gitlab and refused):
+        return text
+    return "\n".join(GITLAB_PREFIX + line for line in text.splitlines())
+
+
+def run(
+    repo: Repository, invocation: Invocation, *, tests: bool = False
+) -> tuple[Report, Sequence[log.PushRecord]]:
+    report = check_push(repo, invocation, tests=tests)
+    return report, record(repo, invocation, report)
