@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -37,8 +38,6 @@ def server(repo: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def push(repo: Repo, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """`git push --no-verify ARGS`: every client-side hook skipped, as a hurried developer may."""
-    import os
-
     result = subprocess.run(
         ["git", "push", "--no-verify", "--porcelain", "origin", *args],
         cwd=repo.path,

@@ -41,8 +41,9 @@ HOME = "https://github.com/hotfix-guard/hotfix-guard"
 
 def render(report: Report, output_format: str, rules: Sequence[RuleInfo], anchor: str) -> str:
     """REPORT in OUTPUT_FORMAT; ANCHOR is the file a finding without a path is shown at."""
+    notes = "\n".join(report.notes)
     renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: render_text(report),
+        "text": lambda: render_text(report) if report.findings or not report.notes else notes,
         "json": lambda: render_json(report),
         "github": lambda: render_github(report),
         "sarif": lambda: render_sarif(report, rules, anchor),
@@ -116,8 +117,12 @@ def fingerprint(finding: Finding) -> str:
 
 
 def _location(finding: Finding, anchor: str) -> dict[str, Any]:
+    from urllib.parse import quote
+
+    # artifactLocation.uri is a URI reference: spaces, commas and non-ASCII are percent-encoded.
     path = json_path(finding.path) if finding.path is not None else anchor
-    physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}
+    uri = quote(path.encode("utf-8", "surrogateescape"), safe="/")
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
     if finding.path is not None and finding.line is not None:
         physical["region"] = {"startLine": finding.line}
     location: dict[str, Any] = {"physicalLocation": physical}

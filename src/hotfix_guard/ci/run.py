@@ -117,12 +117,14 @@ def _main(repo: Repository, history: History, target: CiTarget) -> scopes.MainBr
         return scopes.find_main(repo, Config())
     except UsageError:
         pass
+    first_problem: UsageError | None = None
     for name in ("main", "master"):
         try:
             return scopes.MainBranch(name, (history.branch_ref(name),))
-        except UsageError:
-            continue
-    return scopes.find_main(repo, Config())  # says what was looked for
+        except UsageError as problem:
+            first_problem = first_problem or problem
+    assert first_problem is not None
+    raise first_problem
 
 
 def _check(
