@@ -27,17 +27,17 @@ import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.git import Repository
 from hotfix_guard.report import Finding
-from hotfix_guard.rules import HOOK_RULES, RULES_BY_NAME
 from hotfix_guard.scope import MainBranch, Scope
 
-NOISE_RULES = HOOK_RULES["hotfix-no-refactor"]
+NOISE_RULES = rules_of_hook("hotfix-no-refactor")
 SHOWN_FINDINGS = 4
 HOTFIX_MERGE = re.compile(
     r"^(?:Merge branch '(?P<branch>hotfix/[^']+)'$"
@@ -124,7 +124,8 @@ def check(root: str, sample: Sample) -> Outcome:
     outcome = Outcome(sample)
     try:
         for name in NOISE_RULES:
-            outcome.findings.extend(RULES_BY_NAME[name].check(ctx))
+            found = load_check(BY_NAME[name])(ctx)
+            outcome.findings.extend(replace(finding, rule=name) for finding in found)
     except Exception as error:  # a crash is a calibration result too: count and show it
         outcome.error = f"{type(error).__name__}: {error}"
     return outcome

@@ -18,23 +18,23 @@ ANCHOR = ".hotfix-guard.toml"
 REPORT = Report(
     subject="hotfix/x against main",
     findings=(
-        Finding("diff-size", "25 changed files (limit 20)", ref="hotfix/x"),
+        Finding("25 changed files (limit 20)", ref="hotfix/x", rule="diff-size"),
         Finding(
-            "whitespace",
             "whitespace-only change",
+            rule="whitespace",
             path="src/ünï, cödé.py",
             line=3,
             severity="warning",
         ),
         Finding(
-            "diff-size",
             "tests/test_x.py is a test file: not counted",
+            rule="diff-size",
             path="tests/test_x.py",
             severity="info",
         ),
         Finding(
-            "rename",
             "a.py was renamed to b.py",
+            rule="rename",
             path="b.py",
             line=1,
             severity="overridden",
@@ -110,7 +110,7 @@ def test_github_annotations_escape_and_name_the_rule() -> None:
 
 def test_github_shows_ten_annotations_of_a_type_and_summarises_the_rest() -> None:
     findings = tuple(
-        Finding("whitespace", f"line {n}\nmore", path=f"f{n}.py", line=n) for n in range(1, 14)
+        Finding(f"line {n}\nmore", path=f"f{n}.py", line=n, rule="whitespace") for n in range(1, 14)
     )
     lines = render(Report("big", findings), "github", [], ANCHOR).splitlines()
     errors = [line for line in lines if line.startswith("::error")]
@@ -124,7 +124,7 @@ def test_github_shows_ten_annotations_of_a_type_and_summarises_the_rest() -> Non
 
 
 def test_exactly_ten_need_no_summary() -> None:
-    findings = tuple(Finding("rename", f"r{n}", path=f"f{n}.py") for n in range(10))
+    findings = tuple(Finding(f"r{n}", path=f"f{n}.py", rule="rename") for n in range(10))
     lines = render(Report("ten", findings), "github", [], ANCHOR).splitlines()
     assert sum(line.startswith("::error file=") for line in lines) == 10
     assert not any("more errors" in line for line in lines)

@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Final, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-ERROR: Final = "error"
-WARNING: Final = "warning"
-# A fact worth showing (a file that does not count, an exemption) that never fails a check.
-INFO: Final = "info"
-# An error a Hotfix-Guard-Override trailer or push option let through: shown, counted, not failing.
-OVERRIDDEN: Final = "overridden"
 Severity = Literal["error", "warning", "info", "overridden"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+# A fact worth showing (a file that does not count, an exemption) that never fails a check.
+INFO: Severity = "info"
+# An error a Hotfix-Guard-Override trailer or push option let through: shown, counted, not failing.
+OVERRIDDEN: Severity = "overridden"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem a rule found; the runner sets `severity` from the configured level."""
+    """One problem a rule found. The runner stamps `rule` with the name of the rule that found it
+    and sets `severity` from the configured level; findings made outside a rule name it."""
 
-    rule: str
     message: str
     path: str | None = None
     line: int | None = None
     ref: str | None = None
     severity: Severity = ERROR
+    rule: str = ""
     # Why an overridden error was let through: the override's reason and where it came from.
     override: str | None = None
-
-    def with_severity(self, severity: Severity) -> Finding:
-        return replace(self, severity=severity)
 
     @property
     def where(self) -> str:
@@ -126,11 +124,16 @@ def full_message(finding: Finding) -> str:
 def to_json(report: Report) -> dict[str, Any]:
     findings = []
     for finding in report.findings:
-        entry = asdict(finding)
-        if finding.override is None:
-            del entry["override"]  # only overridden findings carry it
-        if finding.path is not None:
-            entry["path"] = json_path(finding.path)
+        entry: dict[str, Any] = {
+            "rule": finding.rule,
+            "severity": finding.severity,
+            "message": finding.message,
+            "path": None if finding.path is None else json_path(finding.path),
+            "line": finding.line,
+            "ref": finding.ref,
+        }
+        if finding.override is not None:  # only overridden findings carry it
+            entry["override"] = finding.override
         findings.append(entry)
     return {
         "ok": report.ok,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
+from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
@@ -16,7 +17,6 @@ from hotfix_guard.git.push import PushQueries, TagRef
 from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
-from hotfix_guard.rules import CHANGE, MAIN, PUSHED_TREE, TAG
 from hotfix_guard.runner import run_rules, selected_rules
 
 ZERO_SHA = "0" * 40
@@ -70,7 +70,7 @@ def check_change(
     staged: bool,
     base: str | None = None,
     rules: Sequence[str] = (),
-    subjects: Sequence[str] = (CHANGE,),
+    subjects: Sequence[Subject] = (CHANGE,),
     extra_overrides: tuple[OverrideValue, ...] = (),
     main: scopes.MainBranch | None = None,
 ) -> Report:
@@ -87,7 +87,7 @@ def check_change(
     ctx = Context(repo, config, scope, extra_overrides)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, scope.label)
-    # Say so when the change was too big for every detail to be looked at (issue 6).
+    # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
@@ -176,7 +176,7 @@ def check_main(
     )
 
 
-# --- tags: pushed, or named to check-tag (issue 4) --------------------------------------------
+# --- tags: pushed, or named to check-tag----------------------------------------------------
 
 
 def check_pushed_tags(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
 from hotfix_guard import stages
+from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.ci.environment import CiTarget
 from hotfix_guard.config import Config, load_at
 from hotfix_guard.errors import UsageError
@@ -24,7 +25,6 @@ from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.records import fetch, remote_names
 from hotfix_guard.report import Report
-from hotfix_guard.rules import CHANGE, PUSHED_TREE
 
 REMOTE = "origin"
 HOW_TO_FETCH = (

@@ -78,11 +78,6 @@ def message_trailers(repo: Repository, message: str) -> list[tuple[str, str]]:
     return trailers
 
 
-def file_at(repo: Repository, rev: str, path: str) -> bytes | None:
-    """The content of PATH in commit REV; None when it has no such file."""
-    return repo.try_git("cat-file", "blob", f"{rev}:{path}")
-
-
 def fetch(repo: Repository, remote: str, refspecs: Sequence[str], *, unshallow: bool) -> str | None:
     """`git fetch` what a shallow CI clone lacks; None on success, else git's last error line."""
     args = ["fetch", "--quiet", "--no-tags", *(["--unshallow"] if unshallow else [])]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from hotfix_guard.config import RULE_LEVEL_DEFAULTS
+from hotfix_guard.catalog import BY_NAME, RULE_NAMES
 from hotfix_guard.report import ERROR, OVERRIDDEN, WARNING, Finding, Report
 
 OVERRIDE_RULE = "override"
@@ -48,7 +48,7 @@ class Override:
 
 
 def overridable_rules() -> list[str]:
-    return [name for name in RULE_LEVEL_DEFAULTS if name != OVERRIDE_RULE]
+    return [name for name in RULE_NAMES if name != OVERRIDE_RULE]
 
 
 def parse(
@@ -65,7 +65,7 @@ def parse(
     reason = reason.strip()
 
     def problem(text: str) -> Finding:
-        return Finding(OVERRIDE_RULE, f"{value.strip()!r} {text}", ref=where)
+        return Finding(f"{value.strip()!r} {text}", ref=where, rule=OVERRIDE_RULE)
 
     if not colon or not all(names):
         return problem(f"is not `<rule>[, <rule>]: <reason>` (write {FORMAT_HINT})")
@@ -121,12 +121,10 @@ def apply(report: Report, overrides: Sequence[Override], problems: Sequence[Find
 
 def _hints(findings: Sequence[Finding]) -> tuple[str, ...]:
     """The fix hints of the rules that still fail or warn, first failing rule first."""
-    from hotfix_guard.rules import RULES_BY_NAME  # the registry imports every rule module
-
     hints = [
-        RULES_BY_NAME[f.rule].fix
+        BY_NAME[f.rule].fix
         for f in findings
-        if f.severity in (ERROR, WARNING) and f.rule in RULES_BY_NAME
+        if f.severity in (ERROR, WARNING) and f.rule in BY_NAME
     ]
     return tuple(dict.fromkeys(hints))
 

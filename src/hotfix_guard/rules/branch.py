@@ -18,7 +18,6 @@ def check_branch_name(ctx: Context) -> list[Finding]:
         return []
     return [
         Finding(
-            "branch-name",
             f"{branch!r} does not match {regex!r}; name it after what it fixes, in lowercase "
             "words joined by '-' (hotfix/fix-login-timeout) or after the version (hotfix/1.2.4)",
             ref=branch,
@@ -61,7 +60,6 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     commits = "commit that is" if len(foreign) == 1 else "commits that are"
     return [
         Finding(
-            "branch-base",
             f"carries {len(foreign)} {commits} not on {ctx.scope.main.name}, from "
             f"{source_text}: {shown}{more}; a hotfix is cut from {ctx.scope.main.name} and merges "
             "nothing else in",

@@ -101,8 +101,8 @@ def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
 
 
 def check_identifier_rename(ctx: Context) -> list[Finding]:
-    minimum = ctx.config.identifier_rename_min_lines
-    findings = unread(ctx, "identifier-rename")
+    minimum = ctx.config.option("identifier-rename-min-lines")
+    findings = unread(ctx)
     for (before, after), uses in substitutions(ctx).items():
         if len(uses.places) < minimum:
             continue
@@ -112,7 +112,6 @@ def check_identifier_rename(ctx: Context) -> list[Finding]:
         files = "1 file" if uses.files == 1 else f"{uses.files} files"
         findings.append(
             Finding(
-                "identifier-rename",
                 f"{before!r} renamed to {after!r} on {changed_lines(len(uses.places))} in "
                 f"{files} ({shown}{more})",
                 path=path,

@@ -18,7 +18,6 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     limits = ctx.config
     findings = [
         Finding(
-            "diff-size",
             f"not counted ({entry.reason}): {entry.size}",
             path=entry.path,
             severity=INFO,
@@ -32,7 +31,6 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     if reverted is not None:
         findings.append(
             Finding(
-                "diff-size",
                 f"exempt: {files} files and {lines} code lines, but the change only reverts "
                 f"commits already on {ctx.scope.main.name} ({', '.join(reverted)})",
                 ref=ctx.where,
@@ -45,7 +43,6 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
     findings.append(
         Finding(
-            "diff-size",
             f"{files} changed files (limit {limits.max_files}) and {lines} changed code lines "
             f"(limit {limits.max_lines}); to get under the limits, split out {len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",

@@ -24,13 +24,13 @@ from datetime import datetime, timezone
 
 from hotfix_guard import overrides, stages
 from hotfix_guard import scope as scopes
+from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config import Config, load_at
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
 from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.report import Report, text_line
-from hotfix_guard.rules import CHANGE, PUSHED_TREE
 from hotfix_guard.server import log
 
 PUSH_OPTION = "hotfix-guard.override="
