@@ -177,7 +177,7 @@ def test_explicit_base_and_head_and_output_file(repo: Repo, remote: Path, tmp_pa
     )
     assert result.returncode == 1
     assert result.stdout.startswith("hotfix/big: diff-size: 25 changed files")
-    assert result.stderr == "hotfix-guard ci: --base main --head hotfix/big (config from main)\n"
+    assert result.stderr == "hotfix-guard ci: --head hotfix/big --base main (config from main)\n"
     document = json.loads(report.read_text())
     jsonschema.validate(document, SARIF_SCHEMA, cls=jsonschema.Draft4Validator)
     [finding] = document["runs"][0]["results"]

@@ -160,6 +160,16 @@ def test_the_config_that_judges_a_push_is_mains_not_the_pushed_one(
     assert "remote: hotfix/big: diff-size: 26 changed files (limit 20)" in output
 
 
+def test_test_commands_on_main_do_not_run_on_the_server(repo: Repo, server: Path) -> None:
+    repo.commit("configure", {".hotfix-guard.toml": 'test-commands = ["false"]\n'}, verify=False)
+    assert push(repo, "main")[0] == 0
+    repo.branch("hotfix/fix-login")
+    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
+    status, output = push(repo, "hotfix/fix-login")
+    assert status == 0, output
+    assert "tests" not in "".join(remote_lines(output))
+
+
 def test_tags_deletions_and_other_branches(repo: Repo, server: Path) -> None:
     repo.tag("v1.2.3", "Release 1.2.3")
     assert push(repo, "v1.2.3")[0] == 0

@@ -404,8 +404,7 @@ def ci(
 
 
 @cli.command("pre-receive")
-@click.option("--tests", is_flag=True, help="Run test-commands on pushed hotfix branches too.")
-def pre_receive(tests: bool) -> None:
+def pre_receive() -> None:
     """Check every ref a push updates, on the server (what hooks/pre-receive runs).
 
     Reads git's `<old> <new> <ref>` lines from stdin in the bare repository; a non-zero exit
@@ -419,7 +418,7 @@ def pre_receive(tests: bool) -> None:
     invocation = read_invocation(os.fsdecode(sys.stdin.buffer.read()), os.environ)
     try:
         repo = open_bare(".")
-        report, _ = run(repo, invocation, tests=tests)
+        report, _ = run(repo, invocation)
     except UsageError as error:
         click.echo(prefix_lines(f"hotfix-guard: {error}", invocation, refused=True), err=True)
         sys.exit(2)

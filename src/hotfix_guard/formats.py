@@ -2,7 +2,9 @@
 
 `text` and `json` live in report.py. In every format a finding's rule name is its id, and an
 overridden error stays visible: a notice on GitHub, a suppressed result in SARIF (with the
-override's reason as the justification), an `info` issue for GitLab.
+override's reason as the justification), an `info` issue for GitLab. Informational findings (a
+file not counted, an exemption) are GitHub notices but stay out of SARIF and Code Quality, where
+they would become alerts nobody can close.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ def render(report: Report, output_format: str, rules: Sequence[RuleInfo], anchor
         "gitlab": lambda: render_gitlab(report, anchor),
     }
     return renderers[output_format]()
+
+
+def _problems(report: Report) -> list[Finding]:
+    """Errors, warnings and overridden errors: what a code scanning tool should track."""
+    return [finding for finding in report.findings if finding.severity != INFO]
 
 
 # --- GitHub Actions workflow commands -------------------------------------------------------
@@ -134,7 +141,7 @@ def _location(finding: Finding, anchor: str) -> dict[str, Any]:
 def sarif_document(report: Report, rules: Sequence[RuleInfo], anchor: str) -> dict[str, Any]:
     index = {rule.name: number for number, rule in enumerate(rules)}
     results = []
-    for finding in report.findings:
+    for finding in _problems(report):
         result: dict[str, Any] = {
             "ruleId": finding.rule,
             "level": SARIF_LEVEL[finding.severity],
@@ -190,7 +197,7 @@ def render_sarif(report: Report, rules: Sequence[RuleInfo], anchor: str) -> str:
 
 def gitlab_issues(report: Report, anchor: str) -> list[dict[str, Any]]:
     issues = []
-    for finding in report.findings:
+    for finding in _problems(report):
         issues.append(
             {
                 "description": full_message(finding),

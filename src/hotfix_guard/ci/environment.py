@@ -49,7 +49,8 @@ class CiTarget:
             return f"{self.system} tag pipeline: {self.tag}"
         if self.kind == "branch":
             return f"{self.system} branch pipeline: {self.branch}"
-        return f"--base {self.base or 'main'} --head {self.head}"
+        against = f"--base {self.base}" if self.base else "against main"
+        return f"--head {self.head} {against}"
 
 
 def detect(

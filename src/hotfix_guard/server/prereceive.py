@@ -6,7 +6,8 @@ through git's quarantine variables, which the git layer inherits.
 
 - A hotfix branch (created or updated): the branch, size and noise rules against main as it is
   before the push (a push that also moves main must not make the hotfix look empty), and its
-  override trailers; the tests rule only with --tests (the server has no work tree to spare).
+  override trailers. Not the tests rule: git forbids the temporary worktree it needs while a push
+  is in quarantine, and a push should not wait for a test suite; CI runs the tests.
 - main: the rules about main, on its new tip. A tag: the tag rules, with main as it will be after
   the push (`finish --push` pushes the merge and its tag together).
 - A deletion, another branch, or another ref namespace: nothing to check.
@@ -24,7 +25,7 @@ from datetime import datetime, timezone
 
 from hotfix_guard import overrides, stages
 from hotfix_guard import scope as scopes
-from hotfix_guard.catalog import CHANGE, PUSHED_TREE
+from hotfix_guard.catalog import CHANGE
 from hotfix_guard.config import Config, load_at
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
@@ -113,7 +114,7 @@ def override_values(invocation: Invocation) -> tuple[OverrideValue, ...]:
     )
 
 
-def check_push(repo: Repository, invocation: Invocation, *, tests: bool = False) -> Report:
+def check_push(repo: Repository, invocation: Invocation) -> Report:
     """Every update of INVOCATION checked; push-option overrides applied to all of them."""
     main = _current_main(repo)
     if main is None:
@@ -130,7 +131,6 @@ def check_push(repo: Repository, invocation: Invocation, *, tests: bool = False)
         if update.branch == main.name and not update.is_deletion:
             main_after = scopes.MainBranch(main.name, (update.new,))
     queries = PushQueries(repo)
-    subjects = (CHANGE, PUSHED_TREE) if tests else (CHANGE,)
     reports = []
     for update in invocation.updates:
         if update.is_deletion:
@@ -148,7 +148,7 @@ def check_push(repo: Repository, invocation: Invocation, *, tests: bool = False)
                     branch=update.branch,
                     head=update.new,
                     staged=False,
-                    subjects=subjects,
+                    subjects=(CHANGE,),
                     main=main,
                 )
             )
@@ -200,8 +200,6 @@ def prefix_lines(text: str, invocation: Invocation, refused: bool) -> str:
     return "\n".join(GITLAB_PREFIX + line for line in text.splitlines())
 
 
-def run(
-    repo: Repository, invocation: Invocation, *, tests: bool = False
-) -> tuple[Report, Sequence[log.PushRecord]]:
-    report = check_push(repo, invocation, tests=tests)
+def run(repo: Repository, invocation: Invocation) -> tuple[Report, Sequence[log.PushRecord]]:
+    report = check_push(repo, invocation)
     return report, record(repo, invocation, report)
