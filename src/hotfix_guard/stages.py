@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
+from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
