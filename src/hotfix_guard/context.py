@@ -104,10 +104,11 @@ class Context:
     def overrides(self) -> FoundOverrides:
         """Override trailers of the branch's own commits (newest first), then the extra ones."""
         from hotfix_guard.git.records import override_trailers
+        from hotfix_guard.git.walk import Walk
 
         values: list[OverrideValue] = list(self.extra_overrides)
-        log_args = [self.scope.head, *(f"^{ref}" for ref in self.scope.main.refs), "--"]
-        for record in override_trailers(self.repo, log_args):
+        walk = Walk(tips=(self.scope.head,), exclude=self.scope.main.refs)
+        for record in override_trailers(self.repo, walk):
             values.extend(
                 (value, "commit", record.sha, record.author, record.date) for value in record.values
             )

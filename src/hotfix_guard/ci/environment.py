@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hotfix_guard.errors import UsageError
+from hotfix_guard.git.refs import HEADS, tag_name
 
 Kind = Literal["change", "branch", "tag", "explicit"]
 System = Literal["github", "gitlab", "none"]
@@ -107,14 +108,11 @@ def _github(environ: Mapping[str, str]) -> CiTarget:
     ref = _required(environ, "GITHUB_REF")
     sha = _required(environ, "GITHUB_SHA")
     main = _nested(_event(environ), "repository", "default_branch")
-    if ref.startswith("refs/tags/"):
-        return CiTarget(
-            "github", "tag", sha, tag=ref.removeprefix("refs/tags/"), default_branch=main
-        )
-    if ref.startswith("refs/heads/"):
-        return CiTarget(
-            "github", "branch", sha, branch=ref.removeprefix("refs/heads/"), default_branch=main
-        )
+    tag, branch = tag_name(ref), (ref[len(HEADS) :] if ref.startswith(HEADS) else None)
+    if tag is not None:
+        return CiTarget("github", "tag", sha, tag=tag, default_branch=main)
+    if branch is not None:
+        return CiTarget("github", "branch", sha, branch=branch, default_branch=main)
     raise UsageError(
         f"GitHub event {event or '?'} on {ref}: not a pull request, branch or tag; "
         "pass --base and --head"

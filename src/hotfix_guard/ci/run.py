@@ -23,7 +23,14 @@ from hotfix_guard.config import Config, load_at
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
-from hotfix_guard.git.records import fetch, remote_names
+from hotfix_guard.git.records import (
+    fetch_branch,
+    fetch_commit,
+    fetch_tag,
+    remote_names,
+    unshallow,
+)
+from hotfix_guard.git.refs import local, remote_tracking, tag_ref
 from hotfix_guard.report import Report
 
 REMOTE = "origin"
@@ -49,24 +56,27 @@ class History:
 
     def branch_ref(self, name: str) -> str:
         """A ref of branch NAME (origin's copy first), fetched if the clone lacks it."""
-        for ref in (f"refs/remotes/{REMOTE}/{name}", f"refs/heads/{name}"):
+        for ref in (remote_tracking(REMOTE, name), local(name)):
             if self.repo.resolve_commit(ref) is not None:
                 return ref
-        ref = f"refs/remotes/{REMOTE}/{name}"
-        self._fetch(f"branch {name}", [f"+refs/heads/{name}:{ref}"])
+        self._can_fetch(f"branch {name}")
+        ref, problem = fetch_branch(self.repo, REMOTE, name)
+        self._fetched(f"branch {name}", problem)
         self.repo.forget_refs()
         return ref
 
     def tag_ref(self, name: str) -> str:
-        ref = f"refs/tags/{name}"
+        ref = tag_ref(name)
         if self.repo.resolve_object(ref) is None:
-            self._fetch(f"tag {name}", [f"+{ref}:{ref}"])
+            self._can_fetch(f"tag {name}")
+            self._fetched(f"tag {name}", fetch_tag(self.repo, REMOTE, ref))
         return ref
 
     def commit(self, rev: str) -> str:
         found = self.repo.resolve_commit(rev)
         if found is None:
-            self._fetch(f"commit {rev}", [rev])
+            self._can_fetch(f"commit {rev}")
+            self._fetched(f"commit {rev}", fetch_commit(self.repo, REMOTE, rev))
             found = self.repo.resolve_commit(rev)
         if found is None:
             raise UsageError(f"{rev!r} is not a commit of this clone or of {REMOTE}")
@@ -76,15 +86,17 @@ class History:
         """Deepen a shallow clone until HEAD and REFS share history."""
         if self.repo.merge_base(head, refs) is not None or not self.repo.shallow:
             return
-        self._fetch("the history", [], unshallow=True)
+        self._can_fetch("the history")
+        self._fetched("the history", unshallow(self.repo, REMOTE))
         self.repo.shallow = False
 
-    def _fetch(self, what: str, refspecs: list[str], unshallow: bool = False) -> None:
+    def _can_fetch(self, what: str) -> None:
         if not self.can_fetch:
             raise UsageError(
                 f"this clone lacks {what} and has no remote {REMOTE!r}: {HOW_TO_FETCH}"
             )
-        problem = fetch(self.repo, REMOTE, refspecs, unshallow=unshallow)
+
+    def _fetched(self, what: str, problem: str | None) -> None:
         if problem is not None:
             raise UsageError(
                 f"this clone lacks {what} and `git fetch {REMOTE}` failed ({problem}): "

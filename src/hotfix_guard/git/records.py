@@ -14,6 +14,8 @@ from pathlib import Path
 
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import GitError, Repository
+from hotfix_guard.git.refs import local, remote_tracking, tag_name
+from hotfix_guard.git.walk import Walk
 
 OVERRIDE_KEY = "Hotfix-Guard-Override"
 # Fields of one logged commit: id, author, author date (ISO 8601), override trailer values.
@@ -43,8 +45,8 @@ def open_bare(git_dir: Path | str = ".") -> Repository:
     return Repository(path, path, shallow=False)
 
 
-def override_trailers(repo: Repository, log_args: Sequence[str]) -> list[TrailerRecord]:
-    """Commits of `git log LOG_ARGS` that carry an override trailer, newest first.
+def override_trailers(repo: Repository, walk: Walk) -> list[TrailerRecord]:
+    """Commits of WALK that carry an override trailer, newest first.
 
     git's own trailer parser reads the trailers (`%(trailers:key=...)`), so what counts as a
     trailer here is what `git interpret-trailers --parse` says.
@@ -55,7 +57,7 @@ def override_trailers(repo: Repository, log_args: Sequence[str]) -> list[Trailer
         "--regexp-ignore-case",
         f"--grep=^{OVERRIDE_KEY}:",
         f"--format={_RECORD}%H{_FIELD}%an <%ae>{_FIELD}%aI{_FIELD}{trailer}",
-        *log_args,
+        *walk.log_args(),
     )
     records = []
     for chunk in output.decode(errors="replace").split("\x1e"):
@@ -78,7 +80,30 @@ def message_trailers(repo: Repository, message: str) -> list[tuple[str, str]]:
     return trailers
 
 
-def fetch(repo: Repository, remote: str, refspecs: Sequence[str], *, unshallow: bool) -> str | None:
+def fetch_branch(repo: Repository, remote: str, branch: str) -> tuple[str, str | None]:
+    """Fetch BRANCH of REMOTE into its remote-tracking ref: (that ref, None or git's error)."""
+    ref = remote_tracking(remote, branch)
+    return ref, _fetch(repo, remote, [f"+{local(branch)}:{ref}"])
+
+
+def fetch_tag(repo: Repository, remote: str, ref: str) -> str | None:
+    """Fetch the tag REF (refs/tags/NAME) of REMOTE as it is there (annotated stays annotated)."""
+    assert tag_name(ref) is not None
+    return _fetch(repo, remote, [f"+{ref}:{ref}"])
+
+
+def fetch_commit(repo: Repository, remote: str, commit: str) -> str | None:
+    return _fetch(repo, remote, [commit])
+
+
+def unshallow(repo: Repository, remote: str) -> str | None:
+    """Fetch the rest of a shallow clone's history."""
+    return _fetch(repo, remote, [], unshallow=True)
+
+
+def _fetch(
+    repo: Repository, remote: str, refspecs: Sequence[str], *, unshallow: bool = False
+) -> str | None:
     """`git fetch` what a shallow CI clone lacks; None on success, else git's last error line."""
     args = ["fetch", "--quiet", "--no-tags", *(["--unshallow"] if unshallow else [])]
     try:

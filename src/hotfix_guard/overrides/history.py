@@ -18,6 +18,7 @@ from hotfix_guard import overrides
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.records import override_trailers
+from hotfix_guard.git.walk import Walk
 from hotfix_guard.server import log
 
 DURATION = re.compile(r"(\d+)([hdw])")
@@ -62,9 +63,9 @@ def show_date(date: str) -> str:
 
 def entries(repo: Repository, since: datetime | None) -> list[Entry]:
     """Every override, newest first."""
-    window = [f"--since={int(since.timestamp())}"] if since is not None else []
+    walk = Walk(every_ref=True, since=int(since.timestamp()) if since is not None else None)
     found: list[Entry] = []
-    for record in override_trailers(repo, ["--branches", "--tags", "--remotes", *window, "--"]):
+    for record in override_trailers(repo, walk):
         for value in record.values:
             parsed = overrides.parse(value, "commit", record.sha, record.author, record.date)
             names, _, reason = value.partition(":")

@@ -30,6 +30,7 @@ from hotfix_guard.config import Config, load_at
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
+from hotfix_guard.git.refs import HEADS, tag_name
 from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.report import Report, text_line
 from hotfix_guard.server import log
@@ -57,11 +58,11 @@ class RefUpdate:
 
     @property
     def branch(self) -> str | None:
-        return self.ref.removeprefix("refs/heads/") if self.ref.startswith("refs/heads/") else None
+        return self.ref[len(HEADS) :] if self.ref.startswith(HEADS) else None
 
     @property
     def tag(self) -> str | None:
-        return self.ref.removeprefix("refs/tags/") if self.ref.startswith("refs/tags/") else None
+        return tag_name(self.ref)
 
     @property
     def label(self) -> str:
