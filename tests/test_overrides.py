@@ -89,3 +89,42 @@ def test_the_commit_msg_stage_honours_the_message_being_written(
     passed = git_result(repo, "commit", "-m", message)
     assert passed.returncode == 0, output(passed)
     assert repo.git("log", "-1", "--format=%s") == "Fix login"
+
+
+def test_overrides_lists_history_newest_first_with_invalid_ones_marked(repo: Repo) -> None:
+    repo.branch("hotfix/big")
+    first = repo.commit("Fix\n\nHotfix-Guard-Override: rename, whitespace: the vendored file moved")
+    repo.switch("main")
+    repo.branch("hotfix/other")
+    second = repo.commit("Fix\n\nHotfix-Guard-Override: diff-sise: x")
+    result = CliRunner().invoke(cli, ["overrides"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert sorted(lines[:2]) == sorted(
+        [
+            f"{line_date(repo, first)}  commit {first[:12]}  Test Author <author@example.invalid>  "
+            "rename, whitespace: the vendored file moved",
+            f"{line_date(repo, second)}  commit {second[:12]}  Test Author "
+            "<author@example.invalid>  diff-sise: x  (not honoured: invalid)",
+        ]
+    )
+    assert lines[2] == "2 overrides: 2 in commits, 0 recorded by the server"
+    later = CliRunner().invoke(cli, ["overrides", "--since", "2999-01-01"])
+    assert later.output == "0 overrides: 0 in commits, 0 recorded by the server\n"
+
+
+def line_date(repo: Repo, commit: str) -> str:
+    from datetime import datetime, timezone
+
+    authored = int(repo.git("log", "-1", "--format=%at", commit))
+    return datetime.fromtimestamp(authored, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize("when", ["yesterday", "2026-13-01", "5y"])
+def test_since_must_be_a_date_or_a_duration(repo: Repo, when: str) -> None:
+    result = CliRunner().invoke(cli, ["overrides", "--since", when])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"hotfix-guard: --since {when!r} is not a date: use YYYY-MM-DD, an ISO 8601 time, or "
+        "12h, 30d, 2w\n"
+    )

@@ -66,6 +66,9 @@ def entries(repo: Repository, since: datetime | None) -> list[Entry]:
     walk = Walk(every_ref=True, since=int(since.timestamp()) if since is not None else None)
     found: list[Entry] = []
     for record in override_trailers(repo, walk):
+        # git's date parser gives up on far dates and then keeps everything: filter here too.
+        if since is not None and utc(record.date) < since:
+            continue
         for value in record.values:
             parsed = overrides.parse(value, "commit", record.sha, record.author, record.date)
             names, _, reason = value.partition(":")
