@@ -227,3 +227,21 @@ def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
     assert result.returncode == 0, result.stderr
     return result
+
+
+def test_malformed_input_refuses_with_one_line(
+    server: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(server)
+    monkeypatch.setenv("GL_PROTOCOL", "web")
+    result = subprocess.run(
+        [sys.executable, "-m", "hotfix_guard", "pre-receive"],
+        input="not a ref line\n",
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "GL-HOOK-ERR: hotfix-guard: pre-receive input line 'not a ref line' is not "
+        "`<old> <new> <ref>`\n"
+    )

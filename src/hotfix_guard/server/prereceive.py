@@ -71,11 +71,10 @@ class RefUpdate:
 
 @dataclass(frozen=True)
 class Invocation:
-    """What git and the hosting software hand the hook: the updates, push options, GitLab or not."""
+    """What git and the hosting software hand the hook: the updates, push options, environment."""
 
     updates: tuple[RefUpdate, ...]
     push_options: tuple[str, ...]
-    under_gitlab: bool
     environ: Mapping[str, str]
 
 
@@ -101,7 +100,6 @@ def read_invocation(stdin_text: str, environ: Mapping[str, str]) -> Invocation:
     return Invocation(
         updates=tuple(parse_updates(stdin_text)),
         push_options=options,
-        under_gitlab=bool(environ.get("GL_ID") or environ.get("GL_PROTOCOL")),
         environ=environ,
     )
 
@@ -194,9 +192,14 @@ def record(repo: Repository, invocation: Invocation, report: Report) -> list[log
     return records
 
 
-def prefix_lines(text: str, invocation: Invocation, refused: bool) -> str:
+def under_gitlab(environ: Mapping[str, str]) -> bool:
+    """GitLab's hooks get GL_ID (who pushes) and GL_PROTOCOL (web, ssh, http)."""
+    return bool(environ.get("GL_ID") or environ.get("GL_PROTOCOL"))
+
+
+def prefix_lines(text: str, gitlab: bool, refused: bool) -> str:
     """GitLab shows a refused push's message in its UI only with the GL-HOOK-ERR: prefix."""
-    if not (invocation.under_gitlab and refused):
+    if not (gitlab and refused):
         return text
     return "\n".join(GITLAB_PREFIX + line for line in text.splitlines())
 
