@@ -245,3 +245,17 @@ def test_malformed_input_refuses_with_one_line(
         "GL-HOOK-ERR: hotfix-guard: pre-receive input line 'not a ref line' is not "
         "`<old> <new> <ref>`\n"
     )
+
+
+def test_a_server_without_hotfix_guard_refuses(
+    repo: Repo, server: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOTFIX_GUARD", str(tmp_path / "not-installed"))
+    repo.branch("hotfix/fix-login")
+    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
+    status, output = push(repo, "hotfix/fix-login")
+    assert status == 1
+    assert remote_lines(output) == [
+        "remote: hotfix-guard: not found on the server; install it (pipx install hotfix-guard) "
+        "or set HOTFIX_GUARD"
+    ]
