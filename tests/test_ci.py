@@ -128,9 +128,10 @@ def test_a_clone_that_cannot_fetch_says_what_to_set(
 def test_a_gitlab_tag_pipeline_runs_the_tag_rules(repo: Repo, remote: Path, tmp_path: Path) -> None:
     repo.tag("v1.2.3", "Release 1.2.3")
     repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"})
-    repo.tag("v1.2.5")
+    repo.tag("v1.2.5", "Hotfix: login times out")
     repo.git("push", "-q", "origin", "main", "v1.2.3", "v1.2.5")
-    clone = ci_clone(remote, tmp_path, "v1.2.5", depth=None)
+    # Shallow and without tags: the tag rules need the releases before it, fetched from origin.
+    clone = ci_clone(remote, tmp_path, "v1.2.5")
     environ = {
         "GITLAB_CI": "true",
         "CI_COMMIT_SHA": repo.head(),
@@ -139,7 +140,11 @@ def test_a_gitlab_tag_pipeline_runs_the_tag_rules(repo: Repo, remote: Path, tmp_
     }
     result = run_ci(clone, environ)
     assert result.returncode == 1, result.stderr
-    assert "v1.2.5: tag-annotated: v1.2.5 is a lightweight tag" in result.stdout
+    assert result.stdout.startswith(
+        "v1.2.5: tag-version: v1.2.5 skips v1.2.4: after v1.2.3 comes v1.2.4"
+    )
+    explicit = run_ci(clone, {}, "--head", "v1.2.5")
+    assert (explicit.returncode, explicit.stdout) == (1, result.stdout)
     assert result.stderr.startswith("hotfix-guard ci: gitlab tag pipeline: v1.2.5")
 
 

@@ -27,6 +27,7 @@ from hotfix_guard.git.records import (
     fetch_branch,
     fetch_commit,
     fetch_tag,
+    fetch_tags,
     remote_names,
     unshallow,
 )
@@ -72,6 +73,13 @@ class History:
             self._fetched(f"tag {name}", fetch_tag(self.repo, REMOTE, ref))
         return ref
 
+    def release_tags(self) -> None:
+        """Every tag of origin and the history they are on: the tag rules compare a tag with the
+        releases reachable from it."""
+        if self.can_fetch:
+            self._fetched("the release tags", fetch_tags(self.repo, REMOTE))
+        self.full_history()
+
     def commit(self, rev: str) -> str:
         found = self.repo.resolve_commit(rev)
         if found is None:
@@ -84,7 +92,11 @@ class History:
 
     def merge_base(self, head: str, refs: tuple[str, ...]) -> None:
         """Deepen a shallow clone until HEAD and REFS share history."""
-        if self.repo.merge_base(head, refs) is not None or not self.repo.shallow:
+        if self.repo.merge_base(head, refs) is None:
+            self.full_history()
+
+    def full_history(self) -> None:
+        if not self.repo.shallow:
             return
         self._can_fetch("the history")
         self._fetched("the history", unshallow(self.repo, REMOTE))
@@ -148,14 +160,17 @@ def _check(
     tests: bool,
 ) -> Report:
     subjects = (CHANGE, PUSHED_TREE) if tests else (CHANGE,)
-    if target.kind == "tag":
-        assert target.tag is not None
-        ref = history.tag_ref(target.tag)
+    tag_named = target.kind == "explicit" and repo.resolve_object(tag_ref(target.head))
+    if target.kind == "tag" or tag_named:
+        name = target.tag or target.head
+        if target.kind == "tag":
+            history.release_tags()
+        ref = history.tag_ref(name)
         queries = PushQueries(repo)
         object_id = repo.resolve_object(ref)
         assert object_id is not None
         history.merge_base(object_id, main.refs)
-        tag = queries.tag_ref(target.tag, object_id)
+        tag = queries.tag_ref(name, object_id)
         return stages.check_tag(repo, config, tag, queries, main=main)
     head = history.commit(target.head)
     if target.kind == "explicit":

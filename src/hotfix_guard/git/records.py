@@ -14,7 +14,7 @@ from pathlib import Path
 
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import GitError, Repository
-from hotfix_guard.git.refs import local, remote_tracking, tag_name
+from hotfix_guard.git.refs import local, remote_tracking, tag_name, tag_ref
 from hotfix_guard.git.walk import Walk
 
 OVERRIDE_KEY = "Hotfix-Guard-Override"
@@ -94,6 +94,11 @@ def fetch_tag(repo: Repository, remote: str, ref: str) -> str | None:
 
 def fetch_commit(repo: Repository, remote: str, commit: str) -> str | None:
     return _fetch(repo, remote, [commit])
+
+
+def fetch_tags(repo: Repository, remote: str) -> str | None:
+    """Every tag of REMOTE as it is there (a CI checkout may hold a tag as lightweight)."""
+    return _fetch(repo, remote, [f"+{tag_ref('*')}:{tag_ref('*')}"])
 
 
 def unshallow(repo: Repository, remote: str) -> str | None:
