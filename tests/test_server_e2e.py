@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -209,16 +208,6 @@ def test_hostile_ref_names_reach_no_shell(repo: Repo, server: Path, tmp_path: Pa
     assert f"remote: {name}: branch-name: " in output
     for directory in (repo.path, server, tmp_path):
         assert not list(directory.glob("pwned*"))
-
-
-def test_pre_receive_is_fast(repo: Repo, server: Path) -> None:
-    repo.branch("hotfix/fix-login")
-    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
-    started = time.perf_counter()
-    status, output = push(repo, "hotfix/fix-login")
-    elapsed = time.perf_counter() - started
-    assert status == 0, output
-    assert elapsed < 2.0, f"a small hotfix push took {elapsed:.2f} s"
 
 
 def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
