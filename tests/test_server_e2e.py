@@ -248,3 +248,36 @@ def test_a_server_without_hotfix_guard_refuses(
         "remote: hotfix-guard: not found on the server; install it (pipx install hotfix-guard) "
         "or set HOTFIX_GUARD"
     ]
+
+
+def test_main_cannot_get_a_config_that_would_lock_every_push(repo: Repo, server: Path) -> None:
+    repo.commit("typo", {".hotfix-guard.toml": "max-filez = 30\n"}, verify=False)
+    status, output = push(repo, "main")
+    assert status == 1  # git push fails whatever the hook's status
+    assert remote_lines(output) == [
+        f"remote: hotfix-guard: the pushed main ({repo.head()[:12]}) has an invalid config, "
+        "which would stop every later push: .hotfix-guard.toml: unknown key 'max-filez' in "
+        ".hotfix-guard.toml (did you mean 'max-files'?); known keys: "
+        + remote_lines(output)[0].split("known keys: ")[1]
+    ]
+
+
+def test_a_broken_config_on_main_is_repaired_by_a_push_of_main_alone(
+    repo: Repo, server: Path
+) -> None:
+    # A config broken before the hook was installed (the hook is bypassed here on purpose).
+    repo.commit("typo", {".hotfix-guard.toml": "max-filez = 30\n"}, verify=False)
+    (server / "hooks" / "pre-receive").rename(server / "hooks" / "off")
+    assert push(repo, "main")[0] == 0
+    (server / "hooks" / "off").rename(server / "hooks" / "pre-receive")
+    repo.branch("hotfix/fix-login")
+    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
+    status, output = push(repo, "hotfix/fix-login", "main")
+    assert status == 1
+    assert "the config on main is invalid, so no push can be checked" in output
+    repo.switch("main")
+    repo.commit("fix typo", {".hotfix-guard.toml": "max-files = 30\n"}, verify=False)
+    status, output = push(repo, "main")
+    assert status == 0, output
+    assert "remote: hotfix-guard: this push repairs the invalid config of main" in output
+    assert push(repo, "hotfix/fix-login")[0] == 0

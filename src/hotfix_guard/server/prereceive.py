@@ -121,14 +121,23 @@ def check_push(repo: Repository, invocation: Invocation) -> Report:
             subject="push",
             notes=("hotfix-guard: the repository has no main branch yet, nothing to check",),
         )
-    config = load_at(repo, main.refs[0])
+    main_update = next(
+        (u for u in invocation.updates if u.branch == main.name and not u.is_deletion), None
+    )
+    try:
+        config = load_at(repo, main.refs[0])
+    except UsageError as problem:
+        return _repair_of_broken_config(repo, invocation, main, main_update, problem)
     if config.main_branch and config.main_branch != main.name:
         named = scopes.copies_of(repo, config.main_branch)
         main = scopes.MainBranch(config.main_branch, named) if named else main
+        main_update = next(
+            (u for u in invocation.updates if u.branch == main.name and not u.is_deletion), None
+        )
     main_after = main
-    for update in invocation.updates:
-        if update.branch == main.name and not update.is_deletion:
-            main_after = scopes.MainBranch(main.name, (update.new,))
+    if main_update is not None:
+        _valid_config_at(repo, main.name, main_update.new)
+        main_after = scopes.MainBranch(main.name, (main_update.new,))
     queries = PushQueries(repo)
     reports = []
     for update in invocation.updates:
@@ -154,6 +163,36 @@ def check_push(repo: Repository, invocation: Invocation) -> Report:
     report = stages.merge_reports(reports, subject="push") if reports else _nothing()
     valid, problems = overrides.parse_all(override_values(invocation))
     return overrides.apply(report, valid, problems)
+
+
+def _valid_config_at(repo: Repository, main: str, commit: str) -> Config:
+    """The config of the pushed main: an invalid one would stop every later push, so refuse it."""
+    try:
+        return load_at(repo, commit)
+    except UsageError as problem:
+        raise UsageError(
+            f"the pushed {main} ({commit[:12]}) has an invalid config, which would stop every "
+            f"later push: {problem}"
+        ) from None
+
+
+def _repair_of_broken_config(
+    repo: Repository,
+    invocation: Invocation,
+    main: scopes.MainBranch,
+    main_update: RefUpdate | None,
+    problem: UsageError,
+) -> Report:
+    """main's config cannot be read: only a push of main that repairs it goes through."""
+    checked = [u for u in invocation.updates if not u.is_deletion and u is not main_update]
+    if main_update is None or any(u.tag is not None or u.branch is not None for u in checked):
+        raise UsageError(
+            f"the config on {main.name} is invalid, so no push can be checked: {problem}; "
+            f"push a fix of it to {main.name} alone"
+        )
+    _valid_config_at(repo, main.name, main_update.new)
+    note = f"hotfix-guard: this push repairs the invalid config of {main.name} ({problem})"
+    return Report(subject="push", notes=(note,))
 
 
 def _nothing() -> Report:
