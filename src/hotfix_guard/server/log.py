@@ -50,9 +50,12 @@ def append(git_dir: Path, records: Sequence[PushRecord]) -> None:
     path = log_path(git_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = "".join(json.dumps(asdict(record), ensure_ascii=False) + "\n" for record in records)
-    # One write of the whole batch in append mode: concurrent pushes do not interleave lines.
-    with open(path, "a", encoding="utf-8") as file:
-        file.write(lines)
+    # One write() of the whole batch with O_APPEND: concurrent pushes do not interleave lines.
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, lines.encode("utf-8"))
+    finally:
+        os.close(descriptor)
 
 
 def read(git_dir: Path) -> list[PushRecord]:
