@@ -200,3 +200,30 @@ def test_tests_run_only_when_asked(repo: Repo, remote: Path, tmp_path: Path, opt
     with_tests = run_ci(repo.path, {}, "--head", "hotfix/fix-login", option)
     assert with_tests.returncode == 1
     assert "hotfix/fix-login: tests: " in with_tests.stdout
+
+
+def test_a_github_pull_request_checked_out_as_its_merge_commit(
+    repo: Repo, remote: Path, tmp_path: Path
+) -> None:
+    """What actions/checkout does by default: fetch refs/pull/N/merge at depth 1."""
+    pushed_big_hotfix(repo)
+    head = repo.head()
+    repo.switch("main")
+    repo.commit("meanwhile on main", {"README": "more\n"})
+    repo.git("push", "-q", "origin", "main")
+    repo.merge("hotfix/big", "--no-ff")
+    repo.git("push", "-q", "origin", "HEAD:refs/pull/1/merge")
+    clone = tmp_path / "ci"
+    git(tmp_path, "init", "-q", str(clone))
+    git(clone, "remote", "add", "origin", remote.as_uri())
+    git(clone, "fetch", "-q", "--no-tags", "--depth=1", "origin", "+refs/pull/1/merge")
+    git(clone, "checkout", "-q", "--detach", "FETCH_HEAD")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"head": {"sha": head}}}))
+    environ = {**github_pr(clone, "hotfix/big"), "GITHUB_EVENT_PATH": str(event)}
+    result = run_ci(clone, environ)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    # The PR's own commits are judged, not the merge commit (which would merge main in).
+    assert [line.split(": ")[1] for line in lines[:-2]] == ["diff-size"]
+    assert lines[-2].startswith("hotfix-guard failed: 1 error, 0 warnings (hotfix/big against main")
