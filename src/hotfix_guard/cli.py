@@ -413,18 +413,14 @@ def pre_receive() -> None:
     """
     from hotfix_guard.git.records import open_bare
     from hotfix_guard.report import render_text
-    from hotfix_guard.server.prereceive import prefix_lines, read_invocation, run, under_gitlab
+    from hotfix_guard.server.prereceive import prefix_lines, read_invocation, run
 
-    gitlab = under_gitlab(os.environ)
-    try:
-        invocation = read_invocation(os.fsdecode(sys.stdin.buffer.read()), os.environ)
-        report, _ = run(open_bare("."), invocation)
-    except UsageError as error:
-        click.echo(prefix_lines(f"hotfix-guard: {error}", gitlab, refused=True), err=True)
-        sys.exit(2)
+    # Errors go through the error boundary, which prefixes them for GitLab too.
+    invocation = read_invocation(os.fsdecode(sys.stdin.buffer.read()), os.environ)
+    report, _ = run(open_bare("."), invocation)
     if report.findings or report.notes:
         text = render_text(report) if report.findings else "\n".join(report.notes)
-        click.echo(prefix_lines(text, gitlab, refused=not report.ok), err=True)
+        click.echo(prefix_lines(text, not report.ok), err=True)
     sys.exit(report.exit_code)
 
 

@@ -27,7 +27,7 @@ from hotfix_guard import overrides, stages
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE
 from hotfix_guard.config import Config, load_at
-from hotfix_guard.errors import UsageError
+from hotfix_guard.errors import UsageError, line_prefix
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.refs import HEADS, tag_name
@@ -36,7 +36,6 @@ from hotfix_guard.report import Report, text_line
 from hotfix_guard.server import log
 
 PUSH_OPTION = "hotfix-guard.override="
-GITLAB_PREFIX = "GL-HOOK-ERR: "
 OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
@@ -231,16 +230,12 @@ def record(repo: Repository, invocation: Invocation, report: Report) -> list[log
     return records
 
 
-def under_gitlab(environ: Mapping[str, str]) -> bool:
-    """GitLab's hooks get GL_ID (who pushes) and GL_PROTOCOL (web, ssh, http)."""
-    return bool(environ.get("GL_ID") or environ.get("GL_PROTOCOL"))
-
-
-def prefix_lines(text: str, gitlab: bool, refused: bool) -> str:
+def prefix_lines(text: str, refused: bool) -> str:
     """GitLab shows a refused push's message in its UI only with the GL-HOOK-ERR: prefix."""
-    if not (gitlab and refused):
+    prefix = line_prefix("pre-receive")
+    if not (prefix and refused):
         return text
-    return "\n".join(GITLAB_PREFIX + line for line in text.splitlines())
+    return "\n".join(prefix + line for line in text.splitlines())
 
 
 def run(repo: Repository, invocation: Invocation) -> tuple[Report, Sequence[log.PushRecord]]:
