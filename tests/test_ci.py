@@ -165,6 +165,19 @@ def test_main_and_other_branches(repo: Repo, remote: Path, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
 
 
+def test_explicit_base_names_a_branch_the_clone_only_has_on_origin(
+    repo: Repo, remote: Path, tmp_path: Path
+) -> None:
+    pushed_big_hotfix(repo)
+    clone = ci_clone(remote, tmp_path, "hotfix/big")
+    result = run_ci(clone, {}, "--base", "main", "--head", "HEAD")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (
+        "hotfix-guard ci: --head HEAD --base main (config from refs/remotes/origin/main)\n"
+    )
+    assert "diff-size: 25 changed files (limit 20)" in result.stdout
+
+
 def test_explicit_base_and_head_and_output_file(repo: Repo, remote: Path, tmp_path: Path) -> None:
     pushed_big_hotfix(repo)
     report = tmp_path / "hotfix-guard.sarif"

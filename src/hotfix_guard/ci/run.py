@@ -121,6 +121,10 @@ def run(repo: Repository, target: CiTarget, *, tests: bool) -> CiResult:
     main = _main(repo, history, target)
     if target.kind == "explicit" and target.base is not None:
         config_from = target.base
+        # --base main in a CI clone that has only origin's copy, or not even that yet.
+        if repo.resolve_commit(config_from) is None:
+            config_from = history.branch_ref(config_from)
+            target = replace(target, base=config_from)
     elif target.target is not None:
         config_from = history.branch_ref(target.target)
     else:
@@ -180,7 +184,7 @@ def _check(
             branch = scopes.current_branch(repo)
         else:
             branch = scopes.branch_of(repo, target.head)
-        base_refs = (history.commit(target.base),) if target.base else main.refs
+        base_refs = (target.base,) if target.base else main.refs
         history.merge_base(head, base_refs)
         return stages.check_change(
             repo,
