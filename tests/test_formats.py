@@ -146,3 +146,11 @@ def test_gitlab_code_quality_fields() -> None:
         "[overridden: the module moved upstream (commit 0123456789ab)]"
     )
     assert len({issue["fingerprint"] for issue in issues}) == 3
+
+
+def test_a_clean_run_is_valid_sarif_with_no_results_and_empty_code_quality() -> None:
+    clean = Report("hotfix/x against main")
+    document = sarif(clean)
+    jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft4Validator)
+    assert document["runs"][0]["results"] == []  # type: ignore[index]
+    assert json.loads(render(clean, "gitlab", [], ANCHOR)) == []
