@@ -392,7 +392,7 @@ def ci(
         f"hotfix-guard ci: {target.description} (config from {result.config_from})", err=True
     )
     # A finding without a path is shown at the config file that governs it.
-    anchor = (result.config.source or ".hotfix-guard.toml").rpartition(":")[2]
+    anchor = result.config.source or ".hotfix-guard.toml"
     rendered = render(result.report, output_format, rule_infos(result.config), anchor)
     if output is None:
         click.echo(rendered)

@@ -40,7 +40,10 @@ def open_bare(git_dir: Path | str = ".") -> Repository:
         ["git", "rev-parse", "--absolute-git-dir"], cwd=git_dir, capture_output=True, check=False
     )
     if result.returncode != 0:
-        raise UsageError("not inside a git repository: pre-receive runs in the bare repository")
+        raise UsageError(
+            "not inside a git repository: run hotfix-guard in a clone, or on the server in the "
+            "bare repository"
+        )
     path = Path(os.fsdecode(result.stdout).strip())
     return Repository(path, path, shallow=False)
 
