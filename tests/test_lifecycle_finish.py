@@ -4,8 +4,12 @@ a push the remote refuses, a failing test command, --continue after a plain `git
 
 from __future__ import annotations
 
+import shutil
 import stat
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import Repo, git
 from tests.lifecycle_support import FIXED, hotfix, invoke, released, snapshot
@@ -305,3 +309,17 @@ def test_a_missing_backport_branch_and_an_unreachable_remote_are_reported_togeth
         "or pass --no-backport"
     )
     assert snapshot(hotfix) == before
+
+
+def test_finish_push_passes_the_servers_pre_receive_hook(
+    hotfix: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server judges the pushed tag against main as it will be: one atomic push goes through."""
+    root = Path(__file__).resolve().parents[1]
+    shutil.copy(root / "hooks" / "pre-receive", remote / "hooks" / "pre-receive")
+    monkeypatch.setenv("HOTFIX_GUARD", str(Path(sys.executable).with_name("hotfix-guard")))
+    result = invoke("finish", "--push")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert f"refs/tags/v1.2.4 {hotfix.git('rev-parse', 'v1.2.4')}" in git(
+        remote, "for-each-ref", "--format=%(refname) %(objectname)"
+    )
