@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -533,7 +534,8 @@ def finish(
     mode: Mode = "abort" if abort else "continue" if resume else "dry-run" if dry_run else "run"
     repo, config = _open_lifecycle()
     options = FinishOptions(push=push, backport=not no_backport, keep=keep)
-    sys.exit(finish_command(repo, config, mode, options, click.echo))
+    warn = functools.partial(click.echo, err=True)
+    sys.exit(finish_command(repo, config, mode, options, click.echo, warn))
 
 
 @cli.command()

@@ -10,7 +10,6 @@ with `git commit` or anything else), so running a step again never does it twice
 from __future__ import annotations
 
 import shlex
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Literal
@@ -52,9 +51,10 @@ class FinishStopped(Exception):
 
 
 def finish_command(
-    repo: Repository, config: Config, mode: Mode, options: FinishOptions, echo: Echo
+    repo: Repository, config: Config, mode: Mode, options: FinishOptions, echo: Echo, warn: Echo
 ) -> int:
-    """The finish command: its exit status (0 done, 1 stopped); stops go to stderr."""
+    """The finish command: its exit status (0 done, 1 stopped). Progress goes to ECHO, why it
+    stopped to WARN (the CLI's stdout and stderr)."""
     try:
         if mode == "abort":
             abort(repo, require_state(repo, "--abort"), echo)
@@ -76,17 +76,12 @@ def finish_command(
             run(repo, states.save(repo.git_dir, plan.state), echo)
     except ChecksFailed as failed:
         problems = "".join(f"\n  - {problem}" for problem in failed.problems)
-        _warn(f"finish stopped at step 1, check: nothing was changed{problems}")
+        warn(f"finish stopped at step 1, check: nothing was changed{problems}")
         return 1
     except FinishStopped as stopped:
-        _warn(str(stopped))
+        warn(str(stopped))
         return 1
     return 0
-
-
-def _warn(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
 
 
 def run(repo: Repository, state: FinishState, echo: Echo) -> None:
