@@ -151,3 +151,17 @@ def test_a_real_sigint_during_the_push_leaves_a_state_that_continues(
     resumed = invoke("finish", "--continue")
     assert resumed.exit_code == 0, resumed.output
     assert_finished(hotfix, remote)
+
+
+def test_without_push_abort_works_even_after_the_last_step(
+    hotfix: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(hotfix, remote)
+    interrupt_after(monkeypatch, "cleanup")
+    assert invoke("finish").exit_code == 130
+    aborted = invoke("finish", "--abort")
+    assert aborted.output == (
+        "finish aborted: every ref and the work tree are as they were (main, develop, v1.2.4 "
+        "put back)\n"
+    )
+    assert snapshot(hotfix, remote) == before
