@@ -26,6 +26,7 @@ from hotfix_guard.git import GitError, Repository, lines, parse_check_attr, spli
 from hotfix_guard.git.push import environment_for_other_work_tree
 
 TEMPORARY_PREFIX = "hotfix-guard-tests-"
+ALTERNATES = "GIT_ALTERNATE_OBJECT_DIRECTORIES"
 OWNER_FILE = "owner"
 
 
@@ -193,7 +194,13 @@ def attributes_at(
             **own,
             "GIT_DIR": bare,
             "GIT_INDEX_FILE": os.path.join(folder, "index"),
-            "GIT_ALTERNATE_OBJECT_DIRECTORIES": objects,
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES": os.pathsep.join(
+                # In a pre-receive hook the pushed objects wait in a quarantine folder that
+                # git names with these variables: borrow from it too.
+                part
+                for part in (objects, (repo.env or os.environ).get(ALTERNATES, ""))
+                if part
+            ),
             "GIT_ATTR_NOSYSTEM": "1",
         }
         repo.git_with(env, "read-tree", commit)
