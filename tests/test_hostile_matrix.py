@@ -446,3 +446,17 @@ def test_a_config_that_is_a_device_is_refused_not_read(repo: Repo) -> None:
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 2
     assert result.stderr == "hotfix-guard: .hotfix-guard.toml: not a regular file: make it one\n"
+
+
+def test_a_release_tag_on_a_tree_is_refused(repo: Repo) -> None:
+    tree = repo.git("rev-parse", "HEAD^{tree}")
+    repo.git("tag", "-a", "-m", "Release 1.0.0", "v1.0.0", tree)
+    repo.git("tag", "-a", "-m", "a marker", "marker", tree)
+    result = CliRunner().invoke(cli, ["check-tag", "v1.0.0", "marker"])
+    assert result.exit_code == 1
+    tag = repo.git("rev-parse", "v1.0.0")
+    assert result.output.splitlines()[0] == (
+        f"v1.0.0: tag-target: v1.0.0 is a release tag but points at no commit ({tag[:10]}); a "
+        "release tag points at a commit on main"
+    )
+    assert "marker: does not point at a commit, no tag rule applies" in result.output

@@ -256,7 +256,7 @@ def check_tag(
 ) -> Report:
     """The tag rules on one tag; a tag that is not a release tag passes with a note."""
     ctx = TagContext(repo, config, tag, queries, main)
-    if tag.commit is None or not ctx.is_release:
+    if not ctx.is_release:
         why = "does not point at a commit" if tag.commit is None else "not a release tag"
         return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))
     kind = f"hotfix tag ({ctx.hotfix})" if ctx.hotfix else "release tag"

@@ -123,7 +123,16 @@ def _version_finding(ctx: TagContext, problem: str) -> Finding:
 
 def check_tag_target(ctx: TagContext) -> list[Finding]:
     commit = ctx.tag.commit
-    if not ctx.hotfix or commit is None:
+    if commit is None:  # a release tag on a tree or a blob: nothing was released
+        return [
+            Finding(
+                f"{ctx.name} is a release tag but points at no commit "
+                f"({ctx.tag.object_id[:10]}); a release tag points at a commit on "
+                f"{ctx.main.name}",
+                ref=ctx.name,
+            )
+        ]
+    if not ctx.hotfix:
         return []
     main = ctx.main
     if any(ctx.repo.is_ancestor(commit, ref) for ref in main.refs):
