@@ -1,0 +1,260 @@
+"""The timeline, the postmortem draft and its file, from hotfixes made by hand with plain git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hotfix_guard.cli import cli
+from hotfix_guard.config import Config
+from hotfix_guard.git import Repository
+from hotfix_guard.git.history import History
+from hotfix_guard.incident import timeline
+from hotfix_guard.incident.postmortem import render, slug
+from tests.conftest import Repo
+from tests.incident_support import at, base_history, hand_made_hotfix
+
+
+def build(tag: str, config: Config | None = None) -> timeline.Hotfix:
+    repo = Repository.discover()
+    with History(repo) as history:
+        return timeline.build(repo, history, config or Config(), tag)
+
+
+def rows(hotfix: timeline.Hotfix) -> list[tuple[str, str, str]]:
+    return [(f"{e.time:%m-%d %H:%M}", e.kind, e.what) for e in hotfix.events]
+
+
+def short(repo: Repo, rev: str) -> str:
+    return repo.git("rev-parse", rev)[:12]
+
+
+def test_timeline_rows_their_order_and_their_commits(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch)
+    hotfix = build("v1.2.4")
+    assert rows(hotfix) == [
+        ("11-20 10:00", "branch-cut", "hotfix/fix-login-timeout cut from main (the time of the "
+         "commit it starts from)"),
+        ("11-28 20:50", "detected", "detected"),
+        ("11-28 21:05", "commit", "commit: Raise the login timeout"),
+        ("11-28 21:40", "commit", "commit: Test the login timeout"),
+        ("11-28 22:10", "merged", "hotfix/fix-login-timeout merged into main"),
+        ("11-28 22:15", "tagged", "tagged v1.2.4: restored"),
+        ("11-28 23:00", "backport", "backported to develop"),
+    ]  # fmt: skip
+    first = short(repo, "hotfix/fix-login-timeout~1")
+    assert [e.ref for e in hotfix.events] == [
+        short(repo, "v1.2.3^{}"),
+        first,  # the first commit that recorded the detection time
+        first,
+        short(repo, "hotfix/fix-login-timeout"),
+        short(repo, "main"),
+        "v1.2.4",
+        short(repo, "develop"),
+    ]
+    assert (hotfix.record.severity, hotfix.record.incident) == ("P1", "INC-42")
+    assert (hotfix.files, hotfix.added, hotfix.removed) == (
+        ("app/main.py", "tests/test_2.py"),
+        2,
+        1,
+    )
+
+
+def test_time_to_restore_against_the_severity_target(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch)
+    assert timeline.restore_verdict(build("v1.2.4"), Config()) == (
+        "1h 25m from detected to tagged; target for P1: 4h, met"
+    )
+    hand_made_hotfix(
+        repo,
+        monkeypatch,
+        name="hotfix/fix-search",
+        tag="v1.2.5",
+        description="Fix search",
+        record="Severity: P0\nDetected: 2026-11-29T08:00:00Z",
+        day="2026-11-29",
+        times=("08:30", "09:00", "09:20", "09:25"),
+        backport_at=None,
+        value=3,
+    )
+    assert timeline.restore_verdict(build("v1.2.5"), Config()) == (
+        "1h 25m from detected to tagged; target for P0: 1h, missed by 25m"
+    )
+
+
+def test_missing_trailers_start_the_clock_at_the_first_commit_without_a_target(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch, record="")
+    hotfix = build("v1.2.4")
+    assert hotfix.record.is_empty
+    assert [kind for _, kind, _ in rows(hotfix)] == [
+        "branch-cut", "commit", "commit", "merged", "tagged", "backport"
+    ]  # fmt: skip
+    assert timeline.restore_verdict(hotfix, Config()) == (
+        "1h 10m from first commit (no Detected: trailer) to tagged; no target: the hotfix "
+        "carries no valid Severity: trailer"
+    )
+    text = render(hotfix, Config())
+    assert "| severity | not recorded |\n| incident | not recorded |" in text
+    assert "git does not say when it was detected (no Detected: trailer)." in text
+
+
+def test_a_squash_merged_hotfix_has_no_branch_in_history(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    repo.branch("hotfix/fix-login")
+    at(monkeypatch, "2026-11-28T21:05:00Z")
+    repo.commit("Fix login", {"app/main.py": "def main():\n    return 2\n"})
+    repo.switch("main")
+    repo.git("merge", "-q", "--squash", "hotfix/fix-login")
+    at(monkeypatch, "2026-11-28T21:30:00Z")
+    repo.commit("Fix login (#12)\n\nSeverity: P2\nDetected: 2026-11-28T20:00:00Z")
+    repo.git("branch", "-D", "hotfix/fix-login")
+    at(monkeypatch, "2026-11-28T21:45:00Z")
+    repo.tag("v1.2.4", "Hotfix: Fix login")
+    hotfix = build("v1.2.4")
+    assert hotfix.branch is None and hotfix.merge is None
+    assert rows(hotfix) == [
+        ("11-28 20:00", "detected", "detected"),
+        ("11-28 21:30", "commit", "commit: Fix login (#12)"),
+        ("11-28 21:45", "tagged", "tagged v1.2.4: restored"),
+    ]
+    assert hotfix.files == ("app/main.py",)
+    text = render(hotfix, Config())
+    assert "| branch | none in history (a squash merge, or a fix committed on main) |" in text
+    assert "it was committed on main as one commit and released as `v1.2.4`." in text
+
+
+def test_a_lightweight_tag_is_dated_by_its_commit(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch, backport_at=None)
+    repo.tag("v1.2.4-light", target="v1.2.4^{}")
+    hotfix = build("v1.2.4-light")
+    assert hotfix.tag.annotated is False
+    assert f"{hotfix.restored:%H:%M}" == "22:10"
+    assert hotfix.description == "fix login timeout"  # no message: the branch's words
+
+
+def test_non_ascii_descriptions_keep_their_words_and_fold_into_the_file_name(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch, description="Réparer la connexion — 登录超时")
+    hotfix = build("v1.2.4")
+    assert hotfix.description == "Réparer la connexion — 登录超时"
+    assert render(hotfix, Config()).startswith(
+        "# Postmortem: Réparer la connexion — 登录超时 (v1.2.4)\n"
+    )
+    assert slug(hotfix.description) == "reparer-la-connexion"
+    assert slug("登录超时") == ""
+    result = CliRunner().invoke(cli, ["postmortem"])
+    assert result.exit_code == 0, result.output
+    assert (repo.path / "docs/postmortems/2026-11-28-reparer-la-connexion.md").exists()
+
+
+def test_no_such_tag_is_one_line_and_exit_2(repo: Repo) -> None:
+    result = CliRunner().invoke(cli, ["postmortem", "v9.9.9"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "hotfix-guard: no tag 'v9.9.9' that points at a commit (git tag --list shows the tags)\n"
+    )
+    result = CliRunner().invoke(cli, ["postmortem"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "hotfix-guard: no hotfix tag found: name the tag (hotfix-guard postmortem v1.2.4); a "
+        "hotfix tag's message starts with 'Hotfix:'\n"
+    )
+
+
+def test_postmortem_writes_the_latest_hotfix_and_never_overwrites(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two hotfixes on one day: each gets its own file; the default is the later tag."""
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch, times=("09:05", "09:40", "10:10", "10:15"))
+    hand_made_hotfix(
+        repo,
+        monkeypatch,
+        name="hotfix/fix-search",
+        tag="v1.2.5",
+        description="Fix search",
+        times=("15:00", "15:10", "15:20", "15:30"),
+        backport_at=None,
+        value=3,
+    )
+    first = CliRunner().invoke(cli, ["postmortem"])
+    assert first.exit_code == 0
+    assert first.output == (
+        "wrote docs/postmortems/2026-11-28-fix-search.md: the postmortem draft of v1.2.5 (6 "
+        "timeline rows from git); fill in: impact, root cause, trigger, detection, action "
+        "items, lessons learned\n"
+    )
+    second = CliRunner().invoke(cli, ["postmortem", "v1.2.4"])
+    assert second.exit_code == 0
+    assert "docs/postmortems/2026-11-28-fix-the-login-timeout.md" in second.output
+    draft = repo.path / "docs/postmortems/2026-11-28-fix-search.md"
+    draft.write_text("edited by people\nv1.2.5\n")
+    again = CliRunner().invoke(cli, ["postmortem", "v1.2.5"])
+    assert again.exit_code == 2
+    assert again.output == (
+        "hotfix-guard: docs/postmortems/2026-11-28-fix-search.md already holds the postmortem "
+        "of v1.2.5: edit it (an existing file is never overwritten), or pass --output PATH\n"
+    )
+    assert draft.read_text() == "edited by people\nv1.2.5\n"
+    taken = CliRunner().invoke(cli, ["postmortem", "v1.2.5", "--output", "README"])
+    assert taken.exit_code == 2
+    assert taken.output == (
+        "hotfix-guard: README exists: an existing file is never overwritten; pass another "
+        "--output\n"
+    )
+    assert (repo.path / "README").read_text() == "demo\n"
+
+
+def test_the_same_description_on_one_day_adds_the_tag_to_the_file_name(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch, times=("09:05", "09:40", "10:10", "10:15"))
+    hand_made_hotfix(
+        repo, monkeypatch, name="hotfix/again", tag="v1.2.5", backport_at=None, value=3
+    )
+    assert CliRunner().invoke(cli, ["postmortem", "v1.2.4"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["postmortem", "v1.2.5"])
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        "wrote docs/postmortems/2026-11-28-fix-the-login-timeout-v1-2-5.md:"
+    )
+
+
+def test_output_dash_prints_the_draft_and_writes_nothing(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch)
+    result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
+    assert result.exit_code == 0
+    assert result.output == render(build("v1.2.4"), Config())
+    assert not (repo.path / "docs").exists()
+
+
+def test_the_draft_exactly(repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch)
+    draft = tmp_path / "draft.md"
+    result = CliRunner().invoke(cli, ["postmortem", "v1.2.4", "--output", str(draft)])
+    assert result.exit_code == 0
+    expected = (Path(__file__).parent / "data" / "postmortem-v1.2.4.md").read_text()
+    assert draft.read_text() == expected
