@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -181,3 +183,31 @@ def test_postmortem_dir_must_stay_inside_the_repository(tmp_path: Path) -> None:
             f".hotfix-guard.toml: postmortem-dir = {value!r} is invalid: expected a directory "
             "inside the repository, such as 'docs/postmortems'"
         )
+
+
+def gitpython_loaded(repo: Repo, args: tuple[str, ...], stdin: str = "") -> bool:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "hotfix_guard", *args],
+        cwd=repo.path,
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-500:]
+    modules = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "hotfix_guard.catalog" in modules  # the measurement saw the run
+    return "git" in modules
+
+
+def test_gitpython_stays_out_of_the_hooks(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The severity rule at commit time and the postmortem rule at the push of main read git with
+    plain queries; GitPython is for the postmortem and status-message commands only."""
+    tagged_hours_ago(repo, monkeypatch, 72)
+    pushed = f"refs/heads/main {repo.head()} refs/heads/main {'0' * 40}\n"
+    assert not gitpython_loaded(repo, ("hook", "--stage", "pre-push"), pushed)
+    repo.branch("hotfix/fix-search")
+    repo.commit("fix\n\nSeverity: P2", {"app/search.py": "x = 1\n"})
+    assert not gitpython_loaded(repo, ("hook",))
+    assert not gitpython_loaded(repo, ("status-message", "investigating"))  # the branch's record
+    repo.switch("main")
+    assert gitpython_loaded(repo, ("postmortem", "--output", "-"))

@@ -178,7 +178,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "incident:check_severity",
         "hotfix-branch",
-        "a hotfix's commits carry a valid Severity: trailer (P0..P3)",
         "record the severity in the next commit: git commit --trailer 'Severity: P1' "
         "(P0 critical, P1 major feature, P2 some users, P3 minor)",
         default_level="warn",
@@ -188,7 +187,6 @@ RULES: tuple[Rule, ...] = (
         MAIN,
         "incident:check_postmortem",
         "hotfix-backport",
-        "a hotfix tag older than postmortem-due has a postmortem in postmortem-dir that names it",
         "draft it from git (hotfix-guard postmortem <tag>), fill in what git cannot know, "
         "and commit it to main",
         default_level="warn",

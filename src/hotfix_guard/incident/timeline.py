@@ -20,11 +20,12 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport import merged_branch
+from hotfix_guard.backport.merges import merged_branch
 from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.history import CommitFacts, History, TagFacts, utc
+from hotfix_guard.git.walk import Walk
 from hotfix_guard.incident.record import IncidentRecord, record_from_trailers
 
 EventKind = Literal["detected", "branch-cut", "commit", "merged", "tagged", "backport"]
@@ -216,7 +217,8 @@ def _backports(repo: Repository, history: History, config: Config, tip: str) -> 
         refs = scopes.copies_of(repo, name)
         if not refs:
             continue
-        chain = repo.first_parent_log([refs[0]], exclude=[tip])  # newest first
+        walk = Walk(tips=(refs[0],), exclude=(tip,), first_parent=True)
+        chain = repo.first_parent_log(walk)  # newest first
         if not chain or not repo.is_ancestor(tip, chain[0].sha):
             continue
         # Containing TIP is monotone along a first-parent chain: bisect for the first that does.
