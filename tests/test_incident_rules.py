@@ -211,3 +211,41 @@ def test_gitpython_stays_out_of_the_hooks(repo: Repo, monkeypatch: pytest.Monkey
     assert not gitpython_loaded(repo, ("status-message", "investigating"))  # the branch's record
     repo.switch("main")
     assert gitpython_loaded(repo, ("postmortem", "--output", "-"))
+
+
+def test_a_real_push_of_main_warns_then_blocks_until_the_postmortem_is_committed(
+    repo: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through `git push` and the pre-push hook `hotfix-guard install` adds, a hand-made hotfix
+    tagged three days ago."""
+    tagged_hours_ago(repo, monkeypatch, 72)
+    monkeypatch.delenv("GIT_AUTHOR_DATE")
+    monkeypatch.delenv("GIT_COMMITTER_DATE")
+    installed = subprocess.run(
+        [sys.executable, "-m", "hotfix_guard", "install", "--hook-type", "pre-push"],
+        capture_output=True,
+        text=True,
+    )
+    assert installed.returncode == 0, installed.stderr
+
+    def push() -> tuple[int, str]:
+        result = subprocess.run(
+            # --force: the hotfix's history rewrote the first commit, which origin already has
+            ["git", "push", "-q", "--force", "origin", "main", "v1.2.4"],
+            capture_output=True,
+            text=True,
+        )
+        return result.returncode, result.stdout + result.stderr
+
+    code, output = push()
+    assert code == 0, output
+    assert "v1.2.4: postmortem: hotfix tag v1.2.4 was made " in output
+    repo.commit("strict", {".hotfix-guard.toml": '[rules]\npostmortem = "error"\n'})
+    code, output = push()
+    assert code == 1, output
+    assert "hotfix-guard failed: 1 error, 1 warning (main at " in output  # the backport warns
+    drafted = CliRunner().invoke(cli, ["postmortem"])
+    assert drafted.exit_code == 0, drafted.output
+    repo.commit("Postmortem of v1.2.4")
+    code, output = push()
+    assert (code, "postmortem" in output) == (0, False)
