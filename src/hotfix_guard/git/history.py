@@ -88,33 +88,21 @@ class History:
         return [self.commit(line[0]) for line in reversed(listed)]
 
     def tag(self, name: str) -> TagFacts | None:
-        """The tag NAME if it exists and reaches a commit."""
-        for tag in self.tags():
-            if tag.name == name:
-                return tag
-        return None
-
-    def tags(self) -> list[TagFacts]:
-        """Every tag that reaches a commit (tags of trees and blobs left out)."""
-        found = []
-        for reference in self._git.tags:
-            try:
-                target = reference.object
-                while isinstance(target, TagObject):  # a tag of a tag: follow it to the commit
-                    target = target.object
-            except ValueError:  # a broken ref: nothing to say about it
-                continue
-            if not isinstance(target, Commit):
-                continue
-            tag_object = reference.tag
-            if tag_object is not None:
-                tagged, message = utc(tag_object.tagged_date), _tag_message(tag_object.message)
-            else:
-                tagged, message = utc(target.committed_date), ""
-            found.append(
-                TagFacts(reference.name, tag_object is not None, target.hexsha, tagged, message)
-            )
-        return found
+        """The tag NAME if it exists and reaches a commit (tags of trees and blobs do not)."""
+        reference = git.TagReference(self._git, f"refs/tags/{name}")
+        try:
+            target = reference.object
+            while isinstance(target, TagObject):  # a tag of a tag: follow it to the commit
+                target = target.object
+        except ValueError:  # no such tag, or a broken ref
+            return None
+        if not isinstance(target, Commit):
+            return None
+        tag_object = reference.tag
+        if tag_object is None:
+            return TagFacts(name, False, target.hexsha, utc(target.committed_date), "")
+        message = _tag_message(tag_object.message)
+        return TagFacts(name, True, target.hexsha, utc(tag_object.tagged_date), message)
 
 
 def _text(message: str | bytes) -> str:

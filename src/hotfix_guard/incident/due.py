@@ -9,7 +9,7 @@ main runs this, and GitPython stays out of hooks.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -46,27 +46,28 @@ def hotfix_tags(
     queries: PushQueries,
     *,
     since: datetime | None = None,
+    until: datetime | None = None,
     among: Collection[str] | None = None,
-) -> list[HotfixTag]:
-    """The hotfix tags (as the tag rules tell them) made from SINCE on, AMONG these names, newest
-    first. The cheap filters come first: telling a hotfix tag may cost a git query per tag."""
-    found = []
+) -> Iterator[HotfixTag]:
+    """The release tags that are hotfix tags (as the tag rules tell them), made between SINCE and
+    UNTIL, AMONG these names, newest first. Telling a hotfix tag may cost a git query per tag, so
+    the cheap filters come first and the caller may stop early."""
+    candidates = []
     for name, tag in queries.tags.items():
         when = queries.tag_times.get(name)
         if tag.commit is None or when is None or (among is not None and name not in among):
             continue
-        if since is not None and when < since.timestamp():
+        if (since and when < since.timestamp()) or (until and when > until.timestamp()):
             continue
-        if TagContext(repo, config, tag, queries).hotfix is None:
-            continue
-        found.append(HotfixTag(name, tag.commit, datetime.fromtimestamp(when, timezone.utc)))
-    found.sort(key=lambda tag: (tag.tagged, tag.name), reverse=True)
-    return found
+        candidates.append((when, name, tag))
+    for when, name, tag in sorted(candidates, key=lambda item: item[:2], reverse=True):
+        context = TagContext(repo, config, tag, queries)
+        if context.is_release and context.hotfix is not None and tag.commit is not None:
+            yield HotfixTag(name, tag.commit, datetime.fromtimestamp(when, timezone.utc))
 
 
 def latest_hotfix_tag(repo: Repository, config: Config) -> HotfixTag | None:
-    tags = hotfix_tags(repo, config, PushQueries(repo))
-    return tags[0] if tags else None
+    return next(hotfix_tags(repo, config, PushQueries(repo)), None)
 
 
 def names_tag(text: str, tag: str) -> bool:
@@ -94,10 +95,10 @@ def postmortem_states(
     each with when its postmortem is due and the file in postmortem-dir at HEAD that names it."""
     queries = PushQueries(repo)
     if tags:
-        chosen = hotfix_tags(repo, config, queries, among=set(tags))
+        chosen = list(hotfix_tags(repo, config, queries, among=set(tags)))
     else:
         on_head = set(queries.tags_merged_into(head))
-        chosen = hotfix_tags(repo, config, queries, since=now - WINDOW, among=on_head)
+        chosen = list(hotfix_tags(repo, config, queries, since=now - WINDOW, among=on_head))
     if not chosen:
         return []
     files = queries.files_under(head, config.postmortem_dir)
