@@ -13,6 +13,7 @@ from hotfix_guard.git import Repository
 from hotfix_guard.git.history import History
 from hotfix_guard.incident import timeline
 from hotfix_guard.incident.postmortem import render, slug
+from hotfix_guard.incident.record import commit_records
 from tests.conftest import Repo
 from tests.incident_support import at, base_history, hand_made_hotfix
 
@@ -258,3 +259,14 @@ def test_the_draft_exactly(repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path
     assert result.exit_code == 0
     expected = (Path(__file__).parent / "data" / "postmortem-v1.2.4.md").read_text()
     assert draft.read_text() == expected
+
+
+def test_commit_records_say_which_commit_recorded_what(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    first = repo.commit("fix\n\nSeverity: P2")
+    second = repo.commit("more\n\nSeverity: P1\nIncident: INC-1")
+    records = commit_records(Repository.discover(), "HEAD", ["main"])
+    assert [(sha, r.severity, r.incident) for sha, r in records] == [
+        (first, "P2", None),
+        (second, "P1", "INC-1"),
+    ]

@@ -26,7 +26,7 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.history import CommitFacts, History, TagFacts, utc
 from hotfix_guard.git.walk import Walk
-from hotfix_guard.incident.record import IncidentRecord, record_from_trailers
+from hotfix_guard.incident.record import IncidentRecord, commit_records, record_from_trailers
 
 EventKind = Literal["detected", "branch-cut", "commit", "merged", "tagged", "backport"]
 # Rows at the same second keep the order of the process.
@@ -184,18 +184,22 @@ def _record(
     repo: Repository, commits: Sequence[CommitFacts], merge: CommitFacts | None, tag: TagFacts
 ) -> tuple[IncidentRecord, str]:
     """The record of the branch's commits, then the merge's, then the tag's (newer wins), and
-    the commit or tag whose trailer set the detection time."""
-    by_commit = repo.commit_trailers([commits[-1].sha, *(f"^{p}" for p in commits[0].parents)])
-    sources = [(short(c.sha), by_commit.get(c.sha, [])) for c in commits]
-    for source, message in ((merge, merge.message if merge else ""), (tag, tag.message)):
-        if message and source is not None:
-            name = source.name if isinstance(source, TagFacts) else short(source.sha)
-            sources.append((name, repo.message_trailers(message.encode())))
+    the commit or tag whose trailer first recorded the detection time."""
+    sources = [
+        (short(sha), record)
+        for sha, record in commit_records(repo, commits[-1].sha, commits[0].parents)
+    ]
+    if merge is not None:
+        trailers = repo.message_trailers(merge.message.encode())
+        sources.append((short(merge.sha), record_from_trailers(trailers)))
+    if tag.message:
+        sources.append(
+            (tag.name, record_from_trailers(repo.message_trailers(tag.message.encode())))
+        )
     record, detected_in = IncidentRecord(), ""
-    for source_name, trailers in sources:
-        newer = record_from_trailers(trailers)
+    for source, newer in sources:
         if newer.detected is not None and newer.detected != record.detected:
-            detected_in = source_name  # where this detection time was first recorded
+            detected_in = source
         record = record.updated(newer)
     return record, detected_in
 
