@@ -270,3 +270,32 @@ def test_commit_records_say_which_commit_recorded_what(repo: Repo) -> None:
         (first, "P2", None),
         (second, "P1", "INC-1"),
     ]
+
+
+def test_a_hotfix_shaped_as_finish_makes_it(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """finish (issue 12) merges with `Merge branch 'hotfix/x' into main: <description> (P1,
+    INC-42)` and the trailers, tags with them, and backports by merging the tag."""
+    base_history(repo, monkeypatch)
+    record = "Severity: P1\nIncident: INC-42\nDetected: 2026-11-28T20:50:00Z"
+    repo.branch("hotfix/fix-login-timeout")
+    at(monkeypatch, "2026-11-28T21:05:00Z")
+    repo.commit(f"Raise the timeout\n\n{record}", {"app/main.py": "x = 2\n"})
+    repo.switch("main")
+    at(monkeypatch, "2026-11-28T21:30:00Z")
+    repo.git(
+        "merge", "-q", "--no-ff", "hotfix/fix-login-timeout", "-m",
+        "Merge branch 'hotfix/fix-login-timeout' into main: Fix login timeout (P1, INC-42)\n\n"
+        f"Hotfix v1.2.4.\n\n{record}",
+    )  # fmt: skip
+    repo.tag("v1.2.4", f"Hotfix: Fix login timeout\n\n{record}")
+    repo.switch("develop")
+    at(monkeypatch, "2026-11-28T21:35:00Z")
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "refs/tags/v1.2.4")
+    hotfix = build("v1.2.4")
+    assert (hotfix.branch, hotfix.description) == ("hotfix/fix-login-timeout", "Fix login timeout")
+    assert [kind for _, kind, _ in rows(hotfix)] == [
+        "branch-cut", "detected", "commit", "merged", "tagged", "backport"
+    ]  # fmt: skip
+    assert timeline.restore_verdict(hotfix, Config()) == (
+        "40m from detected to tagged; target for P1: 4h, met"
+    )
