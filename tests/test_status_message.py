@@ -137,3 +137,17 @@ def test_no_incident_and_a_bad_time_are_one_line_and_exit_2(repo: Repo) -> None:
         "hotfix-guard: 'soon' is not a time: use ISO 8601 in UTC, e.g. 2026-11-28T22:40:00Z, "
         "or 'now'\n",
     )
+
+
+def test_a_detached_head_speaks_for_the_latest_hotfix_tag(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch)
+    repo.git("switch", "-q", "--detach", "v1.2.3")
+    code, output = message("identified", "--time", "2026-11-28T21:00:00Z")
+    assert code == 0
+    assert output.splitlines()[:2] == [
+        "Fix the login timeout",
+        "Identified - The issue has been identified and a fix is being implemented.",
+    ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
 from hotfix_guard import __version__
 from hotfix_guard.catalog import RULE_NAMES
+from hotfix_guard.config import STATUS_STATES
 from hotfix_guard.errors import UsageError, error_boundary
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -371,9 +372,7 @@ def postmortem(tag: str | None, output: str | None) -> None:
 
 
 @cli.command("status-message")
-@click.argument(
-    "state", type=click.Choice(["investigating", "identified", "monitoring", "resolved"])
-)
+@click.argument("state", type=click.Choice(STATUS_STATES))
 @click.option(
     "--format",
     "output_format",
@@ -382,7 +381,13 @@ def postmortem(tag: str | None, output: str | None) -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--time", "when", default="now", help="The update's time (ISO 8601). Default: now.")
+@click.option(
+    "--time",
+    "when",
+    default="now",
+    metavar="WHEN",
+    help="The update's time (ISO 8601, e.g. 2026-11-28T22:40:00Z). Default: now.",
+)
 def status_message(state: str, output_format: str, when: str) -> None:
     """The status-page update for the current incident: the checked-out hotfix branch, else the
     latest hotfix tag. Severity sets the impact and when the next update is due."""
@@ -392,8 +397,7 @@ def status_message(state: str, output_format: str, when: str) -> None:
     moment = parse_time(when)
     repo, config = _open()
     incident = messages.current_incident(repo, config)
-    chosen = next(s for s in messages.STATES if s == state)
-    message = messages.compose(chosen, incident, config, moment)
+    message = messages.compose(cast(messages.State, state), incident, config, moment)
     render = {
         "text": messages.render_text,
         "markdown": messages.render_markdown,

@@ -19,8 +19,7 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 
-State = Literal["investigating", "identified", "monitoring", "resolved"]
-STATES: tuple[State, ...] = ("investigating", "identified", "monitoring", "resolved")
+State = Literal["investigating", "identified", "monitoring", "resolved"]  # config.STATUS_STATES
 
 # Statuspage's default wording for each state.
 TEMPLATES: dict[str, str] = {
