@@ -342,23 +342,10 @@ def postmortem(tag: str | None, output: str | None) -> None:
     """
     from pathlib import Path
 
-    from hotfix_guard.git.history import History
     from hotfix_guard.incident import postmortem as drafts
-    from hotfix_guard.incident import timeline
-    from hotfix_guard.incident.due import latest_hotfix_tag
 
     repo, config = _open()
-    if tag is None:
-        latest = latest_hotfix_tag(repo, config)
-        if latest is None:
-            raise UsageError(
-                "no hotfix tag found: name the tag (hotfix-guard postmortem v1.2.4); a hotfix "
-                f"tag's message starts with {config.tag_message_prefix.strip()!r}"
-            )
-        tag = latest.name
-    with History(repo) as history:
-        hotfix = timeline.build(repo, history, config, tag)
-    text = drafts.render(hotfix, config)
+    hotfix, text = drafts.draft(repo, config, tag)
     if output == "-":
         click.echo(text, nl=False)
         return
@@ -366,8 +353,8 @@ def postmortem(tag: str | None, output: str | None) -> None:
     drafts.write(path, text)
     shown = os.path.relpath(path) if output is None else output
     click.echo(
-        f"wrote {shown}: the postmortem draft of {tag} ({len(hotfix.events)} timeline rows "
-        f"from git); fill in: {', '.join(drafts.TO_FILL).lower()}"
+        f"wrote {shown}: the postmortem draft of {hotfix.tag.name} ({len(hotfix.events)} "
+        f"timeline rows from git); fill in: {', '.join(drafts.TO_FILL).lower()}"
     )
 
 

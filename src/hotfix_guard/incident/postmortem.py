@@ -13,9 +13,11 @@ from pathlib import Path
 
 from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.incident.due import names_tag
+from hotfix_guard.git import Repository
+from hotfix_guard.git.history import History
+from hotfix_guard.incident.due import latest_hotfix_tag, names_tag
 from hotfix_guard.incident.record import format_time
-from hotfix_guard.incident.timeline import Hotfix, restore_verdict, short
+from hotfix_guard.incident.timeline import Hotfix, build, restore_verdict, short
 
 SHOWN_FILES = 20
 NO_BRANCH = "none in history (a squash merge, or a fix committed on main)"
@@ -42,6 +44,21 @@ def slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", folded.lower())
     return "-".join(words)[:60].strip("-")
+
+
+def draft(repo: Repository, config: Config, tag: str | None) -> tuple[Hotfix, str]:
+    """The hotfix of TAG (default: the latest hotfix tag) and its draft."""
+    if tag is None:
+        latest = latest_hotfix_tag(repo, config)
+        if latest is None:
+            raise UsageError(
+                "no hotfix tag found: name the tag (hotfix-guard postmortem v1.2.4); a hotfix "
+                f"tag's message starts with {config.tag_message_prefix.strip()!r}"
+            )
+        tag = latest.name
+    with History(repo) as history:
+        hotfix = build(repo, history, config, tag)
+    return hotfix, render(hotfix, config)
 
 
 def render(hotfix: Hotfix, config: Config) -> str:
