@@ -249,3 +249,31 @@ def test_a_real_push_of_main_warns_then_blocks_until_the_postmortem_is_committed
     repo.commit("Postmortem of v1.2.4")
     code, output = push()
     assert (code, "postmortem" in output) == (0, False)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('postmortem-due = "soon"\n',
+         "postmortem-due = 'soon' is invalid: expected a duration such as '30m', '4h', '2d' or "
+         "'1h30m'"),
+        ('status-message = "short"\n',
+         "status-message = 'short' is invalid: expected a table of templates by state "
+         "(investigating, identified, monitoring, resolved)"),
+    ],
+)  # fmt: skip
+def test_incident_keys_name_the_key_value_and_expectation(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    from hotfix_guard.config import load
+    from hotfix_guard.errors import UsageError
+
+    (tmp_path / ".hotfix-guard.toml").write_text(toml)
+    with pytest.raises(UsageError) as raised:
+        load(tmp_path)
+    assert str(raised.value) == f".hotfix-guard.toml: {message}"
+    (tmp_path / ".hotfix-guard.toml").write_text(
+        'postmortem-dir = "docs/pm/"\npostmortem-due = "2d"\n'
+    )
+    config = load(tmp_path)
+    assert (config.postmortem_dir, config.postmortem_due) == ("docs/pm", timedelta(days=2))

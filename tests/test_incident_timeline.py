@@ -299,3 +299,21 @@ def test_a_hotfix_shaped_as_finish_makes_it(repo: Repo, monkeypatch: pytest.Monk
     assert timeline.restore_verdict(hotfix, Config()) == (
         "40m from detected to tagged; target for P1: 4h, met"
     )
+
+
+def test_the_summary_carries_the_tag_message_without_its_trailers(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(
+        repo, monkeypatch, description="Fix the login timeout\n\nThe session store took 6 s."
+    )
+    hotfix = build("v1.2.4")
+    assert hotfix.notes == "The session store took 6 s."
+    text = render(hotfix, Config())
+    summary = text[text.index("## Summary") : text.index("## Impact")]
+    assert summary.startswith(
+        "## Summary (from git, edit freely)\n\nThe session store took 6 s.\n\n"
+        "Fix the login timeout. Restored by v1.2.4 with 2 commits:\n"
+    )
+    assert "Severity" not in summary

@@ -84,6 +84,7 @@ def render(hotfix: Hotfix, config: Config) -> str:
         "",
         "## Summary (from git, edit freely)",
         "",
+        *([hotfix.notes, ""] if hotfix.notes else []),
         f"{hotfix.description}. Restored by {tag.name} with {len(hotfix.commits)} "
         f"commit{'s' if len(hotfix.commits) != 1 else ''}:",
         "",

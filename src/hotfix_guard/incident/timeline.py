@@ -54,6 +54,7 @@ class Hotfix:
 
     tag: TagFacts
     description: str
+    notes: str  # the tag message's other paragraphs, its trailers left out
     record: IncidentRecord
     branch: str | None  # None: no branch in history (squash merge or a commit on main)
     base: str | None  # where the change starts (the branch cut, or the squash's parent)
@@ -133,6 +134,14 @@ def description_of(tag: TagFacts, config: Config, branch: str | None) -> str:
     return tag.name
 
 
+def tag_notes(message: str, has_trailers: bool) -> str:
+    """The paragraphs after the first line; git reads trailers from the last paragraph only."""
+    paragraphs = [p.strip() for p in message.split("\n\n")[1:] if p.strip()]
+    if has_trailers and paragraphs:
+        paragraphs.pop()
+    return "\n\n".join(paragraphs)
+
+
 def build(repo: Repository, history: History, config: Config, tag_name: str) -> Hotfix:
     tag = history.tag(tag_name)
     if tag is None:
@@ -149,7 +158,8 @@ def build(repo: Repository, history: History, config: Config, tag_name: str) -> 
     else:
         merge, tip, commits, branch = None, tagged.sha, [tagged], None
         base = tagged.parents[0] if tagged.parents else None
-    record, detected_in = _record(repo, commits, merge, tag)
+    tag_trailers = repo.message_trailers(tag.message.encode()) if tag.message else []
+    record, detected_in = _record(repo, commits, merge, tag, tag_trailers)
     changes = repo.file_changes(base, tip) if base else []
     events = [
         *([Event(record.detected, "detected", "detected", detected_in)] if record.detected else []),
@@ -167,6 +177,7 @@ def build(repo: Repository, history: History, config: Config, tag_name: str) -> 
     return Hotfix(
         tag=tag,
         description=description_of(tag, config, None if merge is None else branch),
+        notes=tag_notes(tag.message, bool(tag_trailers)),
         record=record,
         branch=branch if merge else None,
         base=base,
@@ -181,7 +192,11 @@ def build(repo: Repository, history: History, config: Config, tag_name: str) -> 
 
 
 def _record(
-    repo: Repository, commits: Sequence[CommitFacts], merge: CommitFacts | None, tag: TagFacts
+    repo: Repository,
+    commits: Sequence[CommitFacts],
+    merge: CommitFacts | None,
+    tag: TagFacts,
+    tag_trailers: list[tuple[str, str]],
 ) -> tuple[IncidentRecord, str]:
     """The record of the branch's commits, then the merge's, then the tag's (newer wins), and
     the commit or tag whose trailer first recorded the detection time."""
@@ -192,10 +207,8 @@ def _record(
     if merge is not None:
         trailers = repo.message_trailers(merge.message.encode())
         sources.append((short(merge.sha), record_from_trailers(trailers)))
-    if tag.message:
-        sources.append(
-            (tag.name, record_from_trailers(repo.message_trailers(tag.message.encode())))
-        )
+    if tag_trailers:
+        sources.append((tag.name, record_from_trailers(tag_trailers)))
     record, detected_in = IncidentRecord(), ""
     for source, newer in sources:
         if newer.detected is not None and newer.detected != record.detected:
