@@ -317,3 +317,25 @@ def test_the_summary_carries_the_tag_message_without_its_trailers(
         "Fix the login timeout. Restored by v1.2.4 with 2 commits:\n"
     )
     assert "Severity" not in summary
+
+
+def test_odd_merges_are_described_not_crashed_on(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge whose subject names no branch, and one whose second parent main already had."""
+    base_history(repo, monkeypatch)
+    repo.branch("hotfix/fix-login")
+    at(monkeypatch, "2026-11-28T21:05:00Z")
+    repo.commit("Fix login\n\nSeverity: P2", {"app/main.py": "x = 2\n"})
+    repo.switch("main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Ship the login fix", "hotfix/fix-login")
+    repo.tag("v1.2.4", "Hotfix: Fix login")
+    hotfix = build("v1.2.4")
+    assert (hotfix.branch, hotfix.description) == ("the merged branch", "Fix login")
+    tree = repo.git("rev-parse", "HEAD^{tree}")
+    empty = repo.git("commit-tree", tree, "-p", "HEAD", "-p", "HEAD~1", "-m", "Merge nothing")
+    repo.tag("v1.2.5", "Hotfix: Nothing", target=empty)
+    hotfix = build("v1.2.5")
+    assert (hotfix.commits, hotfix.files) == ((), ())
+    assert [kind for _, kind, _ in rows(hotfix)] == ["branch-cut", "merged", "tagged"]
+    assert "Restored by v1.2.5 with 0 commits:" in render(hotfix, Config())

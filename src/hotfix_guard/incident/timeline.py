@@ -154,9 +154,10 @@ def build(repo: Repository, history: History, config: Config, tag_name: str) -> 
         before, tip = tagged.parents[0], tagged.parents[1]
         base = repo.merge_base(tip, [before])
         commits = history.commits(tip, [before])
-        branch = merged_branch(tagged.subject) or "the hotfix branch"
+        named = merged_branch(tagged.subject)
+        branch: str | None = named or "the merged branch"
     else:
-        merge, tip, commits, branch = None, tagged.sha, [tagged], None
+        merge, tip, commits, branch, named = None, tagged.sha, [tagged], None, None
         base = tagged.parents[0] if tagged.parents else None
     tag_trailers = repo.message_trailers(tag.message.encode()) if tag.message else []
     record, detected_in = _record(repo, commits, merge, tag, tag_trailers)
@@ -176,7 +177,7 @@ def build(repo: Repository, history: History, config: Config, tag_name: str) -> 
     events.sort(key=lambda event: (event.time, EVENT_ORDER.index(event.kind)))
     return Hotfix(
         tag=tag,
-        description=description_of(tag, config, None if merge is None else branch),
+        description=description_of(tag, config, named),
         notes=tag_notes(tag.message, bool(tag_trailers)),
         record=record,
         branch=branch if merge else None,
@@ -202,7 +203,9 @@ def _record(
     the commit or tag whose trailer first recorded the detection time."""
     sources = [
         (short(sha), record)
-        for sha, record in commit_records(repo, commits[-1].sha, commits[0].parents)
+        for sha, record in (
+            commit_records(repo, commits[-1].sha, commits[0].parents) if commits else []
+        )
     ]
     if merge is not None:
         trailers = repo.message_trailers(merge.message.encode())
