@@ -339,3 +339,15 @@ def test_odd_merges_are_described_not_crashed_on(
     assert (hotfix.commits, hotfix.files) == ((), ())
     assert [kind for _, kind, _ in rows(hotfix)] == ["branch-cut", "merged", "tagged"]
     assert "Restored by v1.2.5 with 0 commits:" in render(hotfix, Config())
+
+
+def test_a_linked_work_tree_reads_the_same_history(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch)
+    repo.git("worktree", "add", "-q", "--detach", str(tmp_path / "linked"), "v1.2.3")
+    expected = CliRunner().invoke(cli, ["postmortem", "--output", "-"]).output
+    monkeypatch.chdir(tmp_path / "linked")
+    result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
+    assert (result.exit_code, result.output) == (0, expected)
