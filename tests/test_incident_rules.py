@@ -277,3 +277,20 @@ def test_incident_keys_name_the_key_value_and_expectation(
     )
     config = load(tmp_path)
     assert (config.postmortem_dir, config.postmortem_due) == ("docs/pm", timedelta(days=2))
+
+
+def test_ci_on_a_push_of_main_runs_the_postmortem_rule(
+    repo: Repo, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_ci import ci_clone, run_ci
+
+    tagged_hours_ago(repo, monkeypatch, 72)
+    repo.git("push", "-q", "--force", "origin", "main", "v1.2.4")
+    clone = ci_clone(remote, tmp_path, "main", depth=None)  # with history and tags
+    environ = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push",
+               "GITHUB_REF": "refs/heads/main", "GITHUB_SHA": repo.head()}  # fmt: skip
+    result = run_ci(clone, environ)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(
+        "v1.2.4: postmortem: hotfix tag v1.2.4 was made "
+    )

@@ -120,26 +120,52 @@ def check(
 
 
 @cli.command()
-@stage_option("pre-commit", "pre-push", help="auto: tell from pre-commit's environment.")
+@stage_option(
+    "pre-commit", "commit-msg", "pre-push", help="auto: tell from pre-commit's environment."
+)
 @rule_option
 @click.argument("hook_args", nargs=-1, type=click.UNPROCESSED)
 def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
     """Run the checks of the current git stage (what the pre-commit hooks and hooks/ call).
 
     Under pre-commit the stage is told by its environment. The scripts in hooks/ pass --stage and
-    git's own hook arguments; at pre-push the pushed refs are read from stdin.
+    git's own hook arguments; at pre-push the pushed refs are read from stdin. At commit-msg the
+    argument is the message file: its Hotfix-Guard-Override trailers count.
     """
     from hotfix_guard import stages
 
     repo, config = _open()
+    if stage == "commit-msg":
+        message = _read_message(hook_args[0]) if hook_args else None
+        _emit(stages.commit_stage(repo, config, rules, message), "text")
     pushed = _pushed_refs(stage, repo)
-    if pushed is None:
+    if pushed is None and _commit_msg_stage_checks(stage, repo):
+        report = _note_report("the commit is checked at commit-msg, with its message")
+    elif pushed is None:
         report = stages.commit_stage(repo, config, rules)
     elif stage == "auto" and _native_push_hook_checks_it(repo):
         report = _note_report("this push is checked by hotfix-guard's own pre-push hook")
     else:
         report = stages.push_stage(repo, config, pushed, rules)
     _emit(report, "text")
+
+
+def _read_message(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return file.read()
+    except OSError as error:
+        raise UsageError(
+            f"cannot read the commit message file {path!r}: {error.strerror}"
+        ) from None
+
+
+def _commit_msg_stage_checks(stage: str, repo: Any) -> bool:
+    """Inside `git commit` (git sets GIT_INDEX_FILE for its hooks), under pre-commit, with the
+    commit-msg hook id installed: that stage checks the commit, message included."""
+    from hotfix_guard.hookinstall import commit_msg_stage_checks
+
+    return stage == "auto" and "GIT_INDEX_FILE" in os.environ and commit_msg_stage_checks(repo)
 
 
 def _native_push_hook_checks_it(repo: Any) -> bool:
@@ -391,3 +417,95 @@ def status_message(state: str, output_format: str, when: str) -> None:
         "json": messages.render_json,
     }[output_format]
     click.echo(render(message))
+
+
+# --- enforcement: CI, the server, overrides (issue 14) ---------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--base", help="Judge against this branch or commit (default: what CI says, or main)."
+)
+@click.option("--head", help="Check this branch or commit (default: what CI says).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
+    default="text",
+    show_default=True,
+    help="Output format: github prints workflow commands; sarif and gitlab write reports.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file and the text report to stdout.",
+)
+@click.option("--tests", is_flag=True, help="Run test-commands too (CI usually runs tests itself).")
+def ci(
+    base: str | None, head: str | None, output_format: str, output: str | None, tests: bool
+) -> None:
+    """Check what a CI run is about: a pull/merge request, a pushed branch, a tag pipeline.
+
+    Reads GitHub Actions and GitLab CI variables; --base/--head say it anywhere else. The config
+    comes from the target branch, never from the commits being checked.
+    """
+    from hotfix_guard.ci.environment import detect
+    from hotfix_guard.ci.run import run
+    from hotfix_guard.formats import render, rule_infos
+    from hotfix_guard.git import Repository
+    from hotfix_guard.report import render_text
+
+    repo = Repository.discover()
+    target = detect(os.environ, base=base, head=head)
+    result = run(repo, target, tests=tests)
+    click.echo(
+        f"hotfix-guard ci: {target.description} (config from {result.config_from})", err=True
+    )
+    # A finding without a path is shown at the config file that governs it.
+    anchor = result.config.source or ".hotfix-guard.toml"
+    rendered = render(result.report, output_format, rule_infos(result.config), anchor)
+    if output is None:
+        click.echo(rendered)
+    else:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(rendered + "\n")
+        click.echo(render_text(result.report))
+    sys.exit(result.report.exit_code)
+
+
+@cli.command("pre-receive")
+def pre_receive() -> None:
+    """Check every ref a push updates, on the server (what hooks/pre-receive runs).
+
+    Reads git's `<old> <new> <ref>` lines from stdin in the bare repository; a non-zero exit
+    refuses the whole push. Push options hotfix-guard.override="<rule>: <reason>" are honoured
+    and recorded. Under GitLab, the lines of a refusal start with GL-HOOK-ERR: so its UI shows them.
+    """
+    from hotfix_guard.git.records import open_bare
+    from hotfix_guard.report import render_text
+    from hotfix_guard.server.prereceive import prefix_lines, read_invocation, run
+
+    # Errors go through the error boundary, which prefixes them for GitLab too.
+    invocation = read_invocation(os.fsdecode(sys.stdin.buffer.read()), os.environ)
+    report, _ = run(open_bare("."), invocation)
+    if report.findings or report.notes:
+        text = render_text(report) if report.findings else "\n".join(report.notes)
+        click.echo(prefix_lines(text, not report.ok), err=True)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--since", metavar="WHEN", help="From this time on: YYYY-MM-DD, ISO 8601, 30d, 2w.")
+@format_option
+def overrides(since: str | None, output_format: str) -> None:
+    """List every override: trailers in history and push options the server recorded."""
+    from hotfix_guard.git import Repository
+    from hotfix_guard.git.records import open_bare
+    from hotfix_guard.overrides.history import entries, parse_since, render_json, render_text
+
+    try:
+        repo = Repository.discover()
+    except UsageError:
+        repo = open_bare(".")  # on the server, in the bare repository
+    found = entries(repo, parse_since(since) if since else None)
+    click.echo(render_json(found) if output_format == "json" else render_text(found))

@@ -126,6 +126,24 @@ def default_hook_types(repo: Repository) -> tuple[str, ...]:
     return HOOK_TYPES
 
 
+COMMIT_MSG_HOOK_ID = "hotfix-guard-commit-msg"
+
+
+def commit_msg_stage_checks(repo: Repository) -> bool:
+    """pre-commit's commit-msg hook is installed and the config names our commit-msg hook id.
+
+    Then the commit check runs there, where the message (and its override trailers) is known,
+    and the pre-commit stage leaves it to that stage.
+    """
+    if not is_pre_commit_script(hooks_dir(repo) / "commit-msg"):
+        return False
+    try:
+        config = (repo.root / ".pre-commit-config.yaml").read_text(errors="replace")
+    except OSError:
+        return False
+    return COMMIT_MSG_HOOK_ID in config
+
+
 def native_hook_installed(repo: Repository, hook_type: str) -> bool:
     return Placement(hook_type, hooks_dir(repo)).installed_at() is not None
 
