@@ -135,6 +135,7 @@ def test_postmortem_is_not_due_before_48_hours(repo: Repo, monkeypatch: pytest.M
     [state] = postmortem_states(repo_git, Config(), repo.head(), now)
     assert (state.tag.name, state.written, state.overdue(now)) == ("v1.2.4", None, False)
     assert state.overdue(now + timedelta(hours=2))
+    assert postmortem_states(repo_git, Config(), repo.head(), now, due_only=True) == []
 
 
 def test_a_committed_file_that_names_the_tag_is_the_postmortem(

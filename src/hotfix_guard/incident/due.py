@@ -89,16 +89,26 @@ def postmortem_file(files: dict[str, bytes], tag: str) -> str | None:
 
 
 def postmortem_states(
-    repo: Repository, config: Config, head: str, now: datetime, tags: Sequence[str] = ()
+    repo: Repository,
+    config: Config,
+    head: str,
+    now: datetime,
+    tags: Sequence[str] = (),
+    *,
+    due_only: bool = False,
 ) -> list[PostmortemState]:
     """The hotfix tags on HEAD's history from the last 90 days (or the named TAGS), newest first,
-    each with when its postmortem is due and the file in postmortem-dir at HEAD that names it."""
+    each with when its postmortem is due and the file in postmortem-dir at HEAD that names it.
+    DUE_ONLY leaves out the tags whose postmortem is not due yet (the rule has nothing to say)."""
     queries = PushQueries(repo)
+    until = now - config.postmortem_due if due_only else None
     if tags:
-        chosen = list(hotfix_tags(repo, config, queries, among=set(tags)))
+        chosen = list(hotfix_tags(repo, config, queries, until=until, among=set(tags)))
     else:
         on_head = set(queries.tags_merged_into(head))
-        chosen = list(hotfix_tags(repo, config, queries, since=now - WINDOW, among=on_head))
+        chosen = list(
+            hotfix_tags(repo, config, queries, since=now - WINDOW, until=until, among=on_head)
+        )
     if not chosen:
         return []
     files = queries.files_under(head, config.postmortem_dir)

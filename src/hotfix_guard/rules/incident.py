@@ -47,6 +47,6 @@ def check_postmortem(ctx: Context) -> list[Finding]:
             f"names it; draft one: hotfix-guard postmortem {shlex.quote(state.tag.name)}",
             ref=state.tag.name,
         )
-        for state in postmortem_states(ctx.repo, ctx.config, ctx.scope.head, now)
+        for state in postmortem_states(ctx.repo, ctx.config, ctx.scope.head, now, due_only=True)
         if state.overdue(now)
     ]
