@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 
 from hotfix_guard.config import Config
@@ -35,7 +36,7 @@ def code(text: str) -> str:
     return f"{fence}{text}{fence}" if fence == "`" else f"{fence} {text} {fence}"
 
 
-def minute(moment: object) -> str:
+def minute(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
@@ -98,7 +99,7 @@ def render(hotfix: Hotfix, config: Config) -> str:
         "",
         "| time | event | commit or tag |",
         "| --- | --- | --- |",
-        *(f"| {minute(e.time)} | {cell(e.what)} | {code(e.ref)} |" for e in hotfix.events),
+        *(f"| {minute(e.time)} | {cell(e.what)} | {code(cell(e.ref))} |" for e in hotfix.events),
         "",
         f"Time to restore: {restore_verdict(hotfix, config)}.",
         "",
