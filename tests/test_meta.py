@@ -52,8 +52,8 @@ def test_every_hook_id_is_documented_in_the_readme() -> None:
 def test_every_hook_runs_without_filenames_serially_and_always() -> None:
     for hook in HOOKS:
         assert hook["language"] == "python"
-        # At commit-msg the one filename is the message being written.
-        takes_message = hook["stages"] == ["commit-msg"]
+        # At prepare-commit-msg and commit-msg the one filename is the message being written.
+        takes_message = set(hook["stages"]) <= {"prepare-commit-msg", "commit-msg"}
         assert hook["pass_filenames"] is takes_message and hook["always_run"] is True, hook["id"]
         assert shlex.split(hook["entry"])[0] == "hotfix-guard"
 
