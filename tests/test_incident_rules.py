@@ -91,7 +91,7 @@ def iso(moment: datetime) -> str:
 
 def tagged_hours_ago(repo: Repo, monkeypatch: pytest.MonkeyPatch, hours: float) -> datetime:
     """A hotfix merged and tagged HOURS ago (real time: the rule compares with now)."""
-    tagged = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=hours)
+    tagged = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=hours)
     at(monkeypatch, iso(tagged - timedelta(hours=1)))
     repo.git("commit", "-q", "--amend", "--no-edit", "--reset-author")
     repo.git("branch", "develop")
@@ -295,3 +295,23 @@ def test_ci_on_a_push_of_main_runs_the_postmortem_rule(
     assert result.stdout.splitlines()[0].startswith(
         "v1.2.4: postmortem: hotfix tag v1.2.4 was made "
     )
+
+
+def test_status_says_when_the_postmortem_is_due_from_the_tag_and_the_config(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    tagged = tagged_hours_ago(repo, monkeypatch, 72)
+
+    def postmortem() -> str:
+        result = CliRunner().invoke(cli, ["status", "--format", "json"])
+        assert result.exit_code == 0, result.output
+        [hotfix] = json.loads(result.output)["hotfixes"]
+        return str(hotfix["postmortem"])
+
+    assert postmortem() == f"overdue since {iso(tagged + timedelta(hours=48))}"
+    repo.write(".hotfix-guard.toml", 'postmortem-due = "5d"\npostmortem-dir = "pm"\n')
+    assert postmortem() == f"due {iso(tagged + timedelta(days=5))}"
+    repo.write("pm/login.md", "# Postmortem of v1.2.4 (a draft, not committed yet)\n")
+    assert postmortem() == "present"
