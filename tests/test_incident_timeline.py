@@ -16,6 +16,9 @@ from hotfix_guard.incident.postmortem import render, slug
 from hotfix_guard.incident.record import commit_records
 from tests.conftest import Repo
 from tests.incident_support import at, base_history, hand_made_hotfix
+from tests.lifecycle_support import hotfix, released
+
+__all__ = ["hotfix", "released"]  # fixtures
 
 
 def build(tag: str, config: Config | None = None) -> timeline.Hotfix:
@@ -351,3 +354,35 @@ def test_a_linked_work_tree_reads_the_same_history(
     monkeypatch.chdir(tmp_path / "linked")
     result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
     assert (result.exit_code, result.output) == (0, expected)
+
+
+def test_a_hotfix_made_with_start_and_finish(hotfix: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """start records the incident, finish merges, tags and backports: the draft and the status
+    message read the same record from git."""
+    from tests.lifecycle_support import DETECTED, invoke
+
+    severity = invoke("check", "--rule", "severity")
+    assert (severity.exit_code, severity.output) == (0, "")  # start's commit carries it
+    assert invoke("finish", "--push").exit_code == 0
+    result = invoke("postmortem", "--output", "-")
+    assert result.exit_code == 0, result.output
+    draft = result.output
+    assert draft.startswith("# Postmortem: Fix login timeout (v1.2.4)\n")
+    assert "| severity | P1 |\n| incident | INC-42 |" in draft
+    hotfix_rows = [line.split(" | ")[1] for line in draft.splitlines() if line.startswith("| 20")]
+    # The fixture's commits are made now, after the fixed detection time: cut comes second.
+    assert [row for row in hotfix_rows if " cut from main " not in row] == [
+        "detected",
+        "commit: Start hotfix: Fix login timeout",  # start records the incident in a commit
+        "commit: Return 1 on login timeout",
+        "hotfix/fix-login-timeout merged into main",
+        "tagged v1.2.4: restored",
+        "backported to develop",
+    ]
+    assert f"| {DETECTED[:10]} {DETECTED[11:16]} | detected |" in draft
+    message = invoke("status-message", "resolved", "--time", "2026-11-28T23:00:00Z")
+    assert message.output.splitlines() == [
+        "Fix login timeout",
+        "Resolved - This incident has been resolved.",
+        "Impact: major (P1). Incident: INC-42. Posted: 2026-11-28 23:00 UTC.",
+    ]
