@@ -228,17 +228,15 @@ class Repository:
             line.partition(" ")[::2] for line in output.decode(errors="replace").splitlines()
         )
 
-    def commit_trailers(self, revs: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-        """Commit -> its trailers as (key, value), unfolded, for `git log REVS` (newest first).
-
-        REVS are revisions and exclusions (`^main`) only, never options."""
+    def commit_trailers(self, walk: Walk) -> dict[str, list[tuple[str, str]]]:
+        """Commit -> its trailers as (key, value), unfolded, for the commits of WALK, newest
+        first."""
         output = self.git(
             "log",
             "-z",
             "--no-show-signature",
             "--format=%H%x1d%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1e)",
-            *revs,
-            "--",
+            *walk.log_args(),
         )
         found: dict[str, list[tuple[str, str]]] = {}
         for record in output.split(b"\0"):
