@@ -92,6 +92,9 @@ class Repository:
         self.root = root
         self.git_dir = git_dir
         self.shallow = shallow
+        # (HEAD's full ref or None when detached, HEAD's commit), when the caller already asked
+        # git (the fast path's probe): saves a process for each.
+        self.known_head: tuple[str | None, str] | None = None
 
     @classmethod
     def discover(cls, cwd: Path | str | None = None) -> Repository:
@@ -124,6 +127,8 @@ class Repository:
 
     def symbolic_head(self) -> str | None:
         """The full ref HEAD points at (even on an unborn branch), or None when detached."""
+        if self.known_head is not None:
+            return self.known_head[0]
         output = self.try_git("symbolic-ref", "-q", "HEAD")
         return os.fsdecode(output).strip() if output else None
 
@@ -170,6 +175,8 @@ class Repository:
         return os.fsdecode(output).strip() if output else None
 
     def resolve_commit(self, rev: str) -> str | None:
+        if rev == "HEAD" and self.known_head is not None:
+            return self.known_head[1]
         output = self.try_git(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
         )
