@@ -60,6 +60,12 @@ def split_z(output: bytes) -> list[str]:
     return [os.fsdecode(item) for item in output.split(b"\0") if item]
 
 
+# (path, status letter) of every file one commit or diff changes.
+FileStatuses = frozenset[tuple[str, str]]
+# Path -> (added, removed) lines of one commit or diff; None for a binary file.
+LineCounts = dict[str, "tuple[int, int] | None"]
+
+
 @dataclass(frozen=True)
 class RawFileChange:
     """One entry of `git diff --raw --numstat -z`: status, paths, modes and line counts."""
@@ -491,30 +497,80 @@ class Repository:
                 errors.seek(0)
                 raise GitError(command, process.returncode, errors.read())
 
-    def paths_by_commit(self, log_args: Sequence[str]) -> dict[str, frozenset[str]]:
-        """Commit -> the paths it changes (renames as delete + add): tree ids only, no content."""
-        output = self.git("log", "-z", "--format=%x01%H", "--name-only", "--no-renames", *log_args)
-        changed: dict[str, set[str]] = {}
-        paths: set[str] = set()
+    def statuses_by_commit(self, log_args: Sequence[str]) -> dict[str, FileStatuses]:
+        """Commit -> the paths it changes, each with its status letter (A, D, M, T), renames as
+        delete + add: tree ids only, no content."""
+        output = self.git(
+            "log", "-z", "--format=%x01%H", "--name-status", "--no-renames", *log_args
+        )
+        changed: dict[str, dict[str, str]] = {}
+        statuses: dict[str, str] = {}
+        status: str | None = None
+        for item in output.split(b"\0"):
+            header = item.lstrip(b"\n")
+            if len(header) == 41 and header.startswith(b"\x01"):
+                statuses = changed.setdefault(header[1:].decode(), {})
+                status = None
+            elif status is None and item:
+                # `S` then the path; the first status follows the format's line break.
+                status = item.lstrip(b"\n").decode()
+            elif status is not None:
+                statuses[os.fsdecode(item)] = status
+                status = None
+        return {commit: frozenset(found.items()) for commit, found in changed.items()}
+
+    def line_counts_by_commit(self, commits: Sequence[str]) -> dict[str, LineCounts]:
+        """Commit -> path -> (added, removed) lines against its first parent (None: binary),
+        renames as delete + add, for many commits in one `git log --numstat`."""
+        if not commits:
+            return {}
+        output = self.git(
+            "log",
+            "--no-walk=unsorted",
+            "-z",
+            "--numstat",
+            "--no-renames",
+            "--format=%x01%H",
+            *commits,
+            "--",
+        )
+        counts: dict[str, LineCounts] = {}
+        current: LineCounts = {}
         first = False
         for item in output.split(b"\0"):
             header = item.lstrip(b"\n")
             if len(header) == 41 and header.startswith(b"\x01"):
-                paths = changed.setdefault(header[1:].decode(), set())
+                current = counts.setdefault(header[1:].decode(), {})
                 first = True
             elif item:
-                # The first path after a header comes after the format's line break.
-                paths.add(os.fsdecode(item[1:] if first and item.startswith(b"\n") else item))
+                # The first record after a header comes after the format's line break.
+                record = item[1:] if first and item.startswith(b"\n") else item
                 first = False
-        return {commit: frozenset(found) for commit, found in changed.items()}
+                current.update(parse_numstat_records([record]))
+        return counts
 
-    def staged_paths(self, against: str) -> frozenset[str]:
-        """The paths the staged index changes against commit AGAINST (renames as delete + add)."""
-        return frozenset(
-            split_z(
-                self.git("diff-index", "--cached", "-z", "--name-only", "--no-renames", against)
-            )
+    def line_counts(self, base: str, head: str | None) -> LineCounts:
+        """Path -> (added, removed) lines from BASE to HEAD (None: the index), renames as
+        delete + add, None for a binary file."""
+        output = self.diff(base, head, "-z", "--numstat", "--no-renames")
+        return parse_numstat_records(item for item in output.split(b"\0") if item)
+
+    def staged_statuses(self, against: str) -> FileStatuses:
+        """The paths the staged index changes against commit AGAINST, with their status letters
+        (renames as delete + add)."""
+        items = split_z(
+            self.git("diff-index", "--cached", "-z", "--name-status", "--no-renames", against)
         )
+        return frozenset(zip(items[1::2], items[0::2]))
+
+
+def parse_numstat_records(records: Iterable[bytes]) -> LineCounts:
+    """`added<TAB>removed<TAB>path` records of `--numstat -z --no-renames` (`-` for binary)."""
+    counts: LineCounts = {}
+    for record in records:
+        added, removed, path = record.split(b"\t", 2)
+        counts[os.fsdecode(path)] = None if added == b"-" else (int(added), int(removed))
+    return counts
 
 
 def diff_command(base: str, head: str | None, *options: str) -> list[str]:
