@@ -221,9 +221,7 @@ def build_rewrite_of_recent_files(root: Path, files: int = 3000, lines: int = 10
     """
     stream = FastImport()
     first = stream.commit("main", "Release 1.2.3", {"pyproject.toml": PYPROJECT.encode()})
-    added = {
-        f"src/pkg_{n % 40}/module_{n}.py": source_file(n, lines - 1) for n in range(files)
-    }
+    added = {f"src/pkg_{n % 40}/module_{n}.py": source_file(n, lines - 1) for n in range(files)}
     main = stream.commit("main", "Add the reporting modules", added, (), first)
     rewritten = {
         f"src/pkg_{n % 40}/module_{n}.py": source_file(n, lines - 1, range(lines))

@@ -287,7 +287,7 @@ def remembered_tests(work: Path, guard: str, runs: int) -> Result:
     env = repos.isolated_environ()
     help_result = subprocess.run([guard, "run-tests", "--help"], capture_output=True, env=env)
     if help_result.returncode != 0:
-        result.details.append("`hotfix-guard run-tests` is not on this branch yet (issue 4)")
+        result.details.append("`hotfix-guard run-tests` is not available")
         return result
     root = work / "tests"
     repos.build_app(root)

@@ -107,7 +107,7 @@ def check_change(
     ctx = Context(repo, config, scope)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, scope.label)
-    # Say so when the change was too big for every detail to be looked at (issue 6).
+    # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
     return replace(report, findings=(*report.findings, *cut_short)) if cut_short else report
 
@@ -161,7 +161,7 @@ def main_name(repo: Repository, config: Config) -> str | None:
 
 def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[str] = ()) -> Report:
     """Run the rules about main (backport) on main at HEAD."""
-    from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
+    from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 
     main = scopes.find_main(repo, config)
     scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
@@ -173,7 +173,7 @@ def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[s
     )
 
 
-# --- tags: pushed, or named to check-tag (issue 4) --------------------------------------------
+# --- tags: pushed, or named to check-tag----------------------------------------------------
 
 
 def check_pushed_tags(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from hotfix_guard.context import Context
 from hotfix_guard.diff import FileChange
+from hotfix_guard.git.walk import Walk
 from hotfix_guard.report import INFO, Finding, display_path
 
 SHOWN_FILES = 10
@@ -83,12 +84,10 @@ def reverted_commits(ctx: Context) -> list[str] | None:
     if any(len(parents) > 2 for parents in commits):
         return None  # merges are never a plain revert
     main_refs = ctx.scope.main.refs
-    main_changes = ctx.repo.statuses_by_commit(
-        ["--no-merges", f"-n{REVERT_SEARCH_DEPTH}", *main_refs]
-    )
-    branch_changes = ctx.repo.statuses_by_commit(
-        ["--no-merges", ctx.scope.head, *(f"^{r}" for r in main_refs)]
-    )
+    main_walk = Walk(tuple(main_refs), merges=False, limit=REVERT_SEARCH_DEPTH)
+    branch_walk = Walk((ctx.scope.head,), tuple(main_refs), merges=False)
+    main_changes = ctx.repo.statuses_by_commit(main_walk)
+    branch_changes = ctx.repo.statuses_by_commit(branch_walk)
     wanted = set(branch_changes.values())
     staged = ctx.repo.staged_statuses(ctx.scope.head) if ctx.scope.staged else frozenset()
     if staged:
@@ -103,8 +102,8 @@ def reverted_commits(ctx: Context) -> list[str] | None:
     candidates = mirrored_candidates(ctx, candidates, list(branch_changes), bool(staged))
     if not candidates:
         return None
-    undone = ctx.repo.patch_ids(["-R", "--no-walk=unsorted", *candidates])
-    branch_ids = ctx.repo.patch_ids(["--no-merges", ctx.scope.head, *(f"^{r}" for r in main_refs)])
+    undone = ctx.repo.patch_ids(Walk.of(candidates), reverse=True)
+    branch_ids = ctx.repo.patch_ids(branch_walk)
     if len(branch_ids) != len(commits):
         return None  # an empty or duplicate commit: not the shape of a revert
     patch_ids = list(branch_ids)
