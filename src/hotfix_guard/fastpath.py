@@ -17,7 +17,6 @@ Only a config that validated is remembered, so a broken one still takes the full
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
@@ -65,10 +64,10 @@ class Probe(NamedTuple):
 
 def probe() -> Probe | None:
     """Where we are, or None when git cannot say in one call (not a repository, unborn HEAD)."""
-    result = subprocess.run(["git", *PROBE], capture_output=True, check=False)
-    if result.returncode != 0:
+    stdout = git_output(PROBE)
+    if stdout is None:
         return None
-    output = os.fsdecode(result.stdout).rstrip("\n").split("\n")
+    output = os.fsdecode(stdout).rstrip("\n").split("\n")
     if len(output) != 5:
         return None
     root, git_dir, shallow, commit, ref = output
@@ -147,11 +146,41 @@ def _is_main(branch: str, main_branch: str) -> bool:
         return branch == main_branch
     if branch in ("main", "master"):
         return True
-    result = subprocess.run(
-        ["git", "symbolic-ref", "-q", "refs/remotes/origin/HEAD"], capture_output=True, check=False
-    )
-    remote_head = result.stdout.decode(errors="surrogateescape").strip()
+    stdout = git_output(("symbolic-ref", "-q", "refs/remotes/origin/HEAD"))
+    remote_head = (stdout or b"").decode(errors="surrogateescape").strip()
     return remote_head == f"refs/remotes/origin/{branch}"
+
+
+def git_output(args: Sequence[str]) -> bytes | None:
+    """The output of `git ARGS`, or None when it fails (or git cannot be run: the full path then
+    says so). Spawned without the subprocess module where the system has posix_spawn: importing
+    subprocess (signal, threading, selectors) costs this path more than the git call itself."""
+    command = ["git", *args]
+    if not hasattr(os, "posix_spawnp"):  # pragma: no cover - Windows
+        import subprocess
+
+        result = subprocess.run(command, capture_output=True, check=False)
+        return result.stdout if result.returncode == 0 else None
+    read_end, write_end = os.pipe()  # both close on exec; the child's stdout is a copy
+    try:
+        pid = os.posix_spawnp(
+            "git",
+            command,
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, write_end, 1),
+                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+            ],
+        )
+    except OSError:
+        os.close(read_end)
+        return None
+    finally:
+        os.close(write_end)
+    with open(read_end, "rb") as stdout:
+        output = stdout.read()
+    _, status = os.waitpid(pid, 0)
+    return output if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | None:
