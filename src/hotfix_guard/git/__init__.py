@@ -182,8 +182,8 @@ class Repository:
         return os.fsdecode(output).strip() if output else None
 
     def resolve_commit(self, rev: str) -> str | None:
-        if rev == "HEAD" and self.known_head is not None:
-            return self.known_head[1]
+        if self.known_head is not None and rev in ("HEAD", self.known_head[1]):
+            return self.known_head[1]  # HEAD, or its commit id (a push of the checked-out tip)
         output = self.try_git(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
         )
