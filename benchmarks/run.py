@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -104,19 +105,34 @@ def medians(
     runs: int,
     stdin: bytes = b"",
     expect: Callable[[str, subprocess.CompletedProcess[bytes]], None] | None = None,
+    cpu: dict[str, float] | None = None,
 ) -> dict[str, float]:
-    """Median wall time of each named command sequence; rounds interleave them against drift."""
+    """Median wall time of each named command sequence; rounds interleave them against drift.
+
+    CPU, when given, gets the median CPU time (user + system) of each sequence, git children
+    included: a second view that a loaded machine distorts less than wall time."""
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu_times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs + 1):  # the first round warms caches and is dropped
         for name, sequence in commands.items():
             total = 0.0
+            before = children_cpu()
             for command in sequence:
                 seconds, result = run_once(command, cwd, env, stdin)
                 if expect is not None:
                     expect(name, result)
                 total += seconds
             times[name].append(total)
+            cpu_times[name].append(children_cpu() - before)
+    if cpu is not None:
+        cpu.update({name: statistics.median(values[1:]) for name, values in cpu_times.items()})
     return {name: statistics.median(values[1:]) for name, values in times.items()}
+
+
+def children_cpu() -> float:
+    """CPU seconds of every finished child process so far (their children included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def exit_code(wanted: dict[str, int]) -> Callable[[str, subprocess.CompletedProcess[bytes]], None]:
@@ -159,17 +175,21 @@ def not_a_hotfix(work: Path, guard: str, runs: int) -> Result:
     repos.build_app(root)
     repos.git(root, "switch", "-q", "-c", "feature/monthly-report")
     env = repos.isolated_environ({"PRE_COMMIT": "1"})  # what pre-commit sets for a hook
+    cpu: dict[str, float] = {}
     times = medians(
         {"hotfix-guard hook": [[guard, "hook"]], "no-commit-to-branch": [[no_commit]]},
         root,
         env,
         runs,
         expect=exit_code({"hotfix-guard hook": 0, "no-commit-to-branch": 0}),
+        cpu=cpu,
     )
     result.value = times["hotfix-guard hook"] / times["no-commit-to-branch"]
     result.details.append(
         f"hotfix-guard hook {times['hotfix-guard hook'] * 1000:.1f} ms, "
-        f"no-commit-to-branch {times['no-commit-to-branch'] * 1000:.1f} ms"
+        f"no-commit-to-branch {times['no-commit-to-branch'] * 1000:.1f} ms; CPU time "
+        f"{cpu['hotfix-guard hook'] * 1000:.1f} ms against {cpu['no-commit-to-branch'] * 1000:.1f} "
+        f"ms ({cpu['hotfix-guard hook'] / cpu['no-commit-to-branch']:.2f}x)"
     )
     return result
 
@@ -192,18 +212,22 @@ def small_hotfix(work: Path, guard: str, runs: int) -> Result:
         ["git", "rev-list", "--parents", "HEAD", "^refs/heads/main"],
     ]
     baseline = [[sys.executable, "-c", "pass"], *raw_git]
+    cpu: dict[str, float] = {}
     times = medians(
         {"check": [[guard, "check"]], "baseline": baseline},
         root,
         env,
         runs,
         expect=exit_code({"check": 0}),
+        cpu=cpu,
     )
     result.value = times["check"] / times["baseline"]
     ran = git_commands_run([guard, "check"], root, env)
     result.details.append(
         f"hotfix-guard check {times['check'] * 1000:.1f} ms, python -c pass + {len(raw_git)} git "
-        f"queries {times['baseline'] * 1000:.1f} ms; the check ran {len(ran)} git commands"
+        f"queries {times['baseline'] * 1000:.1f} ms; the check ran {len(ran)} git commands; CPU "
+        f"time {cpu['check'] * 1000:.1f} ms against {cpu['baseline'] * 1000:.1f} ms "
+        f"({cpu['check'] / cpu['baseline']:.2f}x)"
     )
     return result
 
@@ -304,6 +328,7 @@ def remembered_tests(work: Path, guard: str, runs: int) -> Result:
     sha = repos.git(root, "rev-parse", "HEAD")
     ref = "refs/heads/hotfix/fix-login-timeout"
     push_line = f"{ref} {sha} {ref} {'0' * 40}\n".encode()
+    cpu: dict[str, float] = {}
     times = medians(
         {"pre-push check": [[guard, "hook", "--stage", "pre-push"]]},
         root,
@@ -311,11 +336,12 @@ def remembered_tests(work: Path, guard: str, runs: int) -> Result:
         runs,
         stdin=push_line,
         expect=exit_code({"pre-push check": 0}),
+        cpu=cpu,
     )
     result.value = times["pre-push check"]
     result.details.append(
         f"first run of the tests {first:.2f} s; the second push's check "
-        f"{result.value * 1000:.0f} ms"
+        f"{result.value * 1000:.0f} ms (CPU time {cpu['pre-push check'] * 1000:.0f} ms)"
     )
     return result
 
@@ -337,6 +363,14 @@ def machine() -> str:
         f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, {git_version.strip()}"
     )
+
+
+def load_average() -> str:
+    """How busy the machine is: CPU-bound runs on a shared machine slow down with it."""
+    try:
+        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def table(results: Sequence[Result]) -> str:
@@ -377,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if guard is None:
         parser.error("no hotfix-guard console script beside this Python: pip install -e '.[bench]'")
     compile_package()
+    load_before = load_average()
     work = Path(tempfile.mkdtemp(prefix="hotfix-guard-bench-"))
     started = time.perf_counter()
     try:
@@ -394,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}")
+    print(f"load average (1, 5, 15 min) at start {load_before}, at the end {load_average()}")
     print(f"medians of {runs} runs{' (quick: not a measurement)' if options.quick else ''}\n")
     print(table(results))
     print()

@@ -445,11 +445,9 @@ class Repository:
 
     def piped(self, producer: Sequence[str], consumer: Sequence[str]) -> bytes:
         """`git PRODUCER | git CONSUMER`: the data between them never passes through Python."""
-        import tempfile  # only the revert check pipes
-
         # The producer's stderr goes to a file: a pipe nobody reads could fill up and stall it.
         with (
-            tempfile.TemporaryFile() as errors,
+            error_file() as errors,
             subprocess.Popen(
                 ["git", *producer], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
             ) as source,
@@ -476,10 +474,8 @@ class Repository:
         index), as a stream; leaving early stops git (the rest is not made)."""
         detection = ("-M", "-C") if find_copies else ("-M",)
         command = diff_command(base, head, "-p", *detection, "--full-index")
-        import tempfile  # only hunk-reading rules stream
-
         with (
-            tempfile.TemporaryFile() as errors,
+            error_file() as errors,
             subprocess.Popen(
                 ["git", *command], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
             ) as process,
@@ -567,6 +563,17 @@ def parse_numstat_records(records: Iterable[bytes]) -> LineCounts:
         added, removed, path = record.split(b"\t", 2)
         counts[os.fsdecode(path)] = None if added == b"-" else (int(added), int(removed))
     return counts
+
+
+def error_file() -> IO[bytes]:
+    """An anonymous file for a streaming git's stderr (a pipe nobody reads could fill up and
+    stall it): in memory where Linux offers memfd_create, which spares every commit's check
+    importing tempfile (shutil, random); a temporary file elsewhere."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("hotfix-guard-git-stderr"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def diff_command(base: str, head: str | None, *options: str) -> list[str]:
