@@ -54,6 +54,8 @@ def test_the_fast_path_remembers_a_valid_config_until_it_changes(repo: Repo) -> 
     assert first.returncode == 0 and "hotfix_guard.config" in modules
     second, modules = imported_modules(repo, "hook")
     assert second.returncode == 0 and "hotfix_guard.config" not in modules
+    # Nor what the config, the change model and git's spawning would load: no dataclass is made.
+    assert {"dataclasses", "tomllib", "subprocess", "pathlib"} & modules == set()
     # An edit is seen at once: now the branch is a hotfix branch and is checked (badly named).
     repo.write("pyproject.toml", '[tool.hotfix-guard]\nbranch-patterns = ["feature/*"]\n')
     edited, modules = imported_modules(repo, "hook")
