@@ -88,3 +88,17 @@ def test_a_revert_with_one_line_more_is_not(repo: Repo, monkeypatch: pytest.Monk
     repo.git("commit", "-q", "-m", "Revert most of the bad release")
     no_patches(monkeypatch)
     assert check()[0] == 1
+
+
+def test_a_revert_of_a_move_is_exempt(repo: Repo) -> None:
+    """The change pairs moved files as renames; each commit's own view (delete + add) is used."""
+    repo.commit("modules", code_files(25, lines=20))
+    repo.git("mv", "src", "lib")
+    repo.git("commit", "-q", "-m", "move src to lib")
+    moved = repo.head()
+    repo.branch("hotfix/move-back")
+    repo.git("revert", "--no-edit", moved)
+    code, lines = check()
+    assert code == 0
+    assert lines[0].startswith("hotfix/move-back: diff-size: exempt: ")
+    assert lines[0].endswith(f"only reverts commits already on main ({moved[:10]})")

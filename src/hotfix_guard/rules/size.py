@@ -87,9 +87,14 @@ def reverted_commits(ctx: Context) -> list[str] | None:
     main_walk = Walk(tuple(main_refs), merges=False, limit=REVERT_SEARCH_DEPTH)
     branch_walk = Walk((ctx.scope.head,), tuple(main_refs), merges=False)
     main_changes = ctx.repo.statuses_by_commit(main_walk)
-    branch_changes = ctx.repo.statuses_by_commit(branch_walk)
-    wanted = set(branch_changes.values())
     staged = ctx.repo.staged_statuses(ctx.scope.head) if ctx.scope.staged else frozenset()
+    own = [commit for commit, *_ in commits]
+    if len(own) == 1 and not staged and not paired(ctx):
+        # One commit, nothing staged: its statuses are the change's own, already known.
+        branch_changes = {own[0]: frozenset((f.path, f.status) for f in ctx.change.files)}
+    else:
+        branch_changes = ctx.repo.statuses_by_commit(branch_walk)
+    wanted = set(branch_changes.values())
     if staged:
         wanted.add(staged)
     undoing = {
@@ -141,9 +146,15 @@ def branch_line_counts(
     """Per-file counts of each branch commit and of the staged change. With one of them only,
     they are the change's own counts, already known (unless renames or copies were paired)."""
     change = ctx.change
-    if len(branch_commits) + staged == 1 and not any(f.status in "RC" for f in change.files):
+    if len(branch_commits) + staged == 1 and not paired(ctx):
         return [{f.path: None if f.binary else (f.added, f.removed) for f in change.files}]
     counts = list(ctx.repo.line_counts_by_commit(branch_commits).values())
     if staged:
         counts.append(ctx.repo.line_counts(ctx.scope.head, None))
     return counts
+
+
+def paired(ctx: Context) -> bool:
+    """Whether the change paired files as renames or copies: then it tells files apart as a
+    commit's own `--no-renames` view does not, and cannot stand in for it."""
+    return any(f.status in "RC" for f in ctx.change.files)
