@@ -185,9 +185,15 @@ def test_nothing_told_is_the_commit_stage_and_an_unknown_stage_is_refused() -> N
             ["check", "--no-staged", "--rule", "rename"],
             PlainCommand("check", ("rename",), staged=False),
         ),
+        (
+            ["check", "--head=hotfix/x", "--base", "v1.2.3", "--format", "json"],
+            PlainCommand("check", head="hotfix/x", base="v1.2.3", output_format="json"),
+        ),
         # click's to parse (and explain):
-        (["check", "--head", "hotfix/x"], None),
-        (["check", "--format", "json"], None),
+        (["check", "--format", "xml"], None),
+        (["check", "--head", "--rule", "rename"], None),
+        (["check", "--head="], None),
+        (["check", "--rule=nope"], None),
         (["check", "extra"], None),
         (["check", "--rule", "nope"], None),
         (["check", "--rule"], None),

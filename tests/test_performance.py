@@ -80,11 +80,24 @@ def test_a_hotfix_branch_is_checked_without_click(repo: Repo) -> None:
     assert "hotfix_guard.stages" in modules and "click" not in modules
 
 
-@pytest.mark.parametrize("args", [("check", "--format", "json"), ("hook", "--help")])
-def test_options_the_fast_path_does_not_read_go_to_click(repo: Repo, args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("args", "status"), [(("check", "--format", "xml"), 2), (("hook", "--help"), 0)]
+)
+def test_options_the_fast_path_does_not_read_go_to_click(
+    repo: Repo, args: tuple[str, ...], status: int
+) -> None:
     repo.branch("feature/monthly-report")
     result, modules = imported_modules(repo, *args)
-    assert result.returncode == 0 and "click" in modules
+    assert result.returncode == status and "click" in modules
+
+
+def test_check_of_another_branch_in_json_is_answered_without_click(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("fix", {"app/main.py": "def main():\n    return 1\n"})
+    repo.git("switch", "-q", "main")
+    result, modules = imported_modules(repo, "check", "--head", "hotfix/fix-login", "--format=json")
+    assert (result.returncode, result.stdout.startswith('{\n  "ok": true')) == (0, True)
+    assert "click" not in modules
 
 
 # --- the change model: copies looked for only when they can matter ------------------------------

@@ -99,8 +99,15 @@ def run(
     if call is not None:
         report = stages.hook_report(repo, config, call, command.rules)
     else:
-        report = stages.check_report(repo, config, staged=command.staged, rules=command.rules)
-    return stages.emit(report)
+        report = stages.check_report(
+            repo,
+            config,
+            head=command.head,
+            base=command.base,
+            staged=command.staged,
+            rules=command.rules,
+        )
+    return stages.emit(report, command.output_format)
 
 
 def nothing_to_check(args: Sequence[str], environ: Mapping[str, str], stdin: str = "") -> bool:
@@ -114,6 +121,8 @@ def nothing_to_check(args: Sequence[str], environ: Mapping[str, str], stdin: str
 
 
 def _nothing_to_check(command: PlainCommand, call: Invocation | None, where: Probe) -> bool:
+    if command.head is not None or command.base is not None or command.output_format != "text":
+        return False  # another branch, or an answer in JSON: the full path gives it
     if not HOTFIX_BRANCH_RULES.issuperset(command.rules):
         return False  # a tag or main rule was asked for by name
     if call is not None and call.stage not in ("pre-commit", "pre-push", "manual"):

@@ -165,7 +165,7 @@ def from_hook(
 
     stdin is read only at pre-push from git (READ_STDIN is called at most once)."""
     args = tuple(hook_args)
-    pre_commit = "PRE_COMMIT" in environ or any(name in environ for name in PRE_COMMIT_VARIABLES)
+    pre_commit = any(name in environ for name in PRE_COMMIT_VARIABLES)
     told = _stage(stage) if stage != "auto" else _stage_of_environment(environ)
     env = environ.get
     base = Invocation(
@@ -268,35 +268,59 @@ class PlainCommand(NamedTuple):
     stage: str = "auto"  # hook: auto, pre-commit or pre-push
     staged: bool | None = None  # check: --staged / --no-staged
     hook_args: tuple[str, ...] = ()
+    head: str | None = None  # check: --head, --base, --format
+    base: str | None = None
+    output_format: str = "text"
 
 
 HOOK_STAGES = ("auto", "pre-commit", "pre-push")
+# The values the click-free path accepts for an option (any other goes to click, which explains).
+VALUES_READ = {"--stage": HOOK_STAGES, "--format": ("text", "json")}
 
 
 def plain_command(args: Sequence[str], rule_names: Container[str]) -> PlainCommand | None:
     """ARGS as a PlainCommand, or None when click must parse them: any other command or option,
-    --help, and every mistake (an unknown rule or stage, a missing value), which click reports."""
+    --help, and every mistake (an unknown rule, stage or format, a missing value), which click
+    reports."""
     if not args or args[0] not in ("hook", "check"):
         return None
     name: Literal["hook", "check"] = "hook" if args[0] == "hook" else "check"
+    takes_value = (
+        ("--rule", "--stage") if name == "hook" else ("--rule", "--head", "--base", "--format")
+    )
+    found: dict[str, str] = {}
     rules: list[str] = []
-    stage, staged, positional = "auto", None, []
+    staged, positional = None, []
     rest = list(args[1:])
     while rest:
         option = rest.pop(0)
         key, equals, value = option.partition("=")
-        if key in ("--rule", "--stage") and not equals:
-            if not rest:
+        if key in takes_value:
+            if not equals:
+                if not rest or rest[0].startswith("-"):
+                    return None
+                value = rest.pop(0)
+            if not value or value not in VALUES_READ.get(key, (value,)):
                 return None
-            value = rest.pop(0)
-        if key == "--rule" and value in rule_names:
-            rules.append(value)
-        elif key == "--stage" and name == "hook" and value in HOOK_STAGES:
-            stage = value
+            if key == "--rule":
+                if value not in rule_names:
+                    return None
+                rules.append(value)
+            else:
+                found[key] = value  # --head and --base take any value; git judges it
         elif option in ("--staged", "--no-staged") and name == "check":
             staged = option == "--staged"
         elif name == "hook" and not option.startswith("-"):
             positional.append(option)
         else:
             return None
-    return PlainCommand(name, tuple(rules), stage, staged, tuple(positional))
+    return PlainCommand(
+        name,
+        tuple(rules),
+        found.get("--stage", "auto"),
+        staged,
+        tuple(positional),
+        found.get("--head"),
+        found.get("--base"),
+        found.get("--format", "text"),
+    )
