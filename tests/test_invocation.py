@@ -87,6 +87,7 @@ def test_git_pre_push_reads_its_arguments_and_stdin() -> None:
     call = from_hook("pre-push", ["origin", "/srv/app.git"], {}, lambda: line)
     assert call == Invocation(
         "pre-push",
+        stage_given=True,
         hook_args=("origin", "/srv/app.git"),
         pushed=parse_push_lines(line),
         remote_name="origin",
@@ -161,6 +162,8 @@ def test_message_hooks_carry_the_file_source_and_object() -> None:
     )
     commit_msg = from_hook("commit-msg", [".git/COMMIT_EDITMSG"], {}, no_stdin)
     assert (commit_msg.message_file, commit_msg.message_source) == (".git/COMMIT_EDITMSG", None)
+    with pytest.raises(UsageError, match=r"^cannot read the commit message file '.git/COMMIT_ED"):
+        commit_msg.message()  # no such file here
 
 
 def test_nothing_told_is_the_commit_stage_and_an_unknown_stage_is_refused() -> None:
@@ -197,7 +200,7 @@ def test_nothing_told_is_the_commit_stage_and_an_unknown_stage_is_refused() -> N
         (["check", "extra"], None),
         (["check", "--rule", "nope"], None),
         (["check", "--rule"], None),
-        (["hook", "--stage", "commit-msg"], None),
+        (["hook", "--stage", "prepare-commit-msg"], None),
         (["hook", "-h"], None),
         (["hook", "--", "x"], None),
         (["status"], None),

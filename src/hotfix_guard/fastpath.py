@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
 CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
+DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)  # config.py's default, without importing it
 # Every question about where we are, in one git process. HEAD before --symbolic-full-name gives its
 # commit; after it, its branch (`HEAD` itself when detached). An unborn branch fails the whole call.
 PROBE = (
@@ -77,7 +78,10 @@ def probe() -> Probe | None:
 def run(
     args: Sequence[str], environ: Mapping[str, str], read_stdin: Callable[[], str]
 ) -> int | None:
-    """The exit status of `hotfix-guard ARGS` for a plain hook or check; None: click's to parse."""
+    """The exit status of `hotfix-guard ARGS` for a plain hook or check, and for the message hooks'
+    `trailers` off a hotfix branch; None: click's to parse."""
+    if args and args[0] == "trailers":
+        return 0 if len(args) >= 2 and _no_trailers_to_add() else None
     command = plain_command(args, RULE_NAMES)
     if command is None:
         return None
@@ -112,6 +116,8 @@ def run(
 
 def nothing_to_check(args: Sequence[str], environ: Mapping[str, str], stdin: str = "") -> bool:
     """True when `hotfix-guard ARGS` would certainly pass silently: not a hotfix branch."""
+    if args and args[0] == "trailers":
+        return len(args) >= 2 and _no_trailers_to_add()
     command = plain_command(args, RULE_NAMES)
     if command is None:
         return False
@@ -125,7 +131,7 @@ def _nothing_to_check(command: PlainCommand, call: Invocation | None, where: Pro
         return False  # another branch, or an answer in JSON: the full path gives it
     if not HOTFIX_BRANCH_RULES.issuperset(command.rules):
         return False  # a tag or main rule was asked for by name
-    if call is not None and call.stage not in ("pre-commit", "pre-push", "manual"):
+    if call is not None and call.stage not in ("pre-commit", "commit-msg", "pre-push", "manual"):
         return False  # post-merge and the other stages: the full path knows what runs there
     if call is None or not call.is_push:
         branches = [where.head_ref] if where.head_ref else []
@@ -147,6 +153,22 @@ def _nothing_to_check(command: PlainCommand, call: Invocation | None, where: Pro
     # A push of main may owe backports; let the full path look.
     pushing = call is not None and call.is_push
     return not (pushing and any(_is_main(name, main_branch) for name in names))
+
+
+def _no_trailers_to_add() -> bool:
+    """The message hooks on a branch that is no hotfix branch, git-flow's prefix included."""
+    where = probe()
+    if where is None or where.head_ref is None or not where.head_ref.startswith("refs/heads/"):
+        return False  # detached, unborn or odd: the full path decides
+    branch = where.head_ref[len("refs/heads/") :]
+    settings = _branch_settings(where.root, where.git_dir)
+    if settings is None or any(fnmatchcase(branch, pattern) for pattern in settings[0]):
+        return False
+    if settings[0] != DEFAULT_BRANCH_PATTERNS:
+        return True
+    # The lifecycle commands read git-flow's hotfix prefix when branch-patterns is the default.
+    prefix = (git_output(("config", "--get", "gitflow.prefix.hotfix")) or b"").strip()
+    return not (prefix and branch.startswith(os.fsdecode(prefix)))
 
 
 def _is_main(branch: str, main_branch: str) -> bool:

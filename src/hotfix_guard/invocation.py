@@ -107,8 +107,12 @@ class Invocation(NamedTuple):
     """What the caller told us: the stage and everything git or pre-commit passes with it."""
 
     stage: Stage
+    # True when --stage named it (a git hook script); False when told by pre-commit's variables.
+    stage_given: bool = False
     # True under pre-commit (PRE_COMMIT=1 or any PRE_COMMIT_* variable), False from a git hook.
     pre_commit: bool = False
+    # Inside `git commit`, whose hooks get GIT_INDEX_FILE (the index being committed).
+    in_git_commit: bool = False
     hook_args: tuple[str, ...] = ()
     # pre-push from git: every ref line of stdin, validated (deletions included).
     pushed: tuple[PushedRef, ...] = ()
@@ -131,6 +135,18 @@ class Invocation(NamedTuple):
     def is_push(self) -> bool:
         """Refs are being pushed, or (manual) a range was named: check the tips, not the index."""
         return self.stage == "pre-push" or (self.stage == "manual" and self.to_ref is not None)
+
+    def message(self) -> str | None:
+        """The commit message being written (commit-msg, prepare-commit-msg), None without one."""
+        if self.message_file is None:
+            return None
+        try:
+            with open(self.message_file, encoding="utf-8", errors="replace") as file:
+                return file.read()
+        except OSError as error:
+            raise UsageError(
+                f"cannot read the commit message file {self.message_file!r}: {error.strerror}"
+            ) from None
 
     def pushed_refs(
         self, resolve: Callable[[str, bool], str | None], head_ref: Callable[[], str | None]
@@ -170,7 +186,9 @@ def from_hook(
     env = environ.get
     base = Invocation(
         told,
+        stage_given=stage != "auto",
         pre_commit=pre_commit,
+        in_git_commit="GIT_INDEX_FILE" in environ,
         hook_args=args,
         from_ref=env("PRE_COMMIT_FROM_REF") or None,
         to_ref=env("PRE_COMMIT_TO_REF") or None,
@@ -265,7 +283,7 @@ class PlainCommand(NamedTuple):
 
     name: Literal["hook", "check"]
     rules: tuple[str, ...] = ()
-    stage: str = "auto"  # hook: auto, pre-commit or pre-push
+    stage: str = "auto"  # hook: one of HOOK_STAGES
     staged: bool | None = None  # check: --staged / --no-staged
     hook_args: tuple[str, ...] = ()
     head: str | None = None  # check: --head, --base, --format
@@ -273,7 +291,7 @@ class PlainCommand(NamedTuple):
     output_format: str = "text"
 
 
-HOOK_STAGES = ("auto", "pre-commit", "pre-push")
+HOOK_STAGES = ("auto", "pre-commit", "commit-msg", "pre-push")
 # The values the click-free path accepts for an option (any other goes to click, which explains).
 VALUES_READ = {"--stage": HOOK_STAGES, "--format": ("text", "json")}
 

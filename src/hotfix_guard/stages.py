@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config
@@ -14,6 +15,7 @@ from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.invocation import Invocation, PushedRef
+from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.report import Finding, Report
 from hotfix_guard.runner import run_rules, selected_rules
 
@@ -28,19 +30,30 @@ def hook_report(
     repo: Repository, config: Config, call: Invocation, rules: Sequence[str] = ()
 ) -> Report:
     """What `hotfix-guard hook` reports at the stage CALL describes."""
-    if not call.is_push:
-        return commit_stage(repo, config, rules)
-    if call.pre_commit and call.stage == "pre-push" and not call.pushed:
-        from hotfix_guard.hookinstall import native_hook_installed
+    from hotfix_guard import hookinstall
 
-        if native_hook_installed(repo, "pre-push"):
-            note = "this push is checked by hotfix-guard's own pre-push hook"
-            return Report(subject=note, notes=(f"hotfix-guard: {note}",))
+    if call.stage == "commit-msg":
+        return commit_stage(repo, config, rules, call.message())
+    if not call.is_push:
+        if (
+            not call.stage_given
+            and call.in_git_commit
+            and hookinstall.commit_msg_stage_checks(repo)
+        ):
+            return note_report("the commit is checked at commit-msg, with its message")
+        return commit_stage(repo, config, rules)
+    if not call.stage_given and hookinstall.native_hook_installed(repo, "pre-push"):
+        return note_report("this push is checked by hotfix-guard's own pre-push hook")
     pushed = call.pushed_refs(
         lambda rev, is_tag: repo.resolve_object(rev) if is_tag else repo.resolve_commit(rev),
         repo.symbolic_head,
     )
     return push_stage(repo, config, pushed, rules)
+
+
+def note_report(note: str) -> Report:
+    """A passing report that only says NOTE."""
+    return Report(subject=note, notes=(f"hotfix-guard: {note}",))
 
 
 def check_report(
@@ -99,21 +112,36 @@ def check_change(
     base: str | None = None,
     rules: Sequence[str] = (),
     subjects: Sequence[Subject] = (CHANGE,),
+    extra_overrides: tuple[OverrideValue, ...] = (),
+    main: scopes.MainBranch | None = None,
 ) -> Report:
-    """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
+    """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently.
+
+    Override trailers in the branch's commits (and EXTRA_OVERRIDES: the message being written,
+    push options) let the errors of the rules they name through as `overridden`.
+    """
     if branch is not None and not config.is_hotfix_branch(branch):
         return not_a_hotfix(branch)
-    scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
-    ctx = Context(repo, config, scope)
+    scope = scopes.resolve(
+        repo, config, branch=branch, head=head, staged=staged, base=base, main=main
+    )
+    ctx = Context(repo, config, scope, extra_overrides)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, scope.label)
     # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
-    return replace(report, findings=(*report.findings, *cut_short)) if cut_short else report
+    if cut_short:
+        report = replace(report, findings=(*report.findings, *cut_short))
+    if report.errors:
+        report = overrides.apply(report, ctx.overrides.valid, ())
+    return report
 
 
-def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) -> Report:
-    """At commit time: the checked-out branch, its commits plus the staged index."""
+def commit_stage(
+    repo: Repository, config: Config, rules: Sequence[str] = (), message: str | None = None
+) -> Report:
+    """At commit time: the checked-out branch, its commits plus the staged index; at commit-msg,
+    MESSAGE is the message being written, whose override trailers count."""
     branch = scopes.current_branch(repo)
     if branch is None:
         return Report(
@@ -122,7 +150,18 @@ def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) ->
                 "hotfix-guard: HEAD is detached (rebase or bisect?): no branch, nothing to check",
             ),
         )
-    return check_change(repo, config, branch=branch, head="HEAD", staged=True, rules=rules)
+    extra: tuple[OverrideValue, ...] = ()
+    if message is not None:
+        from hotfix_guard.git.records import OVERRIDE_KEY, message_trailers
+
+        extra = tuple(
+            (value, "message", "commit message", None, None)
+            for key, value in message_trailers(repo, message)
+            if key.lower() == OVERRIDE_KEY.lower()
+        )
+    return check_change(
+        repo, config, branch=branch, head="HEAD", staged=True, rules=rules, extra_overrides=extra
+    )
 
 
 def push_stage(
@@ -159,11 +198,18 @@ def main_name(repo: Repository, config: Config) -> str | None:
         return None
 
 
-def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[str] = ()) -> Report:
+def check_main(
+    repo: Repository,
+    config: Config,
+    *,
+    head: str,
+    rules: Sequence[str] = (),
+    main: scopes.MainBranch | None = None,
+) -> Report:
     """Run the rules about main (backport) on main at HEAD."""
     from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 
-    main = scopes.find_main(repo, config)
+    main = main or scopes.find_main(repo, config)
     scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
     ctx = Context(repo, config, scope)
     return run_rules(
@@ -195,11 +241,12 @@ def check_tag(
     tag: TagRef,
     queries: PushQueries,
     rules: Sequence[str] = (),
+    main: scopes.MainBranch | None = None,
 ) -> Report:
     """The tag rules on one tag; a tag that is not a release tag passes with a note."""
     from hotfix_guard.releases import TagContext
 
-    ctx = TagContext(repo, config, tag, queries)
+    ctx = TagContext(repo, config, tag, queries, main)
     if tag.commit is None or not ctx.is_release:
         why = "does not point at a commit" if tag.commit is None else "not a release tag"
         return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from hotfix_guard.releases import TagContext, next_release, render_version
 from hotfix_guard.report import INFO, Finding
-from hotfix_guard.scope import find_main
 
 # Descriptions that say nothing about what was fixed.
 PLACEHOLDERS = frozenset(
@@ -122,7 +121,7 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
     commit = ctx.tag.commit
     if not ctx.hotfix or commit is None:
         return []
-    main = find_main(ctx.repo, ctx.config)
+    main = ctx.main
     if any(ctx.repo.is_ancestor(commit, ref) for ref in main.refs):
         return []
     subject = ctx.repo.subjects([commit]).get(commit, "")
