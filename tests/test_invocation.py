@@ -280,3 +280,26 @@ def test_a_check_reuses_the_fast_paths_answers(repo: Repo, tmp_path: Path) -> No
     )
     asked_again = [c for c in commands[1:] if c.startswith(("rev-parse", "symbolic-ref"))]
     assert asked_again == []
+
+
+def test_commit_msg_off_a_hotfix_branch_is_the_fast_answer_and_on_one_reads_the_message(
+    repo: Repo, tmp_path: Path
+) -> None:
+    message = tmp_path / "COMMIT_EDITMSG"
+    message.write_text("Fix login\n")
+    repo.branch("feature/report")
+    assert nothing_to_check(["hook", "--stage", "commit-msg", str(message)], {}) is True
+    repo.branch("hotfix/fix-login")
+    assert nothing_to_check(["hook", "--stage", "commit-msg", str(message)], {}) is False
+    result = subprocess.run(
+        [SCRIPT, "hook", "--stage", "commit-msg", str(tmp_path / "missing")],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"hotfix-guard: cannot read the commit message file {str(tmp_path / 'missing')!r}: "
+        "No such file or directory\n",
+    )
