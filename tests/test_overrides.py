@@ -47,7 +47,10 @@ def test_what_cannot_be_honoured_is_an_override_error(value: str, problem: str) 
 
 def test_check_lets_an_overridden_error_through_and_says_so(repo: Repo) -> None:
     repo.branch("hotfix/big")
-    repo.commit("Fix\n\nHotfix-Guard-Override: rename: a typo in the first commit", code_files(25))
+    repo.commit(
+        "Fix\n\nHotfix-Guard-Override: rename: a typo in the first commit\nSeverity: P1",
+        code_files(25),
+    )
     repo.commit("More\n\nHotfix-Guard-Override: diff-size: generated client ships as one")
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0, result.output

@@ -35,6 +35,7 @@ from hotfix_guard.hunks import (
     parse_section,
     too_big_to_read,
 )
+from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides import Override, OverrideValue, parse_all
 from hotfix_guard.report import INFO, Finding
 from hotfix_guard.scope import Scope
@@ -99,6 +100,19 @@ class Context:
     def commits(self) -> list[tuple[str, ...]]:
         """The branch's own commits (each followed by its parents), newest first."""
         return self.repo.commits_with_parents(self.scope.head, self.scope.main.refs)
+
+    @cached_property
+    def incident(self) -> IncidentRecord:
+        """The incident record the branch's commits carry (severity, incident, detected)."""
+        return branch_record(self.repo, self.scope.head, self.scope.main.refs)
+
+    @cached_property
+    def limits(self) -> tuple[int, int]:
+        """(max-files, max-lines) for this hotfix: its severity's table's, else the global ones."""
+        policies = self.config.severity.values()
+        if not any(policy.max_files or policy.max_lines for policy in policies):
+            return self.config.max_files, self.config.max_lines  # no table sets limits: no query
+        return self.config.limits(self.incident.valid_severity)
 
     @cached_property
     def overrides(self) -> FoundOverrides:
