@@ -144,7 +144,10 @@ def test_post_merge_squash_flag_from_git_or_pre_commit_and_the_merged_branch() -
     )
 
 
-def test_message_hooks_carry_the_file_source_and_object() -> None:
+def test_message_hooks_carry_the_file_source_and_object(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where no .git/COMMIT_EDITMSG exists
     git_call = from_hook(
         "prepare-commit-msg", [".git/COMMIT_EDITMSG", "commit", SHA_1], {}, no_stdin
     )
