@@ -13,7 +13,6 @@ from typing import Literal
 
 from hotfix_guard.config import LOCKFILES, Config
 from hotfix_guard.git import RawFileChange, Repository
-from hotfix_guard.git.scratch import attributes_at
 from hotfix_guard.globs import PathMatcher
 
 Category = Literal["code", "test", "excluded"]
@@ -125,11 +124,12 @@ def build_change(repo: Repository, config: Config, base: str, head: str | None) 
     # A rename's old path may come back as a deletion once copies are looked for.
     paths = [r.path for r in raw] + [r.old_path for r in raw if r.old_path is not None]
     # A commit is judged by its own .gitattributes; the staged change by the work tree's.
-    attributes = (
-        repo.attributes(paths, GENERATED_ATTRIBUTES)
-        if head is None
-        else attributes_at(repo, head, paths, GENERATED_ATTRIBUTES)
-    )
+    if head is None:
+        attributes = repo.attributes(paths, GENERATED_ATTRIBUTES)
+    else:
+        from hotfix_guard.git.scratch import attributes_at  # push time only: a commit stays light
+
+        attributes = attributes_at(repo, head, paths, GENERATED_ATTRIBUTES)
     change = classify_changes(raw, config, attributes)
     if not any(f.status in "AR" for f in change.files):
         return change

@@ -112,7 +112,7 @@ def resolve(
     elif main is None:
         main = find_main(repo, config)
     merge_base = repo.merge_base(head_commit, main.refs)
-    merging = repo.resolve_commit("MERGE_HEAD") if staged and head == "HEAD" else None
+    merging = repo.merge_head() if staged and head == "HEAD" else None
     if merging is not None and merge_base is not None:
         # Concluding a merge (of main, say): the commit being made has both parents, so its
         # merge base with main is that of the pair, not of HEAD alone.

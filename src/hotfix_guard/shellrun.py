@@ -20,19 +20,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from hotfix_guard.git.push import environment_for_other_work_tree
+from hotfix_guard.invocation import PRE_COMMIT_VARIABLES
 
 TAIL_BYTES = 64 * 1024
-# What pre-commit sets for a hook; the test commands are not a hook.
-PRE_COMMIT_VARIABLES = (
-    "PRE_COMMIT",
-    "PRE_COMMIT_FROM_REF",
-    "PRE_COMMIT_TO_REF",
-    "PRE_COMMIT_LOCAL_BRANCH",
-    "PRE_COMMIT_REMOTE_BRANCH",
-    "PRE_COMMIT_REMOTE_NAME",
-    "PRE_COMMIT_REMOTE_URL",
-)
-
 STOP_GRACE = 5.0
 
 
