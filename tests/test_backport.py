@@ -409,10 +409,13 @@ def test_push_of_main_warns_and_blocks_when_backport_is_an_error(repo: Repo) -> 
     make_hotfix(repo)
     repo.merge("hotfix/fix-login", "--no-ff")
     assert push_main(repo, Config()) == (0, ["hotfix/fix-login: backport: warning"])
-    rules = {**Config().rules, "backport": "error"}
-    assert push_main(repo, Config(rules=rules)) == (1, ["hotfix/fix-login: backport: error"])
-    off = {**Config().rules, "backport": "off"}
-    assert push_main(repo, Config(rules=off)) == (0, [])
+    # The push is judged by the config committed in main, not by the work tree's.
+    repo.write(".hotfix-guard.toml", '[rules]\nbackport = "error"\n')
+    assert push_main(repo, Config()) == (0, ["hotfix/fix-login: backport: warning"])
+    repo.commit("backports are a must")
+    assert push_main(repo, Config()) == (1, ["hotfix/fix-login: backport: error"])
+    repo.commit("backports are optional", {".hotfix-guard.toml": '[rules]\nbackport = "off"\n'})
+    assert push_main(repo, Config()) == (0, [])
 
 
 def test_push_of_main_without_develop_says_nothing(repo: Repo) -> None:
@@ -522,3 +525,26 @@ def test_fast_path_knows_main_named_only_by_origin_head(repo: Repo, remote: Path
         "PRE_COMMIT_TO_REF": "trunk",
     }
     assert nothing_to_check(["hook"], pushing_other) is True
+
+
+# --- issue 11 ------------------------------------------------------------------------------------
+
+
+def test_since_before_1973_lists_everything(repo: Repo) -> None:
+    with_develop(repo)
+    make_hotfix(repo)
+    repo.merge("hotfix/fix-login", "--no-ff")
+    for since in ("1973-03-02", "1970-01-01", "1969-07-20"):
+        code, output = status("--since", since)
+        assert code == 1, (since, output)
+        assert output.startswith("hotfix/fix-login: merged into main on "), (since, output)
+
+
+def test_a_stale_remote_copy_does_not_make_one_fast_forward_two(repo: Repo, remote: Path) -> None:
+    repo.branch("hotfix/fix-login", "main")
+    repo.commit("fix login", {"app/main.py": FIXED})
+    repo.git("push", "-q", "origin", "hotfix/fix-login")  # origin/hotfix/fix-login stays here
+    repo.commit("review", {"app/main.py": FIXED + "# reviewed\n"})
+    repo.switch("main")
+    repo.merge("hotfix/fix-login", "--ff")
+    assert found(repo) == [("hotfix/fix-login", "fast-forward")]

@@ -101,3 +101,72 @@ def test_backported_hotfix_is_not_foreign(repo: Repo) -> None:
     repo.merge("hotfix/fix-login", "--no-ff")
     repo.switch("hotfix/fix-login")
     assert check() == (0, [])
+
+
+# --- issue 11: misfires --------------------------------------------------------------------------
+
+
+def test_a_scratch_branch_cut_from_the_hotfix_is_not_a_source(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    repo.git("branch", "scratch")  # to try something aside
+    repo.commit("review", {"app/main.py": "def main():\n    return 1  # reviewed\n"})
+    assert check() == (0, [])
+
+
+def test_an_early_backport_then_a_review_commit_is_not_foreign(repo: Repo) -> None:
+    make_develop(repo)
+    repo.branch("hotfix/fix-login")
+    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    repo.switch("develop")
+    repo.merge("hotfix/fix-login", "--no-ff")
+    repo.switch("hotfix/fix-login")
+    repo.commit("review", {"app/main.py": "def main():\n    return 1  # reviewed\n"})
+    assert check() == (0, [])
+
+
+def test_a_hotfix_cut_from_develop_is_caught_at_its_first_commit(repo: Repo) -> None:
+    made = make_develop(repo, commits=1)
+    repo.branch("hotfix/fix-login", "develop")
+    repo.write("app/main.py", "def main():\n    return 1\n")
+    repo.git("add", "-A")
+    code, lines = check()  # the first commit of the branch, staged
+    assert code == 1
+    assert lines[0] == (
+        "hotfix/fix-login: branch-base: carries 1 commit that is not on main, from develop (1): "
+        f"{made[0][:10]} feature 0; a hotfix is cut from main and merges nothing else in"
+    )
+
+
+def test_a_subject_with_a_line_separator_stays_one_line(repo: Repo) -> None:
+    repo.branch("develop")
+    subject = "feature\u2028Fake: second line \x1b[2J" + "x" * 300
+    made = repo.commit(subject, {"feature.py": "f = 1\n"})
+    repo.branch("hotfix/fix-login")
+    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    code, lines = check()
+    assert code == 1
+    assert f"{made[:10]} feature Fake: second line \\x1b[2Jxxx" in lines[0]
+    assert "\x1b" not in "".join(lines)  # no terminal escape reaches the terminal
+    assert "x" * 120 not in lines[0]
+    assert len(lines) == 3 and lines[2].startswith("To fix: ")  # finding, summary, hint
+
+
+def test_concluding_a_conflicted_merge_of_main_counts_only_the_hotfix(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    repo.switch("main")
+    repo.commit("main moves on", {"app/main.py": "def main():\n    return 2\n"})
+    repo.commit("many new files on main", {f"new/file_{n}.py": f"n = {n}\n" for n in range(30)})
+    repo.switch("hotfix/fix-login")
+    conflicted = CliRunner().invoke(cli, ["check"])  # before the merge: fine
+    assert conflicted.exit_code == 0, conflicted.output
+    import subprocess
+
+    merge = subprocess.run(["git", "merge", "-q", "main"], cwd=repo.path, capture_output=True)
+    assert merge.returncode == 1  # conflict in app/main.py
+    repo.write("app/main.py", "def main():\n    return 1\n")
+    repo.git("add", "-A")
+    result = CliRunner().invoke(cli, ["hook", "--stage", "pre-commit"])
+    assert result.exit_code == 0, result.output
+    assert "diff-size" not in result.output

@@ -105,7 +105,7 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             ".hotfix-guard.toml: unknown rule 'renames' in [rules] (did you mean 'rename'?); "
             "known rules: branch-name, branch-base, diff-size, rename, whitespace, "
             "identifier-rename, moved-code, override, tests, tag-format, tag-annotated, "
-            "tag-message, tag-version, tag-target, backport, severity, postmortem",
+            "tag-message, tag-version, tag-target, backport, hotfix-merge, severity, postmortem",
         ),
         (
             "[rules]\nrename = 'warning'\n",

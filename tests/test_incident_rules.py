@@ -121,10 +121,11 @@ def test_postmortem_is_due_48_hours_after_the_tag(
         f"and its postmortem was due {due:%Y-%m-%d %H:%M} UTC, but no file in docs/postmortems/ "
         "names it; draft one: hotfix-guard postmortem v1.2.4"
     ]
-    error = parse({"rules": {"postmortem": "error"}}, "x", "x")
-    assert [line.split(": ")[2] for line in push_main(repo, error)] == ["error"]
-    later = parse({"postmortem-due": "3d"}, "x", "x")
-    assert push_main(repo, later) == []
+    # A push is judged by the config committed in the pushed commit.
+    repo.commit("postmortems are a must", {".hotfix-guard.toml": '[rules]\npostmortem = "error"\n'})
+    assert [line.split(": ")[2] for line in push_main(repo)] == ["error"]
+    repo.commit("three days for a postmortem", {".hotfix-guard.toml": 'postmortem-due = "3d"\n'})
+    assert push_main(repo) == []
 
 
 def test_postmortem_is_not_due_before_48_hours(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:

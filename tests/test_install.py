@@ -136,3 +136,81 @@ def test_outside_a_repository_is_a_usage_error(
     result = install()
     assert result.exit_code == 2
     assert result.output.startswith("hotfix-guard: not inside a git work tree")
+
+
+# --- issue 11: everything is checked before anything is written -----------------------------
+
+
+def test_a_tracked_pre_push_stops_the_install_before_any_hook_is_written(repo: Repo) -> None:
+    repo.git("config", "core.hooksPath", ".githooks")
+    repo.commit("team hooks", {".githooks/pre-push": "#!/bin/sh\nexit 0\n"})
+    result = install()
+    assert result.exit_code == 2
+    assert "is tracked in the repository" in result.output
+    assert sorted(path.name for path in (repo.path / ".githooks").iterdir()) == ["pre-push"]
+
+
+def test_a_pre_push_folder_stops_the_install_before_any_hook_is_written(repo: Repo) -> None:
+    (hooks(repo) / "pre-push").mkdir()
+    before = sorted(p.name for p in hooks(repo).iterdir())
+    result = install()
+    assert result.exit_code == 2
+    assert result.output == (
+        f"hotfix-guard: {hooks(repo) / 'pre-push'} is not a file: move it away, then install "
+        "again\n"
+    )
+    assert sorted(p.name for p in hooks(repo).iterdir()) == before
+
+
+@pytest.mark.parametrize("setting", ["/dev/null", "a-file"])
+def test_hooks_path_that_is_not_a_folder_is_a_usage_error(repo: Repo, setting: str) -> None:
+    if setting == "a-file":
+        repo.write("a-file", "not a folder\n")
+    repo.git("config", "core.hooksPath", setting)
+    shown = setting if setting.startswith("/") else repo.path / setting
+    for args in ((), ("--uninstall",)):
+        result = install(*args)
+        assert result.exit_code == 2, result.output
+        assert result.output == (
+            f"hotfix-guard: core.hooksPath is {shown}, which is not a folder, so git runs no "
+            "hooks from it: point core.hooksPath at a folder or unset it (git config --unset "
+            "core.hooksPath), then install again\n"
+        )
+
+
+def test_a_hook_that_lost_its_exec_bit_is_recognised_and_repaired(repo: Repo) -> None:
+    assert install("--hook-type", "pre-push").exit_code == 0
+    hook = hooks(repo) / "pre-push"
+    hook.chmod(0o644)
+    result = install("--hook-type", "pre-push")
+    assert result.output == f"pre-push: already installed at {hook}, brought up to date\n"
+    assert os.access(hook, os.X_OK)
+    assert not (hooks(repo) / "pre-push.hotfix-guard-saved").exists()
+
+
+def test_an_interrupted_push_leaves_no_temporary_file(repo: Repo, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    assert install("--hook-type", "pre-push").exit_code == 0
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    started = tmp_path / "started"
+    saved = hooks(repo) / "pre-push.hotfix-guard-saved"
+    saved.write_text(f"#!/bin/sh\ntouch {started}\nsleep 30\n")
+    saved.chmod(0o755)
+    process = subprocess.Popen(
+        ["sh", str(hooks(repo) / "pre-push"), "origin", "url"],
+        cwd=repo.path,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert list(scratch.iterdir()), "the hook keeps the pushed refs in a temporary file"
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    assert process.wait(timeout=10) == 130
+    assert list(scratch.iterdir()) == []

@@ -78,8 +78,13 @@ def test_follow_tags_checks_the_branch_and_the_tag(guarded: Repo) -> None:
     refused = git_result(guarded, "push", "--follow-tags", "origin", "hotfix/fix-login")
     assert refused.returncode == 1
     text = output(refused)
-    assert f"hotfix/fix-login: tests: 1 test command passed on {tip[:10]} in place" in text
     assert "v1.2.4: tag-target: v1.2.4 points at" in text
+    # Refused already: the tests do not make the user wait for nothing.
+    assert (
+        "hotfix-guard: tests: not run for hotfix/fix-login: the push is refused by the errors "
+        "above already; fix them and push again"
+    ) in text
+    assert tip[:10] in text
     assert "refs/heads/hotfix/fix-login" not in remote_refs(guarded)
 
 

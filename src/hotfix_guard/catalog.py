@@ -182,6 +182,14 @@ RULES: tuple[Rule, ...] = (
         default_level="warn",
     ),
     Rule(
+        "hotfix-merge",
+        MAIN,
+        "merge:check_hotfix_merge",
+        "hotfix-backport",
+        "undo the fast-forward and merge the hotfix with --no-ff (the commands are on its line), "
+        "then push main again",
+    ),
+    Rule(
         "severity",
         CHANGE,
         "incident:check_severity",

@@ -96,9 +96,30 @@ def check(
     """Check the hotfix branch's change (the checked-out branch, or --head) against main."""
     from hotfix_guard.stages import check_report
 
+    _refuse_rules_check_does_not_run(rules)
     repo, config = _open()
     report = check_report(repo, config, head=head, base=base, staged=staged, rules=rules)
     _emit(report, output_format)
+
+
+# Where a rule that `check` does not run is checked, by what it looks at.
+_CHECKED_ELSEWHERE = {
+    "pushed-tree": "at push time; hotfix-guard run-tests runs the tests on HEAD now",
+    "tag": "on tags: hotfix-guard check-tag [TAG...]",
+    "main": "when main is pushed; hotfix-guard backport-status lists the backports",
+}
+
+
+def _refuse_rules_check_does_not_run(rules: Sequence[str]) -> None:
+    """`check --rule tests` would run nothing and say ok: say where the rule is checked."""
+    from hotfix_guard.catalog import BY_NAME, CHANGE
+
+    for name in rules:
+        subject = BY_NAME[name].subject
+        if subject != CHANGE:
+            raise UsageError(
+                f"--rule {name}: check does not run it, it is checked {_CHECKED_ELSEWHERE[subject]}"
+            )
 
 
 @cli.command()
@@ -273,8 +294,8 @@ def install(uninstall: bool, hook_types: Sequence[str]) -> None:
             click.echo(hookinstall.uninstall(repo, hook_type))
         return
     chosen = hook_types or hookinstall.default_hook_types(repo)
-    for hook_type in chosen:
-        click.echo(hookinstall.install(repo, hook_type, sys.executable))
+    for done in hookinstall.install_all(repo, chosen, sys.executable):
+        click.echo(done)
 
 
 # --- the incident after the fix: postmortem drafts and status-page messages (issue 13) --------

@@ -193,6 +193,24 @@ def _regex(value: Any) -> str:
     return text
 
 
+def _test_commands(value: Any) -> tuple[str, ...]:
+    commands = _string_list(value)
+    if any("\0" in command for command in commands):
+        raise _Invalid("a list of command lines without NUL characters")
+    return commands
+
+
+# Longer than any suite should take; beyond what the process-wait timers of the OS can hold.
+MAX_TEST_TIMEOUT = 7 * 24 * 3600
+
+
+def _timeout(value: Any) -> int:
+    seconds = _positive_int(value)
+    if seconds > MAX_TEST_TIMEOUT:
+        raise _Invalid(f"a number of seconds from 1 to {MAX_TEST_TIMEOUT} (7 days)")
+    return seconds
+
+
 def _globs(value: Any) -> tuple[str, ...]:
     patterns = _string_list(value)
     for pattern in patterns:
@@ -206,10 +224,13 @@ def _globs(value: Any) -> tuple[str, ...]:
 def _tag_format(value: Any) -> str:
     text = _string(value)
     fields = re.findall(r"\{(\w*)\}", text)
+    expected = "a pattern with {major}, {minor}, {patch} (and optionally {build}) in that order"
     if fields not in (["major", "minor", "patch"], ["major", "minor", "patch", "build"]):
-        raise _Invalid(
-            "a pattern with {major}, {minor}, {patch} (and optionally {build}) in that order"
-        )
+        raise _Invalid(expected)
+    try:
+        text.format(major=1, minor=2, patch=3, build=4)
+    except (ValueError, KeyError, IndexError) as error:
+        raise _Invalid(f"{expected}; braces that are text are doubled ({error})") from None
     return text
 
 
@@ -280,8 +301,8 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "extend-exclude": ("exclude", _globs),
     "test-paths": ("test_paths", _globs),
     "extend-test-paths": ("test_paths", _globs),
-    "test-commands": ("test_commands", _string_list),
-    "test-timeout": ("test_timeout", _positive_int),
+    "test-commands": ("test_commands", _test_commands),
+    "test-timeout": ("test_timeout", _timeout),
     "tag-format": ("tag_format", _tag_format),
     "tag-message-prefix": ("tag_message_prefix", _prefix),
     "backport-branches": ("backport_branches", _string_list),
@@ -401,6 +422,9 @@ def load(root: Path) -> Config:
         path = root / name
         if not path.exists():
             return None
+        if not path.is_file() and not path.is_dir():
+            # A FIFO or /dev/zero (through a symlink) would never end: never read it.
+            raise UsageError(f"{name}: not a regular file: make it one")
         try:
             return path.read_bytes()
         except OSError as error:

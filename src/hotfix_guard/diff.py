@@ -123,7 +123,13 @@ def build_change(repo: Repository, config: Config, base: str, head: str | None) 
     raw = repo.file_changes(base, head, find_copies=False)
     # A rename's old path may come back as a deletion once copies are looked for.
     paths = [r.path for r in raw] + [r.old_path for r in raw if r.old_path is not None]
-    attributes = repo.attributes(paths, GENERATED_ATTRIBUTES)
+    # A commit is judged by its own .gitattributes; the staged change by the work tree's.
+    if head is None:
+        attributes = repo.attributes(paths, GENERATED_ATTRIBUTES)
+    else:
+        from hotfix_guard.git.scratch import attributes_at  # push time only: a commit stays light
+
+        attributes = attributes_at(repo, head, paths, GENERATED_ATTRIBUTES)
     change = classify_changes(raw, config, attributes)
     if not any(f.status in "AR" for f in change.files):
         return change

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shlex
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,11 @@ def script_text(hook_type: str, python: str = "") -> str:
         lines += [
             "# git writes the pushed refs to stdin once; both hooks need them.",
             'refs_file="$(mktemp)" || exit 1',
+            # dash skips the EXIT trap when a signal ends it: remove the file on those too.
             "trap 'rm -f \"$refs_file\"' EXIT",
+            "trap 'rm -f \"$refs_file\"; trap - EXIT; exit 130' INT",
+            "trap 'rm -f \"$refs_file\"; trap - EXIT; exit 143' TERM",
+            "trap 'rm -f \"$refs_file\"; trap - EXIT; exit 129' HUP",
             'cat > "$refs_file"',
         ]
     lines += [
@@ -117,14 +122,27 @@ class Placement:
         return self.hooks_dir / f"{self.hook_type}{SAVED_SUFFIX}"
 
     def installed_at(self) -> Path | None:
+        """Our hook, even one that lost its exec bit (install puts it back)."""
         for path in (self.hook, self.legacy):
-            if is_ours(path) and os.access(path, os.X_OK):
+            if is_ours(path):
                 return path
         return None
 
 
 def hooks_dir(repo: Repository) -> Path:
     return PushQueries(repo).hooks_dir()
+
+
+def usable_hooks_dir(repo: Repository) -> Path:
+    """The hooks folder, or a UsageError when core.hooksPath names something that is not one."""
+    directory = hooks_dir(repo)
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise UsageError(
+            f"core.hooksPath is {directory}, which is not a folder, so git runs no hooks from "
+            "it: point core.hooksPath at a folder or unset it (git config --unset core.hooksPath)"
+            ", then install again"
+        )
+    return directory
 
 
 def default_hook_types(repo: Repository) -> tuple[str, ...]:
@@ -165,25 +183,47 @@ def commit_msg_stage_checks(repo: Repository) -> bool:
 
 
 def native_hook_installed(repo: Repository, hook_type: str) -> bool:
-    return Placement(hook_type, hooks_dir(repo)).installed_at() is not None
+    installed = Placement(hook_type, hooks_dir(repo)).installed_at()
+    return installed is not None and os.access(installed, os.X_OK)
 
 
-def install(repo: Repository, hook_type: str, python: str) -> str:
-    """Install our HOOK_TYPE hook, chaining what is there; one line saying what was done."""
-    place = Placement(hook_type, hooks_dir(repo))
+@dataclass(frozen=True)
+class Plan:
+    """What installing one hook will do: keep the hook at TARGET as SAVED (if any), write ours."""
+
+    place: Placement
+    target: Path
+    keep: bool
+    done: str
+
+
+def install_all(repo: Repository, hook_types: Sequence[str], python: str) -> list[str]:
+    """Install our hooks of HOOK_TYPES; everything is checked before the first file is written,
+    so a refusal leaves the hooks folder as it was. One line per hook saying what was done."""
+    directory = usable_hooks_dir(repo)
+    plans = [plan(repo, Placement(hook_type, directory)) for hook_type in hook_types]
+    for planned in plans:
+        planned.place.hooks_dir.mkdir(parents=True, exist_ok=True)
+        if planned.keep:
+            os.rename(planned.target, planned.place.saved)
+        _write(planned.target, script_text(planned.place.hook_type, python))
+    return [planned.done for planned in plans]
+
+
+def plan(repo: Repository, place: Placement) -> Plan:
+    """How to install our hook at PLACE, or a UsageError saying why not (nothing written)."""
+    hook_type = place.hook_type
     _refuse_tracked(repo, place)
-    text = script_text(hook_type, python)
     current = place.installed_at()
     if current is not None:
-        _write(current, text)
-        return f"{hook_type}: already installed at {current}, brought up to date"
+        done = f"{hook_type}: already installed at {current}, brought up to date"
+        return Plan(place, current, keep=False, done=done)
     if os.path.lexists(place.saved):
         raise UsageError(
             f"{place.saved} is left from an earlier install, but hotfix-guard's {hook_type} hook "
-            f"is not installed: put it back (mv {place.saved} {place.hook}) or delete it, then "
-            "run hotfix-guard install again"
+            f"is not installed: put it back (mv {_quoted(place.saved)} {_quoted(place.hook)}) "
+            "or delete it, then run hotfix-guard install again"
         )
-    place.hooks_dir.mkdir(parents=True, exist_ok=True)
     if is_pre_commit_script(place.hook):
         target = place.legacy
         done = (
@@ -193,23 +233,27 @@ def install(repo: Repository, hook_type: str, python: str) -> str:
     else:
         target = place.hook
         done = f"{hook_type}: installed {target}"
-    if os.path.lexists(target):
+    keep = os.path.lexists(target)
+    if keep:
         if not (target.is_file() or target.is_symlink()):
             raise UsageError(f"{target} is not a file: move it away, then install again")
-        os.rename(target, place.saved)
         done += f"; the hook that was there is kept as {place.saved} and runs before it"
-    _write(target, text)
-    return done
+    return Plan(place, target, keep=keep, done=done)
+
+
+def _quoted(path: Path) -> str:
+    return shlex.quote(os.fsdecode(path))
 
 
 def uninstall(repo: Repository, hook_type: str) -> str:
-    place = Placement(hook_type, hooks_dir(repo))
+    place = Placement(hook_type, usable_hooks_dir(repo))
     current = place.installed_at()
     if current is None:
         if os.path.lexists(place.saved):
             raise UsageError(
                 f"hotfix-guard's {hook_type} hook is not installed, but the hook it replaced is "
-                f"kept at {place.saved}: move it back yourself (mv {place.saved} {place.hook})"
+                f"kept at {place.saved}: move it back yourself "
+                f"(mv {_quoted(place.saved)} {_quoted(place.hook)})"
             )
         return f"{hook_type}: not installed, nothing to do"
     _refuse_tracked(repo, place)

@@ -93,7 +93,9 @@ class PushedRef(NamedTuple):
 
     @property
     def branch(self) -> str | None:
-        ref = self.local_ref if self.local_ref.startswith("refs/heads/") else self.remote_ref
+        """The branch the remote gets: `git push origin feature/x:hotfix/x` updates hotfix/x,
+        whatever the local branch is called."""
+        ref = self.remote_ref if self.remote_ref.startswith("refs/heads/") else self.local_ref
         return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
 
     @property

@@ -67,6 +67,24 @@ class Report:
         return 0 if self.ok else 1
 
 
+def shell_word(text: str) -> str:
+    """TEXT as one shell word, safe to paste: as it is when it is plain (non-ASCII letters too),
+    else quoted. Every value from git (a branch, a tag, a path) goes through this in a hint."""
+    import re
+    import shlex
+
+    return text if re.fullmatch(r"[\w@%+=:,./-]+", text) else shlex.quote(text)
+
+
+def short_line(text: str, limit: int = 120) -> str:
+    """TEXT (a commit subject) as one short line: a 5 MB subject, a U+2028 or a terminal escape
+    in it must not flood the report, split it into fake lines or drive the terminal."""
+    flat = " ".join(text.split())
+    if not flat.isprintable():  # a terminal escape in a subject must not reach the terminal
+        flat = "".join(char if char.isprintable() else _escape(char) for char in flat)
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
 def display_path(path: str) -> str:
     """A path as one printable line: quoted with C escapes (as git does) when it needs it."""
     if path.isprintable():

@@ -8,6 +8,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.refs import branch_name, remote_of
+from hotfix_guard.report import shell_word
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def resolve(
         if head == "HEAD" and branch:
             raise UsageError(
                 f"branch {branch} has no commits yet: cut the hotfix from main "
-                f"(git switch -c {branch} main)"
+                f"(git switch -c {shell_word(branch)} main)"
             )
         raise UsageError(f"{head!r} is not a commit: pass a branch, tag or commit id")
     if base is not None:
@@ -111,6 +112,13 @@ def resolve(
     elif main is None:
         main = find_main(repo, config)
     merge_base = repo.merge_base(head_commit, main.refs)
+    merging = repo.merge_head() if staged and head == "HEAD" else None
+    if merging is not None and merge_base is not None:
+        # Concluding a merge (of main, say): the commit being made has both parents, so its
+        # merge base with main is that of the pair, not of HEAD alone.
+        merge_base = _newest(
+            repo, [repo.merge_base(ref, [head_commit, merging]) for ref in main.refs]
+        )
     what = branch or head
     if merge_base is None:
         if repo.shallow:
@@ -120,6 +128,15 @@ def resolve(
             )
         raise UsageError(
             f"{what} shares no history with {main.name}: cut the hotfix from {main.name} "
-            f"(git switch -c hotfix/<name> {main.name}) or pass --base COMMIT"
+            f"(git switch -c hotfix/<name> {shell_word(main.name)}) or pass --base COMMIT"
         )
     return Scope(branch=branch, head=head_commit, staged=staged, main=main, base=merge_base)
+
+
+def _newest(repo: Repository, commits: list[str | None]) -> str | None:
+    """The commit among COMMITS that all the others are ancestors of (the first if none is)."""
+    found = [commit for commit in commits if commit is not None]
+    for candidate in found:
+        if all(other == candidate or repo.is_ancestor(other, candidate) for other in found):
+            return candidate
+    return found[0] if found else None

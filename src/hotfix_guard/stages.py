@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
-from hotfix_guard.config import Config
+from hotfix_guard.config import Config, load_at
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git import Repository, is_zero_id
 from hotfix_guard.invocation import Invocation, PushedRef
 from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.report import Finding, Report
@@ -125,9 +125,12 @@ def check_change(
     scope = scopes.resolve(
         repo, config, branch=branch, head=head, staged=staged, base=base, main=main
     )
-    ctx = Context(repo, config, scope, extra_overrides)
+    return _change_report(Context(repo, config, scope, extra_overrides), rules, subjects)
+
+
+def _change_report(ctx: Context, rules: Sequence[str], subjects: Sequence[Subject]) -> Report:
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
-    report = run_rules(ctx, chosen, scope.label)
+    report = run_rules(ctx, chosen, ctx.scope.label)
     # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
     if cut_short:
@@ -167,28 +170,47 @@ def commit_stage(
 def push_stage(
     repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
 ) -> Report:
-    """At push time: every pushed hotfix branch, at the commit being pushed (not the work tree),
-    with its tests; every pushed tag with the tag rules. Deletions are skipped."""
-    reports = [
-        check_main(repo, config, head=ref.local_sha, rules=rules)
-        if ref.branch == main_name(repo, config)
-        else check_change(
-            repo,
-            config,
-            branch=ref.branch,
-            head=ref.local_sha,
-            staged=False,
-            rules=rules,
-            subjects=(CHANGE, PUSHED_TREE),
-        )
-        for ref in pushed
-        if not ref.is_deletion and ref.branch is not None
-    ]
+    """At push time: every pushed hotfix branch at the commit being pushed, main with the hotfixes
+    it lands, every pushed tag. Each is judged by the config and git attributes committed in it,
+    not by the work tree. The tests run last, and only when nothing else refused the push: there
+    is no point waiting for a suite whose result cannot change the answer. Deletions are skipped.
+    """
+    main = main_name(repo, config)
+    reports: list[Report] = []
+    to_test: list[Context] = []
+    for ref in pushed:
+        if ref.is_deletion or ref.branch is None:
+            continue
+        committed = load_at(repo, ref.local_sha)
+        if ref.branch == main:
+            report, ctx = _check_main_push(repo, committed, ref, rules)
+        elif committed.is_hotfix_branch(ref.branch):
+            report, ctx = _check_change_and_context(repo, committed, ref, rules)
+        else:
+            report, ctx = not_a_hotfix(ref.branch), None
+        reports.append(report)
+        if ctx is not None and selected_rules(ctx, rules, PUSHED_TREE):
+            to_test.append(ctx)
     reports.extend(check_pushed_tags(repo, config, pushed, rules))
+    if to_test and any(report.exit_code for report in reports):
+        where = ", ".join(ctx.where for ctx in to_test)
+        reports.append(
+            Report(
+                subject="tests",
+                notes=(
+                    f"hotfix-guard: tests: not run for {where}: the push is refused by the "
+                    "errors above already; fix them and push again",
+                ),
+            )
+        )
+    else:
+        for ctx in to_test:
+            chosen = selected_rules(ctx, rules, PUSHED_TREE)
+            tested = run_rules(ctx, chosen, f"tests of {ctx.where} at {ctx.scope.head[:12]}")
+            if tested.errors:  # an override trailer on the branch may let a failure through
+                tested = overrides.apply(tested, ctx.overrides.valid, ())
+            reports.append(tested)
     return merge_reports(reports, subject="push")
-
-
-# --- main being pushed: the hotfixes merged into it ------------------------------------------
 
 
 def main_name(repo: Repository, config: Config) -> str | None:
@@ -206,7 +228,7 @@ def check_main(
     rules: Sequence[str] = (),
     main: scopes.MainBranch | None = None,
 ) -> Report:
-    """Run the rules about main (backport) on main at HEAD."""
+    """Run the rules about main (backport) on main at HEAD (nothing newly landed: CI, server)."""
     from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 
     main = main or scopes.find_main(repo, config)
@@ -217,6 +239,39 @@ def check_main(
         selected_rules(ctx, rules, MAIN),
         f"{main.name} at {head[:12]}: hotfixes merged in the last {DEFAULT_WINDOW_DAYS} days",
     )
+
+
+def _check_change_and_context(
+    repo: Repository, config: Config, ref: PushedRef, rules: Sequence[str]
+) -> tuple[Report, Context]:
+    scope = scopes.resolve(repo, config, branch=ref.branch, head=ref.local_sha, staged=False)
+    ctx = Context(repo, config, scope)
+    return _change_report(ctx, rules, (CHANGE,)), ctx
+
+
+def _check_main_push(
+    repo: Repository, config: Config, ref: PushedRef, rules: Sequence[str]
+) -> tuple[Report, Context | None]:
+    """main's rules at the pushed commit; its tests too when the push lands a hotfix."""
+    from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
+    from hotfix_guard.rules.merge import landed_hotfixes
+
+    main = scopes.find_main(repo, config)
+    before = None if is_zero_id(ref.remote_sha) else repo.resolve_commit(ref.remote_sha)
+    if before is None:  # a new main, or one not fetched: what the remote-tracking copies had
+        remote = [copy for copy in main.refs if copy.startswith("refs/remotes/")]
+        before = repo.merge_base(ref.local_sha, remote) if remote else None
+    scope = scopes.Scope(
+        branch=main.name, head=ref.local_sha, staged=False, main=main, base=before or ref.local_sha
+    )
+    ctx = Context(repo, config, scope)
+    report = run_rules(
+        ctx,
+        selected_rules(ctx, rules, MAIN),
+        f"{main.name} at {ref.local_sha[:12]}: hotfixes merged in the last "
+        f"{DEFAULT_WINDOW_DAYS} days",
+    )
+    return report, ctx if landed_hotfixes(ctx) else None
 
 
 # --- tags: pushed, or named to check-tag----------------------------------------------------
@@ -247,7 +302,7 @@ def check_tag(
     from hotfix_guard.releases import TagContext
 
     ctx = TagContext(repo, config, tag, queries, main)
-    if tag.commit is None or not ctx.is_release:
+    if not ctx.is_release:
         why = "does not point at a commit" if tag.commit is None else "not a release tag"
         return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))
     kind = f"hotfix tag ({ctx.hotfix})" if ctx.hotfix else "release tag"

@@ -1,18 +1,17 @@
 """The `tests` rule's engine: run `test-commands` on exactly the pushed commit, remember passes.
 
 Where the commands run:
-- in place, when HEAD is the pushed commit and the work tree has no changes and no untracked
-  files (an untracked file the commit forgot would make the tests pass here and fail in CI);
-- otherwise in a temporary `git worktree add --detach` of the pushed commit, removed afterwards
-  even on failure or interrupt. The user's uncommitted work is never touched. Ignored files
-  (node_modules/, .venv/) are not in a fresh worktree: commands that need them install them.
+- in place, when HEAD is the pushed commit and the work tree has no changes, no untracked files
+  and nothing `git status` cannot see (sparse checkout, skip-worktree, assume-unchanged);
+- otherwise in a temporary `git worktree add --detach` of the pushed commit (git/scratch.py),
+  removed afterwards even on failure or interrupt; a later run removes one a killed run left.
 
-A command that changes tracked files (a `lint:fix`) fails the check. In a temporary worktree that
-is all. In place the tree was clean before, so its changes are first kept in a stash commit that no
-ref points at (`git stash create`; `git stash apply <id>` brings them back, even an edit made by
-hand during a long run) and then the files are restored to the pushed commit. Running in place
-keeps what the commands need (installed dependencies, build caches); the stash commit makes the
-restore lossless.
+A command that changes tracked files (a `lint:fix`) fails the check. In place, the tree was
+clean before, so its changes are first kept in a commit no ref points at (`git stash apply <id>`
+brings them back) and the files are then written back from the pushed commit, through temporary
+indexes: a lock on the user's index cannot stop the restore, and an interrupt does not skip it
+(shellrun.py holds further signals while it runs). Running in place keeps what the commands need
+(installed dependencies, build caches); the saved commit makes the restore lossless.
 
 A pass is remembered under the common git dir, keyed by the tree id and the commands, so pushing
 the same tree again (another branch name, a rebase that changed nothing, the tag after the branch)
@@ -24,31 +23,44 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries, environment_for_other_work_tree
+from hotfix_guard.git import GitError, Repository
+from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.push import tracked_changes as changed_paths
-from hotfix_guard.invocation import PRE_COMMIT_VARIABLES
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path
+from hotfix_guard.git.refs import short_name
+from hotfix_guard.git.scratch import (
+    WorktreeError,
+    add_temporary_worktree,
+    clean_stale_worktrees,
+    hidden_differences,
+    remove_temporary_worktree,
+    restore_paths,
+    save_changes,
+)
+from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path, shell_word
+from hotfix_guard.shellrun import (
+    command_environment,
+    interrupts_unwind_once,
+    run_command,
+    signals_deferred,
+)
 
 CACHE_FORMAT = 1
 TAIL_LINES = 30
-TAIL_BYTES = 64 * 1024
 SHOWN_FILES = 10
 PASSED = "passed"
 REMEMBERED = "remembered"
 FAILED = "failed"
 TIMED_OUT = "timed out"
+NOT_RUN = "not run"
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,8 @@ class Outcome:
     changed: tuple[str, ...] = ()
     saved: str | None = None
     streamed: bool = False
+    # Why the commands could not run, or what could not be put back after them.
+    problem: str | None = None
 
 
 def pass_key(tree: str, commands: Sequence[str]) -> str:
@@ -76,30 +90,6 @@ def pass_key(tree: str, commands: Sequence[str]) -> str:
 def passes_dir(common_dir: Path) -> Path:
     """Under the git dir every worktree shares: a pass in one worktree holds in all."""
     return common_dir / "hotfix-guard" / "tests-passed"
-
-
-def command_environment(environ: Mapping[str, str], prefix: str = sys.prefix) -> dict[str, str]:
-    """The user's environment for the commands: no GIT_DIR of the hook, no pre-commit virtualenv.
-
-    pre-commit runs a `language: python` hook with its own virtualenv (where hotfix-guard itself
-    lives) first on PATH and in VIRTUAL_ENV; the project's `python`, `pytest` or `node` must win.
-    """
-    # What pre-commit sets for a hook goes: the test commands are not a hook.
-    env = environment_for_other_work_tree(dict(environ))
-    for name in PRE_COMMIT_VARIABLES:
-        env.pop(name, None)
-    venv = env.get("VIRTUAL_ENV")
-    if environ.get("PRE_COMMIT") and venv and _same_path(venv, prefix):
-        del env["VIRTUAL_ENV"]
-        bin_dir = os.path.join(venv, "Scripts" if os.name == "nt" else "bin")
-        parts = env.get("PATH", "").split(os.pathsep)
-        kept = [part for part in parts if not _same_path(part, bin_dir)]
-        env["PATH"] = os.pathsep.join(kept)
-    return env
-
-
-def _same_path(first: str, second: str) -> bool:
-    return os.path.normcase(os.path.realpath(first)) == os.path.normcase(os.path.realpath(second))
 
 
 def run_tests(
@@ -118,15 +108,52 @@ def run_tests(
     record = passes_dir(common_dir) / key
     if use_cache and record.exists():
         return Outcome(REMEMBERED, commit, tree, where="")
+    for place in clean_stale_worktrees(repo):
+        log.write(f"hotfix-guard: tests: removed {place}, left by a run that was killed\n")
     stream = _terminal(log)
-    in_place = queries.head_commit() == commit and not changed_paths(repo.root, untracked=True)
+    hidden = None
+    in_place = queries.head_commit() == commit and not changed_paths(
+        repo.root, untracked=True, repo=repo
+    )
+    if in_place:
+        hidden = hidden_differences(repo)
+        in_place = hidden is None
     started = time.monotonic()
-    with _interrupts_as_exceptions(), _work_tree(queries, commit, in_place) as (place, where):
-        outcome = _run_commands(queries, config, commit, tree, place, where, in_place, stream, log)
+    with interrupts_unwind_once():
+        if in_place:
+            outcome = _run_commands(repo, config, commit, tree, repo.root, "in place", stream, log)
+        else:
+            outcome = _run_in_worktree(repo, config, commit, tree, hidden, stream, log)
     outcome = replace(outcome, seconds=time.monotonic() - started)
     if outcome.status == PASSED:
         _remember(record, commit, config.test_commands)
     return outcome
+
+
+def _run_in_worktree(
+    repo: Repository,
+    config: Config,
+    commit: str,
+    tree: str,
+    hidden: str | None,
+    stream: IO[bytes] | None,
+    log: IO[str],
+) -> Outcome:
+    why = (
+        f"the working tree may differ from the pushed commit: {hidden}"
+        if hidden
+        else "the working tree is not exactly the pushed commit"
+    )
+    where = f"in a temporary worktree ({why})"
+    try:
+        place = add_temporary_worktree(repo, commit)
+    except WorktreeError as error:
+        return Outcome(NOT_RUN, commit, tree, where, problem=str(error))
+    try:
+        return _run_commands(repo, config, commit, tree, place, where, stream, log)
+    finally:
+        with signals_deferred():
+            remove_temporary_worktree(repo, place)
 
 
 def _terminal(log: IO[str]) -> IO[bytes] | None:
@@ -137,72 +164,41 @@ def _terminal(log: IO[str]) -> IO[bytes] | None:
         return None
 
 
-@contextmanager
-def _work_tree(queries: PushQueries, commit: str, in_place: bool) -> Iterator[tuple[Path, str]]:
-    if in_place:
-        yield queries.repo.root, "in place"
-        return
-    import shutil
-    import tempfile
-
-    parent = Path(tempfile.mkdtemp(prefix="hotfix-guard-tests-"))
-    place = parent / "worktree"
-    try:
-        queries.add_worktree(place, commit)
-        yield place, "in a temporary worktree (the working tree is not exactly the pushed commit)"
-    finally:
-        queries.remove_worktree(place)
-        shutil.rmtree(parent, ignore_errors=True)
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP during a run: unwind like Ctrl-C so the temporary worktree goes."""
-
-
-@contextmanager
-def _interrupts_as_exceptions() -> Iterator[None]:
-    def stop(signum: int, frame: Any) -> None:
-        raise _Terminated(signum)
-
-    names = ("SIGTERM", "SIGHUP")
-    saved = {}
-    try:
-        for name in names:
-            if hasattr(signal, name):
-                number = getattr(signal, name)
-                saved[number] = signal.signal(number, stop)
-    except ValueError:  # not the main thread: leave the handlers alone
-        pass
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
-
-
 def _run_commands(
-    queries: PushQueries,
+    repo: Repository,
     config: Config,
     commit: str,
     tree: str,
     place: Path,
     where: str,
-    in_place: bool,
     stream: IO[bytes] | None,
     log: IO[str],
 ) -> Outcome:
     env = command_environment(os.environ)
     total = len(config.test_commands)
+    in_place = place == repo.root
     for number, command in enumerate(config.test_commands, 1):
         log.write(
             f"hotfix-guard: tests: running `{command}` ({number}/{total}) "
             f"on {commit[:10]} {where}\n"
         )
         log.flush()
-        exit_code, tail = run_command(command, place, env, config.test_timeout, stream)
-        changed = tuple(changed_paths(place, untracked=False))
-        saved = queries.save_and_restore(changed) if changed and in_place else None
-        failed = exit_code != 0
+        head_before = repo.symbolic_head(), repo.resolve_commit("HEAD")
+        changed: tuple[str, ...] = ()
+        saved: str | None = None
+        problem: str | None = None
+        try:
+            exit_code, tail = run_command(command, place, env, config.test_timeout, stream)
+        finally:
+            # Interrupted or not, what the command changed in place is saved and undone.
+            with signals_deferred():
+                try:
+                    changed, saved, problem = _inspect(repo, place, in_place, command, log)
+                except GitError as error:
+                    problem = f"but left the checkout unreadable to git ({error.reason})"
+                if in_place and problem is None:
+                    problem = _moved_head(repo, head_before)
+        failed = exit_code != 0 or problem is not None
         if (failed or changed) and stream is None:
             _show_tail(log, command, tail)
         if failed or changed:
@@ -218,8 +214,58 @@ def _run_commands(
                 changed=changed,
                 saved=saved,
                 streamed=stream is not None,
+                problem=problem,
             )
     return Outcome(PASSED, commit, tree, where)
+
+
+def _inspect(
+    repo: Repository, place: Path, in_place: bool, command: str, log: IO[str]
+) -> tuple[tuple[str, ...], str | None, str | None]:
+    """What COMMAND changed in tracked files at PLACE: (paths, saved commit, problem); in place,
+    the changes are saved and undone."""
+    if not in_place:
+        return tuple(changed_paths(place, untracked=False)), None, None
+    changed = tuple(changed_paths(place, untracked=False, repo=repo))
+    if not changed:
+        return (), None, None
+    saved, problem = _save_and_restore(repo, changed, command)
+    if saved:  # said now too: an interrupt never reaches the report
+        log.write(
+            f"hotfix-guard: tests: `{command}` changed tracked files; they are restored, its "
+            f"changes are kept: git stash apply {saved[:12]}\n"
+        )
+    return changed, saved, problem
+
+
+def _moved_head(repo: Repository, before: tuple[str | None, str | None]) -> str | None:
+    """A problem when a command run in place moved HEAD (a `git switch` in a test script)."""
+    after = repo.symbolic_head(), repo.resolve_commit("HEAD")
+    if after == before:
+        return None
+    was = short_name(before[0]) if before[0] else (before[1] or "?")[:12]
+    now = short_name(after[0]) if after[0] else (after[1] or "?")[:12]
+    return (
+        f"but moved HEAD from {was} to {now}; go back: git switch "
+        f"{'' if before[0] else '--detach '}{shell_word(was)}"
+    )
+
+
+def _save_and_restore(
+    repo: Repository, changed: Sequence[str], command: str
+) -> tuple[str | None, str | None]:
+    """Keep what COMMAND changed in a commit no ref points at, then undo it: (commit, problem)."""
+    try:
+        saved = save_changes(repo, changed, f"hotfix-guard: changes made by {command}")
+    except GitError as error:
+        return None, f"could not save them ({error.reason})"  # never undo what is not kept
+    try:
+        unrestored = restore_paths(repo, changed)
+    except GitError as error:
+        unrestored = error.reason
+    if unrestored:
+        return saved, f"the index could not be restored ({unrestored}): git reset -q HEAD"
+    return saved, None
 
 
 def _show_tail(log: IO[str], command: str, tail: bytes) -> None:
@@ -230,74 +276,16 @@ def _show_tail(log: IO[str], command: str, tail: bytes) -> None:
         log.flush()
 
 
-def run_command(
-    command: str, cwd: Path, env: Mapping[str, str], timeout: int, stream: IO[bytes] | None
-) -> tuple[int | None, bytes]:
-    """Run COMMAND through the shell, as a CI step does; (exit code or None on timeout, tail)."""
-    # Its own process group, so a timeout or Ctrl-C stops what it started too (bun -> node).
-    group: dict[str, Any] = {}
-    if os.name == "posix":
-        group = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
-    process = subprocess.Popen(
-        command,
-        shell=True,  # a configured command line, never data from git
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        **group,
-    )
-    import threading  # only when a command runs: the remembered-pass path stays light
-
-    tail = bytearray()
-    reader = threading.Thread(target=_pump, args=(process, tail, stream), daemon=True)
-    reader.start()
-    try:
-        exit_code: int | None = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        exit_code = None
-    except BaseException:
-        _stop(process)
-        raise
-    finally:
-        reader.join(timeout=10)
-    return exit_code, bytes(tail)
-
-
-def _pump(process: subprocess.Popen[bytes], tail: bytearray, stream: IO[bytes] | None) -> None:
-    assert process.stdout is not None
-    while chunk := process.stdout.read1(65536):  # type: ignore[attr-defined]
-        if stream is not None:
-            stream.write(chunk)
-            stream.flush()
-        tail.extend(chunk)
-        del tail[:-TAIL_BYTES]
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if os.name != "posix":
-        process.kill()
-        process.wait()
-        return
-    for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, None)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=grace)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-
-
 def _remember(record: Path, commit: str, commands: Sequence[str]) -> None:
-    record.parent.mkdir(parents=True, exist_ok=True)
+    """Remember a pass; a read-only git dir just means the next push runs the tests again."""
     temporary = record.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"commit": commit, "commands": list(commands)}) + "\n")
-    os.replace(temporary, record)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"commit": commit, "commands": list(commands)}) + "\n")
+        os.replace(temporary, record)
+    except OSError:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 # --- findings ---------------------------------------------------------------------------------
@@ -335,6 +323,10 @@ def describe(outcome: Outcome, config: Config) -> str:
         )
     if outcome.status == PASSED:
         return f"{commands} passed on {short} {outcome.where} in {outcome.seconds:.1f} s"
+    if outcome.status == NOT_RUN:
+        return (
+            f"could not check out {short} {outcome.where}: {outcome.problem}; the tests did not run"
+        )
     command = f"`{outcome.command}` (command {outcome.number} of {total})"
     output = "its output is above" if outcome.streamed else "the last lines of its output are above"
     if outcome.status == TIMED_OUT:
@@ -352,9 +344,18 @@ def describe(outcome: Outcome, config: Config) -> str:
             f" but changed tracked files, so the pushed code is not clean: {shown}{more}; run it, "
             "commit the result and push again"
         )
-        if outcome.saved:
+        if outcome.saved and outcome.problem:
+            problem += (
+                f" (your working tree is restored but {outcome.problem}; the changes it made "
+                f"are kept: git stash apply {outcome.saved[:12]})"
+            )
+        elif outcome.saved:
             problem += (
                 f" (your working tree is restored; the changes it made are kept: "
                 f"git stash apply {outcome.saved[:12]})"
             )
+        elif outcome.problem:
+            problem += f" (they are left as they are: {outcome.problem})"
+    elif outcome.problem:
+        problem += f" {outcome.problem}"
     return f"{problem} on {short} {outcome.where}; {output}"

@@ -96,6 +96,7 @@ def recognise(
     branches = hotfix_tips(repo, config)
     by_tip = {sha: name for name, sha in branches.values()}
     fast_forwards = _fast_forwards(repo, config, main, branches)
+    fast_forwarded: set[str] = set()  # branches seen fast-forwarded, newest first
     found: list[HotfixMerge] = []
     for commit in log:
         if len(commit.parents) > 1:
@@ -109,6 +110,9 @@ def recognise(
                 )
         elif commit.sha in fast_forwards and commit.parents:
             name, before = fast_forwards[commit.sha]
+            if before is None and name in fast_forwarded:
+                continue  # a stale remote copy's tip, inside a newer fast-forward of the branch
+            fast_forwarded.add(name)
             base = before or commit.parents[0]
             found.append(
                 HotfixMerge(name, FAST_FORWARD, commit.sha, commit.sha, base, commit.committed)

@@ -9,8 +9,6 @@ that do it, and what it would do, computed in memory by `git merge-tree --write-
 
 from __future__ import annotations
 
-import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -21,7 +19,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import remote_of
 from hotfix_guard.git.walk import Walk
-from hotfix_guard.report import display_path
+from hotfix_guard.report import display_path, shell_word
 
 MERGE_TREE_VERSION = (2, 38)
 # The history walk stops at the first commit older than asked; a day of margin absorbs clocks
@@ -32,11 +30,6 @@ Reach = Literal["merge", "cherry-pick", "missing"]
 MERGE: Reach = "merge"
 CHERRY_PICK: Reach = "cherry-pick"
 MISSING: Reach = "missing"
-
-
-def shell_word(name: str) -> str:
-    """NAME as one shell word: as it is when it is safe (non-ASCII letters too), else quoted."""
-    return name if re.fullmatch(r"[\w@%+=:,./-]+", name) else shlex.quote(name)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,15 @@
 
 Plumbing commands run as subprocesses with machine-readable output (`-z` wherever paths appear), so
 paths with spaces, newlines or non-UTF-8 bytes survive; paths are decoded with `os.fsdecode`
-(surrogate escapes) and encoded back the same way. Porcelain settings in the user's config (colour,
-external diff, prefixes) cannot leak in because only plumbing output is parsed.
+(surrogate escapes) and encoded back the same way. Output is split on "\n" and NUL only, never with
+str.splitlines (which also splits on U+2028, U+0085 and other characters a subject or path holds).
 
-The inherited environment is kept on purpose: during `git commit -a` the hook must see the temporary
-index that GIT_INDEX_FILE names.
+The user's settings must not change what hotfix-guard reads: every git call carries `-c` options
+that pin what `git log` and diffs print (signatures, colour, prefixes, context, encoding), and the
+variables that reshape diffs (GIT_DIFF_OPTS, GIT_EXTERNAL_DIFF) are left out of its environment.
+The rest of the inherited environment is kept on purpose: during `git commit -a` the hook must see
+the temporary index that GIT_INDEX_FILE names, and a caller's GIT_DIR / GIT_WORK_TREE name the
+repository.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 import re
 import signal
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,8 +31,48 @@ from hotfix_guard.git.walk import Walk
 
 # How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
 STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
+# An object id: 40 hex digits (SHA-1) or 64 (SHA-256).
+OBJECT_ID = r"[0-9a-f]{40}(?:[0-9a-f]{24})?"
 # The line `git cherry-pick -x` adds to the message of the commit it makes.
-CHERRY_PICKED_FROM = re.compile(r"^\(cherry picked from commit ([0-9a-f]{40})\)$", re.MULTILINE)
+CHERRY_PICKED_FROM = re.compile(rf"^\(cherry picked from commit ({OBJECT_ID})\)$", re.MULTILINE)
+# Settings that would change what git prints for hotfix-guard to read, pinned on every call.
+PINNED_CONFIG = (
+    "log.showSignature=false",
+    "color.ui=false",
+    "diff.noprefix=false",
+    "diff.mnemonicPrefix=false",
+    "diff.relative=false",
+    "diff.context=3",
+    "diff.interHunkContext=0",
+    "diff.algorithm=myers",
+    "diff.suppressBlankEmpty=false",
+    "i18n.logOutputEncoding=UTF-8",
+    "core.quotePath=true",
+)
+PINNED_OPTIONS = tuple(option for setting in PINNED_CONFIG for option in ("-c", setting))
+# Variables that reshape every diff git prints, plumbing included.
+IGNORED_VARIABLES = ("GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF")
+
+
+def is_zero_id(object_id: str) -> bool:
+    """The all-zero id git uses for "no object" (a deletion, a new ref), in either format."""
+    return len(object_id) in (40, 64) and not object_id.strip("0")
+
+
+def git_command(args: Sequence[str]) -> list[str]:
+    """The command line for `git ARGS` with the user's output settings pinned."""
+    return ["git", *PINNED_OPTIONS, *args]
+
+
+def git_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for git: BASE (default: ours) minus the variables that reshape diffs."""
+    source = os.environ if base is None else base
+    return {name: value for name, value in source.items() if name not in IGNORED_VARIABLES}
+
+
+def lines(output: bytes) -> list[bytes]:
+    """The lines of git's output: split on "\n" only (a trailing one ends the last line)."""
+    return output.removesuffix(b"\n").split(b"\n") if output else []
 
 
 class GitError(Exception):
@@ -39,13 +83,89 @@ class GitError(Exception):
         self.stderr = os.fsdecode(stderr).strip()
         super().__init__(f"git {' '.join(args)} exited {returncode}: {self.stderr}")
 
+    @property
+    def reason(self) -> str:
+        """git's own one-line reason: its first `fatal:`/`error:` line, else its last line."""
+        messages = self.stderr.split("\n")
+        for line in messages:
+            if line.startswith(("fatal: ", "error: ")):
+                return line.split(": ", 1)[1].strip()
+        return messages[-1].strip() if self.stderr else f"exit {self.returncode}"
 
-def run(args: Sequence[str], cwd: Path | str | None = None, stdin: bytes | None = None) -> bytes:
-    """Run `git ARGS` and return its stdout; raise GitError on a non-zero exit."""
-    result = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
-    if result.returncode != 0:
-        raise GitError(args, result.returncode, result.stderr)
-    return result.stdout
+
+class GitTimeout(Exception):
+    """A git command (a network call) did not finish in time and was stopped."""
+
+    def __init__(self, args: Sequence[str], seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"git {' '.join(args)} did not finish within {seconds:g} s")
+
+
+def run(
+    args: Sequence[str],
+    cwd: Path | str | None = None,
+    stdin: bytes | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> bytes:
+    """Run `git ARGS` and return its stdout; raise GitError on a non-zero exit.
+
+    With TIMEOUT, git and whatever it started (ssh) run in their own process group, which is
+    stopped whole when time runs out (GitTimeout): a helper that kept the pipes open would
+    otherwise keep us waiting.
+    """
+    command = git_command(args)
+    environment = git_environment(env)
+    if timeout is None:
+        result = subprocess.run(
+            command, cwd=cwd, input=stdin, capture_output=True, check=False, env=environment
+        )
+        returncode, stdout, stderr = result.returncode, result.stdout, result.stderr
+    else:
+        returncode, stdout, stderr = _run_bounded(command, cwd, stdin, environment, timeout, args)
+    if returncode != 0:
+        raise GitError(args, returncode, stderr)
+    return stdout
+
+
+def _run_bounded(
+    command: Sequence[str],
+    cwd: Path | str | None,
+    stdin: bytes | None,
+    env: Mapping[str, str],
+    timeout: float,
+    args: Sequence[str],
+) -> tuple[int, bytes, bytes]:
+    with subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=os.name == "posix",
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            process.communicate()
+            raise GitTimeout(args, timeout) from None
+        except BaseException:  # Ctrl-C: stop ssh too, then go on unwinding
+            _kill_group(process)
+            raise
+    return process.returncode, stdout, stderr
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except ProcessLookupError:
+        pass
 
 
 def try_run(args: Sequence[str], cwd: Path | str | None = None) -> bytes | None:
@@ -95,40 +215,54 @@ class LoggedCommit:
 class Repository:
     """A work tree and the git queries made about it; answers that cannot change are cached."""
 
-    def __init__(self, root: Path, git_dir: Path, shallow: bool) -> None:
+    def __init__(
+        self, root: Path, git_dir: Path, shallow: bool, env: Mapping[str, str] | None = None
+    ) -> None:
         self.root = root
         self.git_dir = git_dir
         self.shallow = shallow
+        # Set when the caller named the repository with GIT_DIR: the same one, as absolute paths.
+        self.env = env
         # (HEAD's full ref or None when detached, HEAD's commit), when the caller already asked
         # git (the fast path's probe): saves a process for each.
         self.known_head: tuple[str | None, str] | None = None
 
     @classmethod
     def discover(cls, cwd: Path | str | None = None) -> Repository:
-        result = subprocess.run(
-            [
-                "git",
-                "rev-parse",
-                "--show-toplevel",
-                "--absolute-git-dir",
-                "--is-shallow-repository",
-            ],
-            cwd=cwd,
-            capture_output=True,
-            check=False,
-        )
-        if result.returncode != 0:
+        try:
+            output = run(
+                ["rev-parse", "--is-shallow-repository", "--show-toplevel", "--absolute-git-dir"],
+                cwd=cwd,
+            )
+        except GitError:
             raise UsageError(
                 "not inside a git work tree: run hotfix-guard from a clone of your repository"
-            )
-        root, git_dir, shallow = os.fsdecode(result.stdout).splitlines()
-        return cls(Path(root), Path(git_dir), shallow == "true")
+            ) from None
+        shallow, _, places = os.fsdecode(output).partition("\n")
+        places = places.removesuffix("\n")
+        if places.count("\n") == 1:
+            root, git_dir = places.split("\n")
+        else:  # a path holds a line break: ask for the git dir alone to tell them apart
+            git_dir = os.fsdecode(run(["rev-parse", "--absolute-git-dir"], cwd=cwd))[:-1]
+            root = places[: -len(git_dir) - 1]
+        env = None
+        if "GIT_DIR" in os.environ:
+            # A relative GIT_DIR means another place once git runs from the work tree's root.
+            env = {**os.environ, "GIT_DIR": git_dir, "GIT_WORK_TREE": root}
+        return cls(Path(root), Path(git_dir), shallow == "true", env)
 
-    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
-        return run(args, cwd=self.root, stdin=stdin)
+    def git(self, *args: str, stdin: bytes | None = None, timeout: float | None = None) -> bytes:
+        return run(args, cwd=self.root, stdin=stdin, env=self.env, timeout=timeout)
 
     def try_git(self, *args: str) -> bytes | None:
-        return try_run(args, cwd=self.root)
+        try:
+            return self.git(*args)
+        except GitError:
+            return None
+
+    def git_with(self, env: Mapping[str, str], *args: str, stdin: bytes | None = None) -> bytes:
+        """`git ARGS` in this repository with ENV (a temporary GIT_INDEX_FILE, say)."""
+        return run(args, cwd=self.root, stdin=stdin, env=env)
 
     # --- refs --------------------------------------------------------------------------------
 
@@ -149,7 +283,7 @@ class Repository:
             "refs/remotes",
         )
         refs = {}
-        for line in output.splitlines():
+        for line in lines(output):
             name, sha, symref = os.fsdecode(line).split("\0")
             if not symref:
                 refs[name] = sha
@@ -193,6 +327,13 @@ class Repository:
         )
         return output.decode().strip() if output else None
 
+    def merge_head(self) -> str | None:
+        """The commit being merged while a merge waits to be concluded (MERGE_HEAD), else None.
+        A file test first: most commits are not merges and pay no git process for this."""
+        if not (self.git_dir / "MERGE_HEAD").exists():
+            return None
+        return self.resolve_commit("MERGE_HEAD")
+
     def resolve_object(self, rev: str) -> str | None:
         output = self.try_git("rev-parse", "--verify", "--quiet", "--end-of-options", rev)
         return output.decode().strip() if output else None
@@ -213,14 +354,14 @@ class Repository:
         output = self.git(
             "for-each-ref", "--format=%(refname)", *contains, "refs/heads", "refs/remotes"
         )
-        return [os.fsdecode(line) for line in output.splitlines()]
+        return [os.fsdecode(line) for line in lines(output)]
 
     # --- history -----------------------------------------------------------------------------
 
     def commits_with_parents(self, head: str, exclude: Sequence[str]) -> list[tuple[str, ...]]:
         """`git rev-list --parents HEAD ^EXCLUDE...`: commit then its parents, newest first."""
         output = self.git("rev-list", "--parents", head, *(f"^{ref}" for ref in exclude), "--")
-        return [tuple(line.decode().split()) for line in output.splitlines()]
+        return [tuple(line.decode().split()) for line in lines(output)]
 
     def commits_reached_by(self, refs: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
         """Commit -> the ref that reaches it (`git log --source`), for refs minus `exclude`."""
@@ -228,7 +369,7 @@ class Repository:
             "log", "--format=%H %S", "--source", *refs, *(f"^{ref}" for ref in exclude), "--"
         )
         reached = {}
-        for line in output.splitlines():
+        for line in lines(output):
             sha, _, ref = os.fsdecode(line).partition(" ")
             reached[sha] = ref
         return reached
@@ -236,9 +377,11 @@ class Repository:
     def subjects(self, commits: Sequence[str]) -> dict[str, str]:
         if not commits:
             return {}
-        output = self.git("log", "--no-walk=unsorted", "--format=%H %s", *commits, "--")
+        output = self.git("log", "-z", "--no-walk=unsorted", "--format=%H %s", *commits, "--")
         return dict(
-            line.partition(" ")[::2] for line in output.decode(errors="replace").splitlines()
+            record.decode(errors="replace").partition(" ")[::2]
+            for record in output.split(b"\0")
+            if record
         )
 
     def commit_trailers(self, walk: Walk) -> dict[str, list[tuple[str, str]]]:
@@ -323,12 +466,14 @@ class Repository:
 
     def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
         """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
-        output = self.try_git("reflog", "show", "--format=%H%x00%gs", ref, "--")
+        output = self.try_git("reflog", "show", "-z", "--format=%H %gs", ref, "--")
         if not output:
             return []
         entries = []
-        for line in output.decode(errors="replace").splitlines():
-            sha, _, message = line.partition("\0")
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            sha, _, message = record.decode(errors="replace").partition(" ")
             entries.append((sha, message))
         return entries
 
@@ -396,19 +541,13 @@ class Repository:
         `git merge-tree --write-tree` writes only objects: the work tree, index and refs stay put.
         """
         result = subprocess.run(
-            [
-                "git",
-                "merge-tree",
-                "--write-tree",
-                "--name-only",
-                "--no-messages",
-                "-z",
-                ours,
-                theirs,
-            ],
+            git_command(
+                ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ours, theirs]
+            ),
             cwd=self.root,
             capture_output=True,
             check=False,
+            env=git_environment(self.env),
         )
         if result.returncode not in (0, 1):
             raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
@@ -433,15 +572,7 @@ class Repository:
         if not paths:
             return {}
         stdin = b"".join(os.fsencode(path) + b"\0" for path in paths)
-        output = self.git("check-attr", "-z", "--stdin", *names, stdin=stdin)
-        fields = output.split(b"\0")
-        found: dict[str, dict[str, str]] = {}
-        for index in range(0, len(fields) - 2, 3):
-            value = fields[index + 2]
-            if value not in (b"unspecified", b"unset"):  # most paths: decode nothing
-                path, name = os.fsdecode(fields[index]), os.fsdecode(fields[index + 1])
-                found.setdefault(path, {})[name] = os.fsdecode(value)
-        return found
+        return parse_check_attr(self.git("check-attr", "-z", "--stdin", *names, stdin=stdin))
 
     # --- streaming and cheap pre-checks: numbers before patches -------------------------------
 
@@ -451,12 +582,20 @@ class Repository:
         with (
             error_file() as errors,
             subprocess.Popen(
-                ["git", *producer], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
+                git_command(producer),
+                cwd=self.root,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=git_environment(self.env),
             ) as source,
         ):
             assert source.stdout is not None
             result = subprocess.run(
-                ["git", *consumer], cwd=self.root, stdin=source.stdout, capture_output=True
+                git_command(consumer),
+                cwd=self.root,
+                stdin=source.stdout,
+                capture_output=True,
+                env=git_environment(self.env),
             )
             source.stdout.close()
             source.wait()
@@ -479,7 +618,11 @@ class Repository:
         with (
             error_file() as errors,
             subprocess.Popen(
-                ["git", *command], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
+                git_command(command),
+                cwd=self.root,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=git_environment(self.env),
             ) as process,
         ):
             assert process.stdout is not None
@@ -504,7 +647,7 @@ class Repository:
         status: str | None = None
         for item in output.split(b"\0"):
             header = item.lstrip(b"\n")
-            if len(header) == 41 and header.startswith(b"\x01"):
+            if len(header) in (41, 65) and header.startswith(b"\x01"):
                 statuses = changed.setdefault(header[1:].decode(), {})
                 status = None
             elif status is None and item:
@@ -533,7 +676,7 @@ class Repository:
         first = False
         for item in output.split(b"\0"):
             header = item.lstrip(b"\n")
-            if len(header) == 41 and header.startswith(b"\x01"):
+            if len(header) in (41, 65) and header.startswith(b"\x01"):
                 current = counts.setdefault(header[1:].decode(), {})
                 first = True
             elif item:
@@ -576,6 +719,18 @@ def error_file() -> IO[bytes]:
     import tempfile
 
     return tempfile.TemporaryFile()
+
+
+def parse_check_attr(output: bytes) -> dict[str, dict[str, str]]:
+    """`check-attr -z` output: path -> {attribute: value}, unspecified and unset left out."""
+    fields = output.split(b"\0")
+    found: dict[str, dict[str, str]] = {}
+    for index in range(0, len(fields) - 2, 3):
+        value = fields[index + 2]
+        if value not in (b"unspecified", b"unset"):  # most paths: decode nothing
+            path, name = os.fsdecode(fields[index]), os.fsdecode(fields[index + 1])
+            found.setdefault(path, {})[name] = os.fsdecode(value)
+    return found
 
 
 def diff_command(base: str, head: str | None, *options: str) -> list[str]:

@@ -13,7 +13,18 @@ from functools import cached_property
 from pathlib import Path
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import GitError, Repository, split_z
+from hotfix_guard.git import (
+    GitError,
+    GitTimeout,
+    Repository,
+    git_command,
+    git_environment,
+    lines,
+    split_z,
+)
+
+# How long `git ls-remote` may take before check-tag gives up on the remote (ssh, VPN down).
+REMOTE_TIMEOUT = 30.0
 
 # Variables that point git at one repository; commands run in another work tree must not see them.
 _KEPT_GIT_VARIABLES = frozenset(
@@ -50,11 +61,11 @@ def environment_for_other_work_tree(environ: dict[str, str]) -> dict[str, str]:
 def run_in_work_tree(work_tree: Path, args: Sequence[str]) -> bytes:
     """`git ARGS` in another work tree, with no inherited GIT_DIR or GIT_INDEX_FILE."""
     result = subprocess.run(
-        ["git", *args],
+        git_command(args),
         cwd=work_tree,
         capture_output=True,
         check=False,
-        env=environment_for_other_work_tree(dict(os.environ)),
+        env=git_environment(environment_for_other_work_tree(dict(os.environ))),
     )
     if result.returncode != 0:
         raise GitError(args, result.returncode, result.stderr)
@@ -79,18 +90,20 @@ class TagObject:
     message: str
 
 
-def tracked_changes(work_tree: Path, *, untracked: bool) -> list[str]:
-    """Paths `git status` reports as changed (and untracked ones too when asked), NUL-safe."""
-    output = run_in_work_tree(
-        work_tree,
-        [
-            "--no-optional-locks",
-            "status",
-            "--porcelain=v1",
-            "-z",
-            f"--untracked-files={'normal' if untracked else 'no'}",
-        ],
-    )
+def tracked_changes(
+    work_tree: Path, *, untracked: bool, repo: Repository | None = None
+) -> list[str]:
+    """Paths `git status` reports as changed (and untracked ones too when asked), NUL-safe.
+
+    With REPO, its own work tree as the caller named it (GIT_DIR kept); else WORK_TREE's."""
+    args = [
+        "--no-optional-locks",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        f"--untracked-files={'normal' if untracked else 'no'}",
+    ]
+    output = repo.git(*args) if repo is not None else run_in_work_tree(work_tree, args)
     items = output.split(b"\0")
     paths = []
     index = 0
@@ -147,7 +160,7 @@ class PushQueries:
             "refs/tags",
         )
         tags = {}
-        for line in output.splitlines():
+        for line in lines(output):
             name, object_id, kind, target, target_kind = os.fsdecode(line).split("\0")
             if kind == "commit":
                 commit: str | None = object_id
@@ -172,7 +185,7 @@ class PushQueries:
     def tag_object(self, object_id: str) -> TagObject:
         raw = os.fsdecode(self.repo.git("cat-file", "tag", object_id))
         header, _, message = raw.partition("\n\n")
-        target = next(line.split()[1] for line in header.splitlines() if line.startswith("object "))
+        target = next(line.split()[1] for line in header.split("\n") if line.startswith("object "))
         for marker in ("-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----"):
             message = message.split(marker, 1)[0]
         return TagObject(target, message.strip())
@@ -203,56 +216,32 @@ class PushQueries:
         output = self.repo.git(
             "for-each-ref", "--format=%(refname:strip=2)", f"--merged={commit}", "refs/tags"
         )
-        return [os.fsdecode(line) for line in output.splitlines()]
+        return [os.fsdecode(line) for line in lines(output)]
 
     def parents_and_subject(self, commit: str) -> tuple[list[str], str]:
         output = self.repo.git("log", "-1", "--format=%P%x00%s", commit, "--")
         parents, _, subject = os.fsdecode(output).rstrip("\n").partition("\0")
         return parents.split(), subject
 
-    def remote_tag_names(self, remote: str) -> set[str]:
-        """Tag names REMOTE has (`git ls-remote --tags --refs`)."""
+    def remote_tag_names(self, remote: str, timeout: float | None = None) -> set[str]:
+        """Tag names REMOTE has (`git ls-remote --tags --refs`), asked for at most TIMEOUT s
+        (default REMOTE_TIMEOUT)."""
+        timeout = REMOTE_TIMEOUT if timeout is None else timeout
         try:
-            output = self.repo.git("ls-remote", "--tags", "--refs", "--", remote)
+            output = self.repo.git("ls-remote", "--tags", "--refs", "--", remote, timeout=timeout)
         except GitError as error:
-            detail = error.stderr.splitlines()[-1] if error.stderr else f"exit {error.returncode}"
             raise UsageError(
-                f"cannot list the tags of remote {remote!r} ({detail}): name the tags to check "
-                "(hotfix-guard check-tag v1.2.4) or pass --remote NAME"
+                f"cannot list the tags of remote {remote!r} ({error.reason}): name the tags to "
+                "check (hotfix-guard check-tag v1.2.4) or pass --remote NAME"
+            ) from None
+        except GitTimeout:
+            raise UsageError(
+                f"cannot list the tags of remote {remote!r}: `git ls-remote` did not answer "
+                f"within {timeout:g} s and was stopped; check the network, or name the tags to "
+                "check (hotfix-guard check-tag v1.2.4)"
             ) from None
         names = set()
-        for line in output.splitlines():
+        for line in lines(output):
             ref = os.fsdecode(line).split("\t", 1)[1]
             names.add(ref.removeprefix("refs/tags/"))
         return names
-
-    def add_worktree(self, path: Path, commit: str) -> None:
-        # No hooks: a post-checkout hook has no business running in a throwaway checkout.
-        self.repo.git(
-            "-c", "core.hooksPath=/dev/null", "worktree", "add", "--quiet", "--detach",
-            os.fsdecode(path), commit,
-        )  # fmt: skip
-
-    def remove_worktree(self, path: Path) -> None:
-        if self.repo.try_git("worktree", "remove", "--force", os.fsdecode(path)) is None:
-            import shutil
-
-            shutil.rmtree(path, ignore_errors=True)
-            self.repo.try_git("worktree", "prune")
-
-    def save_and_restore(self, paths: Sequence[str]) -> str | None:
-        """Keep the changes to PATHS in a stash commit (no ref), then reset them to HEAD.
-
-        Returns the stash commit (`git stash apply <id>` brings the changes back), or None.
-        """
-        saved = self.repo.git("stash", "create").decode().strip() or None
-        self.repo.git(
-            "--literal-pathspecs",
-            "restore",
-            "--source=HEAD",
-            "--staged",
-            "--worktree",
-            "--",
-            *paths,
-        )
-        return saved

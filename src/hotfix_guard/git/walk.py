@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# 1973-03-03: below this, git does not read `--since=<number>` as a Unix time.
+SMALLEST_UNIX_TIME_GIT_READS = 100_000_000
+
 
 @dataclass(frozen=True)
 class Walk:
@@ -37,7 +40,9 @@ class Walk:
             options.append("--first-parent")
         if not self.merges:
             options.append("--no-merges")
-        if self.since is not None:
+        if self.since is not None and self.since >= SMALLEST_UNIX_TIME_GIT_READS:
+            # git reads a smaller number as a date in another form; a window that starts before
+            # 1973 holds everything anyway (callers filter by time too)
             options.append(f"--since={self.since}")
         if self.limit is not None:
             options.append(f"--max-count={self.limit}")

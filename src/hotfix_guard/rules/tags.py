@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+
 from hotfix_guard.releases import TagContext, next_release, render_version
-from hotfix_guard.report import INFO, Finding
+from hotfix_guard.report import INFO, Finding, shell_word, short_line
 
 # Descriptions that say nothing about what was fixed.
 PLACEHOLDERS = frozenset(
@@ -14,7 +16,9 @@ PLACEHOLDERS = frozenset(
 
 def _retag(ctx: TagContext) -> str:
     commit = (ctx.tag.commit or ctx.tag.object_id)[:10]
-    return f'git tag -a -f {ctx.name} -m "{ctx.config.tag_message_prefix}<what it fixes>" {commit}'
+    message = f"{ctx.config.tag_message_prefix}<what it fixes>"
+    quoted = f'"{message}"' if not set(message) & set('"$`\\!') else shlex.quote(message)
+    return f"git tag -a -f {shell_word(ctx.name)} -m {quoted} {commit}"
 
 
 def check_tag_format(ctx: TagContext) -> list[Finding]:
@@ -53,14 +57,14 @@ def check_tag_message(ctx: TagContext) -> list[Finding]:
     if not ctx.hotfix or message is None:
         return []  # a lightweight tag has no message: tag-annotated says so
     prefix = ctx.config.tag_message_prefix
-    first_line = message.splitlines()[0] if message else ""
+    first_line = message.split("\n", 1)[0] if message else ""  # git's lines: U+2028 is text
     # git drops trailing spaces: a bare "Hotfix:" is the prefix with nothing after it.
     if not (first_line.startswith(prefix) or first_line == prefix.rstrip()):
-        problem = f"the message {first_line!r} does not start with {prefix!r}"
+        problem = f"the message {short_line(first_line)!r} does not start with {prefix!r}"
     else:
         description = first_line[len(prefix) :].strip()
         if _says_nothing(description, ctx.name):
-            problem = f"the message {first_line!r} does not say what the hotfix fixes"
+            problem = f"the message {short_line(first_line)!r} does not say what the hotfix fixes"
         else:
             return []
     return [
@@ -119,7 +123,16 @@ def _version_finding(ctx: TagContext, problem: str) -> Finding:
 
 def check_tag_target(ctx: TagContext) -> list[Finding]:
     commit = ctx.tag.commit
-    if not ctx.hotfix or commit is None:
+    if commit is None:  # a release tag on a tree or a blob: nothing was released
+        return [
+            Finding(
+                f"{ctx.name} is a release tag but points at no commit "
+                f"({ctx.tag.object_id[:10]}); a release tag points at a commit on "
+                f"{ctx.main.name}",
+                ref=ctx.name,
+            )
+        ]
+    if not ctx.hotfix:
         return []
     main = ctx.main
     if any(ctx.repo.is_ancestor(commit, ref) for ref in main.refs):
@@ -127,8 +140,8 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
     subject = ctx.repo.subjects([commit]).get(commit, "")
     return [
         Finding(
-            f"{ctx.name} points at {commit[:10]} ({subject}), which is not on {main.name}; "
-            f"merge the hotfix into {main.name} and tag the merge commit",
+            f"{ctx.name} points at {commit[:10]} ({short_line(subject)}), which is not on "
+            f"{main.name}; merge the hotfix into {main.name} and tag the merge commit",
             ref=ctx.name,
         )
     ]
