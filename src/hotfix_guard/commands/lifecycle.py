@@ -1,0 +1,110 @@
+"""The hotfix lifecycle: `start`, the `trailers` hook, `finish` and `status`."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Sequence
+
+import click
+
+from hotfix_guard.commands.common import GuardedCommand, format_option, open_lifecycle
+from hotfix_guard.errors import UsageError
+
+
+@click.command(cls=GuardedCommand)
+@click.argument("description")
+@click.option(
+    "--severity",
+    required=True,
+    type=click.Choice(["P0", "P1", "P2", "P3"]),
+    help="P0 critical (1 h), P1 high (4 h), P2 medium (24 h), P3 low (next release).",
+)
+@click.option("--incident", metavar="ID", help="The incident's id or URL.")
+@click.option(
+    "--detected",
+    metavar="WHEN",
+    default="now",
+    show_default=True,
+    help="When the incident was detected: ISO 8601 (2026-11-28T22:40:00Z; no zone = UTC) or now.",
+)
+@click.option("--no-fetch", is_flag=True, help="Do not fetch the remote first.")
+def start(
+    description: str, severity: str, incident: str | None, detected: str, no_fetch: bool
+) -> None:
+    """Cut hotfix/<slug of DESCRIPTION> from an up-to-date main and record the incident."""
+    from hotfix_guard.incident.record import parse_time
+    from hotfix_guard.lifecycle.common import now
+    from hotfix_guard.lifecycle.start import StartRequest
+    from hotfix_guard.lifecycle.start import start as start_hotfix
+
+    repo, config = open_lifecycle()
+    moment = now()
+    request = StartRequest(
+        description, severity, incident, parse_time(detected, moment), not no_fetch
+    )
+    start_hotfix(repo, config, request, click.echo, moment)
+
+
+@click.command(cls=GuardedCommand)
+@click.argument("message_file", required=False, type=click.Path(dir_okay=False))
+@click.argument("git_args", nargs=-1)
+def trailers(message_file: str | None, git_args: Sequence[str]) -> None:
+    """Add the hotfix's incident trailers to the commit message in MESSAGE_FILE.
+
+    What the hotfix-trailers hook runs at prepare-commit-msg. A trailer the message has already
+    is not added again. Without MESSAGE_FILE: print the trailers the checked-out hotfix carries.
+    """
+    from pathlib import Path
+
+    from hotfix_guard.lifecycle.trailers import add_trailers, branch_trailers
+
+    repo, config = open_lifecycle()
+    if message_file is None:
+        record = branch_trailers(repo, config)
+        for key, value in record.trailers() if record else []:
+            click.echo(f"{key}: {value}")
+        return
+    add_trailers(repo, config, Path(message_file))
+
+
+@click.command(cls=GuardedCommand)
+@click.option("--push", is_flag=True, help="Push main, the backports and the tag atomically.")
+@click.option("--no-backport", is_flag=True, help="Do not merge into the backport branches.")
+@click.option("--keep", is_flag=True, help="With --push: keep the hotfix branch.")
+@click.option("--dry-run", is_flag=True, help="Check and print the plan; change nothing.")
+@click.option("--continue", "resume", is_flag=True, help="Resume a stopped finish.")
+@click.option("--abort", is_flag=True, help="Undo a stopped finish: refs and work tree as before.")
+def finish(
+    push: bool, no_backport: bool, keep: bool, dry_run: bool, resume: bool, abort: bool
+) -> None:
+    """Merge the hotfix into main (--no-ff), tag the next patch, backport, and with --push push.
+
+    Everything is checked before a ref moves. A conflict, a failure or Ctrl-C stops with the
+    state saved in this work tree's git dir: then `finish --continue` or `finish --abort`.
+    """
+    from hotfix_guard.lifecycle.finish import Mode, finish_command
+    from hotfix_guard.lifecycle.plan import FinishOptions
+
+    if resume and abort:
+        raise UsageError("--continue and --abort exclude each other")
+    if (resume or abort) and (push or no_backport or keep or dry_run):
+        raise UsageError("--continue and --abort take no other option: the saved plan is used")
+    mode: Mode = "abort" if abort else "continue" if resume else "dry-run" if dry_run else "run"
+    repo, config = open_lifecycle()
+    options = FinishOptions(push=push, backport=not no_backport, keep=keep)
+    warn = functools.partial(click.echo, err=True)
+    sys.exit(finish_command(repo, config, mode, options, click.echo, warn))
+
+
+@click.command(cls=GuardedCommand)
+@format_option
+def status(output_format: str) -> None:
+    """Every open hotfix and every hotfix merged in the last 30 days: incident, clock, size,
+    tests, merged, tagged, pushed, backports, postmortem. Always exits 0."""
+    from hotfix_guard.lifecycle.common import now
+    from hotfix_guard.lifecycle.status import collect, render_json, render_text
+
+    repo, config = open_lifecycle()
+    statuses = collect(repo, config, now())
+    click.echo(render_json(statuses) if output_format == "json" else render_text(statuses))
