@@ -1,218 +1,67 @@
-"""The git layer: every git query hotfix-guard makes lives in this package (push time: push.py).
+"""The git layer: every git query hotfix-guard makes lives in this package.
+
+`Repository` is one work tree (or bare repository) and its queries, by concept: refs here,
+commits and history in commits.py, changes in changes.py, how git is run in process.py. Queries
+of push time (tags, other work trees) are in push.py, the ref moves of start and finish in
+lifecycle.py, GitPython's view of history for the incident timeline in history.py.
 
 Plumbing commands run as subprocesses with machine-readable output (`-z` wherever paths appear), so
 paths with spaces, newlines or non-UTF-8 bytes survive; paths are decoded with `os.fsdecode`
 (surrogate escapes) and encoded back the same way. Output is split on "\n" and NUL only, never with
 str.splitlines (which also splits on U+2028, U+0085 and other characters a subject or path holds).
-
-The user's settings must not change what hotfix-guard reads: every git call carries `-c` options
-that pin what `git log` and diffs print (signatures, colour, prefixes, context, encoding), and the
-variables that reshape diffs (GIT_DIFF_OPTS, GIT_EXTERNAL_DIFF) are left out of its environment.
-The rest of the inherited environment is kept on purpose: during `git commit -a` the hook must see
-the temporary index that GIT_INDEX_FILE names, and a caller's GIT_DIR / GIT_WORK_TREE name the
-repository.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import signal
-import subprocess
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import IO
 
 from hotfix_guard.errors import UsageError
+from hotfix_guard.git.changes import (
+    FileStatuses,
+    LineCounts,
+    RawFileChange,
+    parse_check_attr,
+    parse_raw_numstat,
+)
+from hotfix_guard.git.commits import CommitQueries, LoggedCommit
+from hotfix_guard.git.process import (
+    GitError,
+    GitTimeout,
+    git_command,
+    git_environment,
+    is_zero_id,
+    lines,
+    run,
+    split_z,
+    try_run,
+)
 from hotfix_guard.git.walk import Walk
 
-# How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
-STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
-# An object id: 40 hex digits (SHA-1) or 64 (SHA-256).
-OBJECT_ID = r"[0-9a-f]{40}(?:[0-9a-f]{24})?"
-# The line `git cherry-pick -x` adds to the message of the commit it makes.
-CHERRY_PICKED_FROM = re.compile(rf"^\(cherry picked from commit ({OBJECT_ID})\)$", re.MULTILINE)
-# Settings that would change what git prints for hotfix-guard to read, pinned on every call.
-PINNED_CONFIG = (
-    "log.showSignature=false",
-    "color.ui=false",
-    "diff.noprefix=false",
-    "diff.mnemonicPrefix=false",
-    "diff.relative=false",
-    "diff.context=3",
-    "diff.interHunkContext=0",
-    "diff.algorithm=myers",
-    "diff.suppressBlankEmpty=false",
-    "i18n.logOutputEncoding=UTF-8",
-    "core.quotePath=true",
-)
-PINNED_OPTIONS = tuple(option for setting in PINNED_CONFIG for option in ("-c", setting))
-# Variables that reshape every diff git prints, plumbing included.
-IGNORED_VARIABLES = ("GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF")
+__all__ = [
+    "FileStatuses",
+    "GitError",
+    "GitTimeout",
+    "LineCounts",
+    "LoggedCommit",
+    "RawFileChange",
+    "Repository",
+    "Walk",
+    "git_command",
+    "git_environment",
+    "is_zero_id",
+    "lines",
+    "parse_check_attr",
+    "parse_raw_numstat",
+    "run",
+    "split_z",
+    "try_run",
+]
 
 
-def is_zero_id(object_id: str) -> bool:
-    """The all-zero id git uses for "no object" (a deletion, a new ref), in either format."""
-    return len(object_id) in (40, 64) and not object_id.strip("0")
-
-
-def git_command(args: Sequence[str]) -> list[str]:
-    """The command line for `git ARGS` with the user's output settings pinned."""
-    return ["git", *PINNED_OPTIONS, *args]
-
-
-def git_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for git: BASE (default: ours) minus the variables that reshape diffs."""
-    source = os.environ if base is None else base
-    return {name: value for name, value in source.items() if name not in IGNORED_VARIABLES}
-
-
-def lines(output: bytes) -> list[bytes]:
-    """The lines of git's output: split on "\n" only (a trailing one ends the last line)."""
-    return output.removesuffix(b"\n").split(b"\n") if output else []
-
-
-class GitError(Exception):
-    """A git command failed unexpectedly (not a user-fixable condition)."""
-
-    def __init__(self, args: Sequence[str], returncode: int, stderr: bytes) -> None:
-        self.returncode = returncode
-        self.stderr = os.fsdecode(stderr).strip()
-        super().__init__(f"git {' '.join(args)} exited {returncode}: {self.stderr}")
-
-    @property
-    def reason(self) -> str:
-        """git's own one-line reason: its first `fatal:`/`error:` line, else its last line."""
-        messages = self.stderr.split("\n")
-        for line in messages:
-            if line.startswith(("fatal: ", "error: ")):
-                return line.split(": ", 1)[1].strip()
-        return messages[-1].strip() if self.stderr else f"exit {self.returncode}"
-
-
-class GitTimeout(Exception):
-    """A git command (a network call) did not finish in time and was stopped."""
-
-    def __init__(self, args: Sequence[str], seconds: float) -> None:
-        self.seconds = seconds
-        super().__init__(f"git {' '.join(args)} did not finish within {seconds:g} s")
-
-
-def run(
-    args: Sequence[str],
-    cwd: Path | str | None = None,
-    stdin: bytes | None = None,
-    *,
-    env: Mapping[str, str] | None = None,
-    timeout: float | None = None,
-) -> bytes:
-    """Run `git ARGS` and return its stdout; raise GitError on a non-zero exit.
-
-    With TIMEOUT, git and whatever it started (ssh) run in their own process group, which is
-    stopped whole when time runs out (GitTimeout): a helper that kept the pipes open would
-    otherwise keep us waiting.
-    """
-    command = git_command(args)
-    environment = git_environment(env)
-    if timeout is None:
-        result = subprocess.run(
-            command, cwd=cwd, input=stdin, capture_output=True, check=False, env=environment
-        )
-        returncode, stdout, stderr = result.returncode, result.stdout, result.stderr
-    else:
-        returncode, stdout, stderr = _run_bounded(command, cwd, stdin, environment, timeout, args)
-    if returncode != 0:
-        raise GitError(args, returncode, stderr)
-    return stdout
-
-
-def _run_bounded(
-    command: Sequence[str],
-    cwd: Path | str | None,
-    stdin: bytes | None,
-    env: Mapping[str, str],
-    timeout: float,
-    args: Sequence[str],
-) -> tuple[int, bytes, bytes]:
-    with subprocess.Popen(
-        list(command),
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=os.name == "posix",
-    ) as process:
-        try:
-            stdout, stderr = process.communicate(stdin, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            process.communicate()
-            raise GitTimeout(args, timeout) from None
-        except BaseException:  # Ctrl-C: stop ssh too, then go on unwinding
-            _kill_group(process)
-            raise
-    return process.returncode, stdout, stderr
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
-        if os.name == "posix":
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-    except ProcessLookupError:
-        pass
-
-
-def try_run(args: Sequence[str], cwd: Path | str | None = None) -> bytes | None:
-    """Run `git ARGS`; None instead of an exception when it exits non-zero."""
-    try:
-        return run(args, cwd=cwd)
-    except GitError:
-        return None
-
-
-def split_z(output: bytes) -> list[str]:
-    """NUL-separated git output as fsdecoded strings (surrogate escapes keep odd bytes)."""
-    return [os.fsdecode(item) for item in output.split(b"\0") if item]
-
-
-# (path, status letter) of every file one commit or diff changes.
-FileStatuses = frozenset[tuple[str, str]]
-# Path -> (added, removed) lines of one commit or diff; None for a binary file.
-LineCounts = dict[str, "tuple[int, int] | None"]
-
-
-@dataclass(frozen=True)
-class RawFileChange:
-    """One entry of `git diff --raw --numstat -z`: status, paths, modes and line counts."""
-
-    status: str
-    path: str
-    old_path: str | None
-    similarity: int | None
-    old_mode: str
-    new_mode: str
-    added: int
-    removed: int
-    binary: bool
-
-
-@dataclass(frozen=True)
-class LoggedCommit:
-    """One commit of a first-parent walk: id, parents, committer time (Unix) and subject."""
-
-    sha: str
-    parents: tuple[str, ...]
-    committed: int
-    subject: str
-
-
-class Repository:
+class Repository(CommitQueries):
     """A work tree and the git queries made about it; answers that cannot change are cached."""
 
     def __init__(
@@ -250,19 +99,6 @@ class Repository:
             # A relative GIT_DIR means another place once git runs from the work tree's root.
             env = {**os.environ, "GIT_DIR": git_dir, "GIT_WORK_TREE": root}
         return cls(Path(root), Path(git_dir), shallow == "true", env)
-
-    def git(self, *args: str, stdin: bytes | None = None, timeout: float | None = None) -> bytes:
-        return run(args, cwd=self.root, stdin=stdin, env=self.env, timeout=timeout)
-
-    def try_git(self, *args: str) -> bytes | None:
-        try:
-            return self.git(*args)
-        except GitError:
-            return None
-
-    def git_with(self, env: Mapping[str, str], *args: str, stdin: bytes | None = None) -> bytes:
-        """`git ARGS` in this repository with ENV (a temporary GIT_INDEX_FILE, say)."""
-        return run(args, cwd=self.root, stdin=stdin, env=env)
 
     # --- refs --------------------------------------------------------------------------------
 
@@ -355,425 +191,3 @@ class Repository:
             "for-each-ref", "--format=%(refname)", *contains, "refs/heads", "refs/remotes"
         )
         return [os.fsdecode(line) for line in lines(output)]
-
-    # --- history -----------------------------------------------------------------------------
-
-    def commits_with_parents(self, head: str, exclude: Sequence[str]) -> list[tuple[str, ...]]:
-        """`git rev-list --parents HEAD ^EXCLUDE...`: commit then its parents, newest first."""
-        output = self.git("rev-list", "--parents", head, *(f"^{ref}" for ref in exclude), "--")
-        return [tuple(line.decode().split()) for line in lines(output)]
-
-    def commits_reached_by(self, refs: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
-        """Commit -> the ref that reaches it (`git log --source`), for refs minus `exclude`."""
-        output = self.git(
-            "log", "--format=%H %S", "--source", *refs, *(f"^{ref}" for ref in exclude), "--"
-        )
-        reached = {}
-        for line in lines(output):
-            sha, _, ref = os.fsdecode(line).partition(" ")
-            reached[sha] = ref
-        return reached
-
-    def subjects(self, commits: Sequence[str]) -> dict[str, str]:
-        if not commits:
-            return {}
-        output = self.git("log", "-z", "--no-walk=unsorted", "--format=%H %s", *commits, "--")
-        return dict(
-            record.decode(errors="replace").partition(" ")[::2]
-            for record in output.split(b"\0")
-            if record
-        )
-
-    def commit_trailers(self, walk: Walk) -> dict[str, list[tuple[str, str]]]:
-        """Commit -> its trailers as (key, value), unfolded, for the commits of WALK, newest
-        first."""
-        output = self.git(
-            "log",
-            "-z",
-            "--no-show-signature",
-            "--format=%H%x1d%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1e)",
-            *walk.log_args(),
-        )
-        found: dict[str, list[tuple[str, str]]] = {}
-        for record in output.split(b"\0"):
-            if not record:
-                continue
-            sha, _, trailers = record.decode(errors="replace").partition("\x1d")
-            found[sha] = [
-                (key, value)
-                for key, _, value in (item.partition("\x1e") for item in trailers.split("\x1f"))
-                if key
-            ]
-        return found
-
-    def message_trailers(self, message: bytes) -> list[tuple[str, str]]:
-        """The trailers of a commit message (`git interpret-trailers --parse`), unfolded."""
-        output = self.git("interpret-trailers", "--parse", stdin=message)
-        pairs = []
-        for line in output.decode(errors="replace").splitlines():
-            key, separator, value = line.partition(":")
-            if separator:
-                pairs.append((key.strip(), value.strip()))
-        return pairs
-
-    def patch_ids(self, walk: Walk, *, reverse: bool = False) -> dict[str, str]:
-        """patch-id -> commit for the commits of WALK (stable patch ids); REVERSE: of the
-        inverse of each commit's patch (what a revert of it would have)."""
-        # --no-prefix: a reversed patch keeps its b/ a/ prefixes, which patch-id would hash.
-        log = [
-            "log",
-            "-p",
-            "--no-prefix",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-show-signature",
-            "--format=commit %H",
-            *(["-R"] if reverse else []),
-            *walk.log_args(),
-        ]
-        output = self.piped(log, ["patch-id", "--stable"])
-        ids = {}
-        for line in output.decode().splitlines():
-            patch_id, commit = line.split()
-            ids[patch_id] = commit
-        return ids
-
-    def staged_patch_id(self, against: str) -> str | None:
-        """The stable patch id of the staged change against commit AGAINST, None if empty."""
-        return self.diff_patch_id(against, None)
-
-    def diff_patch_id(self, base: str, head: str | None) -> str | None:
-        """The stable patch id of BASE..HEAD as one patch (HEAD None: the index); None if empty."""
-        patch = self.diff(base, head, "-p", "--no-prefix")
-        output = self.git("patch-id", "--stable", stdin=patch)
-        return output.decode().split()[0] if output.strip() else None
-
-    # --- backports (hotfixes merged into main, and where they went) ----------------------------
-
-    def first_parent_log(self, walk: Walk) -> list[LoggedCommit]:
-        """The commits of WALK (usually first-parent), newest first, with parents, time, subject."""
-        output = self.git("log", "-z", "--format=%H %P%x1f%ct%x1f%s", *walk.log_args())
-        commits = []
-        for record in output.split(b"\0"):
-            if not record:
-                continue
-            shas, committed, subject = record.decode(errors="replace").split("\x1f", 2)
-            sha, *parents = shas.split()
-            commits.append(LoggedCommit(sha, tuple(parents), int(committed), subject))
-        # git's date parser gives up on far dates (year 2100 on) and then keeps everything.
-        return [c for c in commits if walk.since is None or c.committed >= walk.since]
-
-    def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
-        """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
-        output = self.try_git("reflog", "show", "-z", "--format=%H %gs", ref, "--")
-        if not output:
-            return []
-        entries = []
-        for record in output.split(b"\0"):
-            if not record:
-                continue
-            sha, _, message = record.decode(errors="replace").partition(" ")
-            entries.append((sha, message))
-        return entries
-
-    def cherry_picked_from(self, walk: Walk) -> set[str]:
-        """Commits named by the `(cherry picked from commit ...)` lines of WALK's messages."""
-        messages = self.git("log", "--format=%B", *walk.log_args()).decode(errors="replace")
-        return set(CHERRY_PICKED_FROM.findall(messages))
-
-    def commit_times(self, commits: Sequence[str]) -> dict[str, int]:
-        """Commit -> committer time (Unix), for many commits in one query."""
-        if not commits:
-            return {}
-        output = self.git("log", "--no-walk=unsorted", "--format=%H %ct", *commits, "--")
-        return {
-            sha: int(time) for sha, time in (line.split() for line in output.decode().splitlines())
-        }
-
-    def unmerged_commits(
-        self, tips: Sequence[str], exclude: Sequence[str]
-    ) -> dict[str, tuple[str, ...]]:
-        """Commits reachable from TIPS but not EXCLUDE, each with its parents, in one walk."""
-        output = self.git("rev-list", "--parents", *tips, *(f"^{ref}" for ref in exclude), "--")
-        return {
-            sha: tuple(parents)
-            for sha, *parents in (line.decode().split() for line in output.splitlines())
-        }
-
-    def range_patch_ids(self, ranges: Sequence[tuple[str, str]]) -> dict[str, str]:
-        """HEAD -> the stable patch id of BASE..HEAD as one patch, for many (BASE, HEAD) at once."""
-        if not ranges:
-            return {}
-        # diff-tree --stdin reads `<commit> <parent>` lines and diffs each parent to its commit.
-        lines = "".join(f"{head} {base}\n" for base, head in ranges).encode()
-        patches = self.git(
-            "diff-tree",
-            "--stdin",
-            "-r",
-            "-p",
-            "--no-prefix",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            stdin=lines,
-        )
-        output = self.git("patch-id", "--stable", stdin=patches)
-        return {
-            commit: patch_id
-            for patch_id, commit in (line.split() for line in output.decode().splitlines())
-        }
-
-    def history(self, walk: Walk) -> set[str]:
-        """The commits of WALK (with `since`, git stops at about that time)."""
-        return set(self.git("rev-list", *walk.log_args()).decode().split())
-
-    @cached_property
-    def version(self) -> tuple[int, ...]:
-        """git's version as numbers: `git version 2.39.5` -> (2, 39, 5)."""
-        words = self.git("version").decode().split()
-        numbers = words[2].split(".") if len(words) > 2 else []
-        return tuple(int(part) for part in numbers if part.isdigit())
-
-    def merge_conflicts(self, ours: str, theirs: str) -> list[str]:
-        """Paths that would conflict merging THEIRS into OURS, computed in memory (git 2.38+).
-
-        `git merge-tree --write-tree` writes only objects: the work tree, index and refs stay put.
-        """
-        result = subprocess.run(
-            git_command(
-                ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ours, theirs]
-            ),
-            cwd=self.root,
-            capture_output=True,
-            check=False,
-            env=git_environment(self.env),
-        )
-        if result.returncode not in (0, 1):
-            raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
-        # The tree id comes first; then, when it conflicts, one path per conflicted file.
-        return split_z(result.stdout)[1:] if result.returncode == 1 else []
-
-    # --- changes -----------------------------------------------------------------------------
-
-    def diff(self, base: str, head: str | None, *options: str, paths: Sequence[str] = ()) -> bytes:
-        """Plumbing diff of BASE against HEAD (a commit) or, when HEAD is None, the staged index."""
-        return self.git(*diff_command(base, head, *options), *paths)
-
-    def file_changes(
-        self, base: str, head: str | None, *, find_copies: bool = True
-    ) -> list[RawFileChange]:
-        """What changed between BASE and HEAD (None: the staged index), renames (copies) found."""
-        detection = ("-M", "-C") if find_copies else ("-M",)
-        return parse_raw_numstat(self.diff(base, head, "-z", "--raw", "--numstat", *detection))
-
-    def attributes(self, paths: Sequence[str], names: Sequence[str]) -> dict[str, dict[str, str]]:
-        """`git check-attr` for many paths at once: path -> {attribute: value} (unset left out)."""
-        if not paths:
-            return {}
-        stdin = b"".join(os.fsencode(path) + b"\0" for path in paths)
-        return parse_check_attr(self.git("check-attr", "-z", "--stdin", *names, stdin=stdin))
-
-    # --- streaming and cheap pre-checks: numbers before patches -------------------------------
-
-    def piped(self, producer: Sequence[str], consumer: Sequence[str]) -> bytes:
-        """`git PRODUCER | git CONSUMER`: the data between them never passes through Python."""
-        # The producer's stderr goes to a file: a pipe nobody reads could fill up and stall it.
-        with (
-            error_file() as errors,
-            subprocess.Popen(
-                git_command(producer),
-                cwd=self.root,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                env=git_environment(self.env),
-            ) as source,
-        ):
-            assert source.stdout is not None
-            result = subprocess.run(
-                git_command(consumer),
-                cwd=self.root,
-                stdin=source.stdout,
-                capture_output=True,
-                env=git_environment(self.env),
-            )
-            source.stdout.close()
-            source.wait()
-            errors.seek(0)
-            producer_error = errors.read()
-        if source.returncode != 0:
-            raise GitError(producer, source.returncode, producer_error)
-        if result.returncode != 0:
-            raise GitError(consumer, result.returncode, result.stderr)
-        return result.stdout
-
-    @contextmanager
-    def patch_stream(
-        self, base: str, head: str | None, *, find_copies: bool = True
-    ) -> Iterator[IO[bytes]]:
-        """The unified diff (renames, and copies if asked, found) between BASE and HEAD (None: the
-        index), as a stream; leaving early stops git (the rest is not made)."""
-        detection = ("-M", "-C") if find_copies else ("-M",)
-        command = diff_command(base, head, "-p", *detection, "--full-index")
-        with (
-            error_file() as errors,
-            subprocess.Popen(
-                git_command(command),
-                cwd=self.root,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                env=git_environment(self.env),
-            ) as process,
-        ):
-            assert process.stdout is not None
-            try:
-                yield process.stdout
-            finally:
-                # Closing the pipe early makes git stop at its next write (SIGPIPE).
-                process.stdout.close()
-                process.wait()
-            if process.returncode not in STOPPED_BY_CLOSED_PIPE:
-                errors.seek(0)
-                raise GitError(command, process.returncode, errors.read())
-
-    def statuses_by_commit(self, walk: Walk) -> dict[str, FileStatuses]:
-        """Commit -> the paths it changes, each with its status letter (A, D, M, T), renames as
-        delete + add: tree ids only, no content."""
-        output = self.git(
-            "log", "-z", "--format=%x01%H", "--name-status", "--no-renames", *walk.log_args()
-        )
-        changed: dict[str, dict[str, str]] = {}
-        statuses: dict[str, str] = {}
-        status: str | None = None
-        for item in output.split(b"\0"):
-            header = item.lstrip(b"\n")
-            if len(header) in (41, 65) and header.startswith(b"\x01"):
-                statuses = changed.setdefault(header[1:].decode(), {})
-                status = None
-            elif status is None and item:
-                # `S` then the path; the first status follows the format's line break.
-                status = item.lstrip(b"\n").decode()
-            elif status is not None:
-                statuses[os.fsdecode(item)] = status
-                status = None
-        return {commit: frozenset(found.items()) for commit, found in changed.items()}
-
-    def line_counts_by_commit(self, commits: Sequence[str]) -> dict[str, LineCounts]:
-        """Commit -> path -> (added, removed) lines against its first parent (None: binary),
-        renames as delete + add, for many commits in one `git log --numstat`."""
-        if not commits:
-            return {}
-        output = self.git(
-            "log",
-            "-z",
-            "--numstat",
-            "--no-renames",
-            "--format=%x01%H",
-            *Walk.of(commits).log_args(),
-        )
-        counts: dict[str, LineCounts] = {}
-        current: LineCounts = {}
-        first = False
-        for item in output.split(b"\0"):
-            header = item.lstrip(b"\n")
-            if len(header) in (41, 65) and header.startswith(b"\x01"):
-                current = counts.setdefault(header[1:].decode(), {})
-                first = True
-            elif item:
-                # The first record after a header comes after the format's line break.
-                record = item[1:] if first and item.startswith(b"\n") else item
-                first = False
-                current.update(parse_numstat_records([record]))
-        return counts
-
-    def line_counts(self, base: str, head: str | None) -> LineCounts:
-        """Path -> (added, removed) lines from BASE to HEAD (None: the index), renames as
-        delete + add, None for a binary file."""
-        output = self.diff(base, head, "-z", "--numstat", "--no-renames")
-        return parse_numstat_records(item for item in output.split(b"\0") if item)
-
-    def staged_statuses(self, against: str) -> FileStatuses:
-        """The paths the staged index changes against commit AGAINST, with their status letters
-        (renames as delete + add)."""
-        items = split_z(
-            self.git("diff-index", "--cached", "-z", "--name-status", "--no-renames", against)
-        )
-        return frozenset(zip(items[1::2], items[0::2]))
-
-
-def parse_numstat_records(records: Iterable[bytes]) -> LineCounts:
-    """`added<TAB>removed<TAB>path` records of `--numstat -z --no-renames` (`-` for binary)."""
-    counts: LineCounts = {}
-    for record in records:
-        added, removed, path = record.split(b"\t", 2)
-        counts[os.fsdecode(path)] = None if added == b"-" else (int(added), int(removed))
-    return counts
-
-
-def error_file() -> IO[bytes]:
-    """An anonymous file for a streaming git's stderr (a pipe nobody reads could fill up and
-    stall it): in memory where Linux offers memfd_create, which spares every commit's check
-    importing tempfile (shutil, random); a temporary file elsewhere."""
-    if hasattr(os, "memfd_create"):
-        return open(os.memfd_create("hotfix-guard-git-stderr"), "w+b")
-    import tempfile
-
-    return tempfile.TemporaryFile()
-
-
-def parse_check_attr(output: bytes) -> dict[str, dict[str, str]]:
-    """`check-attr -z` output: path -> {attribute: value}, unspecified and unset left out."""
-    fields = output.split(b"\0")
-    found: dict[str, dict[str, str]] = {}
-    for index in range(0, len(fields) - 2, 3):
-        value = fields[index + 2]
-        if value not in (b"unspecified", b"unset"):  # most paths: decode nothing
-            path, name = os.fsdecode(fields[index]), os.fsdecode(fields[index + 1])
-            found.setdefault(path, {})[name] = os.fsdecode(value)
-    return found
-
-
-def diff_command(base: str, head: str | None, *options: str) -> list[str]:
-    """The plumbing diff of BASE against HEAD (a commit), or against the index when HEAD is None;
-    paths may follow the closing `--`."""
-    if head is None:
-        return ["diff-index", "--cached", *options, base, "--"]
-    return ["diff-tree", "-r", *options, base, head, "--"]
-
-
-def parse_raw_numstat(output: bytes) -> list[RawFileChange]:
-    """Parse `--raw --numstat -z` output: all raw records first, then numstat records in order."""
-    items = output.split(b"\0")
-    raw: list[tuple[str, str, str, str, str | None, int | None]] = []
-    index = 0
-    while index < len(items) and items[index].startswith(b":"):
-        meta = items[index][1:].decode().split()
-        old_mode, new_mode, status_field = meta[0], meta[1], meta[4]
-        status, score = status_field[0], status_field[1:]
-        if status in "RC":
-            old_path, path = os.fsdecode(items[index + 1]), os.fsdecode(items[index + 2])
-            index += 3
-        else:
-            old_path, path = None, os.fsdecode(items[index + 1])
-            index += 2
-        raw.append((status, old_mode, new_mode, path, old_path, int(score) if score else None))
-    changes = []
-    for status, old_mode, new_mode, path, old_path, similarity in raw:
-        added_field, removed_field, rest = items[index].split(b"\t", 2)
-        index += 3 if rest == b"" else 1  # a rename's numstat record carries both paths after it
-        binary = added_field == b"-"
-        added, removed = (0, 0) if binary else (int(added_field), int(removed_field))
-        changes.append(
-            RawFileChange(
-                status=status,
-                path=path,
-                old_path=old_path,
-                similarity=similarity if status in "RC" else None,
-                old_mode=old_mode,
-                new_mode=new_mode,
-                added=added,
-                removed=removed,
-                binary=binary,
-            )
-        )
-    return changes

@@ -1,0 +1,236 @@
+"""Queries about commits and history: walks, patch ids, trailers, merges and their conflicts."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from hotfix_guard.git.changes import ChangeQueries
+from hotfix_guard.git.process import (
+    OBJECT_ID,
+    GitError,
+    git_command,
+    git_environment,
+    lines,
+    split_z,
+)
+from hotfix_guard.git.walk import Walk
+
+# The line `git cherry-pick -x` adds to the message of the commit it makes.
+CHERRY_PICKED_FROM = re.compile(rf"^\(cherry picked from commit ({OBJECT_ID})\)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class LoggedCommit:
+    """One commit of a first-parent walk: id, parents, committer time (Unix) and subject."""
+
+    sha: str
+    parents: tuple[str, ...]
+    committed: int
+    subject: str
+
+
+class CommitQueries(ChangeQueries):
+    """History, patch ids, trailers, merges; patch ids build on the change queries."""
+
+    # --- history -----------------------------------------------------------------------------
+
+    def commits_with_parents(self, head: str, exclude: Sequence[str]) -> list[tuple[str, ...]]:
+        """`git rev-list --parents HEAD ^EXCLUDE...`: commit then its parents, newest first."""
+        output = self.git("rev-list", "--parents", head, *(f"^{ref}" for ref in exclude), "--")
+        return [tuple(line.decode().split()) for line in lines(output)]
+
+    def commits_reached_by(self, refs: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
+        """Commit -> the ref that reaches it (`git log --source`), for refs minus `exclude`."""
+        output = self.git(
+            "log", "--format=%H %S", "--source", *refs, *(f"^{ref}" for ref in exclude), "--"
+        )
+        reached = {}
+        for line in lines(output):
+            sha, _, ref = os.fsdecode(line).partition(" ")
+            reached[sha] = ref
+        return reached
+
+    def subjects(self, commits: Sequence[str]) -> dict[str, str]:
+        if not commits:
+            return {}
+        output = self.git("log", "-z", "--no-walk=unsorted", "--format=%H %s", *commits, "--")
+        return dict(
+            record.decode(errors="replace").partition(" ")[::2]
+            for record in output.split(b"\0")
+            if record
+        )
+
+    def commit_trailers(self, walk: Walk) -> dict[str, list[tuple[str, str]]]:
+        """Commit -> its trailers as (key, value), unfolded, for the commits of WALK, newest
+        first."""
+        output = self.git(
+            "log",
+            "-z",
+            "--no-show-signature",
+            "--format=%H%x1d%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1e)",
+            *walk.log_args(),
+        )
+        found: dict[str, list[tuple[str, str]]] = {}
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            sha, _, trailers = record.decode(errors="replace").partition("\x1d")
+            found[sha] = [
+                (key, value)
+                for key, _, value in (item.partition("\x1e") for item in trailers.split("\x1f"))
+                if key
+            ]
+        return found
+
+    def message_trailers(self, message: bytes) -> list[tuple[str, str]]:
+        """The trailers of a commit message (`git interpret-trailers --parse`), unfolded."""
+        output = self.git("interpret-trailers", "--parse", stdin=message)
+        pairs = []
+        for line in output.decode(errors="replace").splitlines():
+            key, separator, value = line.partition(":")
+            if separator:
+                pairs.append((key.strip(), value.strip()))
+        return pairs
+
+    def patch_ids(self, walk: Walk, *, reverse: bool = False) -> dict[str, str]:
+        """patch-id -> commit for the commits of WALK (stable patch ids); REVERSE: of the
+        inverse of each commit's patch (what a revert of it would have)."""
+        # --no-prefix: a reversed patch keeps its b/ a/ prefixes, which patch-id would hash.
+        log = [
+            "log",
+            "-p",
+            "--no-prefix",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-show-signature",
+            "--format=commit %H",
+            *(["-R"] if reverse else []),
+            *walk.log_args(),
+        ]
+        output = self.piped(log, ["patch-id", "--stable"])
+        ids = {}
+        for line in output.decode().splitlines():
+            patch_id, commit = line.split()
+            ids[patch_id] = commit
+        return ids
+
+    def staged_patch_id(self, against: str) -> str | None:
+        """The stable patch id of the staged change against commit AGAINST, None if empty."""
+        return self.diff_patch_id(against, None)
+
+    def diff_patch_id(self, base: str, head: str | None) -> str | None:
+        """The stable patch id of BASE..HEAD as one patch (HEAD None: the index); None if empty."""
+        patch = self.diff(base, head, "-p", "--no-prefix")
+        output = self.git("patch-id", "--stable", stdin=patch)
+        return output.decode().split()[0] if output.strip() else None
+
+    # --- backports (hotfixes merged into main, and where they went) ----------------------------
+
+    def first_parent_log(self, walk: Walk) -> list[LoggedCommit]:
+        """The commits of WALK (usually first-parent), newest first, with parents, time, subject."""
+        output = self.git("log", "-z", "--format=%H %P%x1f%ct%x1f%s", *walk.log_args())
+        commits = []
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            shas, committed, subject = record.decode(errors="replace").split("\x1f", 2)
+            sha, *parents = shas.split()
+            commits.append(LoggedCommit(sha, tuple(parents), int(committed), subject))
+        # git's date parser gives up on far dates (year 2100 on) and then keeps everything.
+        return [c for c in commits if walk.since is None or c.committed >= walk.since]
+
+    def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
+        """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
+        output = self.try_git("reflog", "show", "-z", "--format=%H %gs", ref, "--")
+        if not output:
+            return []
+        entries = []
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            sha, _, message = record.decode(errors="replace").partition(" ")
+            entries.append((sha, message))
+        return entries
+
+    def cherry_picked_from(self, walk: Walk) -> set[str]:
+        """Commits named by the `(cherry picked from commit ...)` lines of WALK's messages."""
+        messages = self.git("log", "--format=%B", *walk.log_args()).decode(errors="replace")
+        return set(CHERRY_PICKED_FROM.findall(messages))
+
+    def commit_times(self, commits: Sequence[str]) -> dict[str, int]:
+        """Commit -> committer time (Unix), for many commits in one query."""
+        if not commits:
+            return {}
+        output = self.git("log", "--no-walk=unsorted", "--format=%H %ct", *commits, "--")
+        return {
+            sha: int(time) for sha, time in (line.split() for line in output.decode().splitlines())
+        }
+
+    def unmerged_commits(
+        self, tips: Sequence[str], exclude: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Commits reachable from TIPS but not EXCLUDE, each with its parents, in one walk."""
+        output = self.git("rev-list", "--parents", *tips, *(f"^{ref}" for ref in exclude), "--")
+        return {
+            sha: tuple(parents)
+            for sha, *parents in (line.decode().split() for line in output.splitlines())
+        }
+
+    def range_patch_ids(self, ranges: Sequence[tuple[str, str]]) -> dict[str, str]:
+        """HEAD -> the stable patch id of BASE..HEAD as one patch, for many (BASE, HEAD) at once."""
+        if not ranges:
+            return {}
+        # diff-tree --stdin reads `<commit> <parent>` lines and diffs each parent to its commit.
+        lines = "".join(f"{head} {base}\n" for base, head in ranges).encode()
+        patches = self.git(
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-p",
+            "--no-prefix",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            stdin=lines,
+        )
+        output = self.git("patch-id", "--stable", stdin=patches)
+        return {
+            commit: patch_id
+            for patch_id, commit in (line.split() for line in output.decode().splitlines())
+        }
+
+    def history(self, walk: Walk) -> set[str]:
+        """The commits of WALK (with `since`, git stops at about that time)."""
+        return set(self.git("rev-list", *walk.log_args()).decode().split())
+
+    @cached_property
+    def version(self) -> tuple[int, ...]:
+        """git's version as numbers: `git version 2.39.5` -> (2, 39, 5)."""
+        words = self.git("version").decode().split()
+        numbers = words[2].split(".") if len(words) > 2 else []
+        return tuple(int(part) for part in numbers if part.isdigit())
+
+    def merge_conflicts(self, ours: str, theirs: str) -> list[str]:
+        """Paths that would conflict merging THEIRS into OURS, computed in memory (git 2.38+).
+
+        `git merge-tree --write-tree` writes only objects: the work tree, index and refs stay put.
+        """
+        result = subprocess.run(
+            git_command(
+                ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ours, theirs]
+            ),
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+            env=git_environment(self.env),
+        )
+        if result.returncode not in (0, 1):
+            raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
+        # The tree id comes first; then, when it conflicts, one path per conflicted file.
+        return split_z(result.stdout)[1:] if result.returncode == 1 else []

@@ -1,0 +1,198 @@
+"""Running git: pinned output settings, a clean environment, errors and time limits.
+
+The user's settings must not change what hotfix-guard reads: every git call carries `-c` options
+that pin what `git log` and diffs print (signatures, colour, prefixes, context, encoding), and the
+variables that reshape diffs (GIT_DIFF_OPTS, GIT_EXTERNAL_DIFF) are left out of its environment.
+The rest of the inherited environment is kept on purpose: during `git commit -a` the hook must see
+the temporary index that GIT_INDEX_FILE names, and a caller's GIT_DIR / GIT_WORK_TREE name the
+repository.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+# How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
+STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
+# An object id: 40 hex digits (SHA-1) or 64 (SHA-256).
+OBJECT_ID = r"[0-9a-f]{40}(?:[0-9a-f]{24})?"
+# Settings that would change what git prints for hotfix-guard to read, pinned on every call.
+PINNED_CONFIG = (
+    "log.showSignature=false",
+    "color.ui=false",
+    "diff.noprefix=false",
+    "diff.mnemonicPrefix=false",
+    "diff.relative=false",
+    "diff.context=3",
+    "diff.interHunkContext=0",
+    "diff.algorithm=myers",
+    "diff.suppressBlankEmpty=false",
+    "i18n.logOutputEncoding=UTF-8",
+    "core.quotePath=true",
+)
+PINNED_OPTIONS = tuple(option for setting in PINNED_CONFIG for option in ("-c", setting))
+# Variables that reshape every diff git prints, plumbing included.
+IGNORED_VARIABLES = ("GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF")
+
+
+def is_zero_id(object_id: str) -> bool:
+    """The all-zero id git uses for "no object" (a deletion, a new ref), in either format."""
+    return len(object_id) in (40, 64) and not object_id.strip("0")
+
+
+def git_command(args: Sequence[str]) -> list[str]:
+    """The command line for `git ARGS` with the user's output settings pinned."""
+    return ["git", *PINNED_OPTIONS, *args]
+
+
+def git_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for git: BASE (default: ours) minus the variables that reshape diffs."""
+    source = os.environ if base is None else base
+    return {name: value for name, value in source.items() if name not in IGNORED_VARIABLES}
+
+
+def lines(output: bytes) -> list[bytes]:
+    """The lines of git's output: split on "\n" only (a trailing one ends the last line)."""
+    return output.removesuffix(b"\n").split(b"\n") if output else []
+
+
+class GitError(Exception):
+    """A git command failed unexpectedly (not a user-fixable condition)."""
+
+    def __init__(self, args: Sequence[str], returncode: int, stderr: bytes) -> None:
+        self.returncode = returncode
+        self.stderr = os.fsdecode(stderr).strip()
+        super().__init__(f"git {' '.join(args)} exited {returncode}: {self.stderr}")
+
+    @property
+    def reason(self) -> str:
+        """git's own one-line reason: its first `fatal:`/`error:` line, else its last line."""
+        messages = self.stderr.split("\n")
+        for line in messages:
+            if line.startswith(("fatal: ", "error: ")):
+                return line.split(": ", 1)[1].strip()
+        return messages[-1].strip() if self.stderr else f"exit {self.returncode}"
+
+
+class GitTimeout(Exception):
+    """A git command (a network call) did not finish in time and was stopped."""
+
+    def __init__(self, args: Sequence[str], seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"git {' '.join(args)} did not finish within {seconds:g} s")
+
+
+def run(
+    args: Sequence[str],
+    cwd: Path | str | None = None,
+    stdin: bytes | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> bytes:
+    """Run `git ARGS` and return its stdout; raise GitError on a non-zero exit.
+
+    With TIMEOUT, git and whatever it started (ssh) run in their own process group, which is
+    stopped whole when time runs out (GitTimeout): a helper that kept the pipes open would
+    otherwise keep us waiting.
+    """
+    command = git_command(args)
+    environment = git_environment(env)
+    if timeout is None:
+        result = subprocess.run(
+            command, cwd=cwd, input=stdin, capture_output=True, check=False, env=environment
+        )
+        returncode, stdout, stderr = result.returncode, result.stdout, result.stderr
+    else:
+        returncode, stdout, stderr = _run_bounded(command, cwd, stdin, environment, timeout, args)
+    if returncode != 0:
+        raise GitError(args, returncode, stderr)
+    return stdout
+
+
+def _run_bounded(
+    command: Sequence[str],
+    cwd: Path | str | None,
+    stdin: bytes | None,
+    env: Mapping[str, str],
+    timeout: float,
+    args: Sequence[str],
+) -> tuple[int, bytes, bytes]:
+    with subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=os.name == "posix",
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            process.communicate()
+            raise GitTimeout(args, timeout) from None
+        except BaseException:  # Ctrl-C: stop ssh too, then go on unwinding
+            _kill_group(process)
+            raise
+    return process.returncode, stdout, stderr
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except ProcessLookupError:
+        pass
+
+
+def try_run(args: Sequence[str], cwd: Path | str | None = None) -> bytes | None:
+    """Run `git ARGS`; None instead of an exception when it exits non-zero."""
+    try:
+        return run(args, cwd=cwd)
+    except GitError:
+        return None
+
+
+def split_z(output: bytes) -> list[str]:
+    """NUL-separated git output as fsdecoded strings (surrogate escapes keep odd bytes)."""
+    return [os.fsdecode(item) for item in output.split(b"\0") if item]
+
+
+def error_file() -> IO[bytes]:
+    """An anonymous file for a streaming git's stderr (a pipe nobody reads could fill up and
+    stall it): in memory where Linux offers memfd_create, which spares every commit's check
+    importing tempfile (shutil, random); a temporary file elsewhere."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("hotfix-guard-git-stderr"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
+
+
+class GitAccess:
+    """Where a repository is and how git runs in it; the query mixins build on this."""
+
+    root: Path
+    env: Mapping[str, str] | None
+
+    def git(self, *args: str, stdin: bytes | None = None, timeout: float | None = None) -> bytes:
+        return run(args, cwd=self.root, stdin=stdin, env=self.env, timeout=timeout)
+
+    def try_git(self, *args: str) -> bytes | None:
+        try:
+            return self.git(*args)
+        except GitError:
+            return None
+
+    def git_with(self, env: Mapping[str, str], *args: str, stdin: bytes | None = None) -> bytes:
+        """`git ARGS` in this repository with ENV (a temporary GIT_INDEX_FILE, say)."""
+        return run(args, cwd=self.root, stdin=stdin, env=env)
