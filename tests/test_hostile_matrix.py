@@ -384,9 +384,9 @@ def test_an_unreachable_remote_is_given_up_on_in_time(
 ) -> None:
     import time
 
-    from hotfix_guard.git import push
+    from hotfix_guard.git import tags
 
-    monkeypatch.setattr(push, "REMOTE_TIMEOUT", 0.5)
+    monkeypatch.setattr(tags, "REMOTE_TIMEOUT", 0.5)
     monkeypatch.setenv("GIT_SSH_COMMAND", "sleep 30 #")  # an ssh that never answers
     repo.git("remote", "add", "far", "ssh://git@unreachable.invalid/repo.git")
     started = time.monotonic()

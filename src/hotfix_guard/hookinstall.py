@@ -21,7 +21,6 @@ from pathlib import Path
 
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries
 
 HOOK_TYPES = ("pre-commit", "pre-push")
 # The incident trailers (lifecycle/trailers.py): installed when asked for by --hook-type.
@@ -130,7 +129,7 @@ class Placement:
 
 
 def hooks_dir(repo: Repository) -> Path:
-    return PushQueries(repo).hooks_dir()
+    return repo.hooks_dir()
 
 
 def usable_hooks_dir(repo: Repository) -> Path:
@@ -266,9 +265,8 @@ def uninstall(repo: Repository, hook_type: str) -> str:
 
 def _refuse_tracked(repo: Repository, place: Placement) -> None:
     """Hooks kept in the repository (core.hooksPath = .githooks) are the team's files, not ours."""
-    queries = PushQueries(repo)
     for path in (place.hook, place.legacy):
-        if path.is_relative_to(repo.root) and queries.is_tracked(path):
+        if path.is_relative_to(repo.root) and repo.is_tracked(path):
             raise UsageError(
                 f"{path} is tracked in the repository (core.hooksPath): installing would change "
                 f"it; add this line to it instead: hotfix-guard {hook_command(place.hook_type)} "

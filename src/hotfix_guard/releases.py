@@ -15,8 +15,8 @@ from functools import cached_property
 
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries, TagObject, TagRef
 from hotfix_guard.git.refs import branch_name
+from hotfix_guard.git.tags import TagObject, TagQueries, TagRef
 from hotfix_guard.scope import MainBranch, find_main
 
 Version = tuple[int, ...]
@@ -52,7 +52,7 @@ class TagContext:
         repo: Repository,
         config: Config,
         tag: TagRef,
-        queries: PushQueries,
+        queries: TagQueries,
         main: MainBranch | None = None,
     ) -> None:
         self.repo = repo

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from hotfix_guard.git.push import environment_for_other_work_tree
+from hotfix_guard.git.worktree import environment_for_other_work_tree
 from hotfix_guard.invocation import PRE_COMMIT_VARIABLES
 
 TAIL_BYTES = 64 * 1024

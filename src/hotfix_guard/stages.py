@@ -21,7 +21,7 @@ from hotfix_guard.runner import run_rules, selected_rules
 
 if TYPE_CHECKING:
     # Push-time only (tags, main): imported where used, so a commit's check does not load them.
-    from hotfix_guard.git.push import PushQueries, TagRef
+    from hotfix_guard.git.tags import TagQueries, TagRef
 
 # `hotfix-guard hook` and `check` without click (fastpath) and with it (cli) share these three.
 
@@ -280,9 +280,9 @@ def _check_main_push(
 def check_pushed_tags(
     repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
 ) -> list[Report]:
-    from hotfix_guard.git.push import PushQueries
+    from hotfix_guard.git.tags import TagQueries
 
-    queries = PushQueries(repo)
+    queries = TagQueries(repo)
     return [
         check_tag(repo, config, queries.tag_ref(ref.tag, ref.local_sha), queries, rules)
         for ref in pushed
@@ -294,7 +294,7 @@ def check_tag(
     repo: Repository,
     config: Config,
     tag: TagRef,
-    queries: PushQueries,
+    queries: TagQueries,
     rules: Sequence[str] = (),
     main: scopes.MainBranch | None = None,
 ) -> Report:

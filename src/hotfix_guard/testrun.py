@@ -33,8 +33,6 @@ from typing import IO
 
 from hotfix_guard.config import Config
 from hotfix_guard.git import GitError, Repository
-from hotfix_guard.git.push import PushQueries
-from hotfix_guard.git.push import tracked_changes as changed_paths
 from hotfix_guard.git.refs import short_name
 from hotfix_guard.git.scratch import (
     WorktreeError,
@@ -45,6 +43,7 @@ from hotfix_guard.git.scratch import (
     restore_paths,
     save_changes,
 )
+from hotfix_guard.git.worktree import tracked_changes as changed_paths
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path, shell_word
 from hotfix_guard.shellrun import (
     command_environment,
@@ -102,8 +101,7 @@ def run_tests(
 ) -> Outcome:
     """Run every test command on COMMIT, stopping at the first failure; remember a pass."""
     log = log or sys.stderr
-    queries = PushQueries(repo)
-    tree, common_dir = queries.tree_and_common_dir(commit)
+    tree, common_dir = repo.tree_and_common_dir(commit)
     key = pass_key(tree, config.test_commands)
     record = passes_dir(common_dir) / key
     if use_cache and record.exists():
@@ -112,7 +110,7 @@ def run_tests(
         log.write(f"hotfix-guard: tests: removed {place}, left by a run that was killed\n")
     stream = _terminal(log)
     hidden = None
-    in_place = queries.head_commit() == commit and not changed_paths(
+    in_place = repo.resolve_commit("HEAD") == commit and not changed_paths(
         repo.root, untracked=True, repo=repo
     )
     if in_place:

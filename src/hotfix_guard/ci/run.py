@@ -22,7 +22,6 @@ from hotfix_guard.ci.environment import CiTarget
 from hotfix_guard.config import Config, load_at
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.records import (
     fetch_branch,
     fetch_commit,
@@ -32,6 +31,7 @@ from hotfix_guard.git.records import (
     unshallow,
 )
 from hotfix_guard.git.refs import local, remote_tracking, tag_ref
+from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.report import Report
 
 REMOTE = "origin"
@@ -170,7 +170,7 @@ def _check(
         if target.kind == "tag":
             history.release_tags()
         ref = history.tag_ref(name)
-        queries = PushQueries(repo)
+        queries = TagQueries(repo)
         object_id = repo.resolve_object(ref)
         assert object_id is not None
         history.merge_base(object_id, main.refs)

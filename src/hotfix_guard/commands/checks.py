@@ -118,12 +118,12 @@ def run_tests(no_cache: bool) -> None:
 @click.argument("tags", nargs=-1)
 def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Sequence[str]) -> None:
     """Check release tags: the named TAGS, or the local tags the remote does not have yet."""
-    from hotfix_guard.git.push import PushQueries
+    from hotfix_guard.git.tags import TagQueries
     from hotfix_guard.stages import check_tag as check_one
     from hotfix_guard.stages import merge_reports
 
     repo, config = open_repository()
-    queries = PushQueries(repo)
+    queries = TagQueries(repo)
     if tags:
         missing = [name for name in tags if name not in queries.tags]
         if missing:

@@ -2,7 +2,7 @@
 
 `Repository` is one work tree (or bare repository) and its queries, by concept: refs here,
 commits and history in commits.py, changes in changes.py, how git is run in process.py. Queries
-of push time (tags, other work trees) are in push.py, the ref moves of start and finish in
+of tags are in tags.py, other work trees in worktree.py and scratch.py, the ref moves of start and finish in
 lifecycle.py, GitPython's view of history for the incident timeline in history.py.
 
 Plumbing commands run as subprocesses with machine-readable output (`-z` wherever paths appear), so
@@ -149,6 +149,33 @@ class Repository(CommitQueries):
             found[path] = output[:size]
             output = output[size + 1 :]  # the content, then a line break
         return found
+
+    def hooks_dir(self) -> Path:
+        """Where git looks for hooks: core.hooksPath or the common git dir's hooks/."""
+        output = os.fsdecode(self.git("rev-parse", "--git-path", "hooks")).strip()
+        return self.root / output
+
+    def is_tracked(self, path: Path) -> bool:
+        return (
+            self.try_git(
+                "--literal-pathspecs", "ls-files", "--error-unmatch", "--", os.fsdecode(path)
+            )
+            is not None
+        )
+
+    def tree_and_common_dir(self, commit: str) -> tuple[str, Path]:
+        """COMMIT's tree id and the common git dir, in one call (the remembered-pass check)."""
+        output = self.git("rev-parse", "--git-common-dir", f"{commit}^{{tree}}")
+        common_dir, tree = os.fsdecode(output).rstrip("\n").rsplit("\n", 1)
+        return tree, self.root / common_dir
+
+    def files_under(self, commit: str, directory: str) -> dict[str, bytes]:
+        """The files below DIRECTORY at COMMIT (path -> content), read in one cat-file batch."""
+        listed = self.try_git(
+            "--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", commit, "--", directory
+        )
+        paths = split_z(listed) if listed else []
+        return self.files_at(commit, paths) if paths else {}
 
     def remote_head(self, remote: str = "origin") -> str | None:
         """The full ref refs/remotes/REMOTE/HEAD points at, if the clone recorded it."""

@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from hotfix_guard.git import GitError, Repository, lines, parse_check_attr, split_z
-from hotfix_guard.git.push import environment_for_other_work_tree
+from hotfix_guard.git.worktree import environment_for_other_work_tree
 
 TEMPORARY_PREFIX = "hotfix-guard-tests-"
 ALTERNATES = "GIT_ALTERNATE_OBJECT_DIRECTORIES"

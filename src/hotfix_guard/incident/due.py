@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries
+from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.releases import TagContext
 
 # Hotfix tags older than this are not looked at: a repository that adopts the rule is not
@@ -43,7 +43,7 @@ class PostmortemState:
 def hotfix_tags(
     repo: Repository,
     config: Config,
-    queries: PushQueries,
+    queries: TagQueries,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -67,7 +67,7 @@ def hotfix_tags(
 
 
 def latest_hotfix_tag(repo: Repository, config: Config) -> HotfixTag | None:
-    return next(hotfix_tags(repo, config, PushQueries(repo)), None)
+    return next(hotfix_tags(repo, config, TagQueries(repo)), None)
 
 
 def names_tag(text: str, tag: str) -> bool:
@@ -100,7 +100,7 @@ def postmortem_states(
     """The hotfix tags on HEAD's history from the last 90 days (or the named TAGS), newest first,
     each with when its postmortem is due and the file in postmortem-dir at HEAD that names it.
     DUE_ONLY leaves out the tags whose postmortem is not due yet (the rule has nothing to say)."""
-    queries = PushQueries(repo)
+    queries = TagQueries(repo)
     until = now - config.postmortem_due if due_only else None
     if tags:
         chosen = list(hotfix_tags(repo, config, queries, until=until, among=set(tags)))
@@ -111,7 +111,7 @@ def postmortem_states(
         )
     if not chosen:
         return []
-    files = queries.files_under(head, config.postmortem_dir)
+    files = repo.files_under(head, config.postmortem_dir)
     return [
         PostmortemState(tag, tag.tagged + config.postmortem_due, postmortem_file(files, tag.name))
         for tag in chosen

@@ -16,7 +16,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
-from hotfix_guard.git.push import PushQueries
+from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.lifecycle.common import description_of, hotfix_record
 from hotfix_guard.lifecycle.state import FinishState
 from hotfix_guard.releases import next_release, parse_version, render_version
@@ -196,7 +196,7 @@ def _next_tag(
 ) -> str | None:
     if main_tip is None:
         return None
-    queries = PushQueries(repo)
+    queries = TagQueries(repo)
     versions = {
         name: version
         for name in queries.tags_merged_into(main_tip)

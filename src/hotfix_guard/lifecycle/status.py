@@ -15,8 +15,8 @@ from hotfix_guard.backport.status import status as backport_status
 from hotfix_guard.config import Config
 from hotfix_guard.diff import build_change
 from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.refs import REMOTES, local
+from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.incident.due import postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.lifecycle.common import duration, respond_within
@@ -56,7 +56,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
     ]
     since = datetime.fromtimestamp(time.time() - WINDOW_DAYS * 86400, timezone.utc)
     report = backport_status(repo, config, since.date().isoformat())
-    queries = PushQueries(repo)
+    queries = TagQueries(repo)
     tags_at = {tag.commit: name for name, tag in queries.tags.items() if tag.annotated}
     upstream = [ref for ref in main.refs if ref.startswith(REMOTES)]
     for hotfix, backports in report.backports.items():
@@ -152,7 +152,7 @@ def _size(repo: Repository, config: Config, base: str, tip: str) -> tuple[int, i
 def _tests(repo: Repository, config: Config, tip: str) -> str:
     if not config.test_commands:
         return "no test-commands"
-    tree, common_dir = PushQueries(repo).tree_and_common_dir(tip)
+    tree, common_dir = repo.tree_and_common_dir(tip)
     passed = (passes_dir(common_dir) / pass_key(tree, config.test_commands)).exists()
     return "passed" if passed else "not run"
 
@@ -160,7 +160,7 @@ def _tests(repo: Repository, config: Config, tip: str) -> str:
 def _postmortem(
     repo: Repository,
     config: Config,
-    queries: PushQueries,
+    queries: TagQueries,
     tag: str | None,
     landed: int,
     now: datetime,

@@ -29,8 +29,8 @@ from hotfix_guard.catalog import CHANGE
 from hotfix_guard.config import Config, load_at
 from hotfix_guard.errors import UsageError, line_prefix
 from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.refs import HEADS, tag_name
+from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.report import Report, text_line
 from hotfix_guard.server import log
@@ -137,7 +137,7 @@ def check_push(repo: Repository, invocation: Invocation) -> Report:
     if main_update is not None:
         _valid_config_at(repo, main.name, main_update.new)
         main_after = scopes.MainBranch(main.name, (main_update.new,))
-    queries = PushQueries(repo)
+    queries = TagQueries(repo)
     reports = []
     for update in invocation.updates:
         if update.is_deletion:

@@ -1,75 +1,22 @@
-"""Git queries of push time: tags, other work trees, the files a command changed.
-
-Part of the git layer (see hotfix_guard.git): the only other module that runs git.
-"""
+"""Tags: the local ones, a pushed one, tag objects, and the tags a remote has (part of the git
+layer, see hotfix_guard.git)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import (
     GitError,
     GitTimeout,
     Repository,
-    git_command,
-    git_environment,
     lines,
-    split_z,
 )
 
 # How long `git ls-remote` may take before check-tag gives up on the remote (ssh, VPN down).
 REMOTE_TIMEOUT = 30.0
-
-# Variables that point git at one repository; commands run in another work tree must not see them.
-_KEPT_GIT_VARIABLES = frozenset(
-    {
-        "GIT_EXEC_PATH",
-        "GIT_SSH",
-        "GIT_SSH_COMMAND",
-        "GIT_SSL_CAINFO",
-        "GIT_SSL_NO_VERIFY",
-        "GIT_CONFIG_GLOBAL",
-        "GIT_CONFIG_NOSYSTEM",
-        "GIT_CONFIG_COUNT",
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-        "GIT_ASKPASS",
-        "GIT_TERMINAL_PROMPT",
-    }
-)
-
-
-def environment_for_other_work_tree(environ: dict[str, str]) -> dict[str, str]:
-    """ENVIRON without the GIT_* variables that tie git to the repository of the calling hook."""
-    return {
-        name: value
-        for name, value in environ.items()
-        if not name.startswith("GIT_")
-        or name in _KEPT_GIT_VARIABLES
-        or name.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))
-    }
-
-
-def run_in_work_tree(work_tree: Path, args: Sequence[str]) -> bytes:
-    """`git ARGS` in another work tree, with no inherited GIT_DIR or GIT_INDEX_FILE."""
-    result = subprocess.run(
-        git_command(args),
-        cwd=work_tree,
-        capture_output=True,
-        check=False,
-        env=git_environment(environment_for_other_work_tree(dict(os.environ))),
-    )
-    if result.returncode != 0:
-        raise GitError(args, result.returncode, result.stderr)
-    return result.stdout
 
 
 @dataclass(frozen=True)
@@ -90,61 +37,12 @@ class TagObject:
     message: str
 
 
-def tracked_changes(
-    work_tree: Path, *, untracked: bool, repo: Repository | None = None
-) -> list[str]:
-    """Paths `git status` reports as changed (and untracked ones too when asked), NUL-safe.
-
-    With REPO, its own work tree as the caller named it (GIT_DIR kept); else WORK_TREE's."""
-    args = [
-        "--no-optional-locks",
-        "status",
-        "--porcelain=v1",
-        "-z",
-        f"--untracked-files={'normal' if untracked else 'no'}",
-    ]
-    output = repo.git(*args) if repo is not None else run_in_work_tree(work_tree, args)
-    items = output.split(b"\0")
-    paths = []
-    index = 0
-    while index < len(items):
-        entry = items[index]
-        index += 1
-        if not entry:
-            continue
-        paths.append(os.fsdecode(entry[3:]))
-        if entry[:1] in (b"R", b"C"):
-            index += 1  # the entry's original path follows
-    return paths
-
-
-class PushQueries:
-    """The queries of the push-time checks, bound to one Repository."""
+class TagQueries:
+    """Tags: every local tag, a pushed tag, tag objects and dates, the tags a commit holds, the
+    tags a remote has; answers are kept for the Repository they are bound to."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
-
-    def hooks_dir(self) -> Path:
-        """Where git looks for hooks: core.hooksPath or the common git dir's hooks/."""
-        output = os.fsdecode(self.repo.git("rev-parse", "--git-path", "hooks")).strip()
-        return self.repo.root / output
-
-    def is_tracked(self, path: Path) -> bool:
-        return (
-            self.repo.try_git(
-                "--literal-pathspecs", "ls-files", "--error-unmatch", "--", os.fsdecode(path)
-            )
-            is not None
-        )
-
-    def tree_and_common_dir(self, commit: str) -> tuple[str, Path]:
-        """COMMIT's tree id and the common git dir, in one call (the remembered-pass check)."""
-        output = self.repo.git("rev-parse", "--git-common-dir", f"{commit}^{{tree}}")
-        common_dir, tree = os.fsdecode(output).rstrip("\n").rsplit("\n", 1)
-        return tree, self.repo.root / common_dir
-
-    def head_commit(self) -> str | None:
-        return self.repo.resolve_commit("HEAD")
 
     def object_type(self, object_id: str) -> str | None:
         output = self.repo.try_git("cat-file", "-t", object_id)
@@ -202,14 +100,6 @@ class PushQueries:
             if when.isdigit():
                 times[name] = int(when)
         return times
-
-    def files_under(self, commit: str, directory: str) -> dict[str, bytes]:
-        """The files below DIRECTORY at COMMIT (path -> content), read in one cat-file batch."""
-        listed = self.repo.try_git(
-            "--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", commit, "--", directory
-        )
-        paths = split_z(listed) if listed else []
-        return self.repo.files_at(commit, paths) if paths else {}
 
     def tags_merged_into(self, commit: str) -> list[str]:
         """Tags whose commit is reachable from COMMIT."""
