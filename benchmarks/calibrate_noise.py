@@ -31,17 +31,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotfix_guard.config import Config
+from calibration_labels import LABELS, check_labels, load_labels
 from hotfix_guard.context import Context
 from hotfix_guard.git import Repository
-from hotfix_guard.report import Finding
+from hotfix_guard.report import ERROR, WARNING, Finding
 from hotfix_guard.rules import HOOK_RULES, RULES_BY_NAME
 from hotfix_guard.scope import MainBranch, Scope
 
 NOISE_RULES = HOOK_RULES["hotfix-no-refactor"]
+# The rules a hotfix's change meets: size and the noise rules (branch and tests need the live repo).
+CHECKED_RULES = ("diff-size", *NOISE_RULES)
 SHOWN_FINDINGS = 4
+# git-flow (`Merge branch 'hotfix/1.2.3'`, also `... into develop`), pull requests from a branch
+# named for a hotfix (`hotfix/x`, `hotfix-release-1.0.2`, `CATROID-43-hotfixApi19`), and pull
+# requests merged or squashed under a `Hotfix v5.15.3 (#5150)` subject.
 HOTFIX_MERGE = re.compile(
-    r"^(?:Merge branch '(?P<branch>hotfix/[^']+)'$"
-    r"|Merge pull request #\d+ from [^/\s]+/(?P<pr_branch>hotfix/\S+))"
+    r"^(?:Merge (?:remote-tracking )?branch '(?P<branch>[^']*hotfix[^']*)'"
+    r"|Merge pull request #\d+ from [^/\s]+/(?P<pr_branch>\S*hotfix\S*)"
+    r"|Hotfix\b.*\(#\d+\)$)",
+    re.IGNORECASE,
 )
 FEATURE_MERGE = re.compile(
     r"^(?:Merge branch 'feature/[^']+'$|Merge pull request #\d+ from [^/\s]+/feature/\S+)"
@@ -64,6 +72,7 @@ class Sample:
 class Outcome:
     sample: Sample
     findings: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -86,6 +95,12 @@ def collect(repo: Repository, sample_size: int, seed: int) -> list[Sample]:
     merges = log(repo, "--all", "--merges")
     hotfixes: dict[str, Sample] = {}
     features: dict[str, Sample] = {}
+    squashed = [
+        entry for entry in log(repo, "--all", "--no-merges") if HOTFIX_MERGE.match(entry[2])
+    ]
+    for commit, parents, subject in squashed:
+        if len(parents) == 1 and commit not in hotfixes:
+            hotfixes[commit] = Sample("hotfix", f"{commit[:10]} {subject}", parents[0], commit)
     for commit, parents, subject in merges:
         if len(parents) != 2:
             continue
@@ -111,8 +126,21 @@ def collect(repo: Repository, sample_size: int, seed: int) -> list[Sample]:
     ]
 
 
+def open_repository(root: str) -> Repository:
+    """A clone or a bare snapshot (git runs inside its git directory)."""
+    path = Path(root)
+    git_dir = path / ".git" if (path / ".git").exists() else path
+    return Repository(git_dir, git_dir, shallow=False)
+
+
+def project_name(path: Path) -> str:
+    """`owner+name` of a snapshot at .../owner+name/repo(/.git), else the directory's name."""
+    parts = [part for part in path.resolve().parts if part not in ("repo", ".git")]
+    return parts[-1]
+
+
 def check(root: str, sample: Sample) -> Outcome:
-    repo = Repository(Path(root), Path(root) / ".git", shallow=False)
+    repo = open_repository(root)
     scope = Scope(
         branch=None,
         head=sample.head,
@@ -123,8 +151,11 @@ def check(root: str, sample: Sample) -> Outcome:
     ctx = Context(repo, Config(), scope)
     outcome = Outcome(sample)
     try:
-        for name in NOISE_RULES:
-            outcome.findings.extend(RULES_BY_NAME[name].check(ctx))
+        for name in CHECKED_RULES:
+            # What blocks: errors at the default level (a warning or a fact does not).
+            found = RULES_BY_NAME[name].check(ctx)
+            outcome.findings.extend(f for f in found if f.severity == ERROR)
+            outcome.warnings.extend(f for f in found if f.severity == WARNING)
     except Exception as error:  # a crash is a calibration result too: count and show it
         outcome.error = f"{type(error).__name__}: {error}"
     return outcome
@@ -142,14 +173,14 @@ def report(name: str, outcomes: Sequence[Outcome]) -> dict[str, object]:
     passed = [o for o in hotfixes if not o.findings and o.error is None]
     summary: dict[str, object] = {"repository": name, "hotfixes": len(hotfixes)}
     print(f"## {name}")
-    print(f"hotfixes passing every noise rule: {share(len(passed), len(hotfixes))}")
+    print(f"hotfixes passing: {share(len(passed), len(hotfixes))}")
     summary["hotfixes_passing"] = len(passed)
     for kind in ("feature", "refactor"):
         flagged = [o for o in by_kind[kind] if o.findings]
         print(f"{kind} changes flagged: {share(len(flagged), len(by_kind[kind]))}")
         summary[f"{kind}s"] = len(by_kind[kind])
         summary[f"{kind}s_flagged"] = len(flagged)
-    for rule in NOISE_RULES:
+    for rule in CHECKED_RULES:
         counts = {
             kind: sum(1 for o in items if rule in o.flagged_rules)
             for kind, items in by_kind.items()
@@ -218,29 +249,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--failures", type=Path, help="also write every failing hotfix here, as Markdown"
     )
+    parser.add_argument(
+        "--labels", type=Path, default=LABELS, help="hand-labelled hotfixes the verdicts must match"
+    )
     args = parser.parse_args(argv)
     summaries = []
     totals = {"hotfixes": 0, "passing": 0, "refactors": 0, "flagged": 0}
+    verdicts: dict[tuple[str, str], bool] = {}  # (project, merge id) -> blocked
     with ProcessPoolExecutor(args.jobs) as pool:
         for path in args.repositories:
             root = str(path.resolve())
-            repo = Repository(Path(root), Path(root) / ".git", shallow=False)
-            samples = collect(repo, args.sample, args.seed)
+            name = project_name(path)
+            samples = collect(open_repository(root), args.sample, args.seed)
             outcomes = list(pool.map(check, [root] * len(samples), samples, chunksize=8))
-            summary = report(path.name, outcomes)
+            summary = report(name, outcomes)
             summaries.append(summary)
+            for outcome in outcomes:
+                if outcome.sample.kind == "hotfix":
+                    merge = outcome.sample.label.split()[0]
+                    verdicts[(name, merge)] = bool(outcome.findings or outcome.error)
             totals["hotfixes"] += int(summary["hotfixes"])  # type: ignore[call-overload]
             totals["passing"] += int(summary["hotfixes_passing"])  # type: ignore[call-overload]
             totals["refactors"] += int(summary["refactors"])  # type: ignore[call-overload]
             totals["flagged"] += int(summary["refactors_flagged"])  # type: ignore[call-overload]
     print("## all repositories")
-    print(f"hotfixes passing every noise rule: {share(totals['passing'], totals['hotfixes'])}")
+    print(f"hotfixes passing: {share(totals['passing'], totals['hotfixes'])}")
     print(f"refactor commits flagged: {share(totals['flagged'], totals['refactors'])}")
+    mismatches = check_labels(load_labels(args.labels), verdicts)
     if args.failures:
         args.failures.write_text(failures_markdown(summaries))
     if args.json:
-        args.json.write_text(json.dumps({"totals": totals, "repositories": summaries}, indent=2))
-    return 0
+        args.json.write_text(
+            json.dumps(
+                {"totals": totals, "label_mismatches": mismatches, "repositories": summaries},
+                indent=2,
+            )
+        )
+    return 1 if mismatches else 0
 
 
 if __name__ == "__main__":

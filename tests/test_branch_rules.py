@@ -30,9 +30,11 @@ def test_bad_names(repo: Repo, name: str) -> None:
     code, lines = check()
     assert code == 1
     assert lines[0] == (
-        f"{name}: branch-name: {name!r} does not match 'hotfix/[a-z0-9]+(?:[-.][a-z0-9]+)*'; "
+        f"{name}: branch-name: {name!r} does not match "
+        "'hotfix/(?:[A-Z][A-Z0-9]*-[0-9]+|[a-z0-9]+)(?:[-.][a-z0-9]+)*'; "
         "name it after what it fixes, in lowercase words joined by '-' "
-        "(hotfix/fix-login-timeout) or after the version (hotfix/1.2.4)"
+        "(hotfix/fix-login-timeout), after its ticket (hotfix/PROJ-123-login-crash) or after "
+        "the version (hotfix/1.2.4)"
     )
     assert lines[-1] == "To fix: rename the branch: git branch -m hotfix/<what-it-fixes>"
 
@@ -100,4 +102,37 @@ def test_backported_hotfix_is_not_foreign(repo: Repo) -> None:
     repo.switch("develop")
     repo.merge("hotfix/fix-login", "--no-ff")
     repo.switch("hotfix/fix-login")
+    assert check() == (0, [])
+
+
+@pytest.mark.parametrize(
+    "name", ["hotfix/PROJ-123-login-crash", "hotfix/OPS-7", "hotfix/JIRA-42.1"]
+)
+def test_ticket_style_names_pass_by_default(repo: Repo, name: str) -> None:
+    repo.branch(name)
+    assert check() == (0, [])
+
+
+def test_a_branch_that_matches_the_patterns_only_ignoring_case_is_an_error(repo: Repo) -> None:
+    repo.branch("Hotfix/fix-login")
+    repo.commit("fix", {"app/main.py": "def main():\n    return 1\n"})
+    code, lines = check()
+    assert (code, lines[0]) == (
+        1,
+        "Hotfix/fix-login: branch-name: 'Hotfix/fix-login' matches branch-patterns ('hotfix/*') "
+        "only when case is ignored, so no hotfix check ran; rename it: "
+        "git branch -m Hotfix/fix-login hotfix/fix-login",
+    )
+    assert lines[1] == "hotfix-guard failed: 1 error, 0 warnings (Hotfix/fix-login)"
+
+
+def test_a_case_only_match_respects_the_branch_name_level(repo: Repo) -> None:
+    repo.write(".hotfix-guard.toml", '[rules]\nbranch-name = "off"\n')
+    repo.commit("config")
+    repo.branch("HOTFIX/fix-login")
+    assert check() == (0, [])
+
+
+def test_an_unrelated_branch_still_passes_silently(repo: Repo) -> None:
+    repo.branch("feature/hotfix-docs")
     assert check() == (0, [])

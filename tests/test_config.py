@@ -67,7 +67,8 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "(did you mean 'max-files'?); known keys: main-branch, branch-patterns, "
             "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
-            "backport-branches, identifier-rename-min-lines, moved-code-min-lines, rules",
+            "backport-branches, identifier-rename-min-lines, moved-code-min-lines, "
+            "whitespace-warn-lines, rules",
         ),
         (
             "max-files = 'many'\n",

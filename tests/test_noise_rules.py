@@ -330,7 +330,7 @@ def test_reformat_interleaved_with_the_fix_is_reported_even_within_its_hunk(repo
     hotfix(repo, {"app/service.py": edit(SERVICE, FIX).replace("    ", "\t")})
     assert findings("whitespace") == [
         "app/service.py:7: whitespace: 4 whitespace-only changes away from the fix "
-        "(tabs and spaces, 28 changed lines)"
+        "(tabs and spaces, 28 changed lines; 30 whitespace-only changed lines in this file in all)"
     ]
 
 

@@ -41,7 +41,7 @@ RULE_LEVEL_DEFAULTS: dict[str, str] = {
     "backport": "warn",
 }
 
-DEFAULT_BRANCH_NAME_REGEX = r"hotfix/[a-z0-9]+(?:[-.][a-z0-9]+)*"
+DEFAULT_BRANCH_NAME_REGEX = r"hotfix/(?:[A-Z][A-Z0-9]*-[0-9]+|[a-z0-9]+)(?:[-.][a-z0-9]+)*"
 
 LOCKFILES = (
     "package-lock.json",
@@ -119,6 +119,9 @@ class Config:
     # no-refactor noise rules (issue 3)
     identifier_rename_min_lines: int = 3
     moved_code_min_lines: int = 5
+    # Whitespace-only changes of at most this many changed lines in a file the fix touches warn
+    # (benchmarks/calibration.md: the candidates measured on real hotfixes and refactors).
+    whitespace_warn_lines: int = 2
     rules: Mapping[str, str] = field(default_factory=lambda: dict(RULE_LEVEL_DEFAULTS))
 
     def level(self, rule: str) -> str:
@@ -157,6 +160,12 @@ def _string_list(value: Any) -> tuple[str, ...]:
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _Invalid("a positive integer")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Invalid("a non-negative integer")
     return value
 
 
@@ -213,6 +222,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "backport-branches": ("backport_branches", _string_list),
     "identifier-rename-min-lines": ("identifier_rename_min_lines", _positive_int),
     "moved-code-min-lines": ("moved_code_min_lines", _positive_int),
+    "whitespace-warn-lines": ("whitespace_warn_lines", _count),
 }
 KNOWN_KEYS = (*_KEYS, "rules")
 

@@ -78,8 +78,9 @@ def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
     if settings is None:
         return False
     patterns, main_branch = settings
-    if any(fnmatchcase(branch, pattern) for pattern in patterns):
-        return False
+    folded = branch.casefold()
+    if any(fnmatchcase(folded, pattern.casefold()) for pattern in patterns):
+        return False  # a hotfix branch, or one in the wrong case (a branch-name error)
     # A push of main may owe backports; let the full path look.
     return not (pushing and _is_main(branch, main_branch))
 

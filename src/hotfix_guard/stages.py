@@ -15,7 +15,8 @@ from hotfix_guard.git.push import PushQueries, TagRef
 from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
 from hotfix_guard.rules import CHANGE, MAIN, PUSHED_TREE, TAG
-from hotfix_guard.runner import run_rules, selected_rules
+from hotfix_guard.rules.branch import case_only_match
+from hotfix_guard.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 
 ZERO_SHA = "0" * 40
 
@@ -72,7 +73,11 @@ def check_change(
 ) -> Report:
     """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
     if branch is not None and not config.is_hotfix_branch(branch):
-        return not_a_hotfix(branch)
+        wrong_case = case_only_match(branch, config)
+        if wrong_case is None:
+            return not_a_hotfix(branch)
+        severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
+        return Report(subject=branch, findings=(wrong_case.with_severity(severity),))
     scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
     ctx = Context(repo, config, scope)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]

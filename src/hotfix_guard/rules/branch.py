@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections import Counter
 
+from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.report import Finding
 
@@ -20,10 +22,38 @@ def check_branch_name(ctx: Context) -> list[Finding]:
         Finding(
             "branch-name",
             f"{branch!r} does not match {regex!r}; name it after what it fixes, in lowercase "
-            "words joined by '-' (hotfix/fix-login-timeout) or after the version (hotfix/1.2.4)",
+            "words joined by '-' (hotfix/fix-login-timeout), after its ticket "
+            "(hotfix/PROJ-123-login-crash) or after the version (hotfix/1.2.4)",
             ref=branch,
         )
     ]
+
+
+def case_only_match(branch: str, config: Config) -> Finding | None:
+    """A branch that is a hotfix branch only when case is ignored (`Hotfix/fix-login`).
+
+    git refs are case-sensitive, so it is not one, yet it was meant to be: passing it silently
+    would let a hotfix skip every check. It is a branch-name error, reported where the check
+    would otherwise say "not a hotfix branch".
+    """
+    from fnmatch import fnmatchcase
+
+    if config.is_hotfix_branch(branch) or config.level("branch-name") == "off":
+        return None
+    folded = branch.casefold()
+    matched = [p for p in config.branch_patterns if fnmatchcase(folded, p.casefold())]
+    if not matched:
+        return None
+    pattern = matched[0]
+    # The pattern's literal start in its own case (`hotfix/` of `hotfix/*`) names the branch.
+    literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+    fixed = literal + branch[len(literal) :]
+    return Finding(
+        "branch-name",
+        f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
+        f"hotfix check ran; rename it: git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
+        ref=branch,
+    )
 
 
 def _own_refs(ctx: Context) -> set[str]:
