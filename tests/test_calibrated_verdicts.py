@@ -214,3 +214,93 @@ def test_a_whitespace_finding_reports_the_full_size_of_the_reformat(repo: Repo) 
         "app/service.py:7: whitespace: 4 whitespace-only changes away from the fix "
         "(tabs and spaces, 28 changed lines; 30 whitespace-only changed lines in this file in all)"
     ]
+
+
+# --- identifier-rename: a retarget at an existing name is a fix --------------------------------
+
+HELPERS = """\
+<?php
+function esc_url($url) { return filter_var($url, FILTER_SANITIZE_URL); }
+function esc_url_raw($url) { return esc_url($url); }
+"""
+LINKS = """\
+<?php
+function links($page) {
+    $home = esc_url($page->home);
+    $next = esc_url($page->next);
+    $prev = esc_url($page->prev);
+    return [$home, $next, $prev];
+}
+"""
+
+
+def test_call_sites_pointed_at_an_existing_function_pass(repo: Repo) -> None:
+    hotfix(
+        repo,
+        {"app/links.php": LINKS.replace("esc_url(", "esc_url_raw(")},
+        base={"app/helpers.php": HELPERS, "app/links.php": LINKS},
+    )
+    assert check("identifier-rename") == (0, [])
+
+
+def test_a_typo_of_a_name_that_was_never_defined_fixed_on_every_use_passes(repo: Repo) -> None:
+    base = (
+        "<?php\nfunction run($db, $sql) {\n    $statement = $db->prepare($sql);\n"
+        "    $statment->bind();\n    $statment->execute();\n    return $statment->rows();\n}\n"
+    )
+    hotfix(
+        repo, {"app/run.php": base.replace("$statment", "$statement")}, base={"app/run.php": base}
+    )
+    assert check("identifier-rename") == (0, [])
+
+
+def test_a_rename_to_a_new_name_that_leaves_no_old_use_blocks(repo: Repo) -> None:
+    hotfix(
+        repo,
+        {"app/links.php": LINKS.replace("$page", "$document")},
+        base={"app/helpers.php": HELPERS, "app/links.php": LINKS},
+    )
+    assert findings("identifier-rename") == [
+        "app/links.php:2: identifier-rename: '$page' renamed to '$document' on 4 changed lines "
+        "in 1 file (app/links.php:2, app/links.php:3, app/links.php:4, ...)"
+    ]
+
+
+def test_a_change_of_naming_style_blocks_even_when_the_new_name_exists(repo: Repo) -> None:
+    styled = "<?php\nfunction f($inputFilter) { return $inputFilter; }\n"
+    code = (
+        "<?php\nfunction g($inputfilter) {\n    $inputfilter->setData([]);\n"
+        "    $inputfilter->validate();\n    return $inputfilter;\n}\n"
+    )
+    hotfix(
+        repo,
+        {"app/g.php": code.replace("$inputfilter", "$inputFilter")},
+        base={"app/f.php": styled, "app/g.php": code},
+    )
+    assert findings("identifier-rename") == [
+        "app/g.php:2: identifier-rename: '$inputfilter' renamed to '$inputFilter' on 4 changed "
+        "lines in 1 file (app/g.php:2, app/g.php:3, app/g.php:4, ...)"
+    ]
+
+
+def test_words_in_string_literals_are_not_identifiers(repo: Repo) -> None:
+    remote = (
+        "const flags = {\n  login: remote.get('login_flow_v1'),\n"
+        "  signup: remote.get('signup_flow_v1'),\n  reset: remote.get('reset_flow_v1'),\n};\n"
+    )
+    hotfix(
+        repo,
+        {"web/flags.js": remote.replace("_flow_v1", "_flow_v2")},
+        base={"web/flags.js": remote},
+    )
+    assert check("identifier-rename") == (0, [])
+
+
+def test_the_same_word_changed_in_a_translation_file_is_wording(repo: Repo) -> None:
+    strings = "en:\n  login: Log in\n  logout: Log out\n  relogin: Log in again\n"
+    hotfix(
+        repo,
+        {"config/locales/en.yml": strings.replace("Log", "Sign")},
+        base={"config/locales/en.yml": strings},
+    )
+    assert check("identifier-rename") == (0, [])

@@ -5,6 +5,13 @@ single punctuation characters (whitespace dropped), so Python, JS/TS, Go, Java, 
 and C all read the same way. A removed line and an added line are a pair when they have the same
 shape (identifiers aside); a pair that differs in exactly one identifier, wherever it occurs in the
 line, is one use of that substitution.
+
+What is not an identifier: text inside string literals (messages, keys of remote config) and the
+lines of prose and translation files. A repeated substitution is a rename only when the new name
+did not exist before the hotfix and the old one is gone after it: pointing call sites at a name
+that already existed (`esc_url` -> `esc_url_raw`, a typo'd name that was never defined -> the real
+one) is a fix. A change of case or underscores only (`$snake_case` -> `$snakeCase`) is always a
+rename: a convention change is never the fix.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from hotfix_guard.context import Context
+from hotfix_guard.git.search import words_in_tree
 from hotfix_guard.hunks import Block
 from hotfix_guard.report import Finding, display_path
 from hotfix_guard.rules.noise import TOKEN, changed_lines, unread
@@ -45,8 +53,47 @@ class Uses:
         return len({path for path, _ in self.places})
 
 
+# String literals on one line (escapes kept inside): their text is not code.
+STRING_LITERAL = re.compile(r"""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\\n]|\\.)*`""")
+# Files of words, not code: documentation and translations.
+PROSE_SUFFIXES = frozenset(
+    [
+        ".md",
+        ".markdown",
+        ".rst",
+        ".txt",
+        ".adoc",
+        ".po",
+        ".pot",
+        ".xlf",
+        ".xliff",
+        ".strings",
+        ".resx",
+        ".properties",
+        ".arb",
+    ]
+)
+TRANSLATION_DIRS = frozenset(
+    ["locale", "locales", "i18n", "l10n", "lang", "langs", "languages", "translations"]
+)
+
+
 def tokens(line: str) -> list[str]:
-    return TOKEN.findall(line)
+    return TOKEN.findall(STRING_LITERAL.sub('""', line))
+
+
+def is_prose(path: str) -> bool:
+    """Documentation or translations: a repeated word change there is wording, not a rename."""
+    name = path.rsplit("/", 1)[-1].lower()
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    parts = path.lower().split("/")[:-1]
+    android_strings = name == "strings.xml" and any(p.startswith("values") for p in parts)
+    return suffix in PROSE_SUFFIXES or android_strings or bool(TRANSLATION_DIRS.intersection(parts))
+
+
+def style_only(before: str, after: str) -> bool:
+    """`$inputfilter` -> `$inputFilter`, `user_id` -> `userId`: the same name in another style."""
+    return before.replace("_", "").casefold() == after.replace("_", "").casefold()
 
 
 def substitution(old: Sequence[str], new: Sequence[str]) -> tuple[str, str] | None:
@@ -90,6 +137,8 @@ def line_pairs(block: Block) -> Iterator[tuple[list[str], list[str], int]]:
 def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
     found: dict[tuple[str, str], Uses] = {}
     for file_patch in ctx.file_patches:
+        if is_prose(file_patch.path):
+            continue
         for block in file_patch.blocks:
             if not block.removed or not block.added:
                 continue
@@ -100,12 +149,31 @@ def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
     return found
 
 
+def renames(ctx: Context, repeated: dict[tuple[str, str], Uses]) -> dict[tuple[str, str], Uses]:
+    """The substitutions that rename: the new name is new and the old one is gone.
+
+    Asked of git only for the few repeated substitutions: one `git grep` of the base tree for
+    the new names, one of the tip (or the index) for the old names.
+    """
+    asked = {pair: uses for pair, uses in repeated.items() if not style_only(*pair)}
+    if not asked:
+        return repeated
+    existed = words_in_tree(ctx.repo, ctx.scope.base, {after for _, after in asked})
+    survives = words_in_tree(ctx.repo, ctx.head, {before for before, _ in asked})
+    return {
+        (before, after): uses
+        for (before, after), uses in repeated.items()
+        if (before, after) not in asked or (after not in existed and before not in survives)
+    }
+
+
 def check_identifier_rename(ctx: Context) -> list[Finding]:
     minimum = ctx.config.identifier_rename_min_lines
     findings = unread(ctx, "identifier-rename")
-    for (before, after), uses in substitutions(ctx).items():
-        if len(uses.places) < minimum:
-            continue
+    repeated = {
+        pair: uses for pair, uses in substitutions(ctx).items() if len(uses.places) >= minimum
+    }
+    for (before, after), uses in renames(ctx, repeated).items():
         path, line = uses.places[0]
         shown = ", ".join(f"{display_path(p)}:{n}" for p, n in uses.places[:SHOWN_PLACES])
         more = "" if len(uses.places) <= SHOWN_PLACES else ", ..."
