@@ -36,6 +36,7 @@ from hotfix_guard.hunks import (
     too_big_to_read,
 )
 from hotfix_guard.report import INFO, Finding
+from hotfix_guard.rollback import Rollback, find_rollback
 from hotfix_guard.scope import Scope
 
 SECTION_START = b"diff --git "
@@ -84,6 +85,24 @@ class Context:
         return self.repo.commits_with_parents(self.scope.head, self.scope.main.refs)
 
     @cached_property
+    def rollback(self) -> Rollback | None:
+        """The commits that revert commits on main, and what only they change (rollback.py).
+
+        The staged index is compared with main's commits only when the change is over the
+        limits: that costs a patch of the index, which a commit within them need not pay.
+        """
+        change, config = self.change, self.config
+        over = (
+            len(change.counted) > config.max_files or change.changed_code_lines > config.max_lines
+        )
+        return find_rollback(self, with_staged=over)
+
+    def rolled_back(self, file: FileChange) -> bool:
+        """Whether only reverting commits change FILE: the noise rules leave it alone."""
+        rollback = self.rollback
+        return rollback is not None and (rollback.whole or file.path in rollback.paths)
+
+    @cached_property
     def file_patches(self) -> list[FilePatch]:
         """The hunks of the code files the line rules read, parsed once for all of them."""
         files = self.change.files
@@ -91,8 +110,11 @@ class Context:
             return []  # no patch needed: renames, tests or excluded files only, or far too big
         return [
             FilePatch(file, parse_section(section))
-            for file, section in self.file_sections(needs_lines)
+            for file, section in self.file_sections(self._read_by_line_rules)
         ]
+
+    def _read_by_line_rules(self, file: FileChange) -> bool:
+        return needs_lines(file) and not self.rolled_back(file)
 
     # --- bounded, streamed hunk analysis (issue 6) ---------------------------------------------
 

@@ -30,7 +30,7 @@ def check_rename(ctx: Context) -> list[Finding]:
     for file in ctx.change.files:
         if file.status not in WHAT_GIT_FOUND or file.old_path is None:
             continue
-        if file.category == EXCLUDED:
+        if file.category == EXCLUDED or ctx.rolled_back(file):
             continue
         if file.status == "C" and (file.similarity or 0) < COPY_MIN_SIMILARITY:
             continue

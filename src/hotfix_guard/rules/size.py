@@ -9,8 +9,6 @@ from hotfix_guard.diff import FileChange
 from hotfix_guard.report import INFO, Finding, display_path
 
 SHOWN_FILES = 10
-# How far back main's history is searched for the commits a revert-only hotfix undoes.
-REVERT_SEARCH_DEPTH = 1000
 
 
 def check_diff_size(ctx: Context) -> list[Finding]:
@@ -25,22 +23,40 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         )
         for entry in change.not_counted
     ]
-    files, lines = len(change.counted), change.changed_code_lines
+    counted = list(change.counted)
+    files, lines = len(counted), change.changed_code_lines
     if files <= limits.max_files and lines <= limits.max_lines:
         return findings
-    reverted = reverted_commits(ctx)
-    if reverted is not None:
+    rollback = ctx.rollback
+    if rollback is not None and rollback.whole:
         findings.append(
             Finding(
                 "diff-size",
                 f"exempt: {files} files and {lines} code lines, but the change only reverts "
-                f"commits already on {ctx.scope.main.name} ({', '.join(reverted)})",
+                f"commits already on {ctx.scope.main.name} ({', '.join(rollback.reverted)})",
                 ref=ctx.where,
                 severity=INFO,
             )
         )
         return findings
-    to_split = files_to_split_out(change.counted, limits.max_files, limits.max_lines)
+    if rollback is not None and rollback.paths:
+        # A rollback plus a small rest: the reverting commits' files do not count.
+        undone = [entry for entry in counted if entry.path in rollback.paths]
+        counted = [entry for entry in counted if entry.path not in rollback.paths]
+        files, lines = len(counted), sum(entry.lines for entry in counted)
+        findings.append(
+            Finding(
+                "diff-size",
+                f"not counted: {len(undone)} files and {sum(e.lines for e in undone)} code lines "
+                f"that only {', '.join(rollback.reverting)} change, reverting commits already on "
+                f"{ctx.scope.main.name} ({', '.join(rollback.reverted)})",
+                ref=ctx.where,
+                severity=INFO,
+            )
+        )
+        if files <= limits.max_files and lines <= limits.max_lines:
+            return findings
+    to_split = files_to_split_out(counted, limits.max_files, limits.max_lines)
     shown = ", ".join(f"{display_path(f.path)} ({f.size})" for f in to_split[:SHOWN_FILES])
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
     findings.append(
@@ -68,40 +84,3 @@ def files_to_split_out(
         files -= 1
         lines -= entry.lines
     return chosen
-
-
-def reverted_commits(ctx: Context) -> list[str] | None:
-    """The main commits this change undoes, when every commit (and staged change) is a revert.
-
-    Patches are costly on a big change, so the paths each commit touches (tree ids only, no
-    content) are compared first: a revert touches exactly the paths of the commit it undoes, and
-    only main commits that some branch commit matches that way are hashed.
-    """
-    commits = ctx.commits
-    if any(len(parents) > 2 for parents in commits):
-        return None  # merges are never a plain revert
-    main_refs = ctx.scope.main.refs
-    main_paths = ctx.repo.paths_by_commit(["--no-merges", f"-n{REVERT_SEARCH_DEPTH}", *main_refs])
-    branch_paths = ctx.repo.paths_by_commit(
-        ["--no-merges", ctx.scope.head, *(f"^{r}" for r in main_refs)]
-    )
-    wanted = set(branch_paths.values())
-    if ctx.scope.staged:
-        staged = ctx.repo.staged_paths(ctx.scope.head)
-        if staged:
-            wanted.add(staged)
-    if not wanted or not wanted <= set(main_paths.values()):
-        return None
-    candidates = [commit for commit, paths in main_paths.items() if paths in wanted]
-    undone = ctx.repo.patch_ids(["-R", "--no-walk=unsorted", *candidates])
-    branch_ids = ctx.repo.patch_ids(["--no-merges", ctx.scope.head, *(f"^{r}" for r in main_refs)])
-    if len(branch_ids) != len(commits):
-        return None  # an empty or duplicate commit: not the shape of a revert
-    patch_ids = list(branch_ids)
-    if ctx.scope.staged:
-        staged_id = ctx.repo.staged_patch_id(ctx.scope.head)
-        if staged_id is not None:
-            patch_ids.append(staged_id)
-    if not patch_ids or not all(patch_id in undone for patch_id in patch_ids):
-        return None
-    return [undone[patch_id][:10] for patch_id in patch_ids]
