@@ -27,18 +27,18 @@ import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from hotfix_guard.config import Config
+from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
 from calibration_labels import LABELS, check_labels, load_labels
+from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.git import Repository
 from hotfix_guard.report import ERROR, WARNING, Finding
-from hotfix_guard.rules import HOOK_RULES, RULES_BY_NAME
 from hotfix_guard.scope import MainBranch, Scope
 
-NOISE_RULES = HOOK_RULES["hotfix-no-refactor"]
+NOISE_RULES = rules_of_hook("hotfix-no-refactor")
 # The rules a hotfix's change meets: size and the noise rules (branch and tests need the live repo).
 CHECKED_RULES = ("diff-size", *NOISE_RULES)
 SHOWN_FINDINGS = 4
@@ -153,7 +153,7 @@ def check(root: str, sample: Sample) -> Outcome:
     try:
         for name in CHECKED_RULES:
             # What blocks: errors at the default level (a warning or a fact does not).
-            found = RULES_BY_NAME[name].check(ctx)
+            found = [replace(f, rule=name) for f in load_check(BY_NAME[name])(ctx)]
             outcome.findings.extend(f for f in found if f.severity == ERROR)
             outcome.warnings.extend(f for f in found if f.severity == WARNING)
     except Exception as error:  # a crash is a calibration result too: count and show it

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.config import DEFAULT_EXCLUDE, Config, load
+from hotfix_guard.config import DEFAULT_EXCLUDE, Config, load, load_at
 from hotfix_guard.errors import UsageError
+from hotfix_guard.git import Repository
 from tests.conftest import Repo
 
 
@@ -67,8 +69,8 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "(did you mean 'max-files'?); known keys: main-branch, branch-patterns, "
             "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
-            "backport-branches, identifier-rename-min-lines, moved-code-min-lines, "
-            "whitespace-warn-lines, rules",
+            "backport-branches, whitespace-warn-lines, identifier-rename-min-lines, "
+            "moved-code-min-lines, rules, severity",
         ),
         (
             "max-files = 'many'\n",
@@ -142,3 +144,61 @@ def test_broken_config_is_one_line_and_exit_2(repo: Repo) -> None:
     assert result.output == (
         "hotfix-guard: .hotfix-guard.toml: max-files = -1 is invalid: expected a positive integer\n"
     )
+
+
+def test_severity_tables_replace_the_defaults_key_by_key(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        ".hotfix-guard.toml",
+        '[severity.P0]\nrespond-within = "30m"\nmax-files = 40\n[severity.P3]\nmax-lines = 50\n',
+    )
+    config = load(tmp_path)
+    assert config.severity["P0"].respond_within == timedelta(minutes=30)
+    assert config.severity["P1"].respond_within == timedelta(hours=4)
+    assert config.severity["P3"].respond_within is None
+    assert config.limits("P0") == (40, 400)
+    assert config.limits("P3") == (20, 50)
+    assert config.limits(None) == (20, 400)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[severity.P5]\nmax-files = 3\n",
+            ".hotfix-guard.toml: unknown severity 'P5' in [severity]; known severities: "
+            "P0, P1, P2, P3",
+        ),
+        (
+            '[severity.P1]\nrespond-within = "soon"\n',
+            ".hotfix-guard.toml: severity.P1.respond-within = 'soon' is invalid: expected a "
+            "duration such as '30m', '4h', '2d' or '1h30m'",
+        ),
+        (
+            "[severity.P1]\nmax_files = 3\n",
+            ".hotfix-guard.toml: unknown key 'max_files' in [severity.P1] (did you mean "
+            "'max-files'?); known keys: respond-within, max-files, max-lines",
+        ),
+    ],
+)
+def test_severity_mistakes_name_the_table_and_key(tmp_path: Path, text: str, message: str) -> None:
+    write(tmp_path, ".hotfix-guard.toml", text)
+    with pytest.raises(UsageError) as raised:
+        load(tmp_path)
+    assert str(raised.value) == message
+
+
+def test_config_of_a_commit_ignores_the_work_tree(repo: Repo) -> None:
+    repo.commit("config", {".hotfix-guard.toml": "max-files = 7\n"})
+    repo.write(".hotfix-guard.toml", "max-files = 99\n")
+    git_repo = Repository.discover()
+    assert load_at(git_repo, "HEAD").max_files == 7
+    assert load_at(git_repo, "HEAD~1").max_files == 20
+    assert load(repo.path).max_files == 99
+
+
+def test_a_config_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".hotfix-guard.toml").write_bytes(b"max-files = 3 # \xff\n")
+    with pytest.raises(UsageError) as raised:
+        load(tmp_path)
+    assert str(raised.value) == ".hotfix-guard.toml: not valid UTF-8 (byte 16): save it as UTF-8"

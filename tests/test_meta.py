@@ -1,4 +1,8 @@
-"""Meta-tests: every hook id and rule is registered, documented, runs and is tested."""
+"""Meta-tests: the catalog is the one list of rules, and everything else agrees with it.
+
+Both directions: every catalog entry is documented, configured, tested and hooked; nothing
+documented, configured or hooked is missing from the catalog.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,43 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
+from hotfix_guard import catalog
 from hotfix_guard.cli import cli
-from hotfix_guard.config import RULE_LEVEL_DEFAULTS
-from hotfix_guard.fastpath import CHANGE_RULES
-from hotfix_guard.rules import CHANGE, HOOK_RULES, RULES, RULES_BY_NAME
+from hotfix_guard.config import KNOWN_KEYS, Config
 from tests.conftest import Repo
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+RULE_HOOKS = [hook for hook in HOOKS if shlex.split(hook["entry"])[1] == "hook"]
+
+
+def readme_section(heading: str) -> str:
+    """The README text from HEADING to the next heading of the same level."""
+    level = heading.split(" ")[0]
+    start = README.index(f"\n{heading}\n")
+    end = README.find(f"\n{level} ", start + len(heading) + 2)
+    return README[start : end if end != -1 else None]
+
+
+def table_names(text: str) -> list[str]:
+    """The first-column names of the Markdown table rows in TEXT: | `name` | ..."""
+    return re.findall(r"^\| `([^`]+)` \|", text, re.MULTILINE)
+
+
+def mentions(text: str, name: str) -> bool:
+    """NAME as a whole rule name (quoted, or as `name:` in output), not inside a longer name:
+    `rename` inside `identifier-rename` does not count."""
+    return re.search(rf'(?<![\w-])(?:"{re.escape(name)}"|{re.escape(name)}:)', text) is not None
 
 
 def test_every_hook_id_is_documented_in_the_readme() -> None:
-    for hook in HOOKS:
-        assert f"| `{hook['id']}` |" in README, hook["id"]
+    documented = table_names(readme_section("## Using it with pre-commit"))
+    assert [hook["id"] for hook in HOOKS] == documented
 
 
 def test_every_hook_runs_without_filenames_serially_and_always() -> None:
@@ -40,36 +64,69 @@ def test_every_hook_entry_runs_on_a_hotfix_branch(repo: Repo) -> None:
         assert result.exit_code == 0, (hook["id"], result.output)
 
 
-def test_single_purpose_hooks_run_registered_rules() -> None:
-    ids = {hook["id"] for hook in HOOKS}
-    for hook_id, rule_names in HOOK_RULES.items():
-        assert hook_id in ids
-        assert all(name in RULES_BY_NAME for name in rule_names), hook_id
-        entry = next(hook["entry"] for hook in HOOKS if hook["id"] == hook_id)
-        assert re.findall(r"--rule (\S+)", entry) == list(rule_names), hook_id
+def test_single_purpose_hooks_run_exactly_their_catalog_family() -> None:
+    """Each `hook --rule ...` hook id is a catalog family, and runs the whole family."""
+    families = {rule.hook for rule in catalog.RULES}
+    for hook in RULE_HOOKS:
+        rules = re.findall(r"--rule (\S+)", hook["entry"])
+        if hook["id"] == "hotfix-guard":
+            assert rules == []
+            continue
+        assert hook["id"] in families, hook["id"]
+        assert tuple(rules) == catalog.rules_of_hook(hook["id"]), hook["id"]
+    hooked = {hook["id"] for hook in HOOKS}
+    assert families <= hooked, families - hooked
 
 
-def test_every_rule_has_a_level_a_readme_row_and_a_test() -> None:
+def test_every_rule_is_documented_configured_and_loads() -> None:
+    documented = table_names(readme_section("## Rules"))
+    assert documented == list(catalog.RULE_NAMES)
+    assert tuple(Config().rules) == catalog.RULE_NAMES
+    for rule in catalog.RULES:
+        assert rule.summary and rule.fix, rule.name
+        assert callable(catalog.load_check(rule)), rule.name
+
+
+def test_every_rule_module_is_in_the_catalog() -> None:
+    modules = {path.stem for path in (ROOT / "src/hotfix_guard/rules").glob("*.py")}
+    used = {rule.check.partition(":")[0] for rule in catalog.RULES}
+    assert modules - {"__init__"} == used
+
+
+@pytest.mark.parametrize("name", catalog.RULE_NAMES)
+def test_every_rule_is_tested_by_name(name: str) -> None:
     test_text = "".join(
         path.read_text()
         for path in (ROOT / "tests").glob("test_*.py")
-        if path.name != Path(__file__).name
+        if path.name != "test_meta.py"
     )
-    for name in RULE_LEVEL_DEFAULTS:
-        assert f"| `{name}` |" in README, name
-    for rule in RULES:
-        assert rule.name in RULE_LEVEL_DEFAULTS, rule.name
-        assert rule.summary and rule.fix, rule.name
-        assert f'"{rule.name}"' in test_text or f"{rule.name}:" in test_text, rule.name
+    assert mentions(test_text, name), name
 
 
-def test_fast_path_knows_exactly_the_change_rules() -> None:
-    registered = {rule.name for rule in RULES if rule.subject == CHANGE}
-    assert registered <= CHANGE_RULES
+def test_a_rule_named_inside_another_is_not_counted_as_tested() -> None:
+    assert not mentions('"identifier-rename"', "rename")
+    assert not mentions("x: identifier-rename: y", "rename")
+    assert mentions('"rename"', "rename") and mentions("a.py:1: rename: renamed", "rename")
 
 
-def test_every_config_key_is_documented() -> None:
-    from hotfix_guard.config import KNOWN_KEYS
+def test_fast_path_knows_exactly_the_hotfix_branch_rules() -> None:
+    expected = {
+        rule.name for rule in catalog.RULES if rule.subject in (catalog.CHANGE, catalog.PUSHED_TREE)
+    }
+    assert expected == catalog.HOTFIX_BRANCH_RULES
 
+
+def test_every_config_key_is_documented_and_every_documented_key_is_known() -> None:
+    documented = table_names(readme_section("## Configuration"))
     for key in KNOWN_KEYS:
-        assert f"| `{key}` |" in README, key
+        assert key in documented, key
+    for key in documented:
+        assert key in KNOWN_KEYS, key
+
+
+def test_every_rule_option_is_a_config_key_with_its_default() -> None:
+    config = Config()
+    for rule in catalog.RULES:
+        for option in rule.options:
+            assert option.key in KNOWN_KEYS
+            assert config.option(option.key) == option.default

@@ -9,10 +9,12 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    from hotfix_guard.errors import error_boundary
     from hotfix_guard.fastpath import nothing_to_check
 
-    if nothing_to_check(args, os.environ):
-        return 0
+    with error_boundary(args[0] if args else ""):
+        if nothing_to_check(args, os.environ):
+            return 0
     from hotfix_guard.cli import cli
 
     return int(cli.main(args=args, prog_name="hotfix-guard", standalone_mode=True) or 0)

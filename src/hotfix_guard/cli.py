@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -11,8 +10,8 @@ from typing import Any, TypeVar
 import click
 
 from hotfix_guard import __version__
-from hotfix_guard.config import RULE_LEVEL_DEFAULTS
-from hotfix_guard.errors import UsageError
+from hotfix_guard.catalog import RULE_NAMES
+from hotfix_guard.errors import UsageError, error_boundary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,7 +19,7 @@ rule_option = click.option(
     "--rule",
     "rules",
     multiple=True,
-    type=click.Choice(list(RULE_LEVEL_DEFAULTS)),
+    type=click.Choice(RULE_NAMES),
     help="Run only this rule (repeatable). Default: every rule that is not off.",
 )
 format_option = click.option(
@@ -44,24 +43,21 @@ def stage_option(*stages: str, help: str) -> Callable[[F], F]:
     )
 
 
-def reports_usage_errors(command: F) -> F:
-    """Turn the project's UsageError into one line on stderr and exit status 2, no traceback."""
+class GuardedCommand(click.Command):
+    """A command run inside the one error boundary (errors.error_boundary)."""
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except UsageError as error:
-            click.echo(f"hotfix-guard: {error}", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
+    def invoke(self, ctx: click.Context) -> Any:
+        with error_boundary(self.name or "?"):
+            return super().invoke(ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hotfix-guard")
 def cli() -> None:
     """Enforce the hotfix process on hotfix/* branches: small, clean, tested, tagged, backported."""
+
+
+cli.command_class = GuardedCommand
 
 
 def _open() -> tuple[Any, Any]:
@@ -94,7 +90,6 @@ def _emit(report: Any, output_format: str) -> None:
 )
 @rule_option
 @format_option
-@reports_usage_errors
 def check(
     base: str | None,
     head: str | None,
@@ -127,7 +122,6 @@ def check(
 @stage_option("pre-commit", "pre-push", help="auto: tell from pre-commit's environment.")
 @rule_option
 @click.argument("hook_args", nargs=-1, type=click.UNPROCESSED)
-@reports_usage_errors
 def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
     """Run the checks of the current git stage (what the pre-commit hooks and hooks/ call).
 
@@ -189,7 +183,6 @@ def _pushed_refs(stage: str, repo: Any) -> list[Any] | None:
     help="Hotfixes merged into main from this date on (YYYY-MM-DD). Default: 90 days ago.",
 )
 @format_option
-@reports_usage_errors
 def backport_status(since: str | None, output_format: str) -> None:
     """List the hotfixes merged into main and whether each reached every backport branch.
 
@@ -233,7 +226,6 @@ def backport_reminder(stage: str, squash_flag: str | None) -> None:
 
 @cli.command()
 @click.option("--keep", is_flag=True, help="Keep the throwaway repository and print its path.")
-@reports_usage_errors
 def demo(keep: bool) -> None:
     """Build a throwaway repository with a good and a bad hotfix, and check both."""
     from hotfix_guard.demo import run_demo
@@ -246,7 +238,6 @@ def demo(keep: bool) -> None:
 
 @cli.command("run-tests")
 @click.option("--no-cache", is_flag=True, help="Run even if this tree passed before.")
-@reports_usage_errors
 def run_tests(no_cache: bool) -> None:
     """Run test-commands on the HEAD commit as a push of it would (uncommitted work left out)."""
     from hotfix_guard import scope
@@ -272,7 +263,6 @@ def run_tests(no_cache: bool) -> None:
 @rule_option
 @format_option
 @click.argument("tags", nargs=-1)
-@reports_usage_errors
 def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Sequence[str]) -> None:
     """Check release tags: the named TAGS, or the local tags the remote does not have yet."""
     from hotfix_guard.git.push import PushQueries
@@ -313,7 +303,6 @@ def _note_report(note: str) -> Any:
     help="Hook to (un)install (repeatable). Default: pre-push, and pre-commit unless pre-commit "
     "(the framework) manages that hook.",
 )
-@reports_usage_errors
 def install(uninstall: bool, hook_types: Sequence[str]) -> None:
     """Install hotfix-guard's own git hooks, chaining the hooks already there (pre-commit's too).
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hotfix_guard.catalog import DEFAULT_LEVELS, LEVELS, OPTIONS, Level
 from hotfix_guard.errors import UsageError
 from hotfix_guard.globs import GlobError, translate
+
+if TYPE_CHECKING:
+    from hotfix_guard.git import Repository
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,25 +26,6 @@ else:  # pragma: no cover - exercised on old Pythons only
     import tomli as tomllib
 
 CONFIG_FILE = ".hotfix-guard.toml"
-LEVELS = ("error", "warn", "off")
-
-# Every rule name users can set, with its default level. The rule registry must cover exactly these.
-RULE_LEVEL_DEFAULTS: dict[str, str] = {
-    "branch-name": "error",
-    "branch-base": "error",
-    "diff-size": "error",
-    "rename": "error",
-    "whitespace": "error",
-    "identifier-rename": "error",
-    "moved-code": "error",
-    "tests": "error",
-    "tag-format": "error",
-    "tag-annotated": "error",
-    "tag-message": "error",
-    "tag-version": "error",
-    "tag-target": "error",
-    "backport": "warn",
-}
 
 DEFAULT_BRANCH_NAME_REGEX = r"hotfix/(?:[A-Z][A-Z0-9]*-[0-9]+|[a-z0-9]+)(?:[-.][a-z0-9]+)*"
 
@@ -99,6 +85,26 @@ DEFAULT_TEST_PATHS = (
 )
 
 
+SEVERITIES = ("P0", "P1", "P2", "P3")
+
+
+@dataclass(frozen=True)
+class SeverityPolicy:
+    """A `[severity.Px]` table: the response target, and limits that replace the global ones."""
+
+    respond_within: timedelta | None  # None: the next release, no clock
+    max_files: int | None = None
+    max_lines: int | None = None
+
+
+SEVERITY_DEFAULTS = {
+    "P0": SeverityPolicy(timedelta(hours=1)),
+    "P1": SeverityPolicy(timedelta(hours=4)),
+    "P2": SeverityPolicy(timedelta(hours=24)),
+    "P3": SeverityPolicy(None),
+}
+
+
 @dataclass(frozen=True)
 class Config:
     """The validated settings; every field has the documented default."""
@@ -116,16 +122,27 @@ class Config:
     tag_format: str = "v{major}.{minor}.{patch}"
     tag_message_prefix: str = "Hotfix: "
     backport_branches: tuple[str, ...] = ("develop",)
-    # no-refactor noise rules (issue 3)
-    identifier_rename_min_lines: int = 3
-    moved_code_min_lines: int = 5
-    # Whitespace-only changes of at most this many changed lines in a file the fix touches warn
-    # (benchmarks/calibration.md: the candidates measured on real hotfixes and refactors).
-    whitespace_warn_lines: int = 2
-    rules: Mapping[str, str] = field(default_factory=lambda: dict(RULE_LEVEL_DEFAULTS))
+    # The options the catalog gives rules (`moved-code-min-lines`), by config key.
+    options: Mapping[str, Any] = field(
+        default_factory=lambda: {key: option.default for key, option in OPTIONS.items()}
+    )
+    severity: Mapping[str, SeverityPolicy] = field(default_factory=lambda: dict(SEVERITY_DEFAULTS))
+    rules: Mapping[str, Level] = field(default_factory=lambda: dict(DEFAULT_LEVELS))
 
-    def level(self, rule: str) -> str:
+    def level(self, rule: str) -> Level:
         return self.rules[rule]
+
+    def option(self, key: str) -> Any:
+        """The value of a rule's option (a key of catalog.OPTIONS)."""
+        return self.options[key]
+
+    def limits(self, severity: str | None) -> tuple[int, int]:
+        """(max-files, max-lines) for a hotfix of SEVERITY: its table's, else the global ones."""
+        policy = self.severity.get(severity) if severity else None
+        return (
+            policy.max_files if policy and policy.max_files else self.max_files,
+            policy.max_lines if policy and policy.max_lines else self.max_lines,
+        )
 
     def is_hotfix_branch(self, branch: str) -> bool:
         return matches_branch_patterns(branch, self.branch_patterns)
@@ -204,6 +221,25 @@ def _prefix(value: Any) -> str:
     return value
 
 
+def _duration(value: Any) -> timedelta:
+    return parse_duration(_string(value))
+
+
+def parse_duration(text: str) -> timedelta:
+    """`90m`, `4h`, `2d`, `1h30m` as a timedelta; raise _Invalid otherwise."""
+    match = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?", text.strip())
+    if not text.strip() or match is None:
+        raise _Invalid("a duration such as '30m', '4h', '2d' or '1h30m'")
+    days, hours, minutes = (int(part) if part else 0 for part in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+# Validators of the option kinds the catalog declares.
+_OPTION_KINDS: dict[str, Callable[[Any], Any]] = {
+    "positive-int": _positive_int,
+    "non-negative-int": _count,
+}
+
 # key -> (Config field, validator). `extend-*` keys add to the defaults instead of replacing them.
 _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "main-branch": ("main_branch", _string),
@@ -220,11 +256,14 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "tag-format": ("tag_format", _tag_format),
     "tag-message-prefix": ("tag_message_prefix", _prefix),
     "backport-branches": ("backport_branches", _string_list),
-    "identifier-rename-min-lines": ("identifier_rename_min_lines", _positive_int),
-    "moved-code-min-lines": ("moved_code_min_lines", _positive_int),
-    "whitespace-warn-lines": ("whitespace_warn_lines", _count),
 }
-KNOWN_KEYS = (*_KEYS, "rules")
+# Keys of a `[severity.Px]` table.
+_SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "respond-within": ("respond_within", _duration),
+    "max-files": ("max_files", _positive_int),
+    "max-lines": ("max_lines", _positive_int),
+}
+KNOWN_KEYS = (*_KEYS, *OPTIONS, "rules", "severity")
 
 
 def _did_you_mean(word: str, choices: Any) -> str:
@@ -234,47 +273,56 @@ def _did_you_mean(word: str, choices: Any) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _unknown(
+    source: str, what: str, word: str, where: str, known: Any, plural: str = ""
+) -> UsageError:
+    return UsageError(
+        f"{source}: unknown {what} {word!r} in {where}{_did_you_mean(word, known)}; "
+        f"known {plural or what + 's'}: {', '.join(known)}"
+    )
+
+
+def _validated(source: str, key: str, value: Any, validate: Callable[[Any], Any]) -> Any:
+    try:
+        return validate(value)
+    except _Invalid as invalid:
+        raise UsageError(
+            f"{source}: {key} = {value!r} is invalid: expected {invalid.expected}"
+        ) from None
+
+
 def parse(table: Mapping[str, Any], source: str, table_name: str) -> Config:
     """Validate one settings table; raise UsageError naming the file, key, value and expectation."""
     defaults = Config()
     values: dict[str, Any] = {"source": source}
+    options = dict(defaults.options)
     # Plain keys first, so that `extend-exclude` adds to a replaced `exclude` whatever the order.
     for key, value in sorted(table.items(), key=lambda item: item[0].startswith("extend-")):
         if key == "rules":
             values["rules"] = _parse_rules(value, source, table_name)
-            continue
-        if key not in _KEYS:
-            raise UsageError(
-                f"{source}: unknown key {key!r} in {table_name}{_did_you_mean(key, KNOWN_KEYS)}; "
-                f"known keys: {', '.join(KNOWN_KEYS)}"
-            )
-        attribute, validate = _KEYS[key]
-        try:
-            parsed = validate(value)
-        except _Invalid as invalid:
-            raise UsageError(
-                f"{source}: {key} = {value!r} is invalid: expected {invalid.expected}"
-            ) from None
-        if key.startswith("extend-"):
-            base = values.get(attribute, getattr(defaults, attribute))
-            parsed = (*base, *parsed)
-        values[attribute] = parsed
-    return Config(**values)
+        elif key == "severity":
+            values["severity"] = _parse_severity(value, source, table_name)
+        elif key in OPTIONS:
+            options[key] = _validated(source, key, value, _OPTION_KINDS[OPTIONS[key].kind])
+        elif key in _KEYS:
+            attribute, validate = _KEYS[key]
+            parsed = _validated(source, key, value, validate)
+            if key.startswith("extend-"):
+                parsed = (*values.get(attribute, getattr(defaults, attribute)), *parsed)
+            values[attribute] = parsed
+        else:
+            raise _unknown(source, "key", key, table_name, KNOWN_KEYS)
+    return Config(**values, options=options)
 
 
-def _parse_rules(value: Any, source: str, table_name: str) -> dict[str, str]:
+def _parse_rules(value: Any, source: str, table_name: str) -> dict[str, Level]:
+    where = _subtable(table_name, "rules")
     if not isinstance(value, Mapping):
-        raise UsageError(
-            f"{source}: rules = {value!r} is invalid: expected a table {_rules_table(table_name)}"
-        )
-    levels = dict(RULE_LEVEL_DEFAULTS)
+        raise UsageError(f"{source}: rules = {value!r} is invalid: expected a table {where}")
+    levels = dict(DEFAULT_LEVELS)
     for rule, level in value.items():
-        if rule not in RULE_LEVEL_DEFAULTS:
-            raise UsageError(
-                f"{source}: unknown rule {rule!r} in {_rules_table(table_name)}"
-                f"{_did_you_mean(rule, RULE_LEVEL_DEFAULTS)}; "
-                f"known rules: {', '.join(RULE_LEVEL_DEFAULTS)}"
-            )
+        if rule not in DEFAULT_LEVELS:
+            raise _unknown(source, "rule", rule, where, DEFAULT_LEVELS)
         if level not in LEVELS:
             raise UsageError(
                 f"{source}: rules.{rule} = {level!r} is invalid: expected one of "
@@ -284,18 +332,65 @@ def _parse_rules(value: Any, source: str, table_name: str) -> dict[str, str]:
     return levels
 
 
-def _rules_table(table_name: str) -> str:
-    return "[rules]" if table_name == CONFIG_FILE else f"[{table_name.strip('[]')}.rules]"
+def _parse_severity(value: Any, source: str, table_name: str) -> dict[str, SeverityPolicy]:
+    """`[severity.P1]` tables: each replaces the defaults of that severity key by key."""
+    where = _subtable(table_name, "severity")
+    if not isinstance(value, Mapping):
+        raise UsageError(
+            f"{source}: severity = {value!r} is invalid: expected tables {where}.P0..P3"
+        )
+    policies = dict(SEVERITY_DEFAULTS)
+    for name, settings in value.items():
+        if name not in SEVERITIES:
+            raise _unknown(source, "severity", name, where, SEVERITIES, "severities")
+        if not isinstance(settings, Mapping):
+            raise UsageError(
+                f"{source}: severity.{name} = {settings!r} is invalid: expected a table"
+            )
+        fields: dict[str, Any] = {}
+        for key, setting in settings.items():
+            if key not in _SEVERITY_KEYS:
+                where_key = _subtable(table_name, f"severity.{name}")
+                raise _unknown(source, "key", key, where_key, _SEVERITY_KEYS)
+            attribute, validate = _SEVERITY_KEYS[key]
+            fields[attribute] = _validated(source, f"severity.{name}.{key}", setting, validate)
+        policies[name] = replace(policies[name], **fields)
+    return policies
+
+
+def _subtable(table_name: str, name: str) -> str:
+    return f"[{name}]" if table_name == CONFIG_FILE else f"[{table_name.strip('[]')}.{name}]"
 
 
 def load(root: Path) -> Config:
-    """The configuration at `root`: .hotfix-guard.toml wins over pyproject.toml."""
-    dedicated = root / CONFIG_FILE
-    if dedicated.is_file():
-        return parse(_read_toml(dedicated), CONFIG_FILE, CONFIG_FILE)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        tool = _read_toml(pyproject).get("tool", {})
+    """The configuration of the work tree at ROOT: .hotfix-guard.toml wins over pyproject.toml."""
+
+    def read(name: str) -> bytes | None:
+        path = root / name
+        if not path.exists():
+            return None
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            raise UsageError(f"{name}: cannot be read: {error.strerror}") from None
+
+    return from_files(read)
+
+
+def load_at(repo: Repository, rev: str) -> Config:
+    """The configuration committed at REV (a push or CI judges a commit, not a work tree)."""
+    files = repo.files_at(rev, (CONFIG_FILE, "pyproject.toml"))
+    return from_files(files.get)
+
+
+def from_files(read: Callable[[str], bytes | None]) -> Config:
+    """The configuration from whichever config file READ finds (None: no such file)."""
+    dedicated = read(CONFIG_FILE)
+    if dedicated is not None:
+        return parse(_parse_toml(dedicated, CONFIG_FILE), CONFIG_FILE, CONFIG_FILE)
+    pyproject = read("pyproject.toml")
+    if pyproject is not None:
+        tool = _parse_toml(pyproject, "pyproject.toml").get("tool", {})
         table = tool.get("hotfix-guard") if isinstance(tool, dict) else None
         if table is not None:
             if not isinstance(table, dict):
@@ -304,11 +399,12 @@ def load(root: Path) -> Config:
     return Config()
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _parse_toml(data: bytes, name: str) -> dict[str, Any]:
     try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{name}: not valid UTF-8 (byte {error.start}): save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"{path.name}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise UsageError(f"{path.name}: cannot be read: {error.strerror}") from None
+        raise UsageError(f"{name}: not valid TOML: {error}") from None

@@ -208,8 +208,8 @@ class Context:
             )
         return [
             Finding(
-                "diff-size",
-                f"far over the limits ({len(change.counted)} changed files, "
+                rule="diff-size",
+                message=f"far over the limits ({len(change.counted)} changed files, "
                 f"{change.changed_code_lines} changed code lines), so the detailed analysis was "
                 f"cut short: {'; '.join(parts)}; counts, limits and the files to split out are "
                 "complete",

@@ -1,7 +1,98 @@
-"""The one exception for problems the user must fix; the CLI maps it to exit status 2."""
+"""The one exception for problems the user must fix, and the one boundary that maps every failure
+to an exit status: 2 the user's mistake (one line), 3 the unforeseen (one line and a report file),
+130 interrupted. Commands raise; only the boundary prints and exits.
+"""
 
 from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+USAGE = 2
+UNFORESEEN = 3
+INTERRUPTED = 130
 
 
 class UsageError(Exception):
     """A usage, configuration or repository problem, with a message that says how to fix it."""
+
+
+@contextmanager
+def error_boundary(command: str) -> Iterator[None]:
+    """Turn what escapes COMMAND into one line on stderr and its exit status (SystemExit)."""
+    try:
+        yield
+    except UsageError as error:
+        _say(str(error))
+        raise SystemExit(USAGE) from None
+    except FileNotFoundError as error:
+        if error.filename != "git":
+            raise_unforeseen(command, error)
+        _say("git was not found on PATH: install git (2.38 or newer) or fix PATH")
+        raise SystemExit(USAGE) from None
+    except KeyboardInterrupt:
+        _say("interrupted")
+        raise SystemExit(INTERRUPTED) from None
+    except Exception as error:  # the unforeseen: one line here, the traceback in the report
+        if type(error).__module__.startswith("click."):
+            raise  # click's own usage errors and exits: click reports them
+        raise_unforeseen(command, error)
+
+
+def raise_unforeseen(command: str, error: Exception) -> NoReturn:
+    where = write_report(command)
+    _say(
+        f"unexpected failure in `hotfix-guard {command}`: {type(error).__name__}: "
+        f"{_first_line(error)}; full report: {where}"
+    )
+    raise SystemExit(UNFORESEEN) from None
+
+
+def _say(message: str) -> None:
+    # The message may carry bytes from git that the terminal's encoding cannot show.
+    sys.stderr.write(f"hotfix-guard: {message}\n".encode("utf-8", "replace").decode("utf-8"))
+    sys.stderr.flush()
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    line = text.splitlines()[0] if text else "(no message)"
+    return line if len(line) <= 300 else f"{line[:300]}..."
+
+
+def report_path() -> str:
+    """Where crash reports go: the user's cache directory (never the repository)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "hotfix-guard", "crash.log")
+
+
+def write_report(command: str) -> str:
+    """Write the traceback being handled, the command line and versions; return the path."""
+    import platform
+    import tempfile
+    import time
+    import traceback
+
+    from hotfix_guard import __version__
+
+    text = (
+        f"time: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n"
+        f"command: hotfix-guard {command}\n"
+        f"argv: {sys.argv!r}\n"
+        f"cwd: {os.getcwd()!r}\n"
+        f"hotfix-guard {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+        "\n"
+        f"{traceback.format_exc()}"
+    )
+    for path in (report_path(), os.path.join(tempfile.gettempdir(), "hotfix-guard-crash.log")):
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8", errors="backslashreplace") as report:
+                report.write(text)
+            return path
+        except OSError:
+            continue
+    return "(no writable place for the report)"

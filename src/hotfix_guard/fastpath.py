@@ -20,30 +20,15 @@ from collections.abc import Mapping, Sequence
 from fnmatch import fnmatchcase
 
 from hotfix_guard import __version__
+from hotfix_guard.catalog import HOTFIX_BRANCH_RULES
 
 CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
 CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
 
-# The rules that only look at a hotfix branch's change; any other rule may apply elsewhere.
-CHANGE_RULES = frozenset(
-    {
-        "branch-name",
-        "branch-base",
-        "diff-size",
-        "rename",
-        "whitespace",
-        "identifier-rename",
-        "moved-code",
-        "tests",
-    }
-)
-# Options after which the full path must decide (another range or stage; JSON always prints).
-FULL_PATH_OPTIONS = ("--head", "--base", "--stage", "--format")
-
 
 def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
     """True when `hotfix-guard ARGS` would certainly pass silently: not a hotfix branch."""
-    if not args or args[0] not in ("hook", "check") or not _only_change_rules(args[1:]):
+    if not args or args[0] not in ("hook", "check") or not _only_change_rules(args[0], args[1:]):
         return False
     if args[0] == "hook" and "PRE_COMMIT_IS_SQUASH_MERGE" in environ:
         return False  # post-merge: the backport reminder runs on main
@@ -150,13 +135,23 @@ def _remember(cache: str, text: str) -> None:
         pass
 
 
-def _only_change_rules(options: Sequence[str]) -> bool:
-    rules = []
-    for index, option in enumerate(options):
-        if option.startswith(FULL_PATH_OPTIONS):
-            return False
-        if option == "--rule" and index + 1 < len(options):
-            rules.append(options[index + 1])
+def _only_change_rules(command: str, options: Sequence[str]) -> bool:
+    """Whether OPTIONS are only `--rule` choices of hotfix-branch rules (and, for check, the
+    --staged flags). Anything else, --help and mistakes included, is for the full path to say."""
+    flags = ("--staged", "--no-staged") if command == "check" else ()
+    expects_rule = False
+    for option in options:
+        if expects_rule:
+            rule, expects_rule = option, False
+        elif option == "--rule":
+            expects_rule = True
+            continue
         elif option.startswith("--rule="):
-            rules.append(option.partition("=")[2])
-    return all(rule in CHANGE_RULES for rule in rules)
+            rule = option.partition("=")[2]
+        elif option in flags:
+            continue
+        else:
+            return False
+        if rule not in HOTFIX_BRANCH_RULES:
+            return False
+    return not expects_rule

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-ERROR = "error"
-WARNING = "warning"
+Severity = Literal["error", "warning", "info"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
 # A fact worth showing (a file that does not count, an exemption) that never fails a check.
-INFO = "info"
+INFO: Severity = "info"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem a rule found; the runner sets `severity` from the configured level."""
+    """One problem a rule found. The runner stamps `rule` with the name of the rule that found it
+    and sets `severity` from the configured level; findings made outside a rule name it."""
 
-    rule: str
     message: str
     path: str | None = None
     line: int | None = None
     ref: str | None = None
-    severity: str = ERROR
-
-    def with_severity(self, severity: str) -> Finding:
-        return replace(self, severity=severity)
+    severity: Severity = ERROR
+    rule: str = ""
 
     @property
     def where(self) -> str:
@@ -103,12 +102,17 @@ def render_text(report: Report) -> str:
 
 
 def to_json(report: Report) -> dict[str, Any]:
-    findings = []
-    for finding in report.findings:
-        entry = asdict(finding)
-        if finding.path is not None:
-            entry["path"] = json_path(finding.path)
-        findings.append(entry)
+    findings = [
+        {
+            "rule": finding.rule,
+            "severity": finding.severity,
+            "message": finding.message,
+            "path": None if finding.path is None else json_path(finding.path),
+            "line": finding.line,
+            "ref": finding.ref,
+        }
+        for finding in report.findings
+    ]
     return {
         "ok": report.ok,
         "subject": report.subject,

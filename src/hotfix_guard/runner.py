@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Protocol
 
+from hotfix_guard.catalog import RULES, Rule, Subject, load_check
 from hotfix_guard.config import Config
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding, Report
-from hotfix_guard.rules import RULES, Rule
+from hotfix_guard.report import ERROR, INFO, WARNING, Finding, Report, Severity
 
-SEVERITY_OF_LEVEL = {"error": ERROR, "warn": WARNING}
+SEVERITY_OF_LEVEL: dict[str, Severity] = {"error": ERROR, "warn": WARNING}
 
 
 class RuleContext(Protocol):
@@ -19,7 +20,7 @@ class RuleContext(Protocol):
     def config(self) -> Config: ...
 
 
-def selected_rules(ctx: RuleContext, names: Iterable[str] | None, subject: str) -> list[Rule[Any]]:
+def selected_rules(ctx: RuleContext, names: Iterable[str] | None, subject: Subject) -> list[Rule]:
     """The rules about SUBJECT that are not off, limited to NAMES when given."""
     wanted = set(names) if names else None
     return [
@@ -31,14 +32,21 @@ def selected_rules(ctx: RuleContext, names: Iterable[str] | None, subject: str) 
     ]
 
 
-def run_rules(ctx: RuleContext, rules: Iterable[Rule[Any]], subject: str) -> Report:
+def run_rules(ctx: Any, rules: Iterable[Rule], subject: str) -> Report:
+    """Each rule's findings, stamped with its name and the configured level, and its fix hint."""
     findings: list[Finding] = []
     hints: list[str] = []
     for rule in rules:
         severity = SEVERITY_OF_LEVEL[ctx.config.level(rule.name)]
-        # The level sets how serious a problem is; a reminder (WARNING) or a fact (INFO) stays so.
-        found = [f.with_severity(severity) if f.severity == ERROR else f for f in rule.check(ctx)]
+        found = [_stamped(finding, rule.name, severity) for finding in load_check(rule)(ctx)]
         if any(f.severity != INFO for f in found):
             hints.append(rule.fix)
         findings.extend(found)
     return Report(subject=subject, findings=tuple(findings), hints=tuple(hints))
+
+
+def _stamped(finding: Finding, rule: str, severity: Severity) -> Finding:
+    # The level sets how serious a problem is; a reminder (WARNING) or a fact (INFO) stays so.
+    return replace(
+        finding, rule=rule, severity=severity if finding.severity == ERROR else finding.severity
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
+from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
@@ -14,7 +15,6 @@ from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries, TagRef
 from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
-from hotfix_guard.rules import CHANGE, MAIN, PUSHED_TREE, TAG
 from hotfix_guard.rules.branch import case_only_match
 from hotfix_guard.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 
@@ -69,15 +69,16 @@ def check_change(
     staged: bool,
     base: str | None = None,
     rules: Sequence[str] = (),
-    subjects: Sequence[str] = (CHANGE,),
+    subjects: Sequence[Subject] = (CHANGE,),
 ) -> Report:
     """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
     if branch is not None and not config.is_hotfix_branch(branch):
         wrong_case = case_only_match(branch, config)
-        if wrong_case is None:
+        if wrong_case is None or (rules and "branch-name" not in rules):
             return not_a_hotfix(branch)
         severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
-        return Report(subject=branch, findings=(wrong_case.with_severity(severity),))
+        found = replace(wrong_case, rule="branch-name", severity=severity)
+        return Report(subject=branch, findings=(found,))
     scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
     ctx = Context(repo, config, scope)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]

@@ -320,8 +320,8 @@ def tests_findings(
         source = config.source or ".hotfix-guard.toml"
         return [
             Finding(
-                "tests",
-                "no test-commands configured, so nothing checks that the hotfix passes the "
+                rule="tests",
+                message="no test-commands configured, so nothing checks that the hotfix passes the "
                 f"project's checks; add them to {source}, e.g. "
                 'test-commands = ["bun run lint:fix", "bun run build", "bun run test"]',
                 ref=where,
@@ -330,7 +330,7 @@ def tests_findings(
         ]
     outcome = run_tests(repo, config, commit, use_cache=use_cache)
     severity = INFO if outcome.status in (PASSED, REMEMBERED) else ERROR
-    return [Finding("tests", describe(outcome, config), ref=where, severity=severity)]
+    return [Finding(rule="tests", message=describe(outcome, config), ref=where, severity=severity)]
 
 
 def describe(outcome: Outcome, config: Config) -> str:

@@ -143,6 +143,27 @@ class Repository:
                 refs[name] = sha
         return refs
 
+    def files_at(self, rev: str, paths: Sequence[str]) -> dict[str, bytes]:
+        """The contents of the files (blobs) PATHS at commit REV, in one process; absent ones left
+        out. A path that is a directory there raises UsageError: it cannot be a file we read."""
+        commit = self.resolve_commit(rev)
+        if commit is None:
+            raise UsageError(f"cannot read the configuration of {rev!r}: no such commit")
+        requests = b"".join(f"{commit}:{path}\n".encode() for path in paths)
+        output = self.git("cat-file", "--batch", stdin=requests)
+        found: dict[str, bytes] = {}
+        for path in paths:
+            header, _, output = output.partition(b"\n")
+            fields = header.split()
+            if fields[-1] == b"missing":
+                continue
+            kind, size = fields[1].decode(), int(fields[2])
+            if kind != "blob":
+                raise UsageError(f"{path} at {commit[:12]} is a {kind}, not a file: remove it")
+            found[path] = output[:size]
+            output = output[size + 1 :]  # the content, then a line break
+        return found
+
     def remote_head(self, remote: str = "origin") -> str | None:
         """The full ref refs/remotes/REMOTE/HEAD points at, if the clone recorded it."""
         output = self.try_git("symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD")
@@ -201,6 +222,40 @@ class Repository:
         return dict(
             line.partition(" ")[::2] for line in output.decode(errors="replace").splitlines()
         )
+
+    def commit_trailers(self, revs: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Commit -> its trailers as (key, value), unfolded, for `git log REVS` (newest first).
+
+        REVS are revisions and exclusions (`^main`) only, never options."""
+        output = self.git(
+            "log",
+            "-z",
+            "--no-show-signature",
+            "--format=%H%x1d%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1e)",
+            *revs,
+            "--",
+        )
+        found: dict[str, list[tuple[str, str]]] = {}
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            sha, _, trailers = record.decode(errors="replace").partition("\x1d")
+            found[sha] = [
+                (key, value)
+                for key, _, value in (item.partition("\x1e") for item in trailers.split("\x1f"))
+                if key
+            ]
+        return found
+
+    def message_trailers(self, message: bytes) -> list[tuple[str, str]]:
+        """The trailers of a commit message (`git interpret-trailers --parse`), unfolded."""
+        output = self.git("interpret-trailers", "--parse", stdin=message)
+        pairs = []
+        for line in output.decode(errors="replace").splitlines():
+            key, separator, value = line.partition(":")
+            if separator:
+                pairs.append((key.strip(), value.strip()))
+        return pairs
 
     def patch_ids(self, log_args: Sequence[str]) -> dict[str, str]:
         """patch-id -> commit for the patches `git log -p LOG_ARGS` prints (stable patch ids)."""

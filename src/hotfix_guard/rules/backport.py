@@ -22,7 +22,7 @@ def check_backport(ctx: Context) -> list[Finding]:
     since = window_start(None, time.time())
     hotfixes = recognise(ctx.repo, ctx.config, main, [ctx.scope.head], since=since)
     return [
-        Finding("backport", missing_message(hotfix, backport, main.name), ref=hotfix.branch)
+        Finding(missing_message(hotfix, backport, main.name), ref=hotfix.branch)
         for hotfix, backports in branches.backports(hotfixes).items()
         for backport in backports
         if backport.status == MISSING

@@ -20,7 +20,6 @@ def check_branch_name(ctx: Context) -> list[Finding]:
         return []
     return [
         Finding(
-            "branch-name",
             f"{branch!r} does not match {regex!r}; name it after what it fixes, in lowercase "
             "words joined by '-' (hotfix/fix-login-timeout), after its ticket "
             "(hotfix/PROJ-123-login-crash) or after the version (hotfix/1.2.4)",
@@ -49,7 +48,6 @@ def case_only_match(branch: str, config: Config) -> Finding | None:
     literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
     fixed = literal + branch[len(literal) :]
     return Finding(
-        "branch-name",
         f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
         f"hotfix check ran; rename it: git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
         ref=branch,
@@ -91,7 +89,6 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     commits = "commit that is" if len(foreign) == 1 else "commits that are"
     return [
         Finding(
-            "branch-base",
             f"carries {len(foreign)} {commits} not on {ctx.scope.main.name}, from "
             f"{source_text}: {shown}{more}; a hotfix is cut from {ctx.scope.main.name} and merges "
             "nothing else in",

@@ -168,8 +168,8 @@ def renames(ctx: Context, repeated: dict[tuple[str, str], Uses]) -> dict[tuple[s
 
 
 def check_identifier_rename(ctx: Context) -> list[Finding]:
-    minimum = ctx.config.identifier_rename_min_lines
-    findings = unread(ctx, "identifier-rename")
+    minimum = ctx.config.option("identifier-rename-min-lines")
+    findings = unread(ctx)
     repeated = {
         pair: uses for pair, uses in substitutions(ctx).items() if len(uses.places) >= minimum
     }
@@ -180,7 +180,6 @@ def check_identifier_rename(ctx: Context) -> list[Finding]:
         files = "1 file" if uses.files == 1 else f"{uses.files} files"
         findings.append(
             Finding(
-                "identifier-rename",
                 f"{before!r} renamed to {after!r} on {changed_lines(len(uses.places))} in "
                 f"{files} ({shown}{more})",
                 path=path,

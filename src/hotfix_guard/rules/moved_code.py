@@ -110,9 +110,9 @@ def find_moves(file_patches: Sequence[FilePatch], minimum: int) -> Iterator[Move
 def check_moved_code(ctx: Context) -> list[Finding]:
     # One finding per (from file, to file), at the first moved block's new place.
     grouped: dict[tuple[str, str], list[Move]] = {}
-    for move in find_moves(ctx.file_patches, ctx.config.moved_code_min_lines):
+    for move in find_moves(ctx.file_patches, ctx.config.option("moved-code-min-lines")):
         grouped.setdefault((move.source.path, move.target.path), []).append(move)
-    findings = unread(ctx, "moved-code")
+    findings = unread(ctx)
     for moves in grouped.values():
         first = moves[0]
         lines = sum(move.lines for move in moves)
@@ -120,7 +120,6 @@ def check_moved_code(ctx: Context) -> list[Finding]:
         source = "this file" if first.source is first.target else display_path(first.source.path)
         findings.append(
             Finding(
-                "moved-code",
                 f"{blocks} of {lines} lines moved here unchanged from {source} line "
                 f"{first.source_line}",
                 path=first.target.path,

@@ -37,7 +37,6 @@ def check_rename(ctx: Context) -> list[Finding]:
         edited = f", edited: {file.size}" if file.lines else ""
         findings.append(
             Finding(
-                "rename",
                 f"{WHAT_GIT_FOUND[file.status]}: {display_path(file.old_path)} -> "
                 f"{display_path(file.path)} (similarity {file.similarity}%{edited})",
                 path=file.path,
@@ -114,14 +113,13 @@ def _changed_lines(blocks: Sequence[Block]) -> str:
     return changed_lines(sum(block.size for block in blocks))
 
 
-def unread(ctx: Context, rule: str) -> list[Finding]:
+def unread(ctx: Context) -> list[Finding]:
     """An informational finding when the change is too big for the line rules to read."""
     lines = too_big_to_read(ctx.change.files)
     if lines is None:
         return []
     return [
         Finding(
-            rule,
             f"not checked: {lines} changed code lines are more than the {hunks.MAX_CHANGE_LINES} "
             "the line rules read",
             ref=ctx.where,
@@ -131,8 +129,8 @@ def unread(ctx: Context, rule: str) -> list[Finding]:
 
 
 def check_whitespace(ctx: Context) -> list[Finding]:
-    findings = unread(ctx, "whitespace")
-    warn_lines = ctx.config.whitespace_warn_lines
+    findings = unread(ctx)
+    warn_lines = ctx.config.option("whitespace-warn-lines")
     for file_patch in ctx.file_patches:
         hunks = [whitespace_runs(hunk) for hunk in file_patch.hunks]
         if not hunks:
@@ -224,7 +222,6 @@ def _fold(blocks: Sequence[Block]) -> Block:
 
 def _whole_file_finding(file_patch: FilePatch, blocks: Sequence[Block]) -> Finding:
     return Finding(
-        "whitespace",
         f"the whole change of this file is whitespace ({whitespace_kinds(blocks)}, "
         f"{_changed_lines(blocks)})",
         path=file_patch.path,
@@ -351,7 +348,6 @@ def _stray_finding(
     )
     in_all = f"; {every} whitespace-only changed lines in this file in all" if every > size else ""
     return Finding(
-        "whitespace",
         f"{changes} away from the fix ({whitespace_kinds(stray)}, {changed_lines(size)}{in_all})",
         path=file_patch.path,
         line=stray[0].new_start,

@@ -16,7 +16,6 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     limits = ctx.config
     findings = [
         Finding(
-            "diff-size",
             f"not counted ({entry.reason}): {entry.size}",
             path=entry.path,
             severity=INFO,
@@ -31,7 +30,6 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     if rollback is not None and rollback.whole:
         findings.append(
             Finding(
-                "diff-size",
                 f"exempt: {files} files and {lines} code lines, but the change only reverts "
                 f"commits already on {ctx.scope.main.name} ({', '.join(rollback.reverted)})",
                 ref=ctx.where,
@@ -46,7 +44,6 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         files, lines = len(counted), sum(entry.lines for entry in counted)
         findings.append(
             Finding(
-                "diff-size",
                 f"not counted: {len(undone)} files and {sum(e.lines for e in undone)} code lines "
                 f"that only {', '.join(rollback.reverting)} change, reverting commits already on "
                 f"{ctx.scope.main.name} ({', '.join(rollback.reverted)})",
@@ -61,7 +58,6 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
     findings.append(
         Finding(
-            "diff-size",
             f"{files} changed files (limit {limits.max_files}) and {lines} changed code lines "
             f"(limit {limits.max_lines}); to get under the limits, split out {len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",

@@ -31,7 +31,6 @@ def check_tag_format(ctx: TagContext) -> list[Finding]:
         why = f"is a hotfix tag ({ctx.hotfix})" if ctx.hotfix else "looks like a release tag"
     return [
         Finding(
-            "tag-format",
             f"{ctx.name!r} {why} but does not match tag-format {tag_format!r}{suggestion}",
             ref=ctx.name,
         )
@@ -43,7 +42,6 @@ def check_tag_annotated(ctx: TagContext) -> list[Finding]:
         return []
     return [
         Finding(
-            "tag-annotated",
             f"{ctx.name} is a lightweight tag; a release tag is annotated, with a message: "
             f"{_retag(ctx)}",
             ref=ctx.name,
@@ -68,7 +66,6 @@ def check_tag_message(ctx: TagContext) -> list[Finding]:
             return []
     return [
         Finding(
-            "tag-message",
             f"{problem} ({ctx.name} is a hotfix tag: {ctx.hotfix}); write it as "
             f"{prefix!r} plus what it fixes: {_retag(ctx)}",
             ref=ctx.name,
@@ -94,7 +91,6 @@ def check_tag_version(ctx: TagContext) -> list[Finding]:
     if not before:
         return [
             Finding(
-                "tag-version",
                 f"no release tag in tag-format before {ctx.name}: its version is not checked",
                 ref=ctx.name,
                 severity=INFO,
@@ -119,7 +115,7 @@ def check_tag_version(ctx: TagContext) -> list[Finding]:
 
 
 def _version_finding(ctx: TagContext, problem: str) -> Finding:
-    return Finding("tag-version", f"{ctx.name} {problem}", ref=ctx.name)
+    return Finding(f"{ctx.name} {problem}", ref=ctx.name)
 
 
 def check_tag_target(ctx: TagContext) -> list[Finding]:
@@ -132,7 +128,6 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
     subject = ctx.repo.subjects([commit]).get(commit, "")
     return [
         Finding(
-            "tag-target",
             f"{ctx.name} points at {commit[:10]} ({subject}), which is not on {main.name}; "
             f"merge the hotfix into {main.name} and tag the merge commit",
             ref=ctx.name,

@@ -1,0 +1,230 @@
+"""The rule catalog: every rule's facts in one entry, and everything else derived from it.
+
+One entry per rule: its stable name, what it looks at (which decides the stages it runs in), where
+its check lives, its default level, the pre-commit hook id that runs it alone, a one-line summary,
+the fix hint shown when it fails, and its own options. Config defaults and validation, `--rule`
+choices, the fast path's list, the hook families and the meta-tests all read this module.
+
+It imports nothing but the standard library's typing, and no check module: the fast path of every
+commit loads it, and a rule's module is imported only when the rule runs (`load_check`).
+
+Adding a rule is one module under rules/ plus one entry here (CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Literal, NamedTuple
+
+Level = Literal["error", "warn", "off"]
+LEVELS: tuple[Level, ...] = ("error", "warn", "off")
+
+# What a rule looks at:
+#   change       the hotfix branch's change, at commit and push time (a context.Context)
+#   pushed-tree  the tree of a pushed hotfix branch, at push time only (a context.Context)
+#   main         main itself, when it is pushed: the hotfixes merged into it (a context.Context)
+#   tag          a release tag, pushed or named to `check-tag` (a releases.TagContext)
+Subject = Literal["change", "pushed-tree", "main", "tag"]
+CHANGE: Subject = "change"
+PUSHED_TREE: Subject = "pushed-tree"
+MAIN: Subject = "main"
+TAG: Subject = "tag"
+
+# How an option's value is validated (config.py maps each kind to its validator).
+OptionKind = Literal["positive-int", "non-negative-int"]
+
+
+class Option(NamedTuple):
+    """A setting that belongs to one rule; its config key is `key` at the top level."""
+
+    key: str
+    kind: OptionKind
+    default: Any
+    help: str
+
+
+class Rule(NamedTuple):
+    name: str
+    subject: Subject
+    check: str  # "module:function" under hotfix_guard.rules, imported only when the rule runs
+    hook: str  # the single-purpose pre-commit hook id that runs this rule's family
+    summary: str
+    fix: str
+    default_level: Level = "error"
+    options: tuple[Option, ...] = ()
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "branch-name",
+        CHANGE,
+        "branch:check_branch_name",
+        "hotfix-branch",
+        "the hotfix branch name matches branch-name-regex",
+        "rename the branch: git branch -m hotfix/<what-it-fixes>",
+    ),
+    Rule(
+        "branch-base",
+        CHANGE,
+        "branch:check_branch_base",
+        "hotfix-branch",
+        "the branch was cut from main and merges nothing else in",
+        "cut a new branch from main and cherry-pick only the fix: "
+        "git switch -c hotfix/<name> main && git cherry-pick <fix commits>",
+    ),
+    Rule(
+        "diff-size",
+        CHANGE,
+        "size:check_diff_size",
+        "hotfix-diff-size",
+        "changed files and changed code lines stay within max-files and max-lines",
+        "move the files named above to a separate change that goes through the normal release",
+    ),
+    Rule(
+        "rename",
+        CHANGE,
+        "noise:check_rename",
+        "hotfix-no-refactor",
+        "no file is renamed, moved or copied",
+        "keep the file at its old path in the hotfix; move it in a separate change",
+    ),
+    Rule(
+        "whitespace",
+        CHANGE,
+        "noise:check_whitespace",
+        "hotfix-no-refactor",
+        "no whitespace-only file change and no whitespace-only hunk apart from the fix",
+        "undo the reformatting in the hotfix (git checkout -p / git add -p) and reformat in a "
+        "separate change",
+        options=(
+            Option(
+                "whitespace-warn-lines",
+                "non-negative-int",
+                2,
+                "whitespace-only changed lines in a file the fix touches that only warn "
+                "(0: never warn); chosen on real hotfixes, see benchmarks/calibration.md",
+            ),
+        ),
+    ),
+    Rule(
+        "identifier-rename",
+        CHANGE,
+        "identifier_rename:check_identifier_rename",
+        "hotfix-no-refactor",
+        "no identifier is renamed across several lines or files",
+        "keep the old name in the hotfix; rename in a separate change",
+        options=(
+            Option(
+                "identifier-rename-min-lines",
+                "positive-int",
+                3,
+                "changed lines the same substitution must repeat on to count as a rename",
+            ),
+        ),
+    ),
+    Rule(
+        "moved-code",
+        CHANGE,
+        "moved_code:check_moved_code",
+        "hotfix-no-refactor",
+        "no block of code is moved unchanged to another place",
+        "leave the code where it was in the hotfix; move it in a separate change",
+        options=(
+            Option(
+                "moved-code-min-lines",
+                "positive-int",
+                5,
+                "code lines a block must have to count as moved",
+            ),
+        ),
+    ),
+    Rule(
+        "tests",
+        PUSHED_TREE,
+        "tests:check_tests",
+        "hotfix-tests",
+        "every test-commands entry passes on exactly the commit being pushed",
+        "configure test-commands and make each pass on the pushed commit "
+        "(hotfix-guard run-tests runs them on HEAD), then commit and push again",
+    ),
+    Rule(
+        "tag-format",
+        TAG,
+        "tags:check_tag_format",
+        "hotfix-tag",
+        "a release tag matches tag-format",
+        'recreate the tag under the right name: git tag -a <new name> -m "<message>" '
+        "<old name>^{} && git tag -d <old name>",
+    ),
+    Rule(
+        "tag-annotated",
+        TAG,
+        "tags:check_tag_annotated",
+        "hotfix-tag",
+        "a release tag is annotated, not lightweight",
+        "recreate it annotated, on the same commit, with the command above, then push it",
+    ),
+    Rule(
+        "tag-message",
+        TAG,
+        "tags:check_tag_message",
+        "hotfix-tag",
+        "a hotfix tag's message is tag-message-prefix plus a description",
+        "rewrite the message with the command above (git tag -a -f keeps the name and commit)",
+    ),
+    Rule(
+        "tag-version",
+        TAG,
+        "tags:check_tag_version",
+        "hotfix-tag",
+        "a hotfix tag is exactly one patch above the latest release tag before it",
+        "delete the tag (git tag -d <name>) and tag the commit with the version named above",
+    ),
+    Rule(
+        "tag-target",
+        TAG,
+        "tags:check_tag_target",
+        "hotfix-tag",
+        "a hotfix tag points at a commit on main",
+        "delete the tag (git tag -d <name>), merge the hotfix into main, and tag the merge",
+    ),
+    Rule(
+        "backport",
+        MAIN,
+        "backport:check_backport",
+        "hotfix-backport",
+        "every hotfix merged into main has reached each of backport-branches",
+        "merge each hotfix named above into the branch it has not reached (the commands are on "
+        "its line); `hotfix-guard backport-status` lists them all",
+        default_level="warn",
+    ),
+)
+
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+RULE_NAMES: tuple[str, ...] = tuple(BY_NAME)
+DEFAULT_LEVELS: dict[str, Level] = {rule.name: rule.default_level for rule in RULES}
+OPTIONS: dict[str, Option] = {option.key: option for rule in RULES for option in rule.options}
+# The rules that only look at a hotfix branch: off a hotfix branch none of them has anything to say.
+HOTFIX_BRANCH_RULES = frozenset(
+    rule.name for rule in RULES if rule.subject in (CHANGE, PUSHED_TREE)
+)
+
+
+def rules_of_hook(hook_id: str) -> tuple[str, ...]:
+    """The rules a single-purpose hook id runs, in catalog order."""
+    return tuple(rule.name for rule in RULES if rule.hook == hook_id)
+
+
+def hook_ids() -> tuple[str, ...]:
+    """The single-purpose hook ids, in catalog order."""
+    return tuple(dict.fromkeys(rule.hook for rule in RULES))
+
+
+def load_check(rule: Rule) -> Callable[[Any], list[Any]]:
+    """Import the rule's check function (its module is loaded only now)."""
+    from importlib import import_module
+
+    module, _, function = rule.check.partition(":")
+    check: Callable[[Any], list[Any]] = getattr(
+        import_module(f"hotfix_guard.rules.{module}"), function
+    )
+    return check

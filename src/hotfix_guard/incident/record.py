@@ -1,0 +1,107 @@
+"""The incident record: severity, incident id and detection time, carried as git trailers.
+
+Every commit of a hotfix carries `Severity:`, `Incident:` and `Detected:` trailers (the
+hotfix-trailers hook adds them), and finish copies them into the merge and the tag, so whoever
+fetches the branch or the tag sees the same record. Nothing that matters lives only in one .git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Literal, cast
+
+from hotfix_guard.config import SEVERITIES
+from hotfix_guard.errors import UsageError
+
+if TYPE_CHECKING:
+    from hotfix_guard.git import Repository
+
+Severity = Literal["P0", "P1", "P2", "P3"]
+SEVERITY_KEY = "Severity"
+INCIDENT_KEY = "Incident"
+DETECTED_KEY = "Detected"
+OVERRIDE_KEY = "Hotfix-Guard-Override"
+RECORD_KEYS = (SEVERITY_KEY, INCIDENT_KEY, DETECTED_KEY)
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    severity: str | None = None  # as written: the severity rule judges it
+    incident: str | None = None  # an id or a URL
+    detected: datetime | None = None  # timezone-aware, UTC
+
+    @property
+    def valid_severity(self) -> Severity | None:
+        return cast(Severity, self.severity) if self.severity in SEVERITIES else None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.severity is None and self.incident is None and self.detected is None
+
+    def trailers(self) -> list[tuple[str, str]]:
+        """The set fields as (key, value) trailers, in the record's order."""
+        values = (
+            self.severity,
+            self.incident,
+            format_time(self.detected) if self.detected else None,
+        )
+        return [(key, value) for key, value in zip(RECORD_KEYS, values) if value is not None]
+
+    def updated(self, newer: IncidentRecord) -> IncidentRecord:
+        """This record with NEWER's set fields taking precedence."""
+        changes = {
+            name: getattr(newer, name)
+            for name in ("severity", "incident", "detected")
+            if getattr(newer, name) is not None
+        }
+        return replace(self, **changes)
+
+
+def parse_time(text: str, now: datetime | None = None) -> datetime:
+    """An ISO 8601 time (`2026-11-28T22:40Z`, an offset, or naive meaning UTC) or `now`, in UTC."""
+    stripped = text.strip()
+    if stripped.lower() == "now":
+        return (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    iso = stripped[:-1] + "+00:00" if stripped.endswith(("Z", "z")) else stripped
+    try:
+        moment = datetime.fromisoformat(iso.replace(" ", "T", 1))
+    except ValueError:
+        raise UsageError(
+            f"{text!r} is not a time: use ISO 8601 in UTC, e.g. 2026-11-28T22:40:00Z, or 'now'"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def format_time(moment: datetime) -> str:
+    """`2026-11-28T22:40:00Z`: UTC, to the second."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record_from_trailers(pairs: Iterable[tuple[str, str]]) -> IncidentRecord:
+    """The record the trailers carry; keys are case-insensitive and the last one wins. A
+    `Detected:` that is not a time is left out (the severity rule and the timeline say so)."""
+    values: dict[str, str] = {}
+    for key, value in pairs:
+        canonical = next((name for name in RECORD_KEYS if name.lower() == key.lower()), None)
+        if canonical is not None and value.strip():
+            values[canonical] = value.strip()
+    detected = None
+    if DETECTED_KEY in values:
+        try:
+            detected = parse_time(values[DETECTED_KEY])
+        except UsageError:
+            detected = None
+    return IncidentRecord(values.get(SEVERITY_KEY), values.get(INCIDENT_KEY), detected)
+
+
+def branch_record(repo: Repository, head: str, exclude: Sequence[str]) -> IncidentRecord:
+    """The record the commits of HEAD ^EXCLUDE carry, oldest first, newer trailers winning."""
+    trailers = repo.commit_trailers([head, *(f"^{ref}" for ref in exclude)])
+    record = IncidentRecord()
+    for commit_trailers in reversed(list(trailers.values())):  # git lists newest first
+        record = record.updated(record_from_trailers(commit_trailers))
+    return record

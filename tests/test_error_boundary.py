@@ -1,0 +1,116 @@
+"""Every failure has a deliberate exit status: 0/1 verdicts, 2 the user's mistake, 3 the
+unforeseen (one line and a report file), 130 interrupted. Through the real console script."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Repo
+
+SCRIPT = str(Path(sys.executable).with_name("hotfix-guard"))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SCRIPT, *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+
+
+def hotfix(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("fix", {"app/main.py": "def main():\n    return 1\n"})
+
+
+def test_findings_exit_1_and_a_clean_hotfix_exits_0(repo: Repo) -> None:
+    hotfix(repo)
+    assert run("check").returncode == 0
+    repo.git("branch", "-m", "hotfix/Fix_Login")
+    assert run("check").returncode == 1
+
+
+def test_usage_problem_exits_2_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "hotfix-guard: not inside a git work tree: run hotfix-guard from a clone of your "
+        "repository\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("check", "--bogus"), "No such option '--bogus'"),
+        (("check", "extra"), "Got unexpected extra argument (extra)"),
+        (("check", "--rule", "nope"), "'nope' is not one of"),
+        (("check", "--rule"), "Option '--rule' requires an argument."),
+    ],
+)
+def test_usage_mistakes_exit_2_even_off_a_hotfix_branch(
+    repo: Repo, args: tuple[str, ...], expected: str
+) -> None:
+    """The fast path (not a hotfix branch) must not swallow mistakes."""
+    result = run(*args)
+    assert result.returncode == 2, result
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize("args", [("check", "--help"), ("hook", "-h")])
+def test_help_is_shown_off_a_hotfix_branch(repo: Repo, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == 0 and result.stdout.startswith("Usage: hotfix-guard "), result
+
+
+def test_git_missing_from_path_exits_2(repo: Repo) -> None:
+    hotfix(repo)
+    env = {**os.environ, "PATH": str(repo.path / "no-such-dir")}
+    result = run("check", env=env)
+    assert (result.returncode, result.stderr) == (
+        2,
+        "hotfix-guard: git was not found on PATH: install git (2.38 or newer) or fix PATH\n",
+    )
+
+
+def test_unforeseen_git_failure_exits_3_with_a_report(repo: Repo, tmp_path: Path) -> None:
+    """A blob missing from the object store: git itself fails in a way no check foresees.
+    (main's version: git would read the hotfix's own version from the work tree.)"""
+    hotfix(repo)
+    blob = repo.git("rev-parse", "main:app/main.py")
+    os.remove(repo.path / ".git" / "objects" / blob[:2] / blob[2:])
+    cache = tmp_path / "cache"
+    result = run("check", env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    report = cache / "hotfix-guard" / "crash.log"
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("hotfix-guard: unexpected failure in `hotfix-guard check`: ")
+    assert result.stderr.endswith(f"; full report: {report}\n")
+    assert result.stderr.count("\n") == 1
+    text = report.read_text()
+    assert "Traceback (most recent call last)" in text and "command: hotfix-guard check" in text
+
+
+def test_ctrl_c_exits_130_without_a_traceback(repo: Repo) -> None:
+    hotfix(repo)
+    repo.write(".hotfix-guard.toml", 'test-commands = ["sleep 30"]\n')
+    repo.commit("tests")
+    process = subprocess.Popen(
+        [SCRIPT, "run-tests", "--no-cache"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.endswith("hotfix-guard: interrupted\n")
