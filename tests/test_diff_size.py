@@ -132,26 +132,35 @@ def test_odd_paths_are_shown_on_one_line(repo: Repo) -> None:
     repo.write(".hotfix-guard.toml", "max-files = 1\n")
     repo.commit("config")
     repo.branch("hotfix/odd-paths")
-    repo.write("with space/and\nnewline.py", lines_of(9))
-    repo.write(b"latin1-\xe9.py", lines_of(8))
+    repo.write("with space/and\nnewline.py", lines_of(8))
+    repo.write(b"latin1-\xe9.py", lines_of(9))
     repo.commit("odd")
     code, lines = check()
     assert code == 1
-    assert lines[0].endswith('split out 1 file: "with space/and\\nnewline.py" (+9 -0)')
+    assert lines[0].endswith('split out 1 file: "with space/and\\nnewline.py" (+8 -0)')
 
 
 def file_change(path: str, lines: int) -> FileChange:
     return FileChange(path, None, "M", None, lines, 0, False, False, "code", None)
 
 
-def test_split_out_picks_the_fewest_biggest_files() -> None:
+def test_split_out_keeps_the_likely_fix_and_prefers_what_it_touches_least() -> None:
     files = [file_change(f"f{n}.py", n) for n in range(1, 8)]  # 28 lines in 7 files
+    # f7.py changes the most existing code: the likeliest fix, named only if nothing else would do
     assert [f.path for f in files_to_split_out(files, max_files=10, max_lines=20)] == [
-        "f7.py",
         "f6.py",
+        "f5.py",
     ]
     assert [f.path for f in files_to_split_out(files, max_files=5, max_lines=100)] == [
-        "f7.py",
-        "f6.py",
+        "f1.py",
+        "f2.py",
     ]
     assert files_to_split_out(files, max_files=7, max_lines=28) == []
+    assert [f.path for f in files_to_split_out(files[6:], max_files=1, max_lines=5)] == ["f7.py"]
+
+
+def test_split_out_names_added_files_before_the_edited_ones() -> None:
+    fix = file_change("web/login.js", 12)
+    data = FileChange("data/schema.json", None, "A", None, 900, 0, False, False, "code", None)
+    helper = file_change("web/util.js", 2)
+    assert files_to_split_out([fix, data, helper], max_files=2, max_lines=400) == [data]

@@ -67,16 +67,47 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     return findings
 
 
+ADDED = ("A", "C")
+
+
 def files_to_split_out(
     counted: Sequence[FileChange], max_files: int, max_lines: int
 ) -> list[FileChange]:
-    """The fewest biggest files whose removal brings both counts within the limits."""
+    """Files to move to a separate change so that both counts get within the limits.
+
+    The fix is most likely the file that changes the most existing code, so it is named only when
+    nothing else would do. Files the change adds come first (new code is rarely the fix). Lines
+    over the limit are taken from the biggest of the rest; files over the limit from those the
+    change touches least, which are the cheapest to leave out.
+    """
     files, lines = len(counted), sum(f.lines for f in counted)
-    chosen = []
-    for entry in sorted(counted, key=lambda f: (-f.lines, f.path)):
-        if files <= max_files and lines <= max_lines:
+    if files <= max_files and lines <= max_lines:
+        return []
+    edited = [f for f in counted if f.status not in ADDED]
+    fix = max(edited, key=lambda f: (f.lines, f.path)) if edited else None
+    added = [f for f in counted if f.status in ADDED]
+    others = [f for f in edited if f is not fix]
+    last = [fix] if fix is not None else []
+    chosen: list[FileChange] = []
+    biggest_first = [
+        *sorted(added, key=lambda f: (-f.lines, f.path)),
+        *sorted(others, key=lambda f: (-f.lines, f.path)),
+        *last,
+    ]
+    for entry in biggest_first:
+        if lines <= max_lines:
             break
         chosen.append(entry)
-        files -= 1
-        lines -= entry.lines
+        files, lines = files - 1, lines - entry.lines
+    least_first = [
+        *sorted(added, key=lambda f: (f.lines, f.path)),
+        *sorted(others, key=lambda f: (f.lines, f.path)),
+        *last,
+    ]
+    for entry in least_first:
+        if files <= max_files:
+            break
+        if entry not in chosen:
+            chosen.append(entry)
+            files -= 1
     return chosen
