@@ -164,3 +164,25 @@ def test_split_out_names_added_files_before_the_edited_ones() -> None:
     data = FileChange("data/schema.json", None, "A", None, 900, 0, False, False, "code", None)
     helper = file_change("web/util.js", 2)
     assert files_to_split_out([fix, data, helper], max_files=2, max_lines=400) == [data]
+
+
+def test_a_schema_export_and_a_bundled_data_list_are_not_counted(repo: Repo) -> None:
+    repo.branch("hotfix/fix-migration")
+    schema = "{\n" + "".join(f'  "column_{n}": "TEXT",\n' for n in range(1500)) + '  "v": 3\n}\n'
+    repo.commit(
+        "fix the migration",
+        {
+            "app/db.py": "VERSION = 3\n",
+            "app/schemas/AppDatabase/3.json": schema,
+            "data/blocklist.list": "".join(f"host{n}.example\n" for n in range(5000)),
+            "data/small.json": '{"ok": true}\n',
+        },
+    )
+    assert check() == (
+        0,
+        [
+            "app/schemas/AppDatabase/3.json: diff-size: not counted (data file: 1503 changed "
+            "lines): +1503 -0",
+            "data/blocklist.list: diff-size: not counted (data file: 5000 changed lines): +5000 -0",
+        ],
+    )
