@@ -304,3 +304,74 @@ def test_the_same_word_changed_in_a_translation_file_is_wording(repo: Repo) -> N
         base={"config/locales/en.yml": strings},
     )
     assert check("identifier-rename") == (0, [])
+
+
+# --- rename: a shared licence header does not make two files one --------------------------------
+
+LICENCE = "".join(
+    f" * Licence line {n}: the project's BSD licence text, kept whole.\n" for n in range(12)
+)
+
+
+def replace_files(
+    repo: Repo, base: dict[str, str], removed: list[str], added: dict[str, str]
+) -> None:
+    """Commit BASE on main, cut hotfix/fix-login, delete REMOVED and add ADDED in one commit."""
+    repo.commit("base", dict(base))
+    repo.branch("hotfix/fix-login")
+    repo.git("rm", "-q", *removed)
+    repo.commit("fix", dict(added))
+
+
+def php_class(name: str, body: str) -> str:
+    return f"<?php\n/**\n{LICENCE} */\n\nnamespace App;\n\nclass {name}\n{{\n{body}}}\n"
+
+
+def test_a_file_replaced_by_an_unrelated_one_sharing_its_header_is_not_a_rename(repo: Repo) -> None:
+    old = php_class(
+        "LegacyMailer", "    public function send($m) { return mail($m->to, $m->s); }\n"
+    )
+    new = php_class(
+        "SmtpTransport",
+        "    private $socket;\n"
+        "    public function open($host) { $this->socket = fsockopen($host); }\n",
+    )
+    replace_files(
+        repo,
+        {"src/LegacyMailer.php": old},
+        ["src/LegacyMailer.php"],
+        {"src/SmtpTransport.php": new},
+    )
+    status = repo.git("diff", "-M", "--name-status", "main", "HEAD").splitlines()
+    assert any(line.startswith("R") for line in status), status  # git pairs them on the header
+    assert check("rename") == (0, [])
+
+
+def test_a_class_moved_with_its_header_is_still_a_rename(repo: Repo) -> None:
+    body = "".join(f"    public function step{n}() {{ return {n}; }}\n" for n in range(6))
+    old = php_class("Pattern", body)
+    moved = old.replace("class Pattern", "class PatternInterface")
+    replace_files(
+        repo,
+        {"src/Cache/Pattern.php": old},
+        ["src/Cache/Pattern.php"],
+        {"src/Cache/Pattern/PatternInterface.php": moved},
+    )
+    assert findings("rename") == [
+        "src/Cache/Pattern/PatternInterface.php:1: rename: renamed: src/Cache/Pattern.php -> "
+        "src/Cache/Pattern/PatternInterface.php (similarity 97%, edited: +1 -1)"
+    ]
+
+
+def test_a_resource_split_into_light_and_dark_variants_is_not_a_rename(repo: Repo) -> None:
+    icon = '<vector android:width="24dp">\n  <path android:fillColor="#FF000000"/>\n</vector>\n'
+    replace_files(
+        repo,
+        {"res/drawable/ic_play.xml": icon},
+        ["res/drawable/ic_play.xml"],
+        {
+            "res/drawable/ic_play_light.xml": icon,
+            "res/drawable/ic_play_dark.xml": icon.replace("#FF000000", "#FFFFFFFF"),
+        },
+    )
+    assert check("rename") == (0, [])

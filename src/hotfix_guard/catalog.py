@@ -82,7 +82,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "rename",
         CHANGE,
-        "noise:check_rename",
+        "rename:check_rename",
         "hotfix-no-refactor",
         "no file is renamed, moved or copied",
         "keep the file at its old path in the hotfix; move it in a separate change",

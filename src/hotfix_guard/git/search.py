@@ -55,3 +55,9 @@ def inverse_patch_ids(
     if merges:
         ids.update(repo.patch_ids(["-R", "-m", "--first-parent", "--no-walk=unsorted", *merges]))
     return ids
+
+
+def blob_text(repo: Repository, rev: str | None, path: str) -> str | None:
+    """The text of PATH in REV's tree (None: the staged index); None when it is not there."""
+    output = try_run(["cat-file", "blob", f"{rev or ''}:{path}"], cwd=repo.root)
+    return None if output is None else output.decode("utf-8", "surrogateescape")

@@ -1,8 +1,7 @@
-"""rename and whitespace: files moved or copied, and changes that only touch whitespace.
+"""whitespace: changes that only touch whitespace, and what the line rules share.
 
 The line rules read the code files only (what diff-size counts): tests and excluded files
-(lockfiles, generated, vendored) are reshaped by tools and by the fix's own tests. `rename` looks
-at every file but excluded ones, because moving a test file is as much a refactor as moving code.
+(lockfiles, generated, vendored) are reshaped by tools and by the fix's own tests.
 """
 
 from __future__ import annotations
@@ -12,38 +11,11 @@ from collections.abc import Sequence
 
 from hotfix_guard import hunks
 from hotfix_guard.context import Context
-from hotfix_guard.diff import EXCLUDED
 from hotfix_guard.hunks import Block, FilePatch, too_big_to_read
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path
+from hotfix_guard.report import ERROR, INFO, WARNING, Finding
 
-WHAT_GIT_FOUND = {"R": "renamed", "C": "copied"}
-# git calls a new file a copy from 50% similarity on, but a new class that shares a license header
-# and boilerplate with its neighbour is new code; a copy worth splitting out is nearly whole.
-COPY_MIN_SIMILARITY = 90
 # How many unchanged lines from the fix a blank line added or removed still belongs to it.
 BLANK_LINE_REACH = 3
-
-
-def check_rename(ctx: Context) -> list[Finding]:
-    """Files git's rename and copy detection pairs with another path (not delete + add)."""
-    findings = []
-    for file in ctx.change.files:
-        if file.status not in WHAT_GIT_FOUND or file.old_path is None:
-            continue
-        if file.category == EXCLUDED or ctx.rolled_back(file):
-            continue
-        if file.status == "C" and (file.similarity or 0) < COPY_MIN_SIMILARITY:
-            continue
-        edited = f", edited: {file.size}" if file.lines else ""
-        findings.append(
-            Finding(
-                f"{WHAT_GIT_FOUND[file.status]}: {display_path(file.old_path)} -> "
-                f"{display_path(file.path)} (similarity {file.similarity}%{edited})",
-                path=file.path,
-                line=1,  # the whole file moved: point at its top, like every noise finding
-            )
-        )
-    return findings
 
 
 # --- whitespace -------------------------------------------------------------------------------
