@@ -272,28 +272,20 @@ def whitespace_lines(blocks: Sequence[Block]) -> int:
     return sum(block.size for block in blocks)
 
 
-# A block bigger than this is not searched for re-indented lines inside it (quadratic matching).
-MAX_MATCHED_BLOCK = 2000
-
-
 def whitespace_lines_within(block: Block) -> int:
     """Changed lines of a real block that pair up with a line differing only in whitespace.
 
     A reformat around the fix, in the same block, is noise too: a reviewer wants its full size.
+    Counted as lines whose tokens appear on both sides in another spacing (linear, any size).
     """
-    from difflib import SequenceMatcher  # only for files with a whitespace finding
+    from collections import Counter
 
-    if max(len(block.removed), len(block.added)) > MAX_MATCHED_BLOCK:
-        return 0
-    old = [squeeze(line) for line in block.removed]
-    new = [squeeze(line) for line in block.added]
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    return 2 * sum(
-        1
-        for match in matcher.get_matching_blocks()
-        for offset in range(match.size)
-        if block.removed[match.a + offset] != block.added[match.b + offset]
-    )
+    tokens_removed = Counter(squeeze(line) for line in block.removed)
+    tokens_added = Counter(squeeze(line) for line in block.added)
+    texts_removed, texts_added = Counter(block.removed), Counter(block.added)
+    same_tokens = sum((tokens_removed & tokens_added).values())
+    same_text = sum((texts_removed & texts_added).values())
+    return 2 * max(0, same_tokens - same_text)
 
 
 def _stray_finding(
