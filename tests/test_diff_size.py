@@ -43,7 +43,10 @@ def test_lockfiles_tests_and_generated_files_are_listed_not_counted(repo: Repo) 
         "web/app.min.js: diff-size: not counted (excluded: *.min.js): +450 -0",
         lines[-1],
     ]
-    assert lines[-1].startswith("hotfix-guard passed: 0 errors, 0 warnings (hotfix/fix-login")
+    assert lines[-1] == (
+        "hotfix-guard passed: hotfix/fix-login: 1 file, 2 code lines (limits 20 files, "
+        "400 lines), 1 check passed"
+    )
 
 
 def test_test_layouts_of_several_languages_do_not_count(repo: Repo) -> None:

@@ -75,6 +75,8 @@ def _emit(report: Any, output_format: str) -> None:
         click.echo(render_json(report))
     elif report.findings:
         click.echo(render_text(report))
+    elif report.summary:
+        click.echo(report.summary)
     elif report.notes:
         click.echo("\n".join(report.notes))
     sys.exit(report.exit_code)
@@ -113,7 +115,14 @@ def check(
         if include_index and repo.resolve_commit(head) != repo.resolve_commit("HEAD"):
             raise UsageError("--staged needs --head to be the checked-out commit")
     report = stages.check_change(
-        repo, config, branch=branch, head=head_rev, staged=include_index, base=base, rules=rules
+        repo,
+        config,
+        branch=branch,
+        head=head_rev,
+        staged=include_index,
+        base=base,
+        rules=rules,
+        summarize=True,
     )
     _emit(report, output_format)
 

@@ -70,6 +70,7 @@ def check_change(
     base: str | None = None,
     rules: Sequence[str] = (),
     subjects: Sequence[Subject] = (CHANGE,),
+    summarize: bool = False,
 ) -> Report:
     """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
     if branch is not None and not config.is_hotfix_branch(branch):
@@ -78,14 +79,27 @@ def check_change(
             return not_a_hotfix(branch)
         severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
         found = replace(wrong_case, rule="branch-name", severity=severity)
-        return Report(subject=branch, findings=(found,))
+        return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
     scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
     ctx = Context(repo, config, scope)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, scope.label)
     # Say so when the change was too big for every detail to be looked at (issue 6).
     cut_short = ctx.analysis_findings() if chosen else []
-    return replace(report, findings=(*report.findings, *cut_short)) if cut_short else report
+    if cut_short:
+        report = replace(report, findings=(*report.findings, *cut_short))
+    return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
+
+
+def change_summary(ctx: Context, checks: int) -> str:
+    """`hotfix-guard passed: hotfix/x: 2 files, 14 code lines (limits 20 files, 400 lines), ...`"""
+    change, config = ctx.change, ctx.config
+    files = len(change.counted)
+    return (
+        f"hotfix-guard passed: {ctx.where}: {files} file{'' if files == 1 else 's'}, "
+        f"{change.changed_code_lines} code lines (limits {config.max_files} files, "
+        f"{config.max_lines} lines), {checks} check{'' if checks == 1 else 's'} passed"
+    )
 
 
 def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) -> Report:
@@ -174,7 +188,12 @@ def check_tag(
         why = "does not point at a commit" if tag.commit is None else "not a release tag"
         return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))
     kind = f"hotfix tag ({ctx.hotfix})" if ctx.hotfix else "release tag"
-    return run_rules(ctx, selected_rules(ctx, rules, TAG), f"{kind} {tag.name}")
+    chosen = selected_rules(ctx, rules, TAG)
+    names = ", ".join(rule.name for rule in chosen)
+    summary = (
+        f"hotfix-guard passed: {tag.name} is a good {kind}: {len(chosen)} checks passed ({names})"
+    )
+    return replace(run_rules(ctx, chosen, f"{kind} {tag.name}"), summary=summary)
 
 
 def merge_reports(reports: Sequence[Report], subject: str) -> Report:
@@ -188,9 +207,11 @@ def merge_reports(reports: Sequence[Report], subject: str) -> Report:
         hints.extend(report.hints)
         notes.extend(report.notes)
     subjects = "; ".join(report.subject for report in reports) or "nothing pushed to check"
+    summaries = [report.summary for report in reports if report.summary]
     return Report(
         subject=f"{subject}: {subjects}",
         findings=tuple(findings),
         notes=tuple(notes),
-        hints=tuple(hints),
+        hints=tuple(dict.fromkeys(hints)),
+        summary="\n".join(summaries) if summaries and not notes else None,
     )

@@ -24,8 +24,22 @@ def check_branch_name(ctx: Context) -> list[Finding]:
             "words joined by '-' (hotfix/fix-login-timeout), after its ticket "
             "(hotfix/PROJ-123-login-crash) or after the version (hotfix/1.2.4)",
             ref=branch,
+            fix=_rename_to(branch, _slug(branch), regex),
         )
     ]
+
+
+def _slug(branch: str) -> str:
+    """`hotfix/Fix_Login` -> `hotfix/fix-login`: the prefix kept, the rest in lowercase words."""
+    prefix, _, rest = branch.rpartition("/")
+    words = "-".join(re.findall(r"[a-z0-9]+", rest.lower()))
+    return f"{prefix}/{words}" if prefix else words
+
+
+def _rename_to(branch: str, suggestion: str, regex: str) -> str | None:
+    if not re.fullmatch(regex, suggestion):
+        return None  # no good guess: the catalog's general hint
+    return f"git branch -m {shlex.quote(branch)} {shlex.quote(suggestion)}"
 
 
 def case_only_match(branch: str, config: Config) -> Finding | None:
@@ -51,6 +65,7 @@ def case_only_match(branch: str, config: Config) -> Finding | None:
         f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
         f"hotfix check ran; rename it: git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
         ref=branch,
+        fix=f"git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
     )
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from hotfix_guard.context import Context
+from hotfix_guard.fixes import quote, quoted
 from hotfix_guard.git.search import words_in_tree
 from hotfix_guard.hunks import Block
 from hotfix_guard.report import Finding, display_path
@@ -184,6 +185,8 @@ def check_identifier_rename(ctx: Context) -> list[Finding]:
                 f"{files} ({shown}{more})",
                 path=path,
                 line=line,
+                fix=f"keep {before!r} in the hotfix: git grep -n -w -F -e {quote(after)} "
+                f"-- {quoted(p for p, _ in uses.places)} shows the renamed uses",
             )
         )
     return findings

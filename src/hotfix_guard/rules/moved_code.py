@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from hotfix_guard.context import Context
+from hotfix_guard.fixes import undo_hunks
 from hotfix_guard.hunks import FilePatch
 from hotfix_guard.report import Finding, display_path
 from hotfix_guard.rules.noise import squeeze, unread
@@ -124,6 +125,8 @@ def check_moved_code(ctx: Context) -> list[Finding]:
                 f"{first.source_line}",
                 path=first.target.path,
                 line=first.target_line,
+                fix=f"{undo_hunks(ctx.scope.base, [first.target.path, first.source.path])} "
+                "(put the moved lines back where they were)",
             )
         )
     return findings

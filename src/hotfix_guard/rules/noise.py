@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from hotfix_guard import hunks
 from hotfix_guard.context import Context
+from hotfix_guard.fixes import undo_hunks
 from hotfix_guard.hunks import Block, FilePatch, too_big_to_read
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding
+from hotfix_guard.report import ERROR, INFO, WARNING, Finding, with_fix
 
 # How many unchanged lines from the fix a blank line added or removed still belongs to it.
 BLANK_LINE_REACH = 3
@@ -114,7 +115,12 @@ def check_whitespace(ctx: Context) -> list[Finding]:
         finding = _stray_finding(file_patch, hunks, warn_lines)
         if finding is not None:
             findings.append(finding)
-    return findings
+    paths = [f.path for f in findings if f.path is not None and f.severity != INFO]
+    if not paths:
+        return findings
+    return with_fix(
+        findings, f"{undo_hunks(ctx.scope.base, paths)} (undo the whitespace-only hunks)"
+    )
 
 
 # How many blocks of a hunk are read together to see a re-indent that git split at lines it kept

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from hotfix_guard.context import Context
 from hotfix_guard.diff import EXCLUDED, FileChange
+from hotfix_guard.fixes import quote
 from hotfix_guard.git.search import blob_text
 from hotfix_guard.report import Finding, display_path
 
@@ -46,12 +47,16 @@ def check_rename(ctx: Context) -> list[Finding]:
         if similarity < COPY_MIN_SIMILARITY and not similar_past_headers(ctx, file):
             continue
         edited = f", edited: {file.size}" if file.lines else ""
+        old, new = quote(file.old_path), quote(file.path)
+        # A moved file goes back; a copy leaves the index (the file stays on disk).
+        fix = f"git mv -- {new} {old}" if file.status == "R" else f"git rm --cached -- {new}"
         findings.append(
             Finding(
                 f"{WHAT_GIT_FOUND[file.status]}: {display_path(file.old_path)} -> "
                 f"{display_path(file.path)} (similarity {file.similarity}%{edited})",
                 path=file.path,
                 line=1,  # the whole file moved: point at its top, like every noise finding
+                fix=fix,
             )
         )
     return findings

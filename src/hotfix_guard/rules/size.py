@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from hotfix_guard.context import Context
 from hotfix_guard.diff import FileChange
+from hotfix_guard.fixes import split_out
 from hotfix_guard.report import INFO, Finding, display_path
 
 SHOWN_FILES = 10
@@ -62,6 +63,8 @@ def check_diff_size(ctx: Context) -> list[Finding]:
             f"(limit {limits.max_lines}); to get under the limits, split out {len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
             ref=ctx.where,
+            fix=f"{split_out(ctx.scope.base, [f.path for f in to_split])} (then apply "
+            "split-out.patch in a separate change through the normal release)",
         )
     )
     return findings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from hotfix_guard.releases import TagContext, next_release, render_version
 from hotfix_guard.report import INFO, Finding
 from hotfix_guard.scope import find_main
@@ -13,9 +15,16 @@ PLACEHOLDERS = frozenset(
 )  # fmt: skip
 
 
-def _retag(ctx: TagContext) -> str:
+def _retag(ctx: TagContext, name: str | None = None) -> str:
+    """Tag the same commit, annotated, under NAME (default: the same name, replaced)."""
     commit = (ctx.tag.commit or ctx.tag.object_id)[:10]
-    return f'git tag -a -f {ctx.name} -m "{ctx.config.tag_message_prefix}<what it fixes>" {commit}'
+    message = shlex.quote(f"{ctx.config.tag_message_prefix}<what it fixes>")
+    force = "" if name else " -f"
+    return f"git tag -a{force} {shlex.quote(name or ctx.name)} -m {message} {commit}"
+
+
+def _delete(ctx: TagContext) -> str:
+    return f"git tag -d {shlex.quote(ctx.name)}"
 
 
 def check_tag_format(ctx: TagContext) -> list[Finding]:
@@ -23,9 +32,12 @@ def check_tag_format(ctx: TagContext) -> list[Finding]:
         return []
     tag_format = ctx.config.tag_format
     expected_parts = tag_format.count("{")
+    fix = None
     if ctx.loose_version is not None and len(ctx.loose_version) == expected_parts:
-        suggestion = f"; name it {render_version(ctx.loose_version, tag_format)!r}"
+        right_name = render_version(ctx.loose_version, tag_format)
+        suggestion = f"; name it {right_name!r}"
         why = "looks like a release tag"
+        fix = f"{_retag(ctx, right_name)} && {_delete(ctx)}"
     else:
         suggestion = ""
         why = f"is a hotfix tag ({ctx.hotfix})" if ctx.hotfix else "looks like a release tag"
@@ -33,6 +45,7 @@ def check_tag_format(ctx: TagContext) -> list[Finding]:
         Finding(
             f"{ctx.name!r} {why} but does not match tag-format {tag_format!r}{suggestion}",
             ref=ctx.name,
+            fix=fix,
         )
     ]
 
@@ -45,6 +58,7 @@ def check_tag_annotated(ctx: TagContext) -> list[Finding]:
             f"{ctx.name} is a lightweight tag; a release tag is annotated, with a message: "
             f"{_retag(ctx)}",
             ref=ctx.name,
+            fix=_retag(ctx),
         )
     ]
 
@@ -69,6 +83,7 @@ def check_tag_message(ctx: TagContext) -> list[Finding]:
             f"{problem} ({ctx.name} is a hotfix tag: {ctx.hotfix}); write it as "
             f"{prefix!r} plus what it fixes: {_retag(ctx)}",
             ref=ctx.name,
+            fix=_retag(ctx),
         )
     ]
 
@@ -86,7 +101,7 @@ def check_tag_version(ctx: TagContext) -> list[Finding]:
     tag_format = ctx.config.tag_format
     duplicates = sorted(name for name, v in ctx.release_versions.items() if v == version)
     if duplicates:
-        return [_version_finding(ctx, f"repeats the version of {duplicates[0]}")]
+        return [_version_finding(ctx, f"repeats the version of {duplicates[0]}", None)]
     before = ctx.releases_before()
     if not before:
         return [
@@ -111,11 +126,12 @@ def check_tag_version(ctx: TagContext) -> list[Finding]:
             for number in range(expected[-1], version[-1])
         ]
         problem = f"skips {', '.join(skipped)}: after {latest_name} comes {expected_name}"
-    return [_version_finding(ctx, problem)]
+    return [_version_finding(ctx, problem, expected_name)]
 
 
-def _version_finding(ctx: TagContext, problem: str) -> Finding:
-    return Finding(f"{ctx.name} {problem}", ref=ctx.name)
+def _version_finding(ctx: TagContext, problem: str, right_name: str | None) -> Finding:
+    fix = f"{_delete(ctx)} && {_retag(ctx, right_name)}" if right_name else _delete(ctx)
+    return Finding(f"{ctx.name} {problem}", ref=ctx.name, fix=fix)
 
 
 def check_tag_target(ctx: TagContext) -> list[Finding]:
@@ -131,5 +147,6 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
             f"{ctx.name} points at {commit[:10]} ({subject}), which is not on {main.name}; "
             f"merge the hotfix into {main.name} and tag the merge commit",
             ref=ctx.name,
+            fix=f"{_delete(ctx)}, merge the hotfix into {main.name} and tag the merge commit",
         )
     ]
