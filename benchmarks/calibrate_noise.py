@@ -165,6 +165,36 @@ def share(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else "0/0"
 
 
+# Candidate values of whitespace-warn-lines, measured in one run (see blocked_at).
+WARN_LINES_CANDIDATES = (0, 1, 2, 3, 4, 6, 8)
+STRAY_SIZE = re.compile(r"away from the fix \(.*?(\d+) changed lines?[;)]")
+
+
+def blocked_at(outcome: Outcome, warn_lines: int) -> bool:
+    """Whether OUTCOME blocks with whitespace-warn-lines = WARN_LINES: what the run found,
+    with each stray-whitespace finding judged again by its size."""
+    if outcome.error:
+        return True
+    for finding in [*outcome.findings, *outcome.warnings]:
+        size = STRAY_SIZE.search(finding.message) if finding.rule == "whitespace" else None
+        if size is None:
+            if finding in outcome.findings:
+                return True
+        elif int(size.group(1)) > warn_lines:
+            return True
+    return False
+
+
+def sweep(by_kind: dict[str, list[Outcome]]) -> dict[int, dict[str, int]]:
+    return {
+        value: {
+            "hotfixes_passing": sum(not blocked_at(o, value) for o in by_kind["hotfix"]),
+            "refactors_flagged": sum(blocked_at(o, value) for o in by_kind["refactor"]),
+        }
+        for value in WARN_LINES_CANDIDATES
+    }
+
+
 def report(name: str, outcomes: Sequence[Outcome]) -> dict[str, object]:
     by_kind: dict[str, list[Outcome]] = {"hotfix": [], "feature": [], "refactor": []}
     for outcome in outcomes:
@@ -187,6 +217,10 @@ def report(name: str, outcomes: Sequence[Outcome]) -> dict[str, object]:
         }
         print(f"  {rule}: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()))
         summary[f"rule_{rule}"] = counts
+    warned = [o for o in hotfixes if o.warnings and not o.findings and o.error is None]
+    summary["hotfixes_passing_with_warnings"] = len(warned)
+    print(f"  hotfixes passing with a warning only: {len(warned)}")
+    summary["whitespace_warn_lines_sweep"] = sweep(by_kind)
     failing = [o for o in hotfixes if o.findings or o.error]
     if failing:
         print("failing hotfixes:")
@@ -275,6 +309,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("## all repositories")
     print(f"hotfixes passing: {share(totals['passing'], totals['hotfixes'])}")
     print(f"refactor commits flagged: {share(totals['flagged'], totals['refactors'])}")
+    print("whitespace-warn-lines: hotfixes passing / refactor commits flagged")
+    for value in WARN_LINES_CANDIDATES:
+        rows = [summary["whitespace_warn_lines_sweep"][value] for summary in summaries]  # type: ignore[index]
+        passing = sum(row["hotfixes_passing"] for row in rows)
+        flagged = sum(row["refactors_flagged"] for row in rows)
+        print(
+            f"  {value}: {share(passing, totals['hotfixes'])} / "
+            f"{share(flagged, totals['refactors'])}"
+        )
     mismatches = check_labels(load_labels(args.labels), verdicts)
     if args.failures:
         args.failures.write_text(failures_markdown(summaries))
