@@ -375,3 +375,46 @@ def test_a_resource_split_into_light_and_dark_variants_is_not_a_rename(repo: Rep
         },
     )
     assert check("rename") == (0, [])
+
+
+# --- moved-code: a licence header is not code ---------------------------------------------------
+
+HEADER = (
+    "/*\n"
+    + "".join(f"  Catroid licence line {n}: GNU Affero GPL text\n" for n in range(8))
+    + " */\n"
+)
+
+
+def test_a_licence_header_moved_between_files_is_not_moved_code(repo: Repo) -> None:
+    hotfix(
+        repo,
+        {
+            "src/Player.java": "package app;\nclass Player { int volume = 5; }\n",
+            "src/Sound.java": HEADER + "package app;\nclass Sound { int rate = 44100; }\n",
+        },
+        base={
+            "src/Player.java": HEADER + "package app;\nclass Player { int volume = 4; }\n",
+            "src/Sound.java": "package app;\nclass Sound { int rate = 44100; }\n",
+        },
+    )
+    assert check("moved-code") == (0, [])
+
+
+def test_code_moved_next_to_a_header_is_still_moved_code(repo: Repo) -> None:
+    body = "".join(f"    void step{n}() {{ run({n}); }}\n" for n in range(6))
+    hotfix(
+        repo,
+        {
+            "src/Player.java": "package app;\nclass Player {\n}\n",
+            "src/Sound.java": HEADER + "package app;\nclass Sound {\n" + body + "}\n",
+        },
+        base={
+            "src/Player.java": "package app;\nclass Player {\n" + body + "}\n",
+            "src/Sound.java": HEADER + "package app;\nclass Sound {\n}\n",
+        },
+    )
+    assert findings("moved-code") == [
+        "src/Sound.java:13: moved-code: a block of 6 lines moved here unchanged from "
+        "src/Player.java line 3"
+    ]
