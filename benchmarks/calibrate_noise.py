@@ -221,6 +221,9 @@ def report(name: str, outcomes: Sequence[Outcome]) -> dict[str, object]:
     summary["hotfixes_passing_with_warnings"] = len(warned)
     print(f"  hotfixes passing with a warning only: {len(warned)}")
     summary["whitespace_warn_lines_sweep"] = sweep(by_kind)
+    summary["hotfix_verdicts"] = {
+        o.sample.label.split()[0]: "block" if o.findings or o.error else "pass" for o in hotfixes
+    }
     failing = [o for o in hotfixes if o.findings or o.error]
     if failing:
         print("failing hotfixes:")

@@ -7,6 +7,7 @@ the rules once blocked) and why. Ids, numbers and words only: no code from those
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -61,3 +62,18 @@ def check_labels(labels: Sequence[Label], blocked: Mapping[tuple[str, str], bool
     for line in mismatches:
         print(f"  MISMATCH {line}", file=sys.stdout)
     return mismatches
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python calibration_labels.py NUMBERS.json`: check the labels against a saved run."""
+    data = json.loads(Path(argv[0]).read_text())
+    blocked = {
+        (summary["repository"], merge): verdict == "block"
+        for summary in data["repositories"]
+        for merge, verdict in summary["hotfix_verdicts"].items()
+    }
+    return 1 if check_labels(load_labels(LABELS), blocked) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
