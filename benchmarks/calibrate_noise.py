@@ -30,8 +30,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
 from calibration_labels import LABELS, check_labels, load_labels
+
+from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.git import Repository

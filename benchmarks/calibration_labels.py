@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 LABELS = Path(__file__).with_name("calibration-labels.toml")
 VERDICTS = ("block", "pass")
