@@ -67,6 +67,8 @@ class Sample:
     label: str
     base: str
     head: str
+    # Every merge of the same branch (into main, into develop): labels may name any of them.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -102,18 +104,28 @@ def collect(repo: Repository, sample_size: int, seed: int) -> list[Sample]:
     for commit, parents, subject in squashed:
         if len(parents) == 1 and commit not in hotfixes:
             hotfixes[commit] = Sample("hotfix", f"{commit[:10]} {subject}", parents[0], commit)
+    merged_by: dict[str, list[str]] = {}
     for commit, parents, subject in merges:
         if len(parents) != 2:
             continue
         match = HOTFIX_MERGE.match(subject)
         target = hotfixes if match else features if FEATURE_MERGE.match(subject) else None
-        if target is None or parents[1] in target:
+        if target is None:
+            continue
+        merged_by.setdefault(parents[1], []).append(commit[:10])
+        known = target.get(parents[1])
+        # The merge into the production branch, not `... into develop`, says what shipped.
+        if known is not None and not (" into " in known.label and " into " not in subject):
             continue
         base = repo.merge_base(parents[0], [parents[1]])
         if base is None or base == parents[1]:
             continue  # already merged: nothing of its own
         kind = "hotfix" if match else "feature"
         target[parents[1]] = Sample(kind, f"{commit[:10]} {subject}", base, parents[1])
+    hotfixes = {
+        head: replace(sample, aliases=tuple(merged_by.get(head, ())))
+        for head, sample in hotfixes.items()
+    }
     refactors = [
         Sample("refactor", f"{commit[:10]} {subject}", parents[0], commit)
         for commit, parents, subject in log(repo, "--all", "--no-merges")
@@ -223,7 +235,9 @@ def report(name: str, outcomes: Sequence[Outcome]) -> dict[str, object]:
     print(f"  hotfixes passing with a warning only: {len(warned)}")
     summary["whitespace_warn_lines_sweep"] = sweep(by_kind)
     summary["hotfix_verdicts"] = {
-        o.sample.label.split()[0]: "block" if o.findings or o.error else "pass" for o in hotfixes
+        merge: "block" if o.findings or o.error else "pass"
+        for o in hotfixes
+        for merge in (o.sample.label.split()[0], *o.sample.aliases)
     }
     failing = [o for o in hotfixes if o.findings or o.error]
     if failing:
@@ -304,8 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             summaries.append(summary)
             for outcome in outcomes:
                 if outcome.sample.kind == "hotfix":
-                    merge = outcome.sample.label.split()[0]
-                    verdicts[(name, merge)] = bool(outcome.findings or outcome.error)
+                    for merge in (outcome.sample.label.split()[0], *outcome.sample.aliases):
+                        verdicts[(name, merge)] = bool(outcome.findings or outcome.error)
             totals["hotfixes"] += int(summary["hotfixes"])  # type: ignore[call-overload]
             totals["passing"] += int(summary["hotfixes_passing"])  # type: ignore[call-overload]
             totals["refactors"] += int(summary["refactors"])  # type: ignore[call-overload]
