@@ -269,7 +269,7 @@ def _realigned(block: Block, fix_columns: set[tuple[str, int]]) -> bool:
         moved = [
             (n.group(), n.start()) for o, n in zip(old_words, new_words) if o.start() != n.start()
         ]
-        if not moved or not any(word in fix_columns for word in moved):
+        if not moved or moved[0] not in fix_columns:  # the aligned word; the rest follow it
             return False
     return True
 
