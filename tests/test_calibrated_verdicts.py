@@ -418,3 +418,29 @@ def test_code_moved_next_to_a_header_is_still_moved_code(repo: Repo) -> None:
         "src/Sound.java:13: moved-code: a block of 6 lines moved here unchanged from "
         "src/Player.java line 3"
     ]
+
+
+def test_a_method_renamed_with_its_declaration_blocks_though_old_uses_remain(repo: Repo) -> None:
+    # Shaped like a real refactor: an interface method and two implementations renamed, while
+    # a caller elsewhere still uses the old name (so the old name survives in the tree).
+    iface = "<?php\ninterface Deps\n{\n    public function getDependencyModules();\n}\n"
+    impl = (
+        "<?php\nclass {0} implements Deps\n{{\n"
+        "    public function getDependencyModules() {{}}\n}}\n"
+    )
+    base = {
+        "src/Deps.php": iface,
+        "src/A.php": impl.format("A"),
+        "src/B.php": impl.format("B"),
+        "src/caller.php": "<?php\n$m->getDependencyModules();\n",
+    }
+    renamed = {
+        path: text.replace("getDependencyModules", "getModuleDependencies")
+        for path, text in base.items()
+        if path != "src/caller.php"
+    }
+    hotfix(repo, renamed, base=base)
+    assert findings("identifier-rename") == [
+        "src/A.php:4: identifier-rename: 'getDependencyModules' renamed to 'getModuleDependencies' "
+        "on 3 changed lines in 3 files (src/A.php:4, src/B.php:4, src/Deps.php:4)"
+    ]

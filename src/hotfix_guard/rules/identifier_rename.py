@@ -48,6 +48,8 @@ class Uses:
     """Where one substitution happened: (path, new line number) in the order found."""
 
     places: list[tuple[str, int]] = field(default_factory=list)
+    # Whether one of the changed lines declares or assigns the name: the definition moved too.
+    defines: bool = False
 
     @property
     def files(self) -> int:
@@ -95,6 +97,51 @@ def is_prose(path: str) -> bool:
 def style_only(before: str, after: str) -> bool:
     """`$inputfilter` -> `$inputFilter`, `user_id` -> `userId`: the same name in another style."""
     return before.replace("_", "").casefold() == after.replace("_", "").casefold()
+
+
+# Words that declare the name after them, in the languages the rules read.
+DECLARING = frozenset(
+    (
+        "function",
+        "def",
+        "class",
+        "interface",
+        "trait",
+        "enum",
+        "struct",
+        "const",
+        "var",
+        "let",
+        "val",
+        "fun",
+        "func",
+        "type",
+        "module",
+        "object",
+        "record",
+        "protocol",
+        "extension",
+        "macro",
+        "sub",
+        "alias",
+        "public",
+        "private",
+        "protected",
+        "static",
+        "readonly",
+        "final",
+    )
+)
+
+
+def defines(line_tokens: Sequence[str], index: int) -> bool:
+    """Whether the token at INDEX is declared or assigned there: after a declaring word, or
+    before a single `=` or `:=` (an assignment, not a comparison)."""
+    before = line_tokens[index - 1] if index > 0 else ""
+    after = line_tokens[index + 1 : index + 3]
+    assigned = after[:1] == ["="] and after[1:2] != ["="]
+    typed = after[:2] == [":", "="]
+    return before in DECLARING or assigned or typed
 
 
 def substitution(old: Sequence[str], new: Sequence[str]) -> tuple[str, str] | None:
@@ -145,18 +192,25 @@ def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
                 continue
             for old, new, line in line_pairs(block):
                 pair = substitution(old, new)
-                if pair is not None:
-                    found.setdefault(pair, Uses()).places.append((file_patch.path, line))
+                if pair is None:
+                    continue
+                uses = found.setdefault(pair, Uses())
+                uses.places.append((file_patch.path, line))
+                index = old.index(pair[0])
+                uses.defines = uses.defines or defines(old, index) or defines(new, index)
     return found
 
 
 def renames(ctx: Context, repeated: dict[tuple[str, str], Uses]) -> dict[tuple[str, str], Uses]:
-    """The substitutions that rename: the new name is new and the old one is gone.
+    """The substitutions that rename: the definition changed with the uses, or the new name is
+    new and the old one is gone. Pointing uses at a name defined elsewhere is a retarget.
 
-    Asked of git only for the few repeated substitutions: one `git grep` of the base tree for
-    the new names, one of the tip (or the index) for the old names.
+    Asked of git only for the few repeated substitutions that do not touch a definition: one
+    `git grep` of the base tree for the new names, one of the tip (or the index) for the old.
     """
-    asked = {pair: uses for pair, uses in repeated.items() if not style_only(*pair)}
+    asked = {
+        pair: uses for pair, uses in repeated.items() if not style_only(*pair) and not uses.defines
+    }
     if not asked:
         return repeated
     existed = words_in_tree(ctx.repo, ctx.scope.base, {after for _, after in asked})
