@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--runs N] [--quick] [--keep] [--json FILE]
 
-Four scenarios (issue 6), each a ratio against what the check cannot do without, as medians over
+Four scenarios, each a ratio against what the check cannot do without, as medians over
 several runs of the installed `hotfix-guard` console script (the one beside this Python):
 
 1. not a hotfix branch: `hotfix-guard hook` as pre-commit runs it, against `no-commit-to-branch`
@@ -254,7 +254,7 @@ def remembered_tests(work: Path, guard: str, runs: int) -> Result:
     env = repos.isolated_environ()
     help_result = subprocess.run([guard, "run-tests", "--help"], capture_output=True, env=env)
     if help_result.returncode != 0:
-        result.details.append("`hotfix-guard run-tests` is not on this branch yet (issue 4)")
+        result.details.append("`hotfix-guard run-tests` is not available")
         return result
     root = work / "tests"
     repos.build_app(root)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard import scope
-from hotfix_guard.backport import (
+from hotfix_guard.backport.merges import (
     FAST_FORWARD,
     MERGE,
     REBASE,
@@ -20,8 +20,8 @@ from hotfix_guard.backport import (
     merged_branch,
     recognise,
 )
-from hotfix_guard.backport_reach import BackportBranches
-from hotfix_guard.backport_status import POST_COMMIT, POST_MERGE, day, reminder
+from hotfix_guard.backport.reach import BackportBranches
+from hotfix_guard.backport.status import POST_COMMIT, POST_MERGE, day, reminder
 from hotfix_guard.cli import cli
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository

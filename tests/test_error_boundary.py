@@ -114,3 +114,20 @@ def test_ctrl_c_exits_130_without_a_traceback(repo: Repo) -> None:
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.endswith("hotfix-guard: interrupted\n")
+
+
+def test_every_command_outside_a_repository_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every command that needs a repository says so in one line (the reminder hook, which git
+    ignores, says it and exits 0; demo builds its own repository)."""
+    from hotfix_guard.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    for name in sorted(set(cli.commands) - {"demo"}):
+        result = run(name)
+        expected = 0 if name == "backport-reminder" else 2
+        assert result.returncode == expected, (name, result)
+        message = result.stderr if expected else result.stdout
+        assert message.count("\n") == 1 and "not inside a git" in message, (name, message)
+        assert "Traceback" not in result.stderr

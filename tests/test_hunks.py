@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.diff import CODE, TEST, FileChange
-from hotfix_guard.hunks import Block, needs_lines, parse_file_patches, parse_section, split_sections
+from hotfix_guard.hunks import Block, needs_lines, parse_section
 from tests.conftest import Repo
 from tests.precommit_support import git_result
 
@@ -44,33 +43,18 @@ def file_change(path: str, category: str = CODE, lines: int = 2) -> FileChange:
     )
 
 
-def test_sections_are_cut_at_each_file_header() -> None:
-    sections = split_sections(PATCH)
-    assert [section.split(b"\n", 1)[0] for section in sections] == [
-        b"diff --git a/app/a.py b/app/a.py",
-        b"diff --git a/tests/test_a.py b/tests/test_a.py",
-    ]
-    assert b"".join(sections) == PATCH
-
-
 def test_blocks_keep_line_numbers_carriage_returns_and_group_by_hunk() -> None:
-    hunks = parse_section(split_sections(PATCH)[0])
+    hunks = parse_section(PATCH[: PATCH.index(b"diff --git a/tests")])
     assert hunks == (
         (Block(old_start=2, new_start=2, removed=("x = 1\r",), added=("x = 2", "y = 3")),),
         (Block(old_start=21, new_start=22, removed=("    b()",), added=()),),
     )
 
 
-def test_only_changed_code_files_are_parsed() -> None:
-    files = [file_change("app/a.py", lines=5), file_change("tests/test_a.py", TEST)]
-    parsed = parse_file_patches(PATCH, files)
-    assert [file_patch.path for file_patch in parsed] == ["app/a.py"]
+def test_only_changed_code_files_need_their_lines() -> None:
+    assert needs_lines(file_change("app/a.py", lines=5))
+    assert not needs_lines(file_change("tests/test_a.py", TEST))
     assert not needs_lines(file_change("app/big.py", lines=50_000))
-
-
-def test_a_patch_that_does_not_match_the_change_is_a_bug_not_a_guess() -> None:
-    with pytest.raises(ValueError, match="the patch has 2 file sections but the change has 1"):
-        parse_file_patches(PATCH, [file_change("app/a.py")])
 
 
 def test_paths_with_newlines_and_non_utf8_bytes_come_from_the_change_model(repo: Repo) -> None:

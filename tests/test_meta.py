@@ -83,7 +83,7 @@ def test_every_rule_is_documented_configured_and_loads() -> None:
     assert documented == list(catalog.RULE_NAMES)
     assert tuple(Config().rules) == catalog.RULE_NAMES
     for rule in catalog.RULES:
-        assert rule.summary and rule.fix, rule.name
+        assert rule.fix, rule.name
         assert callable(catalog.load_check(rule)), rule.name
 
 
@@ -130,3 +130,74 @@ def test_every_rule_option_is_a_config_key_with_its_default() -> None:
         for option in rule.options:
             assert option.key in KNOWN_KEYS
             assert config.option(option.key) == option.default
+
+
+NEW_RULE_MODULE = """
+from hotfix_guard.context import Context
+from hotfix_guard.report import Finding
+
+
+def check_no_todo(ctx: Context) -> list[Finding]:
+    limit = ctx.config.option("no-todo-max")
+    found = [file for file in ctx.change.counted if "todo" in file.path]
+    return [Finding(f"{file.path} is a TODO", path=file.path) for file in found[limit:]]
+"""
+NEW_CATALOG_ENTRY = """
+    Rule(
+        "no-todo",
+        CHANGE,
+        "todo:check_no_todo",
+        "hotfix-no-refactor",
+        "finish the TODO or leave it out of the hotfix",
+        default_level="warn",
+        options=(Option("no-todo-max", "positive-int", 1, "TODOs allowed"),),
+    ),
+"""
+# Runs hotfix-guard with the module on the rules package's path and the entry added to RULES.
+WITH_NEW_RULE = """
+import sys, types
+import hotfix_guard.rules
+module_dir, catalog_path, entry = sys.argv[1:4]
+hotfix_guard.rules.__path__.append(module_dir)
+source = open(catalog_path).read().replace("\\n)\\n\\nBY_NAME", entry + ")\\n\\nBY_NAME", 1)
+catalog = types.ModuleType("hotfix_guard.catalog")
+catalog.__file__ = catalog_path
+sys.modules["hotfix_guard.catalog"] = catalog
+exec(compile(source, catalog_path, "exec"), catalog.__dict__)
+from hotfix_guard.__main__ import main
+sys.exit(main(sys.argv[4:]))
+"""
+
+
+def test_a_new_rule_is_one_module_plus_one_catalog_entry(repo: Repo, tmp_path: Path) -> None:
+    """The CONTRIBUTING.md example, added the way it says, works end to end: levels, options,
+    --rule choices and the stamped rule name come from the one entry."""
+    import subprocess
+    import sys
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "todo.py").write_text(NEW_RULE_MODULE)
+    catalog_path = str(ROOT / "src/hotfix_guard/catalog.py")
+    repo.branch("hotfix/fix-login")
+    repo.commit("fix", {"app/todo_a.py": "a = 1\n", "app/todo_b.py": "b = 1\n"})
+
+    def run(*args: str) -> tuple[int, str]:
+        command = [sys.executable, "-c", WITH_NEW_RULE, str(tmp_path / "rules"), catalog_path]
+        result = subprocess.run(
+            [*command, NEW_CATALOG_ENTRY, *args], capture_output=True, text=True, check=False
+        )
+        return result.returncode, result.stdout + result.stderr
+
+    code, output = run("check", "--rule", "no-todo")
+    lines = output.splitlines()
+    assert (code, lines[0], lines[-1]) == (
+        0,
+        "app/todo_b.py: no-todo: app/todo_b.py is a TODO",
+        "To fix: no-todo: finish the TODO or leave it out of the hotfix",
+    )
+    assert "0 errors, 1 warning" in lines[1]
+    repo.commit("config", {".hotfix-guard.toml": "no-todo-max = 2\n[rules]\nno-todo = 'error'\n"})
+    assert run("check", "--rule", "no-todo")[0] == 0
+    repo.commit("config", {".hotfix-guard.toml": "no-todo-max = 1\n[rules]\nno-todo = 'error'\n"})
+    code, output = run("check", "--rule", "no-todo")
+    assert code == 1 and "0 errors" not in output and "app/todo_b.py: no-todo: " in output

@@ -1,4 +1,4 @@
-"""Performance by design (issue 6): lean fast path, numbers before patches, bounded hunks."""
+"""Performance by design: lean fast path, numbers before patches, bounded hunks."""
 
 from __future__ import annotations
 

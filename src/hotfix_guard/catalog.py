@@ -1,7 +1,7 @@
 """The rule catalog: every rule's facts in one entry, and everything else derived from it.
 
 One entry per rule: its stable name, what it looks at (which decides the stages it runs in), where
-its check lives, its default level, the pre-commit hook id that runs it alone, a one-line summary,
+its check lives, its default level, the pre-commit hook id that runs it alone,
 the fix hint shown when it fails, and its own options. Config defaults and validation, `--rule`
 choices, the fast path's list, the hook families and the meta-tests all read this module.
 
@@ -47,8 +47,7 @@ class Rule(NamedTuple):
     subject: Subject
     check: str  # "module:function" under hotfix_guard.rules, imported only when the rule runs
     hook: str  # the single-purpose pre-commit hook id that runs this rule's family
-    summary: str
-    fix: str
+    fix: str  # the "To fix:" hint when the rule fails
     default_level: Level = "error"
     options: tuple[Option, ...] = ()
 
@@ -59,7 +58,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "branch:check_branch_name",
         "hotfix-branch",
-        "the hotfix branch name matches branch-name-regex",
         "rename the branch: git branch -m hotfix/<what-it-fixes>",
     ),
     Rule(
@@ -67,7 +65,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "branch:check_branch_base",
         "hotfix-branch",
-        "the branch was cut from main and merges nothing else in",
         "cut a new branch from main and cherry-pick only the fix: "
         "git switch -c hotfix/<name> main && git cherry-pick <fix commits>",
     ),
@@ -76,7 +73,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "size:check_diff_size",
         "hotfix-diff-size",
-        "changed files and changed code lines stay within max-files and max-lines",
         "move the files named above to a separate change that goes through the normal release",
     ),
     Rule(
@@ -84,7 +80,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "rename:check_rename",
         "hotfix-no-refactor",
-        "no file is renamed, moved or copied",
         "keep the file at its old path in the hotfix; move it in a separate change",
     ),
     Rule(
@@ -92,7 +87,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "noise:check_whitespace",
         "hotfix-no-refactor",
-        "no whitespace-only file change and no whitespace-only hunk apart from the fix",
         "undo the reformatting in the hotfix (git checkout -p / git add -p) and reformat in a "
         "separate change",
         options=(
@@ -110,7 +104,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "identifier_rename:check_identifier_rename",
         "hotfix-no-refactor",
-        "no identifier is renamed across several lines or files",
         "keep the old name in the hotfix; rename in a separate change",
         options=(
             Option(
@@ -126,7 +119,6 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "moved_code:check_moved_code",
         "hotfix-no-refactor",
-        "no block of code is moved unchanged to another place",
         "leave the code where it was in the hotfix; move it in a separate change",
         options=(
             Option(
@@ -142,7 +134,6 @@ RULES: tuple[Rule, ...] = (
         PUSHED_TREE,
         "tests:check_tests",
         "hotfix-tests",
-        "every test-commands entry passes on exactly the commit being pushed",
         "configure test-commands and make each pass on the pushed commit "
         "(hotfix-guard run-tests runs them on HEAD), then commit and push again",
     ),
@@ -151,7 +142,6 @@ RULES: tuple[Rule, ...] = (
         TAG,
         "tags:check_tag_format",
         "hotfix-tag",
-        "a release tag matches tag-format",
         'recreate the tag under the right name: git tag -a <new name> -m "<message>" '
         "<old name>^{} && git tag -d <old name>",
     ),
@@ -160,7 +150,6 @@ RULES: tuple[Rule, ...] = (
         TAG,
         "tags:check_tag_annotated",
         "hotfix-tag",
-        "a release tag is annotated, not lightweight",
         "recreate it annotated, on the same commit, with the command above, then push it",
     ),
     Rule(
@@ -168,7 +157,6 @@ RULES: tuple[Rule, ...] = (
         TAG,
         "tags:check_tag_message",
         "hotfix-tag",
-        "a hotfix tag's message is tag-message-prefix plus a description",
         "rewrite the message with the command above (git tag -a -f keeps the name and commit)",
     ),
     Rule(
@@ -176,7 +164,6 @@ RULES: tuple[Rule, ...] = (
         TAG,
         "tags:check_tag_version",
         "hotfix-tag",
-        "a hotfix tag is exactly one patch above the latest release tag before it",
         "delete the tag (git tag -d <name>) and tag the commit with the version named above",
     ),
     Rule(
@@ -184,7 +171,6 @@ RULES: tuple[Rule, ...] = (
         TAG,
         "tags:check_tag_target",
         "hotfix-tag",
-        "a hotfix tag points at a commit on main",
         "delete the tag (git tag -d <name>), merge the hotfix into main, and tag the merge",
     ),
     Rule(
@@ -192,7 +178,6 @@ RULES: tuple[Rule, ...] = (
         MAIN,
         "backport:check_backport",
         "hotfix-backport",
-        "every hotfix merged into main has reached each of backport-branches",
         "merge each hotfix named above into the branch it has not reached (the commands are on "
         "its line); `hotfix-guard backport-status` lists them all",
         default_level="warn",

@@ -197,7 +197,7 @@ def backport_status(since: str | None, output_format: str) -> None:
 
     Exit status 1 when a backport is missing, so CI can use it.
     """
-    from hotfix_guard.backport_status import render_status_json, render_status_text, status
+    from hotfix_guard.backport.status import render_status_json, render_status_text, status
 
     repo, config = _open()
     report = status(repo, config, since)
@@ -219,7 +219,7 @@ def backport_reminder(stage: str, squash_flag: str | None) -> None:
     post-merge hook passes git's argument on as SQUASH (1 after `git merge --squash`); under
     pre-commit it comes from PRE_COMMIT_IS_SQUASH_MERGE.
     """
-    from hotfix_guard.backport_status import POST_COMMIT, POST_MERGE, reminder
+    from hotfix_guard.backport.status import POST_COMMIT, POST_MERGE, reminder
 
     squash_flag = squash_flag or os.environ.get("PRE_COMMIT_IS_SQUASH_MERGE")
     if stage == "auto":
@@ -242,7 +242,7 @@ def demo(keep: bool) -> None:
     sys.exit(run_demo(keep=keep, echo=click.echo))
 
 
-# --- push time: tests, tags, native hooks (issue 4) ------------------------------------------
+# --- push time: tests, tags, native hooks--------------------------------------------------
 
 
 @cli.command("run-tests")

@@ -1,6 +1,6 @@
 """The read-only context every rule receives; expensive answers are computed once and shared.
 
-How rules that read hunks stay affordable on any diff size (issue 6):
+How rules that read hunks stay affordable on any diff size:
 
 - `change` comes from numbers only (`--raw --numstat`, no patch): counts, limits and the biggest
   files are always complete, whatever the size.
@@ -116,7 +116,7 @@ class Context:
     def _read_by_line_rules(self, file: FileChange) -> bool:
         return needs_lines(file) and not self.rolled_back(file)
 
-    # --- bounded, streamed hunk analysis (issue 6) ---------------------------------------------
+    # --- bounded, streamed hunk analysis----------------------------------------------------
 
     @cached_property
     def analysis_limited(self) -> bool:

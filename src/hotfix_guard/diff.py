@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 from hotfix_guard.config import LOCKFILES, Config
 from hotfix_guard.git import RawFileChange, Repository
 from hotfix_guard.globs import PathMatcher
 
-CODE = "code"
-TEST = "test"
-EXCLUDED = "excluded"
+Category = Literal["code", "test", "excluded"]
+CODE: Category = "code"
+TEST: Category = "test"
+EXCLUDED: Category = "excluded"
 
 SUBMODULE_MODE = "160000"
 GENERATED_ATTRIBUTES = ("linguist-generated", "linguist-vendored")
@@ -42,7 +44,7 @@ class FileChange:
     removed: int
     binary: bool
     submodule: bool
-    category: str
+    category: Category
     reason: str | None
 
     @property
@@ -101,7 +103,7 @@ class Classifier:
         self.exclude = PathMatcher(config.exclude)
         self.test_paths = PathMatcher(config.test_paths)
 
-    def classify(self, path: str, attributes: dict[str, str]) -> tuple[str, str | None]:
+    def classify(self, path: str, attributes: dict[str, str]) -> tuple[Category, str | None]:
         pattern = self.exclude.match(path)
         if pattern is not None:
             kind = "lockfile" if pattern in LOCKFILES else "excluded"

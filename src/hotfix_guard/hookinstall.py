@@ -64,8 +64,9 @@ def script_text(hook_type: str, python: str = "") -> str:
         "elif command -v hotfix-guard > /dev/null 2>&1; then",
         f'    hotfix-guard hook --stage {hook_type} "$@" < {stdin} || status=$?',
         "else",
-        "    echo 'hotfix-guard: not found; install it (pipx install hotfix-guard) or remove this"
-        " hook (hotfix-guard install --uninstall)' >&2",
+        "    echo 'hotfix-guard: not found; install it (pipx install git+<url of your hotfix-guard"
+        " repository>, or pipx install <path to a clone>) or remove this hook (hotfix-guard"
+        " install --uninstall)' >&2",
         "    exit 1",
         "fi",
         'exit "$status"',

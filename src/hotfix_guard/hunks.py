@@ -9,7 +9,6 @@ sections of files a line rule needs are handed to unidiff, and only the changed 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -22,8 +21,6 @@ MAX_FILE_LINES = 20_000
 # A change with more changed code lines than this is not read at all: diff-size fails it anyway,
 # and memory stays bounded however many files a branch touches.
 MAX_CHANGE_LINES = 100_000
-
-SECTION_START = re.compile(rb"^diff --git ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -90,29 +87,6 @@ def too_big_to_read(files: Sequence[FileChange]) -> int | None:
     """The changed lines the line rules would read, when there are more than they read."""
     lines = sum(file.lines for file in files if needs_lines(file))
     return lines if lines > MAX_CHANGE_LINES else None
-
-
-def parse_file_patches(patch: bytes, files: Sequence[FileChange]) -> list[FilePatch]:
-    """The hunks of every file in FILES that `needs_lines`, from the whole change's PATCH."""
-    sections = split_sections(patch)
-    expected = sum(SECTIONS_OF_STATUS.get(file.status, 1) for file in files)
-    if len(sections) != expected:
-        raise ValueError(
-            f"the patch has {len(sections)} file sections but the change has {len(files)} files"
-        )
-    parsed = []
-    index = 0
-    for file in files:
-        if needs_lines(file):
-            parsed.append(FilePatch(file, parse_section(sections[index])))
-        index += SECTIONS_OF_STATUS.get(file.status, 1)
-    return parsed
-
-
-def split_sections(patch: bytes) -> list[bytes]:
-    """The patch cut at each `diff --git` header (a content line never starts with it)."""
-    starts = [match.start() for match in SECTION_START.finditer(patch)]
-    return [patch[start:end] for start, end in zip(starts, [*starts[1:], len(patch)])]
 
 
 def parse_section(section: bytes) -> tuple[tuple[Block, ...], ...]:

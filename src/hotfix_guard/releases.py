@@ -16,6 +16,7 @@ from functools import cached_property
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries, TagObject, TagRef
+from hotfix_guard.git.refs import branch_name
 
 Version = tuple[int, ...]
 
@@ -97,7 +98,7 @@ class TagContext:
         branches = self._hotfix_branch_refs()
         at_tip = [ref for ref, sha in branches.items() if sha == commit]
         if at_tip:
-            return f"it points at the tip of {_short(at_tip[0])}"
+            return f"it points at the tip of {branch_name(at_tip[0]) or at_tip[0]}"
         parents, subject = self.queries.parents_and_subject(commit)
         if len(parents) < 2:
             return None
@@ -106,14 +107,14 @@ class TagContext:
             return f"it points at the merge of {named}"
         merged = set(self.repo.refs_containing(parents[1:])) & set(branches)
         if merged:
-            return f"it points at the merge of {_short(sorted(merged)[0])}"
+            return f"it points at the merge of {branch_name(min(merged)) or min(merged)}"
         return None
 
     def _hotfix_branch_refs(self) -> dict[str, str]:
         return {
             ref: sha
             for ref, sha in self.repo.refs.items()
-            if self.config.is_hotfix_branch(_short(ref))
+            if self.config.is_hotfix_branch(branch_name(ref) or ref)
         }
 
     def _hotfix_branch_named_in(self, subject: str) -> str | None:
@@ -143,12 +144,3 @@ class TagContext:
             return {}
         reachable = set(self.queries.tags_merged_into(self.tag.commit))
         return {name: v for name, v in self.release_versions.items() if name in reachable}
-
-
-def _short(ref: str) -> str:
-    """hotfix/x for refs/heads/hotfix/x and refs/remotes/origin/hotfix/x."""
-    if ref.startswith("refs/heads/"):
-        return ref[len("refs/heads/") :]
-    if ref.startswith("refs/remotes/"):
-        return ref.split("/", 3)[3]
-    return ref

@@ -14,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hotfix_guard.git.search import commits_mentioning, inverse_patch_ids, main_paths
+from hotfix_guard.git.search import (
+    commits_mentioning,
+    inverse_patch_ids,
+    main_paths,
+    merges_among,
+)
+from hotfix_guard.git.walk import Walk
 
 if TYPE_CHECKING:
     from hotfix_guard.context import Context
@@ -46,18 +52,18 @@ def find_rollback(ctx: Context, with_staged: bool) -> Rollback | None:
     if not mentions and not staged_paths:
         return None
     found = main_paths(repo, main_refs, REVERT_SEARCH_DEPTH)
-    own = repo.paths_by_commit(["--no-walk=unsorted", *commits]) if commits else {}
+    own = repo.paths_by_commit(Walk.of(commits)) if commits else {}
     wanted = {own[commit] for commit in mentions if commit in own}
     if with_staged and staged_paths:
         wanted.add(staged_paths)
     candidates = [commit for commit, paths in found.items() if paths in wanted]
     if not candidates:
         return None
-    merges = set(repo.paths_by_commit(["--merges", "--no-walk=unsorted", *candidates]))
+    merges = merges_among(repo, candidates)
     undone = inverse_patch_ids(
         repo, [c for c in candidates if c not in merges], [c for c in candidates if c in merges]
     )
-    branch_ids = repo.patch_ids(["--no-walk=unsorted", *mentions]) if mentions else {}
+    branch_ids = repo.patch_ids(Walk.of(mentions)) if mentions else {}
     reverting = {commit: undone[pid] for pid, commit in branch_ids.items() if pid in undone}
     staged_revert = None
     if with_staged and staged_paths:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git import Repository, refs
+from hotfix_guard.git.refs import branch_name, remote_of
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,6 @@ class Scope:
         return f"{name} against {self.main.name}, merge base {self.base[:12]}{staged}"
 
 
-def short_branch_name(ref: str) -> str:
-    return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else ref
-
-
 def find_main(repo: Repository, config: Config) -> MainBranch:
     """main-branch, else main, else master, else the remote's HEAD: local and remote-tracking."""
     names = [config.main_branch] if config.main_branch else ["main", "master"]
@@ -48,7 +45,7 @@ def find_main(repo: Repository, config: Config) -> MainBranch:
     if not config.main_branch:
         remote_head = repo.remote_head()
         if remote_head:
-            name = remote_head.split("/", 3)[3]
+            name = branch_name(remote_head) or remote_head
             return MainBranch(name, copies_of(repo, name) or (remote_head,))
     looked_for = config.main_branch or "main, master or origin/HEAD"
     raise UsageError(
@@ -59,36 +56,30 @@ def find_main(repo: Repository, config: Config) -> MainBranch:
 
 def copies_of(repo: Repository, name: str) -> tuple[str, ...]:
     """refs/heads/NAME and refs/remotes/*/NAME that exist, origin's first."""
-    local = [f"refs/heads/{name}"] if f"refs/heads/{name}" in repo.refs else []
+    local = [refs.local(name)] if refs.local(name) in repo.refs else []
     remote = sorted(
-        (
-            ref
-            for ref in repo.refs
-            if ref.startswith("refs/remotes/")
-            and ref.endswith(f"/{name}")
-            and ref.count("/") == 3 + name.count("/")
-        ),
-        key=lambda ref: ref != f"refs/remotes/origin/{name}",
+        (ref for ref in repo.refs if remote_of(ref) is not None and branch_name(ref) == name),
+        key=lambda ref: ref != refs.remote_tracking("origin", name),
     )
     return (*local, *remote)
 
 
 def branch_of(repo: Repository, rev: str) -> str | None:
     """The branch name REV stands for (`hotfix/x`, `refs/heads/hotfix/x`, `origin/hotfix/x`)."""
-    if rev.startswith("refs/heads/"):
-        return short_branch_name(rev)
-    if f"refs/heads/{rev}" in repo.refs:
+    if rev.startswith(refs.HEADS):
+        return branch_name(rev)
+    if refs.local(rev) in repo.refs:
         return rev
-    for ref in (rev, f"refs/remotes/{rev}"):
-        if ref.startswith("refs/remotes/") and ref in repo.refs:
-            return ref.split("/", 3)[3]
+    for ref in (rev, f"{refs.REMOTES}{rev}"):
+        if ref.startswith(refs.REMOTES) and ref in repo.refs:
+            return branch_name(ref)
     return None
 
 
 def current_branch(repo: Repository) -> str | None:
     """The checked-out branch's short name; None when HEAD is detached."""
     head_ref = repo.symbolic_head()
-    return short_branch_name(head_ref) if head_ref else None
+    return branch_name(head_ref) if head_ref else None
 
 
 def resolve(

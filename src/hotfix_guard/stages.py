@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport import DEFAULT_WINDOW_DAYS
+from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
@@ -84,7 +84,7 @@ def check_change(
     ctx = Context(repo, config, scope)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, scope.label)
-    # Say so when the change was too big for every detail to be looked at (issue 6).
+    # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
@@ -161,7 +161,7 @@ def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[s
     )
 
 
-# --- tags: pushed, or named to check-tag (issue 4) --------------------------------------------
+# --- tags: pushed, or named to check-tag----------------------------------------------------
 
 
 def check_pushed_tags(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from hotfix_guard.errors import UsageError
+from hotfix_guard.git.walk import Walk
 
 # How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
 STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
@@ -257,8 +258,9 @@ class Repository:
                 pairs.append((key.strip(), value.strip()))
         return pairs
 
-    def patch_ids(self, log_args: Sequence[str]) -> dict[str, str]:
-        """patch-id -> commit for the patches `git log -p LOG_ARGS` prints (stable patch ids)."""
+    def patch_ids(self, walk: Walk, *, reverse: bool = False) -> dict[str, str]:
+        """patch-id -> commit for the commits of WALK (stable patch ids); REVERSE: of the
+        inverse of each commit's patch (what a revert of it would have)."""
         # --no-prefix: a reversed patch keeps its b/ a/ prefixes, which patch-id would hash.
         log = [
             "log",
@@ -269,7 +271,8 @@ class Repository:
             "--no-textconv",
             "--no-show-signature",
             "--format=commit %H",
-            *log_args,
+            *(["-R"] if reverse else []),
+            *walk.log_args(),
         ]
         output = self.piped(log, ["patch-id", "--stable"])
         ids = {}
@@ -290,13 +293,9 @@ class Repository:
 
     # --- backports (hotfixes merged into main, and where they went) ----------------------------
 
-    def first_parent_log(
-        self, heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
-    ) -> list[LoggedCommit]:
-        """Commits on the first-parent chains of HEADS minus EXCLUDE, newest first."""
-        output = self.git(
-            "log", "-z", "--format=%H %P%x1f%ct%x1f%s", *first_parent_range(heads, exclude, since)
-        )
+    def first_parent_log(self, walk: Walk) -> list[LoggedCommit]:
+        """The commits of WALK (usually first-parent), newest first, with parents, time, subject."""
+        output = self.git("log", "-z", "--format=%H %P%x1f%ct%x1f%s", *walk.log_args())
         commits = []
         for record in output.split(b"\0"):
             if not record:
@@ -305,7 +304,7 @@ class Repository:
             sha, *parents = shas.split()
             commits.append(LoggedCommit(sha, tuple(parents), int(committed), subject))
         # git's date parser gives up on far dates (year 2100 on) and then keeps everything.
-        return [commit for commit in commits if since is None or commit.committed >= since]
+        return [c for c in commits if walk.since is None or c.committed >= walk.since]
 
     def reflog_subjects(self, ref: str) -> list[tuple[str, str]]:
         """(new commit, reflog message) of REF's reflog, newest first; empty without a reflog."""
@@ -318,9 +317,9 @@ class Repository:
             entries.append((sha, message))
         return entries
 
-    def cherry_picked_from(self, log_args: Sequence[str]) -> set[str]:
-        """Commits named by the `(cherry picked from commit ...)` lines of `git log LOG_ARGS`."""
-        messages = self.git("log", "--format=%B", *log_args).decode(errors="replace")
+    def cherry_picked_from(self, walk: Walk) -> set[str]:
+        """Commits named by the `(cherry picked from commit ...)` lines of WALK's messages."""
+        messages = self.git("log", "--format=%B", *walk.log_args()).decode(errors="replace")
         return set(CHERRY_PICKED_FROM.findall(messages))
 
     def commit_times(self, commits: Sequence[str]) -> dict[str, int]:
@@ -365,10 +364,9 @@ class Repository:
             for patch_id, commit in (line.split() for line in output.decode().splitlines())
         }
 
-    def history(self, ref: str, since: int | None) -> set[str]:
-        """Commits reachable from REF, walking back to about SINCE (git stops at older commits)."""
-        window = [f"--since={since}"] if since is not None else []
-        return set(self.git("rev-list", *window, ref, "--").decode().split())
+    def history(self, walk: Walk) -> set[str]:
+        """The commits of WALK (with `since`, git stops at about that time)."""
+        return set(self.git("rev-list", *walk.log_args()).decode().split())
 
     @cached_property
     def version(self) -> tuple[int, ...]:
@@ -430,7 +428,7 @@ class Repository:
                 found.setdefault(path, {})[name] = os.fsdecode(value)
         return found
 
-    # --- streaming and cheap pre-checks (issue 6: numbers before patches) ---------------------
+    # --- streaming and cheap pre-checks: numbers before patches -------------------------------
 
     def piped(self, producer: Sequence[str], consumer: Sequence[str]) -> bytes:
         """`git PRODUCER | git CONSUMER`: the data between them never passes through Python."""
@@ -484,9 +482,11 @@ class Repository:
                 errors.seek(0)
                 raise GitError(command, process.returncode, errors.read())
 
-    def paths_by_commit(self, log_args: Sequence[str]) -> dict[str, frozenset[str]]:
+    def paths_by_commit(self, walk: Walk) -> dict[str, frozenset[str]]:
         """Commit -> the paths it changes (renames as delete + add): tree ids only, no content."""
-        output = self.git("log", "-z", "--format=%x01%H", "--name-only", "--no-renames", *log_args)
+        output = self.git(
+            "log", "-z", "--format=%x01%H", "--name-only", "--no-renames", *walk.log_args()
+        )
         changed: dict[str, set[str]] = {}
         paths: set[str] = set()
         first = False
@@ -516,14 +516,6 @@ def diff_command(base: str, head: str | None, *options: str) -> list[str]:
     if head is None:
         return ["diff-index", "--cached", *options, base, "--"]
     return ["diff-tree", "-r", *options, base, head, "--"]
-
-
-def first_parent_range(
-    heads: Sequence[str], exclude: Sequence[str] = (), since: int | None = None
-) -> list[str]:
-    """`git log` arguments for the first-parent chains of HEADS minus EXCLUDE, from SINCE on."""
-    window = [f"--since={since}"] if since is not None else []
-    return ["--first-parent", *window, *heads, *(f"^{ref}" for ref in exclude), "--"]
 
 
 def parse_raw_numstat(output: bytes) -> list[RawFileChange]:

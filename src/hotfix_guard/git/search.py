@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from hotfix_guard.git import Repository, try_run
+from hotfix_guard.git.walk import Walk
 
 
 def words_in_tree(repo: Repository, rev: str | None, words: Collection[str]) -> set[str]:
@@ -38,12 +40,25 @@ def commits_mentioning(repo: Repository, commits: Sequence[str], word: str) -> l
     return [commit for commit in commits if commit in found]
 
 
+@dataclass(frozen=True)
+class MergeWalk(Walk):
+    """The merge commits of a walk, each diffed against its first parent (`-m --first-parent`)."""
+
+    def log_args(self) -> list[str]:
+        return ["-m", "--merges", *super().log_args()]
+
+
 def main_paths(repo: Repository, refs: Sequence[str], depth: int) -> dict[str, frozenset[str]]:
     """Commit -> paths for main's last DEPTH commits: plain commits, and merges against their
     first parent (what `git revert -m 1` of a merged pull request undoes)."""
-    plain = repo.paths_by_commit(["--no-merges", f"-n{depth}", *refs])
-    merges = repo.paths_by_commit(["--merges", "--first-parent", "-m", f"-n{depth}", *refs])
+    plain = repo.paths_by_commit(Walk(tuple(refs), merges=False, limit=depth))
+    merges = repo.paths_by_commit(MergeWalk(tuple(refs), first_parent=True, limit=depth))
     return {**plain, **merges}
+
+
+def merges_among(repo: Repository, commits: Sequence[str]) -> set[str]:
+    """Those of COMMITS that are merges."""
+    return set(repo.paths_by_commit(MergeWalk(exactly=tuple(commits)))) if commits else set()
 
 
 def inverse_patch_ids(
@@ -51,9 +66,10 @@ def inverse_patch_ids(
 ) -> dict[str, str]:
     """patch-id -> commit of the inverse of each commit's patch (a merge's against its first
     parent): a commit that reverts one of them has that patch id."""
-    ids = repo.patch_ids(["-R", "--no-walk=unsorted", *commits]) if commits else {}
+    ids = repo.patch_ids(Walk.of(commits), reverse=True) if commits else {}
     if merges:
-        ids.update(repo.patch_ids(["-R", "-m", "--first-parent", "--no-walk=unsorted", *merges]))
+        walk = MergeWalk(exactly=tuple(merges), first_parent=True)
+        ids.update(repo.patch_ids(walk, reverse=True))
     return ids
 
 

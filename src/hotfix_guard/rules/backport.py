@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import time
 
-from hotfix_guard.backport import recognise
-from hotfix_guard.backport_reach import MISSING, BackportBranches
-from hotfix_guard.backport_status import missing_message, window_start
+from hotfix_guard.backport.merges import recognise
+from hotfix_guard.backport.reach import MISSING, BackportBranches
+from hotfix_guard.backport.status import missing_message, window_start
 from hotfix_guard.context import Context
 from hotfix_guard.report import Finding
 

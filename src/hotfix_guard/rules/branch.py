@@ -8,6 +8,7 @@ from collections import Counter
 
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
+from hotfix_guard.git.refs import branch_name, short_name
 from hotfix_guard.report import Finding
 
 SHOWN_COMMITS = 3
@@ -74,11 +75,7 @@ def _own_refs(ctx: Context) -> set[str]:
     branch = ctx.scope.branch
     if branch is None:
         return set()
-    return {f"refs/heads/{branch}"} | {
-        ref
-        for ref in ctx.repo.refs
-        if ref.startswith("refs/remotes/") and ref.split("/", 3)[3] == branch
-    }
+    return {ref for ref in ctx.repo.refs if branch_name(ref) == branch}
 
 
 def check_branch_base(ctx: Context) -> list[Finding]:
@@ -96,7 +93,7 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     foreign = [commit for commit in own_commits if commit in reached]
     if not foreign:
         return []
-    sources = Counter(_branch_label(reached[commit]) for commit in foreign)
+    sources = Counter(short_name(reached[commit]) for commit in foreign)
     subjects = ctx.repo.subjects(foreign[-SHOWN_COMMITS:][::-1])
     shown = "; ".join(f"{sha[:10]} {subject}" for sha, subject in subjects.items())
     more = f" and {len(foreign) - SHOWN_COMMITS} more" if len(foreign) > SHOWN_COMMITS else ""
@@ -110,12 +107,3 @@ def check_branch_base(ctx: Context) -> list[Finding]:
             ref=ctx.where,
         )
     ]
-
-
-def _branch_label(ref: str) -> str:
-    """`develop` for refs/heads/develop, `origin/develop` for a remote-tracking ref."""
-    name = ref.split("~", 1)[0].split("^", 1)[0]
-    for prefix in ("refs/heads/", "refs/remotes/"):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name

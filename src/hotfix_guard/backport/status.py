@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport import DEFAULT_WINDOW_DAYS, HotfixMerge, recognise
-from hotfix_guard.backport_reach import MISSING, Backport, BackportBranches
+from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS, HotfixMerge, recognise
+from hotfix_guard.backport.reach import MISSING, Backport, BackportBranches
 from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository

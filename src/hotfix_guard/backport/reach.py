@@ -13,18 +13,25 @@ import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport import MERGE, HotfixMerge, cut_point
+from hotfix_guard.backport.merges import HotfixMerge, cut_point
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
+from hotfix_guard.git.refs import remote_of
+from hotfix_guard.git.walk import Walk
 from hotfix_guard.report import display_path
 
 MERGE_TREE_VERSION = (2, 38)
 # The history walk stops at the first commit older than asked; a day of margin absorbs clocks
 # that disagree (a descendant is rarely dated much before its ancestor).
 CLOCK_SKEW = 86400
-CHERRY_PICK, MISSING = "cherry-pick", "missing"
+# How a hotfix reached a backport branch (MERGE), or that it did not.
+Reach = Literal["merge", "cherry-pick", "missing"]
+MERGE: Reach = "merge"
+CHERRY_PICK: Reach = "cherry-pick"
+MISSING: Reach = "missing"
 
 
 def shell_word(name: str) -> str:
@@ -56,7 +63,7 @@ class Backport:
     """One backport branch for one hotfix: reached how, through which copy (ref)."""
 
     branch: str
-    status: str
+    status: Reach
     ref: str
     commands: tuple[str, ...] = ()
     prediction: Prediction | None = None
@@ -116,7 +123,7 @@ class BackportBranches:
         for ref in refs:
             if ref not in self._histories:
                 start = since - CLOCK_SKEW if since is not None else None
-                self._histories[ref] = self.repo.history(ref, start)
+                self._histories[ref] = self.repo.history(Walk((ref,), since=start))
             if {hotfix.tip, hotfix.commit} & self._histories[ref]:
                 return ref
         return None
@@ -166,7 +173,7 @@ class BackportBranches:
             {
                 commit: patch_id
                 for patch_id, commit in self.repo.patch_ids(
-                    ["--no-walk=unsorted", "--no-merges", *every_commit, "--"]
+                    Walk.of(every_commit, merges=False)
                 ).items()
             }
             if every_commit
@@ -187,11 +194,9 @@ class BackportBranches:
         whose conflicts were resolved has another patch id, but still says where it came from).
         """
         if ref not in self._carried_by:
-            window = [f"--since={since}"] if since is not None else []
-            excluded = [f"^{main_ref}" for main_ref in self.main.refs]
-            log_args = ["--no-merges", *window, ref, *excluded, "--"]
-            self._carried_by[ref] = set(self.repo.patch_ids(log_args)) | (
-                self.repo.cherry_picked_from(log_args)
+            walk = Walk((ref,), tuple(self.main.refs), since, merges=False)
+            self._carried_by[ref] = set(self.repo.patch_ids(walk)) | (
+                self.repo.cherry_picked_from(walk)
             )
         return self._carried_by[ref]
 
@@ -199,7 +204,7 @@ class BackportBranches:
         """The exact commands that merge the hotfix into backport branch NAME and publish it."""
         # Quoted for the shell: branch names may hold characters a shell would act on.
         source, target = shell_word(self._name_of(hotfix)), shell_word(name)
-        remotes = sorted({ref.split("/")[2] for ref in refs if ref.startswith("refs/remotes/")})
+        remotes = sorted({remote for remote in map(remote_of, refs) if remote is not None})
         commands = (f"git switch {target}", f"git merge --no-ff {source}")
         if not remotes:
             return commands

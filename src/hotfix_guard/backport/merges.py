@@ -9,23 +9,31 @@ A hotfix lands on main in one of these shapes, each recognised on main's first-p
   still exists, locally or on a remote, and is not merged;
 - a rebase (a forge's "rebase and merge"): commits on main with the patch ids of all the commits
   of such a branch.
-Where each went afterwards: backport_reach.py.
+Where each went afterwards: reach.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.config import Config
-from hotfix_guard.git import LoggedCommit, Repository, first_parent_range
+from hotfix_guard.git import LoggedCommit, Repository, refs
+from hotfix_guard.git.refs import branch_name, remote_of
+from hotfix_guard.git.walk import Walk
 
 # How far back `backport-status` and the push of main look for hotfixes merged into main.
 DEFAULT_WINDOW_DAYS = 90
 
-MERGE, FAST_FORWARD, SQUASH, REBASE = "merge", "fast-forward", "squash", "rebase"
+Landing = Literal["merge", "fast-forward", "squash", "rebase"]
+MERGE: Landing = "merge"
+FAST_FORWARD: Landing = "fast-forward"
+SQUASH: Landing = "squash"
+REBASE: Landing = "rebase"
 
 # Subjects of merge commits, as git and the common forges write them; the branch is group 1.
 MERGE_SUBJECTS = (
@@ -46,7 +54,7 @@ class HotfixMerge:
     """
 
     branch: str
-    how: str
+    how: Landing
     commit: str
     tip: str
     base: str
@@ -66,13 +74,8 @@ def hotfix_tips(repo: Repository, config: Config) -> dict[str, tuple[str, str]]:
     """Hotfix branches, local and remote-tracking: ref -> (branch name, tip)."""
     tips = {}
     for ref, sha in repo.refs.items():
-        if ref.startswith("refs/heads/"):
-            name = ref[len("refs/heads/") :]
-        elif ref.startswith("refs/remotes/") and ref.count("/") >= 3:
-            name = ref.split("/", 3)[3]
-        else:
-            continue
-        if config.is_hotfix_branch(name):
+        name = branch_name(ref)
+        if name is not None and config.is_hotfix_branch(name):
             tips[ref] = (name, sha)
     return tips
 
@@ -86,7 +89,8 @@ def recognise(
     since: int | None = None,
 ) -> list[HotfixMerge]:
     """The hotfixes landed by main's first-parent commits in HEADS minus EXCLUDE, newest first."""
-    log = repo.first_parent_log(heads, exclude, since)
+    walk = Walk(tuple(heads), tuple(exclude), since, first_parent=True)
+    log = repo.first_parent_log(walk)
     if not log:
         return []
     branches = hotfix_tips(repo, config)
@@ -110,7 +114,6 @@ def recognise(
                 HotfixMerge(name, FAST_FORWARD, commit.sha, commit.sha, base, commit.committed)
             )
     if any(len(commit.parents) == 1 for commit in log):
-        walk = first_parent_range(heads, exclude, since)
         found.extend(_replayed(repo, branches, heads, log, walk))
     found.sort(key=lambda hotfix: hotfix.landed, reverse=True)
     return found
@@ -124,11 +127,9 @@ def _fast_forwards(
 ) -> dict[str, tuple[str, str | None]]:
     """Commits main was fast-forwarded to from a hotfix: commit -> (branch, previous main)."""
     found: dict[str, tuple[str, str | None]] = {
-        sha: (name, None)
-        for ref, (name, sha) in branches.items()
-        if ref.startswith("refs/remotes/")
+        sha: (name, None) for ref, (name, sha) in branches.items() if remote_of(ref) is not None
     }
-    local = f"refs/heads/{main.name}"
+    local = refs.local(main.name)
     if local in main.refs:
         reflog = repo.reflog_subjects(local)
         for index, (sha, message) in enumerate(reflog):
@@ -144,7 +145,7 @@ def _replayed(
     branches: dict[str, tuple[str, str]],
     heads: Sequence[str],
     log: list[LoggedCommit],
-    walk: list[str],
+    walk: Walk,
 ) -> list[HotfixMerge]:
     """Hotfix branches not merged into main whose change main carries anyway: squashed into one
     commit (same patch id as the whole change), or rebased commit by commit (same patch ids).
@@ -162,12 +163,12 @@ def _replayed(
                 forks[tip] = fork
     if not forks:
         return []
-    on_main = repo.patch_ids(["--no-merges", *walk])
+    on_main = repo.patch_ids(dataclasses.replace(walk, merges=False))
     whole = repo.range_patch_ids([(fork, tip) for tip, fork in forks.items()])
     by_commit = {
         commit: patch_id
         for patch_id, commit in repo.patch_ids(
-            ["--no-merges", *forks, *(f"^{head}" for head in heads), "--"]
+            Walk(tuple(forks), tuple(heads), merges=False)
         ).items()
     }
     landed = {commit.sha: commit.committed for commit in log}

@@ -1,0 +1,44 @@
+"""Which commits a history query walks, as data; only the git layer turns it into arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Commits reachable from `tips` and not from `exclude`, newest first.
+
+    `since` (Unix time) stops at older commits; `first_parent` follows first parents only;
+    `merges=False` leaves merge commits out; `limit` keeps the newest N. `exactly` names the
+    commits themselves, in that order, with no walk at all.
+    """
+
+    tips: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    since: int | None = None
+    first_parent: bool = False
+    merges: bool = True
+    limit: int | None = None
+    exactly: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, commits: Iterable[str], *, merges: bool = True) -> Walk:
+        """Exactly COMMITS, in their order."""
+        return cls(exactly=tuple(commits), merges=merges)
+
+    def log_args(self) -> list[str]:
+        """The revision arguments of `git log` / `git rev-list` (ending with `--`)."""
+        options = []
+        if self.first_parent:
+            options.append("--first-parent")
+        if not self.merges:
+            options.append("--no-merges")
+        if self.since is not None:
+            options.append(f"--since={self.since}")
+        if self.limit is not None:
+            options.append(f"--max-count={self.limit}")
+        if self.exactly:
+            return [*options, "--no-walk=unsorted", *self.exactly, "--"]
+        return [*options, *self.tips, *(f"^{ref}" for ref in self.exclude), "--"]
