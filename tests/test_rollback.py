@@ -92,3 +92,24 @@ def test_a_commit_that_says_revert_but_is_no_inverse_is_checked_as_usual(repo: R
     assert any(
         line.startswith("hotfix/rollback-release: diff-size: 31 changed files") for line in lines
     )
+
+
+def test_a_revert_of_a_pull_request_that_reached_main_through_develop_passes(repo: Repo) -> None:
+    repo.commit("service", {"app/service.py": SERVICE})
+    repo.branch("develop")
+    repo.branch("feature/bulk-writes")
+    repo.commit("less frequent db updates", code_files(30, lines=20))
+    repo.switch("develop")
+    repo.merge("feature/bulk-writes", "--no-ff")
+    pull_request = repo.head()
+    repo.switch("main")
+    repo.merge("develop", "--no-ff")  # the release: the pull request is not on main's first parents
+    repo.branch("hotfix/revert-bulk-writes")
+    repo.git("revert", "--no-edit", "-m", "1", pull_request)
+    repo.commit("bump version", {"VERSION": "1.0.1\n"})
+    code, lines = check()
+    assert code == 0
+    assert lines[0].startswith(
+        "hotfix/revert-bulk-writes: diff-size: not counted: 30 files and 600"
+    )
+    assert lines[0].endswith(f"reverting commits already on main ({pull_request[:10]})")

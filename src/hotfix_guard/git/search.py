@@ -42,17 +42,18 @@ def commits_mentioning(repo: Repository, commits: Sequence[str], word: str) -> l
 
 @dataclass(frozen=True)
 class MergeWalk(Walk):
-    """The merge commits of a walk, each diffed against its first parent (`-m --first-parent`)."""
+    """The merge commits of a walk, each diffed against its first parent (git 2.31+), wherever
+    it sits: a pull request merged into develop and then into main is one too."""
 
     def log_args(self) -> list[str]:
-        return ["-m", "--merges", *super().log_args()]
+        return ["--diff-merges=first-parent", "--merges", *super().log_args()]
 
 
 def main_paths(repo: Repository, refs: Sequence[str], depth: int) -> dict[str, frozenset[str]]:
     """Commit -> paths for main's last DEPTH commits: plain commits, and merges against their
     first parent (what `git revert -m 1` of a merged pull request undoes)."""
     plain = repo.paths_by_commit(Walk(tuple(refs), merges=False, limit=depth))
-    merges = repo.paths_by_commit(MergeWalk(tuple(refs), first_parent=True, limit=depth))
+    merges = repo.paths_by_commit(MergeWalk(tuple(refs), limit=depth))
     return {**plain, **merges}
 
 
@@ -68,8 +69,7 @@ def inverse_patch_ids(
     parent): a commit that reverts one of them has that patch id."""
     ids = repo.patch_ids(Walk.of(commits), reverse=True) if commits else {}
     if merges:
-        walk = MergeWalk(exactly=tuple(merges), first_parent=True)
-        ids.update(repo.patch_ids(walk, reverse=True))
+        ids.update(repo.patch_ids(MergeWalk(exactly=tuple(merges)), reverse=True))
     return ids
 
 
