@@ -444,3 +444,27 @@ def test_a_method_renamed_with_its_declaration_blocks_though_old_uses_remain(rep
         "src/A.php:4: identifier-rename: 'getDependencyModules' renamed to 'getModuleDependencies' "
         "on 3 changed lines in 3 files (src/A.php:4, src/B.php:4, src/Deps.php:4)"
     ]
+
+
+def test_spacing_inside_a_message_string_is_a_real_change(repo: Repo) -> None:
+    # Shaped like a real hotfix: a translated message that had a double space.
+    base = "<?php\nreturn [\n    'notDigits' => 'The input  must contain only digits',\n];\n"
+    hotfix(
+        repo,
+        {"resources/en/Validate.php": base.replace("input  must", "input must")},
+        base={"resources/en/Validate.php": base},
+    )
+    assert check("whitespace") == (0, [])
+
+
+def test_a_reformat_around_strings_is_still_whitespace(repo: Repo) -> None:
+    base = "<?php\n$a = ['x'=>\"one two\",'y'=>'three'];\n"
+    hotfix(
+        repo,
+        {"app/a.php": "<?php\n$a = ['x' => \"one two\", 'y' => 'three'];\n"},
+        base={"app/a.php": base},
+    )
+    assert findings("whitespace") == [
+        "app/a.php:2: whitespace: the whole change of this file is whitespace "
+        "(spacing inside lines, 2 changed lines)"
+    ]

@@ -57,7 +57,9 @@ class Uses:
 
 
 # String literals on one line (escapes kept inside): their text is not code.
-STRING_LITERAL = re.compile(r"""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\\n]|\\.)*`""")
+STRING_LITERAL = re.compile(
+    r""" "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' | `(?:[^`\\\n]|\\.)*` """, re.X
+)
 # Files of words, not code: documentation and translations.
 PROSE_SUFFIXES = frozenset(
     [

@@ -22,8 +22,11 @@ BLANK_LINE_REACH = 3
 # --- whitespace -------------------------------------------------------------------------------
 
 
-# Identifiers, numbers and single punctuation characters: what is left when whitespace goes.
-TOKEN = re.compile(r"[A-Za-z_$][\w$]*|\d[\w.]*|\S")
+# String literals on one line (their spacing is text a user sees: a real change), identifiers,
+# numbers and single punctuation characters: what is left when whitespace goes.
+TOKEN = re.compile(
+    r""" "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' | [A-Za-z_$][\w$]* | \d[\w.]* | \S """, re.X
+)
 
 
 def squeeze(line: str) -> str:
