@@ -104,7 +104,8 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "[rules]\nrenames = 'warn'\n",
             ".hotfix-guard.toml: unknown rule 'renames' in [rules] (did you mean 'rename'?); "
             "known rules: branch-name, branch-base, diff-size, rename, whitespace, "
-            "identifier-rename, moved-code, tests, tag-format, tag-annotated, tag-message, "
+            "identifier-rename, moved-code, override, tests, tag-format, tag-annotated, "
+            "tag-message, "
             "tag-version, tag-target, backport",
         ),
         (

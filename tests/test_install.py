@@ -36,7 +36,7 @@ def snapshot(directory: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def test_hooks_dir_scripts_are_the_installed_scripts_without_a_python() -> None:
-    for hook_type in ("pre-commit", "pre-push"):
+    for hook_type in ("pre-commit", "pre-push", "prepare-commit-msg", "commit-msg"):
         assert (ROOT / "hooks" / hook_type).read_text() == script_text(hook_type)
         assert os.access(ROOT / "hooks" / hook_type, os.X_OK)
 

@@ -130,6 +130,14 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "override",
+        CHANGE,
+        "override:check_override",
+        "hotfix-branch",
+        "amend the commit's trailer to `Hotfix-Guard-Override: <rule>[, <rule>]: <reason>` "
+        "(git commit --amend, or git rebase -i for an older commit)",
+    ),
+    Rule(
         "tests",
         PUSHED_TREE,
         "tests:check_tests",

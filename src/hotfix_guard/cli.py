@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -128,26 +129,52 @@ def check(
 
 
 @cli.command()
-@stage_option("pre-commit", "pre-push", help="auto: tell from pre-commit's environment.")
+@stage_option(
+    "pre-commit", "commit-msg", "pre-push", help="auto: tell from pre-commit's environment."
+)
 @rule_option
 @click.argument("hook_args", nargs=-1, type=click.UNPROCESSED)
 def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
     """Run the checks of the current git stage (what the pre-commit hooks and hooks/ call).
 
     Under pre-commit the stage is told by its environment. The scripts in hooks/ pass --stage and
-    git's own hook arguments; at pre-push the pushed refs are read from stdin.
+    git's own hook arguments; at pre-push the pushed refs are read from stdin. At commit-msg the
+    argument is the message file: its Hotfix-Guard-Override trailers count.
     """
     from hotfix_guard import stages
 
     repo, config = _open()
+    if stage == "commit-msg":
+        message = _read_message(hook_args[0]) if hook_args else None
+        _emit(stages.commit_stage(repo, config, rules, message), "text")
     pushed = _pushed_refs(stage, repo)
-    if pushed is None:
+    if pushed is None and _commit_msg_stage_checks(stage, repo):
+        report = _note_report("the commit is checked at commit-msg, with its message")
+    elif pushed is None:
         report = stages.commit_stage(repo, config, rules)
     elif stage == "auto" and _native_push_hook_checks_it(repo):
         report = _note_report("this push is checked by hotfix-guard's own pre-push hook")
     else:
         report = stages.push_stage(repo, config, pushed, rules)
     _emit(report, "text")
+
+
+def _read_message(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return file.read()
+    except OSError as error:
+        raise UsageError(
+            f"cannot read the commit message file {path!r}: {error.strerror}"
+        ) from None
+
+
+def _commit_msg_stage_checks(stage: str, repo: Any) -> bool:
+    """Inside `git commit` (git sets GIT_INDEX_FILE for its hooks), under pre-commit, with the
+    commit-msg hook id installed: that stage checks the commit, message included."""
+    from hotfix_guard.hookinstall import commit_msg_stage_checks
+
+    return stage == "auto" and "GIT_INDEX_FILE" in os.environ and commit_msg_stage_checks(repo)
 
 
 def _native_push_hook_checks_it(repo: Any) -> bool:
@@ -308,9 +335,10 @@ def _note_report(note: str) -> Any:
     "--hook-type",
     "hook_types",
     multiple=True,
-    type=click.Choice(["pre-commit", "pre-push"]),
+    type=click.Choice(["pre-commit", "pre-push", "prepare-commit-msg", "commit-msg"]),
     help="Hook to (un)install (repeatable). Default: pre-push, and pre-commit unless pre-commit "
-    "(the framework) manages that hook.",
+    "(the framework) manages that hook. The incident trailers need prepare-commit-msg and "
+    "commit-msg, named.",
 )
 def install(uninstall: bool, hook_types: Sequence[str]) -> None:
     """Install hotfix-guard's own git hooks, chaining the hooks already there (pre-commit's too).
@@ -323,10 +351,210 @@ def install(uninstall: bool, hook_types: Sequence[str]) -> None:
 
     repo = Repository.discover()
     if uninstall:
-        chosen = hook_types or hookinstall.HOOK_TYPES
+        chosen = hook_types or hookinstall.uninstall_default(repo)
         for hook_type in chosen:
             click.echo(hookinstall.uninstall(repo, hook_type))
         return
     chosen = hook_types or hookinstall.default_hook_types(repo)
     for hook_type in chosen:
         click.echo(hookinstall.install(repo, hook_type, sys.executable))
+
+
+# --- enforcement: CI, the server, overrides (issue 14) ---------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--base", help="Judge against this branch or commit (default: what CI says, or main)."
+)
+@click.option("--head", help="Check this branch or commit (default: what CI says).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
+    default="text",
+    show_default=True,
+    help="Output format: github prints workflow commands; sarif and gitlab write reports.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file and the text report to stdout.",
+)
+@click.option("--tests", is_flag=True, help="Run test-commands too (CI usually runs tests itself).")
+def ci(
+    base: str | None, head: str | None, output_format: str, output: str | None, tests: bool
+) -> None:
+    """Check what a CI run is about: a pull/merge request, a pushed branch, a tag pipeline.
+
+    Reads GitHub Actions and GitLab CI variables; --base/--head say it anywhere else. The config
+    comes from the target branch, never from the commits being checked.
+    """
+    from hotfix_guard.ci.environment import detect
+    from hotfix_guard.ci.run import run
+    from hotfix_guard.formats import render, rule_infos
+    from hotfix_guard.git import Repository
+    from hotfix_guard.report import render_text
+
+    repo = Repository.discover()
+    target = detect(os.environ, base=base, head=head)
+    result = run(repo, target, tests=tests)
+    click.echo(
+        f"hotfix-guard ci: {target.description} (config from {result.config_from})", err=True
+    )
+    # A finding without a path is shown at the config file that governs it.
+    anchor = result.config.source or ".hotfix-guard.toml"
+    rendered = render(result.report, output_format, rule_infos(result.config), anchor)
+    if output is None:
+        click.echo(rendered)
+    else:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(rendered + "\n")
+        click.echo(render_text(result.report))
+    sys.exit(result.report.exit_code)
+
+
+@cli.command("pre-receive")
+def pre_receive() -> None:
+    """Check every ref a push updates, on the server (what hooks/pre-receive runs).
+
+    Reads git's `<old> <new> <ref>` lines from stdin in the bare repository; a non-zero exit
+    refuses the whole push. Push options hotfix-guard.override="<rule>: <reason>" are honoured
+    and recorded. Under GitLab, the lines of a refusal start with GL-HOOK-ERR: so its UI shows them.
+    """
+    from hotfix_guard.git.records import open_bare
+    from hotfix_guard.report import render_text
+    from hotfix_guard.server.prereceive import prefix_lines, read_invocation, run
+
+    # Errors go through the error boundary, which prefixes them for GitLab too.
+    invocation = read_invocation(os.fsdecode(sys.stdin.buffer.read()), os.environ)
+    report, _ = run(open_bare("."), invocation)
+    if report.findings or report.notes:
+        text = render_text(report) if report.findings else "\n".join(report.notes)
+        click.echo(prefix_lines(text, not report.ok), err=True)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--since", metavar="WHEN", help="From this time on: YYYY-MM-DD, ISO 8601, 30d, 2w.")
+@format_option
+def overrides(since: str | None, output_format: str) -> None:
+    """List every override: trailers in history and push options the server recorded."""
+    from hotfix_guard.git import Repository
+    from hotfix_guard.git.records import open_bare
+    from hotfix_guard.overrides.history import entries, parse_since, render_json, render_text
+
+    try:
+        repo = Repository.discover()
+    except UsageError:
+        repo = open_bare(".")  # on the server, in the bare repository
+    found = entries(repo, parse_since(since) if since else None)
+    click.echo(render_json(found) if output_format == "json" else render_text(found))
+
+
+# --- the hotfix lifecycle: start, the trailers hook, finish, status (issue 12) ----------------
+
+
+def _open_lifecycle() -> tuple[Any, Any]:
+    from hotfix_guard.lifecycle.common import with_gitflow
+
+    repo, config = _open()
+    return repo, with_gitflow(repo, config)
+
+
+@cli.command()
+@click.argument("description")
+@click.option(
+    "--severity",
+    required=True,
+    type=click.Choice(["P0", "P1", "P2", "P3"]),
+    help="P0 critical (1 h), P1 high (4 h), P2 medium (24 h), P3 low (next release).",
+)
+@click.option("--incident", metavar="ID", help="The incident's id or URL.")
+@click.option(
+    "--detected",
+    metavar="WHEN",
+    default="now",
+    show_default=True,
+    help="When the incident was detected: ISO 8601 (2026-11-28T22:40:00Z; no zone = UTC) or now.",
+)
+@click.option("--no-fetch", is_flag=True, help="Do not fetch the remote first.")
+def start(
+    description: str, severity: str, incident: str | None, detected: str, no_fetch: bool
+) -> None:
+    """Cut hotfix/<slug of DESCRIPTION> from an up-to-date main and record the incident."""
+    from hotfix_guard.incident.record import parse_time
+    from hotfix_guard.lifecycle.common import now
+    from hotfix_guard.lifecycle.start import StartRequest
+    from hotfix_guard.lifecycle.start import start as start_hotfix
+
+    repo, config = _open_lifecycle()
+    moment = now()
+    request = StartRequest(
+        description, severity, incident, parse_time(detected, moment), not no_fetch
+    )
+    start_hotfix(repo, config, request, click.echo, moment)
+
+
+@cli.command()
+@click.argument("message_file", required=False, type=click.Path(dir_okay=False))
+@click.argument("git_args", nargs=-1)
+def trailers(message_file: str | None, git_args: Sequence[str]) -> None:
+    """Add the hotfix's incident trailers to the commit message in MESSAGE_FILE.
+
+    What the hotfix-trailers hook runs at prepare-commit-msg. A trailer the message has already
+    is not added again. Without MESSAGE_FILE: print the trailers the checked-out hotfix carries.
+    """
+    from pathlib import Path
+
+    from hotfix_guard.lifecycle.trailers import add_trailers, branch_trailers
+
+    repo, config = _open_lifecycle()
+    if message_file is None:
+        record = branch_trailers(repo, config)
+        for key, value in record.trailers() if record else []:
+            click.echo(f"{key}: {value}")
+        return
+    add_trailers(repo, config, Path(message_file))
+
+
+@cli.command()
+@click.option("--push", is_flag=True, help="Push main, the backports and the tag atomically.")
+@click.option("--no-backport", is_flag=True, help="Do not merge into the backport branches.")
+@click.option("--keep", is_flag=True, help="With --push: keep the hotfix branch.")
+@click.option("--dry-run", is_flag=True, help="Check and print the plan; change nothing.")
+@click.option("--continue", "resume", is_flag=True, help="Resume a stopped finish.")
+@click.option("--abort", is_flag=True, help="Undo a stopped finish: refs and work tree as before.")
+def finish(
+    push: bool, no_backport: bool, keep: bool, dry_run: bool, resume: bool, abort: bool
+) -> None:
+    """Merge the hotfix into main (--no-ff), tag the next patch, backport, and with --push push.
+
+    Everything is checked before a ref moves. A conflict, a failure or Ctrl-C stops with the
+    state saved in this work tree's git dir: then `finish --continue` or `finish --abort`.
+    """
+    from hotfix_guard.lifecycle.finish import Mode, finish_command
+    from hotfix_guard.lifecycle.plan import FinishOptions
+
+    if resume and abort:
+        raise UsageError("--continue and --abort exclude each other")
+    if (resume or abort) and (push or no_backport or keep or dry_run):
+        raise UsageError("--continue and --abort take no other option: the saved plan is used")
+    mode: Mode = "abort" if abort else "continue" if resume else "dry-run" if dry_run else "run"
+    repo, config = _open_lifecycle()
+    options = FinishOptions(push=push, backport=not no_backport, keep=keep)
+    warn = functools.partial(click.echo, err=True)
+    sys.exit(finish_command(repo, config, mode, options, click.echo, warn))
+
+
+@cli.command()
+@format_option
+def status(output_format: str) -> None:
+    """Every open hotfix and every hotfix merged in the last 30 days: incident, clock, size,
+    tests, merged, tagged, pushed, backports, postmortem. Always exits 0."""
+    from hotfix_guard.lifecycle.common import now
+    from hotfix_guard.lifecycle.status import collect, render_json, render_text
+
+    repo, config = _open_lifecycle()
+    statuses = collect(repo, config, now())
+    click.echo(render_json(statuses) if output_format == "json" else render_text(statuses))

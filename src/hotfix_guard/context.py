@@ -35,11 +35,20 @@ from hotfix_guard.hunks import (
     parse_section,
     too_big_to_read,
 )
+from hotfix_guard.overrides import Override, OverrideValue, parse_all
 from hotfix_guard.report import INFO, Finding
 from hotfix_guard.rollback import Rollback, find_rollback
 from hotfix_guard.scope import Scope
 
 SECTION_START = b"diff --git "
+
+
+@dataclass(frozen=True)
+class FoundOverrides:
+    """The hotfix's overrides: the valid ones and the `override` findings for the rest."""
+
+    valid: tuple[Override, ...]
+    problems: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
@@ -59,11 +68,19 @@ class AnalysisCoverage:
 class Context:
     """Config, repository and the hotfix's scope, with the parsed change built on first use."""
 
-    def __init__(self, repo: Repository, config: Config, scope: Scope) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        config: Config,
+        scope: Scope,
+        extra_overrides: tuple[OverrideValue, ...] = (),
+    ) -> None:
         self.repo = repo
         self.config = config
         self.scope = scope
         self.coverage: AnalysisCoverage | None = None
+        # Overrides not in the branch's commits: the message being written, push options.
+        self.extra_overrides = extra_overrides
 
     @property
     def head(self) -> str | None:
@@ -101,6 +118,21 @@ class Context:
         """Whether only reverting commits change FILE: the noise rules leave it alone."""
         rollback = self.rollback
         return rollback is not None and (rollback.whole or file.path in rollback.paths)
+
+    @cached_property
+    def overrides(self) -> FoundOverrides:
+        """Override trailers of the branch's own commits (newest first), then the extra ones."""
+        from hotfix_guard.git.records import override_trailers
+        from hotfix_guard.git.walk import Walk
+
+        values: list[OverrideValue] = list(self.extra_overrides)
+        walk = Walk(tips=(self.scope.head,), exclude=self.scope.main.refs)
+        for record in override_trailers(self.repo, walk):
+            values.extend(
+                (value, "commit", record.sha, record.author, record.date) for value in record.values
+            )
+        valid, problems = parse_all(values)
+        return FoundOverrides(tuple(valid), tuple(problems))
 
     @cached_property
     def file_patches(self) -> list[FilePatch]:

@@ -20,21 +20,34 @@ class UsageError(Exception):
     """A usage, configuration or repository problem, with a message that says how to fix it."""
 
 
+# GitLab shows a server hook's refusal in its UI only from lines that start with this.
+GITLAB_HOOK_PREFIX = "GL-HOOK-ERR: "
+
+
+def line_prefix(command: str) -> str:
+    """GL-HOOK-ERR: for the server hook under GitLab (it sets GL_ID and GL_PROTOCOL)."""
+    under_gitlab = bool(os.environ.get("GL_ID") or os.environ.get("GL_PROTOCOL"))
+    return GITLAB_HOOK_PREFIX if command == "pre-receive" and under_gitlab else ""
+
+
 @contextmanager
 def error_boundary(command: str) -> Iterator[None]:
     """Turn what escapes COMMAND into one line on stderr and its exit status (SystemExit)."""
     try:
         yield
     except UsageError as error:
-        _say(str(error))
+        _say(str(error), line_prefix(command))
         raise SystemExit(USAGE) from None
     except FileNotFoundError as error:
         if error.filename != "git":
             raise_unforeseen(command, error)
-        _say("git was not found on PATH: install git (2.38 or newer) or fix PATH")
+        _say(
+            "git was not found on PATH: install git (2.38 or newer) or fix PATH",
+            line_prefix(command),
+        )
         raise SystemExit(USAGE) from None
     except KeyboardInterrupt:
-        _say("interrupted")
+        _say("interrupted", line_prefix(command))
         raise SystemExit(INTERRUPTED) from None
     except Exception as error:  # the unforeseen: one line here, the traceback in the report
         if type(error).__module__.startswith("click."):
@@ -46,14 +59,16 @@ def raise_unforeseen(command: str, error: Exception) -> NoReturn:
     where = write_report(command)
     _say(
         f"unexpected failure in `hotfix-guard {command}`: {type(error).__name__}: "
-        f"{_first_line(error)}; full report: {where}"
+        f"{_first_line(error)}; full report: {where}",
+        line_prefix(command),
     )
     raise SystemExit(UNFORESEEN) from None
 
 
-def _say(message: str) -> None:
+def _say(message: str, prefix: str = "") -> None:
     # The message may carry bytes from git that the terminal's encoding cannot show.
-    sys.stderr.write(f"hotfix-guard: {message}\n".encode("utf-8", "replace").decode("utf-8"))
+    line = f"{prefix}hotfix-guard: {message}\n"
+    sys.stderr.write(line.encode("utf-8", "replace").decode("utf-8"))
     sys.stderr.flush()
 
 

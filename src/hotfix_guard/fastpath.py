@@ -24,10 +24,13 @@ from hotfix_guard.catalog import HOTFIX_BRANCH_RULES
 
 CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
 CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
+DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)  # config.py's default, without importing it
 
 
 def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
     """True when `hotfix-guard ARGS` would certainly pass silently: not a hotfix branch."""
+    if args and args[0] == "trailers":
+        return len(args) >= 2 and _no_trailers_to_add()
     if not args or args[0] not in ("hook", "check") or not _only_change_rules(args[0], args[1:]):
         return False
     if args[0] == "hook" and "PRE_COMMIT_IS_SQUASH_MERGE" in environ:
@@ -68,6 +71,37 @@ def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
         return False  # a hotfix branch, or one in the wrong case (a branch-name error)
     # A push of main may owe backports; let the full path look.
     return not (pushing and _is_main(branch, main_branch))
+
+
+def _no_trailers_to_add() -> bool:
+    """The message hooks on a branch that is no hotfix branch, git-flow's prefix included."""
+    result = subprocess.run(
+        [
+            "git",
+            "rev-parse",
+            "--show-toplevel",
+            "--absolute-git-dir",
+            "--symbolic-full-name",
+            "HEAD",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    output = os.fsdecode(result.stdout).rstrip("\n").split("\n")
+    if result.returncode != 0 or len(output) != 3 or not output[2].startswith("refs/heads/"):
+        return False  # detached, unborn or odd: the full path decides
+    root, git_dir, ref = output
+    branch = ref[len("refs/heads/") :]
+    settings = _branch_settings(root, git_dir)
+    if settings is None or any(fnmatchcase(branch, pattern) for pattern in settings[0]):
+        return False
+    if settings[0] != DEFAULT_BRANCH_PATTERNS:
+        return True
+    # The lifecycle commands read git-flow's hotfix prefix when branch-patterns is the default.
+    prefix = subprocess.run(
+        ["git", "config", "--get", "gitflow.prefix.hotfix"], capture_output=True, check=False
+    )
+    return not (prefix.stdout.strip() and branch.startswith(os.fsdecode(prefix.stdout.strip())))
 
 
 def _is_main(branch: str, main_branch: str) -> bool:

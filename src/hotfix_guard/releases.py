@@ -17,6 +17,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries, TagObject, TagRef
 from hotfix_guard.git.refs import branch_name
+from hotfix_guard.scope import MainBranch, find_main
 
 Version = tuple[int, ...]
 
@@ -46,11 +47,24 @@ def next_release(version: Version) -> Version:
 class TagContext:
     """One tag being checked, with the repository's release tags computed once and shared."""
 
-    def __init__(self, repo: Repository, config: Config, tag: TagRef, queries: PushQueries) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        config: Config,
+        tag: TagRef,
+        queries: PushQueries,
+        main: MainBranch | None = None,
+    ) -> None:
         self.repo = repo
         self.config = config
         self.tag = tag
         self.queries = queries
+        self._main = main
+
+    @cached_property
+    def main(self) -> MainBranch:
+        """main as the caller knows it (the server: after the push), else as the refs say."""
+        return self._main or find_main(self.repo, self.config)
 
     @property
     def name(self) -> str:

@@ -7,11 +7,13 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-Severity = Literal["error", "warning", "info"]
+Severity = Literal["error", "warning", "info", "overridden"]
 ERROR: Severity = "error"
 WARNING: Severity = "warning"
 # A fact worth showing (a file that does not count, an exemption) that never fails a check.
 INFO: Severity = "info"
+# An error a Hotfix-Guard-Override trailer or push option let through: shown, counted, not failing.
+OVERRIDDEN: Severity = "overridden"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Finding:
     # A command or step with the values the rule knows (paths, names, commits), safe to paste;
     # None: the catalog's general hint for the rule.
     fix: str | None = None
+    # Why an overridden error was let through: the override's reason and where it came from.
+    override: str | None = None
 
     @property
     def where(self) -> str:
@@ -55,6 +59,10 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def overridden(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == OVERRIDDEN]
 
     @property
     def ok(self) -> bool:
@@ -88,22 +96,22 @@ def _plural(count: int, word: str) -> str:
 def render_text(report: Report) -> str:
     # Problems first, then the informational lines (files not counted, exemptions).
     ordered = sorted(report.findings, key=lambda f: f.severity == INFO)
-    lines = [f"{f.where}: {f.rule}: {f.message}" for f in ordered]
+    lines = [text_line(f) for f in ordered]
     lines.extend(report.notes)
-    errors, warnings = len(report.errors), len(report.warnings)
+    errors, warnings, overridden = len(report.errors), len(report.warnings), len(report.overridden)
     if errors:
         verdict = "failed"
     elif warnings:
         verdict = "passed with warnings"
     else:
         verdict = "passed"
-    if report.summary and not (errors or warnings):
+    counted = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if overridden:
+        counted += f", {overridden} overridden"
+    if report.summary and not (errors or warnings or overridden):
         lines.append(report.summary)
     else:
-        lines.append(
-            f"hotfix-guard {verdict}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-            f" ({report.subject})"
-        )
+        lines.append(f"hotfix-guard {verdict}: {counted} ({report.subject})")
     if errors or warnings:
         lines.extend(f"To fix: {hint}" for hint in report.hints)
     return "\n".join(lines)
@@ -114,9 +122,22 @@ def with_fix(findings: list[Finding], fix: str) -> list[Finding]:
     return [f if f.severity == INFO else replace(f, fix=fix) for f in findings]
 
 
+def text_line(finding: Finding) -> str:
+    """`<where>: <rule>: <message>`, an overridden error saying so and why."""
+    return f"{finding.where}: {finding.rule}: {full_message(finding)}"
+
+
+def full_message(finding: Finding) -> str:
+    """The message, and for an overridden error the override's reason and origin."""
+    if finding.severity == OVERRIDDEN:
+        return f"{finding.message} [overridden: {finding.override}]"
+    return finding.message
+
+
 def to_json(report: Report) -> dict[str, Any]:
-    findings = [
-        {
+    findings = []
+    for finding in report.findings:
+        entry: dict[str, Any] = {
             "rule": finding.rule,
             "severity": finding.severity,
             "message": finding.message,
@@ -124,11 +145,17 @@ def to_json(report: Report) -> dict[str, Any]:
             "line": finding.line,
             "ref": finding.ref,
         }
-        for finding in report.findings
-    ]
+        if finding.override is not None:  # only overridden findings carry it
+            entry["override"] = finding.override
+        findings.append(entry)
     return {
         "ok": report.ok,
         "subject": report.subject,
+        "summary": {
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "overridden": len(report.overridden),
+        },
         "findings": findings,
         "notes": list(report.notes),
     }

@@ -90,8 +90,12 @@ def resolve(
     head: str,
     staged: bool,
     base: str | None = None,
+    main: MainBranch | None = None,
 ) -> Scope:
-    """The scope for BRANCH at HEAD (a revision), measured against main or the given BASE."""
+    """The scope for BRANCH at HEAD (a revision), measured against main or the given BASE.
+
+    MAIN, when given, is the main branch as the caller knows it (the server: main as it will be
+    after the push being checked)."""
     head_commit = repo.resolve_commit(head)
     if head_commit is None:
         if head == "HEAD" and branch:
@@ -104,7 +108,7 @@ def resolve(
         if repo.resolve_commit(base) is None:
             raise UsageError(f"--base {base!r} is not a commit: pass a branch, tag or commit id")
         main = MainBranch(base, (base,))
-    else:
+    elif main is None:
         main = find_main(repo, config)
     merge_base = repo.merge_base(head_commit, main.refs)
     what = branch or head

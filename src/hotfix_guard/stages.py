@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
@@ -13,6 +14,7 @@ from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries, TagRef
+from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
 from hotfix_guard.rules.branch import case_only_match
@@ -71,8 +73,14 @@ def check_change(
     rules: Sequence[str] = (),
     subjects: Sequence[Subject] = (CHANGE,),
     summarize: bool = False,
+    extra_overrides: tuple[OverrideValue, ...] = (),
+    main: scopes.MainBranch | None = None,
 ) -> Report:
-    """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently."""
+    """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently.
+
+    Override trailers in the branch's commits (and EXTRA_OVERRIDES: the message being written,
+    push options) let the errors of the rules they name through as `overridden`.
+    """
     if branch is not None and not config.is_hotfix_branch(branch):
         wrong_case = case_only_match(branch, config)
         if wrong_case is None or (rules and "branch-name" not in rules):
@@ -80,14 +88,18 @@ def check_change(
         severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
         found = replace(wrong_case, rule="branch-name", severity=severity)
         return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
-    scope = scopes.resolve(repo, config, branch=branch, head=head, staged=staged, base=base)
-    ctx = Context(repo, config, scope)
+    scope = scopes.resolve(
+        repo, config, branch=branch, head=head, staged=staged, base=base, main=main
+    )
+    ctx = Context(repo, config, scope, extra_overrides)
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, scope.label)
     # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
+    if report.errors:
+        report = overrides.apply(report, ctx.overrides.valid, ())
     return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
 
 
@@ -102,8 +114,11 @@ def change_summary(ctx: Context, checks: int) -> str:
     )
 
 
-def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) -> Report:
-    """At commit time: the checked-out branch, its commits plus the staged index."""
+def commit_stage(
+    repo: Repository, config: Config, rules: Sequence[str] = (), message: str | None = None
+) -> Report:
+    """At commit time: the checked-out branch, its commits plus the staged index; at commit-msg,
+    MESSAGE is the message being written, whose override trailers count."""
     branch = scopes.current_branch(repo)
     if branch is None:
         return Report(
@@ -112,7 +127,18 @@ def commit_stage(repo: Repository, config: Config, rules: Sequence[str] = ()) ->
                 "hotfix-guard: HEAD is detached (rebase or bisect?): no branch, nothing to check",
             ),
         )
-    return check_change(repo, config, branch=branch, head="HEAD", staged=True, rules=rules)
+    extra: tuple[OverrideValue, ...] = ()
+    if message is not None:
+        from hotfix_guard.git.records import OVERRIDE_KEY, message_trailers
+
+        extra = tuple(
+            (value, "message", "commit message", None, None)
+            for key, value in message_trailers(repo, message)
+            if key.lower() == OVERRIDE_KEY.lower()
+        )
+    return check_change(
+        repo, config, branch=branch, head="HEAD", staged=True, rules=rules, extra_overrides=extra
+    )
 
 
 def push_stage(
@@ -149,9 +175,16 @@ def main_name(repo: Repository, config: Config) -> str | None:
         return None
 
 
-def check_main(repo: Repository, config: Config, *, head: str, rules: Sequence[str] = ()) -> Report:
+def check_main(
+    repo: Repository,
+    config: Config,
+    *,
+    head: str,
+    rules: Sequence[str] = (),
+    main: scopes.MainBranch | None = None,
+) -> Report:
     """Run the rules about main (backport) on main at HEAD."""
-    main = scopes.find_main(repo, config)
+    main = main or scopes.find_main(repo, config)
     scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
     ctx = Context(repo, config, scope)
     return run_rules(
@@ -181,9 +214,10 @@ def check_tag(
     tag: TagRef,
     queries: PushQueries,
     rules: Sequence[str] = (),
+    main: scopes.MainBranch | None = None,
 ) -> Report:
     """The tag rules on one tag; a tag that is not a release tag passes with a note."""
-    ctx = TagContext(repo, config, tag, queries)
+    ctx = TagContext(repo, config, tag, queries, main)
     if tag.commit is None or not ctx.is_release:
         why = "does not point at a commit" if tag.commit is None else "not a release tag"
         return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))

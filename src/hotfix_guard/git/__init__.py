@@ -144,6 +144,10 @@ class Repository:
                 refs[name] = sha
         return refs
 
+    def forget_refs(self) -> None:
+        """Read the refs afresh next time (after a fetch added some)."""
+        self.__dict__.pop("refs", None)
+
     def files_at(self, rev: str, paths: Sequence[str]) -> dict[str, bytes]:
         """The contents of the files (blobs) PATHS at commit REV, in one process; absent ones left
         out. A path that is a directory there raises UsageError: it cannot be a file we read."""

@@ -46,3 +46,7 @@ def local(branch: str) -> str:
 
 def remote_tracking(remote: str, branch: str) -> str:
     return f"{REMOTES}{remote}/{branch}"
+
+
+def tag_ref(tag: str) -> str:
+    return f"{TAGS}{tag}"

@@ -12,7 +12,8 @@ class Walk:
 
     `since` (Unix time) stops at older commits; `first_parent` follows first parents only;
     `merges=False` leaves merge commits out; `limit` keeps the newest N. `exactly` names the
-    commits themselves, in that order, with no walk at all.
+    commits themselves, in that order, with no walk at all. `every_ref` walks from every branch,
+    tag and remote-tracking branch (besides `tips`).
     """
 
     tips: tuple[str, ...] = ()
@@ -22,6 +23,7 @@ class Walk:
     merges: bool = True
     limit: int | None = None
     exactly: tuple[str, ...] = ()
+    every_ref: bool = False
 
     @classmethod
     def of(cls, commits: Iterable[str], *, merges: bool = True) -> Walk:
@@ -41,4 +43,6 @@ class Walk:
             options.append(f"--max-count={self.limit}")
         if self.exactly:
             return [*options, "--no-walk=unsorted", *self.exactly, "--"]
+        if self.every_ref:
+            options.extend(["--branches", "--tags", "--remotes"])
         return [*options, *self.tips, *(f"^{ref}" for ref in self.exclude), "--"]

@@ -6,7 +6,6 @@ import shlex
 
 from hotfix_guard.releases import TagContext, next_release, render_version
 from hotfix_guard.report import INFO, Finding
-from hotfix_guard.scope import find_main
 
 # Descriptions that say nothing about what was fixed.
 PLACEHOLDERS = frozenset(
@@ -138,7 +137,7 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
     commit = ctx.tag.commit
     if not ctx.hotfix or commit is None:
         return []
-    main = find_main(ctx.repo, ctx.config)
+    main = ctx.main
     if any(ctx.repo.is_ancestor(commit, ref) for ref in main.refs):
         return []
     subject = ctx.repo.subjects([commit]).get(commit, "")

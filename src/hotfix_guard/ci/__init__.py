@@ -1,0 +1,1 @@
+"""CI mode: what a pipeline checks (environment.py) and how (run.py)."""

@@ -1,0 +1,287 @@
+"""finish, step 1: check everything and make the plan, moving no ref (a fetch aside).
+
+Every check runs and every problem is reported together; only when there is none does finish
+record the refs it will move and start. Conflicts are predicted with `git merge-tree
+--write-tree`, the backports against a merge commit object made the same way (no ref points at
+it), so `--dry-run` names the files each merge will stop on.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from hotfix_guard.catalog import CHANGE, PUSHED_TREE
+from hotfix_guard.config import Config
+from hotfix_guard.errors import UsageError
+from hotfix_guard.git import Repository, refs
+from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.push import PushQueries
+from hotfix_guard.lifecycle.common import description_of, hotfix_record
+from hotfix_guard.lifecycle.state import FinishState
+from hotfix_guard.releases import next_release, parse_version, render_version
+from hotfix_guard.report import render_text
+from hotfix_guard.scope import current_branch, find_main
+from hotfix_guard.stages import check_change
+
+MERGE_MAIN, TAG, PUSH, CLEANUP = "merge-main", "tag", "push", "cleanup"
+BACKPORT = "backport:"
+
+
+@dataclass(frozen=True)
+class FinishOptions:
+    push: bool = False
+    backport: bool = True
+    keep: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    state: FinishState
+    conflicts: dict[str, tuple[str, ...]]  # step -> the files its merge is predicted to stop on
+    notes: tuple[str, ...]
+
+
+class ChecksFailed(Exception):
+    """Step 1 found problems; nothing was changed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
+    git = LifecycleGit(repo, step="check")
+    branch = current_branch(repo)
+    if branch is None or not config.is_hotfix_branch(branch):
+        where = f"on {branch}" if branch else "HEAD is detached"
+        raise UsageError(
+            f"{where}: check out the hotfix branch to finish (git switch hotfix/<name>)"
+        )
+    tip = repo.refs.get(refs.local(branch))
+    if tip is None:
+        raise UsageError(f"{branch} has no commits yet: commit the fix first")
+    problems: list[str] = []
+    notes: list[str] = []
+    changed = git.tracked_changes()
+    if changed or git.merge_in_progress():
+        raise UsageError(
+            f"uncommitted changes ({', '.join(changed[:3]) or 'a merge in progress'}): commit or "
+            "stash them first; finish must be able to put the work tree back exactly"
+        )
+    remotes = git.remotes()
+    remote = "origin" if "origin" in remotes else (remotes[0] if remotes else None)
+    if remote is None:
+        if options.push:
+            problems.append("--push: no remote configured (git remote add origin URL)")
+        notes.append("no remote: main and the backports are compared with nothing")
+    else:
+        fetched = git.fetch(remote)
+        git.forget_cached_refs()
+        if not fetched.ok:
+            why = (fetched.stderr.splitlines() or ["no message"])[-1]
+            problems.append(f"cannot fetch {remote} ({why}): finish compares with the remote")
+    main = find_main(repo, config).name
+    if main == branch:
+        raise UsageError(f"{branch} is main: finish runs on a hotfix branch")
+    backports = tuple(
+        name for name in config.backport_branches if options.backport and name not in (main, branch)
+    )
+    before: dict[str, str | None] = {}
+    elsewhere = git.checked_out_elsewhere()
+    for name in (main, *backports):
+        ref = refs.local(name)
+        local = repo.refs.get(ref)
+        if local is None:
+            tracking = f"{remote}/{name}" if remote else "<commit>"
+            skip = " or pass --no-backport" if name != main else ""
+            problems.append(
+                f"{name}: no local branch; create it (git branch {shlex.quote(name)} "
+                f"{shlex.quote(tracking)}){skip}"
+            )
+            continue
+        before[ref] = local
+        if ref in elsewhere:
+            problems.append(
+                f"{name} is checked out in the work tree {elsewhere[ref]}: switch that one to "
+                "another branch first (finish merges into it here)"
+            )
+        problems.extend(_sync_problem(git, name, remote, notes))
+    main_tip = repo.refs.get(refs.local(main))
+    if main_tip is not None and repo.is_ancestor(tip, main_tip):
+        raise UsageError(f"{branch} is merged into {main} already: nothing to finish")
+    before[refs.local(branch)] = tip
+    delete_remote = {}
+    if remote:
+        tracking_ref = refs.remote_tracking(remote, branch)
+        remote_tip = repo.refs.get(tracking_ref)
+        if remote_tip and not repo.is_ancestor(remote_tip, tip):
+            problems.append(
+                f"{remote}/{branch} has commits {branch} lacks: pull them first "
+                f"(git pull {shlex.quote(remote)} {shlex.quote(branch)})"
+            )
+        if remote_tip and options.push and not options.keep:
+            delete_remote[tracking_ref] = remote_tip
+    tag = _next_tag(repo, config, main_tip, remote, problems)
+    if tag:
+        before[f"{refs.TAGS}{tag}"] = None
+    report = check_change(
+        repo, config, branch=branch, head=tip, staged=False, subjects=(CHANGE, PUSHED_TREE)
+    )
+    if report.errors:
+        problems.append(f"the hotfix fails its checks:\n{_indent(render_text(report))}")
+    record = hotfix_record(repo, config, tip)
+    if record.severity is None:
+        notes.append(f"{branch} carries no Severity trailer (start it with hotfix-guard start)")
+    if problems:
+        raise ChecksFailed(problems)
+    description = description_of(repo, config, branch, tip)
+    steps = (
+        MERGE_MAIN,
+        TAG,
+        *(f"{BACKPORT}{name}" for name in backports),
+        *((PUSH,) if options.push else ()),
+        CLEANUP,
+    )
+    head_ref = repo.symbolic_head()
+    state = FinishState(
+        hotfix=branch,
+        hotfix_tip=tip,
+        description=description,
+        trailers=tuple(record.trailers()),
+        main=main,
+        backports=backports,
+        tag=tag or "",
+        remote=remote,
+        push=options.push,
+        keep=options.keep,
+        head_ref=head_ref,
+        head_commit=tip,
+        before=before,
+        delete_remote=delete_remote,
+        steps=steps,
+    )
+    return Plan(state, _predict(git, state), tuple(notes))
+
+
+def _sync_problem(git: LifecycleGit, name: str, remote: str | None, notes: list[str]) -> list[str]:
+    if remote is None or refs.remote_tracking(remote, name) not in git.repo.refs:
+        return []
+    tracking = refs.remote_tracking(remote, name)
+    ahead, behind = git.ahead_behind(refs.local(name), tracking)
+    if ahead and not behind:
+        notes.append(f"{name} has {ahead} commit(s) {remote} lacks: a --push takes them too")
+    if not behind:
+        return []
+    quoted = shlex.quote(name)
+    fix = (
+        f"git switch {quoted} && git pull --rebase {shlex.quote(remote)} {quoted}"
+        if ahead
+        else f"git fetch {shlex.quote(remote)} {quoted}:{quoted}"
+    )
+    state = (
+        f"has diverged from {remote}/{name}"
+        if ahead
+        else f"is {behind} commit(s) behind {remote}/{name}"
+    )
+    return [f"{name} {state}: update it first ({fix})"]
+
+
+def _next_tag(
+    repo: Repository,
+    config: Config,
+    main_tip: str | None,
+    remote: str | None,
+    problems: list[str],
+) -> str | None:
+    if main_tip is None:
+        return None
+    queries = PushQueries(repo)
+    versions = {
+        name: version
+        for name in queries.tags_merged_into(main_tip)
+        if (version := parse_version(name, config.tag_format)) is not None
+    }
+    if not versions:
+        problems.append(
+            f"no release tag in tag-format {config.tag_format!r} on main to count from: tag the "
+            "current release first (e.g. git tag -a v1.0.0 -m 'Release 1.0.0' main)"
+        )
+        return None
+    tag = render_version(next_release(max(versions.values())), config.tag_format)
+    if tag in queries.tags:
+        problems.append(
+            f"tag {tag} exists already (on {queries.tags[tag].commit or '?'}): the next "
+            "patch release is taken; delete the stray tag or release it first"
+        )
+    elif remote is not None:
+        # A fetch brings only the tags on fetched history: ask the remote for the others.
+        try:
+            taken = tag in queries.remote_tag_names(remote)
+        except UsageError as error:
+            problems.append(str(error).split(":")[0] + ": cannot check the tag name is free")
+            taken = False
+        if taken:
+            problems.append(
+                f"tag {tag} exists on {remote} already: fetch it (git fetch "
+                f"{shlex.quote(remote)} tag {shlex.quote(tag)}) and see which release it is"
+            )
+    return tag
+
+
+def _predict(git: LifecycleGit, state: FinishState) -> dict[str, tuple[str, ...]]:
+    main_tip = state.before[refs.local(state.main)]
+    assert main_tip is not None
+    merged = git.predict_merge(main_tip, state.hotfix_tip)
+    conflicts = {MERGE_MAIN: merged.conflicts} if merged.conflicts else {}
+    # The backports merge main's merge commit; predicted against one made of the predicted tree
+    # (with main's conflicts, its tree holds conflict markers: the backport prediction is rough).
+    future = git.commit_tree(merged.tree, [main_tip, state.hotfix_tip], "predicted merge")
+    for name in state.backports:
+        tip = state.before[refs.local(name)]
+        assert tip is not None
+        predicted = git.predict_merge(tip, future)
+        if predicted.conflicts:
+            conflicts[f"{BACKPORT}{name}"] = predicted.conflicts
+    return conflicts
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def render_plan(plan: Plan) -> list[str]:
+    """The plan as --dry-run prints it, one line per step."""
+    state = plan.state
+    lines = [f"finish {state.hotfix} at {state.hotfix_tip[:12]}: {state.description}"]
+    for number, step in enumerate(state.steps, 1):
+        lines.append(f"  {number}. {describe_step(state, step)}")
+        if step in plan.conflicts:
+            lines.append(f"     predicted conflict in: {', '.join(plan.conflicts[step])}")
+    lines.extend(f"note: {note}" for note in plan.notes)
+    return lines
+
+
+def describe_step(state: FinishState, step: str) -> str:
+    if step == MERGE_MAIN:
+        return f"merge {state.hotfix} into {state.main} (--no-ff)"
+    if step == TAG:
+        message = f"Hotfix: {state.description}"
+        return f"tag {state.main}'s merge commit {state.tag} (annotated, {message!r})"
+    if step.startswith(BACKPORT):
+        return f"merge {state.tag} into {step.removeprefix(BACKPORT)} (--no-ff)"
+    if step == PUSH:
+        return f"push {', '.join(push_refspecs_names(state))} to {state.remote} (atomic)"
+    gone = not state.keep and state.push
+    return (
+        f"delete {state.hotfix} and switch to {state.main}"
+        if gone
+        else f"switch back to {state.hotfix}"
+    )
+
+
+def push_refspecs_names(state: FinishState) -> list[str]:
+    names = [state.main, *state.backports, state.tag]
+    if state.delete_remote:
+        names.append(f"delete {state.hotfix}")
+    return names

@@ -1,0 +1,203 @@
+"""`hotfix-guard status`: every open hotfix branch and every hotfix merged in the last 30 days,
+with its incident, its clock, its size, its tests, and how far it got (merged, tagged, pushed,
+backported, postmortem). Read-only: it fetches nothing and writes nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from hotfix_guard.backport.merges import hotfix_tips
+from hotfix_guard.backport.status import status as backport_status
+from hotfix_guard.config import Config
+from hotfix_guard.diff import build_change
+from hotfix_guard.git import Repository
+from hotfix_guard.git.push import PushQueries
+from hotfix_guard.git.refs import REMOTES, local
+from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
+from hotfix_guard.lifecycle.common import duration, respond_within
+from hotfix_guard.scope import find_main
+from hotfix_guard.testrun import pass_key, passes_dir
+
+WINDOW_DAYS = 30
+POSTMORTEM_DIR = "docs/postmortems"  # issue 13 makes this `postmortem-dir`
+POSTMORTEM_DUE_HOURS = 48
+
+
+@dataclass(frozen=True)
+class HotfixStatus:
+    branch: str
+    state: str  # "open" or "merged"
+    severity: str | None
+    incident: str | None
+    detected: str | None
+    age: str | None  # open: detected until now; merged: detected until the merge
+    target: str | None  # "4h", "next release"
+    overdue: bool
+    files: int
+    lines: int
+    max_files: int
+    max_lines: int
+    tests: str  # "passed", "not run", "no test-commands"
+    merged: str | None  # the merge commit on main
+    tag: str | None
+    pushed: bool
+    backports: dict[str, str]  # branch -> its state
+    postmortem: str | None  # "present", "due <time>", "overdue since <time>"; None while open
+
+
+def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatus]:
+    main = find_main(repo, config)
+    statuses = [
+        _open(repo, config, name, refs, main.refs, now)
+        for name, refs in _open_branches(repo, config, main.refs).items()
+    ]
+    since = datetime.fromtimestamp(time.time() - WINDOW_DAYS * 86400, timezone.utc)
+    report = backport_status(repo, config, since.date().isoformat())
+    queries = PushQueries(repo)
+    tags_at = {tag.commit: name for name, tag in queries.tags.items() if tag.annotated}
+    upstream = [ref for ref in main.refs if ref.startswith(REMOTES)]
+    for hotfix, backports in report.backports.items():
+        record = branch_record(repo, hotfix.tip, [hotfix.base])
+        files, lines = _size(repo, config, hotfix.base, hotfix.tip)
+        tag = tags_at.get(hotfix.commit)
+        statuses.append(
+            _status(
+                config, hotfix.branch, "merged", record,
+                datetime.fromtimestamp(hotfix.landed, timezone.utc), files, lines,
+                tests=_tests(repo, config, hotfix.tip),
+                merged=hotfix.commit,
+                tag=tag,
+                pushed=any(repo.is_ancestor(hotfix.commit, ref) for ref in upstream),
+                backports={b.branch: b.status for b in backports},
+                postmortem=_postmortem(repo, tag, hotfix.landed, now),
+            )
+        )  # fmt: skip
+    return statuses
+
+
+def _open_branches(
+    repo: Repository, config: Config, main_refs: tuple[str, ...]
+) -> dict[str, list[str]]:
+    """Hotfix branch name -> its refs (local first), for the branches main does not contain."""
+    found: dict[str, list[str]] = {}
+    for ref, (name, tip) in sorted(hotfix_tips(repo, config).items()):
+        if not any(repo.is_ancestor(tip, main) for main in main_refs):
+            found.setdefault(name, []).append(ref)
+    return found
+
+
+def _open(
+    repo: Repository,
+    config: Config,
+    name: str,
+    refs: list[str],
+    main_refs: tuple[str, ...],
+    now: datetime,
+) -> HotfixStatus:
+    tip = repo.refs[refs[0]]
+    base = repo.merge_base(tip, main_refs) or tip
+    record = branch_record(repo, tip, list(main_refs))
+    files, lines = _size(repo, config, base, tip)
+    local_ref = local(name)
+    remote_tips = {repo.refs[ref] for ref in refs if ref.startswith(REMOTES)}
+    return _status(
+        config, name, "open", record, now, files, lines,
+        tests=_tests(repo, config, tip),
+        merged=None, tag=None,
+        pushed=(repo.refs.get(local_ref, tip) in remote_tips),
+        backports={}, postmortem=None,
+    )  # fmt: skip
+
+
+def _status(
+    config: Config,
+    branch: str,
+    state: str,
+    record: IncidentRecord,
+    until: datetime,
+    files: int,
+    lines: int,
+    **rest: Any,
+) -> HotfixStatus:
+    target = respond_within(config, record.valid_severity)
+    age = until - record.detected if record.detected else None
+    max_files, max_lines = config.limits(record.valid_severity)
+    return HotfixStatus(
+        branch=branch,
+        state=state,
+        severity=record.severity,
+        incident=record.incident,
+        detected=format_time(record.detected) if record.detected else None,
+        age=duration(age) if age is not None else None,
+        target=duration(target) if target else ("next release" if record.valid_severity else None),
+        # A merged hotfix's clock stopped at the merge: overdue says whether it beat the target.
+        overdue=bool(target and age is not None and age > target),
+        files=files,
+        lines=lines,
+        max_files=max_files,
+        max_lines=max_lines,
+        **rest,
+    )
+
+
+def _size(repo: Repository, config: Config, base: str, tip: str) -> tuple[int, int]:
+    """Files and code lines as diff-size counts them (tests, lockfiles and the like left out)."""
+    change = build_change(repo, config, base, tip)
+    return len(change.counted), change.changed_code_lines
+
+
+def _tests(repo: Repository, config: Config, tip: str) -> str:
+    if not config.test_commands:
+        return "no test-commands"
+    tree, common_dir = PushQueries(repo).tree_and_common_dir(tip)
+    passed = (passes_dir(common_dir) / pass_key(tree, config.test_commands)).exists()
+    return "passed" if passed else "not run"
+
+
+def _postmortem(repo: Repository, tag: str | None, landed: int, now: datetime) -> str | None:
+    """present when a file in docs/postmortems names the tag; else when it is due."""
+    if tag is None:
+        return None
+    folder = repo.root / POSTMORTEM_DIR
+    for path in sorted(folder.glob("**/*")) if folder.is_dir() else []:
+        if path.is_file() and tag in path.read_text(errors="replace"):
+            return "present"
+    due = datetime.fromtimestamp(landed + POSTMORTEM_DUE_HOURS * 3600, timezone.utc)
+    return f"overdue since {format_time(due)}" if due < now else f"due {format_time(due)}"
+
+
+def render_text(statuses: list[HotfixStatus]) -> str:
+    if not statuses:
+        return f"No open hotfix and none merged in the last {WINDOW_DAYS} days."
+    lines = []
+    for item in statuses:
+        incident = ", ".join(
+            part for part in (item.severity or "no severity", item.incident) if part
+        )
+        clock = ""
+        if item.age is not None:
+            state = "OVERDUE" if item.overdue else "target"
+            verb = "open" if item.state == "open" else "merged after"
+            clock = f", {verb} {item.age} ({state} {item.target})"
+        lines.append(f"{item.branch} [{item.state}] {incident}{clock}")
+        lines.append(
+            f"  size {item.files}/{item.max_files} files, {item.lines}/{item.max_lines} lines; "
+            f"tests {item.tests}; pushed {'yes' if item.pushed else 'no'}"
+        )
+        if item.state == "merged":
+            backports = ", ".join(f"{name} {state}" for name, state in item.backports.items())
+            lines.append(
+                f"  merged {item.merged[:12] if item.merged else '?'}; tag {item.tag or 'none'}; "
+                f"backports: {backports or 'none'}; postmortem {item.postmortem or 'not tagged'}"
+            )
+    return "\n".join(lines)
+
+
+def render_json(statuses: list[HotfixStatus]) -> str:
+    return json.dumps(
+        {"hotfixes": [asdict(item) for item in statuses]}, indent=2, ensure_ascii=False
+    )

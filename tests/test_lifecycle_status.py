@@ -1,0 +1,58 @@
+"""status: open and recently merged hotfixes: incident, clock, size, tests and progress."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from hotfix_guard.lifecycle import common
+from tests.conftest import Repo
+from tests.lifecycle_support import hotfix, invoke, released
+
+__all__ = ["hotfix", "released"]  # fixtures
+
+NOW = datetime(2026, 11, 28, 23, 10, tzinfo=timezone.utc)
+
+
+def test_status_shows_open_and_merged_hotfixes(
+    hotfix: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert invoke("finish", "--push").exit_code == 0
+    merge = hotfix.git("rev-parse", "main")
+    result = invoke("start", "Fix signup", "--severity", "P0", "--incident", "INC-43",
+                    "--detected", "2026-11-28T21:00:00Z")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    hotfix.commit("Fix signup", {"app/signup.py": "OK = 1\nREADY = 2\n"})
+    monkeypatch.setattr(common, "now", lambda: NOW)
+    text = invoke("status")
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert lines[:5] == [
+        "hotfix/fix-signup [open] P0, INC-43, open 2h 10m (OVERDUE 1h)",
+        "  size 1/20 files, 2/400 lines; tests no test-commands; pushed no",
+        "hotfix/fix-login-timeout [merged] P1, INC-42, merged after "
+        + lines[2].split(" after ")[1],
+        "  size 1/20 files, 2/400 lines; tests no test-commands; pushed yes",
+        f"  merged {merge[:12]}; tag v1.2.4; backports: develop merge; postmortem due "
+        + lines[4].rsplit(" ", 1)[1],
+    ]
+    found = json.loads(invoke("status", "--format", "json").output)["hotfixes"]
+    # The merged one's clock ran from the fixed detection time to the real merge: not asserted.
+    assert [(item["branch"], item["state"]) for item in found] == [
+        ("hotfix/fix-signup", "open"),
+        ("hotfix/fix-login-timeout", "merged"),
+    ]
+    assert found[0]["overdue"] is True and found[0]["age"] == "2h 10m"
+    assert found[1]["tag"] == "v1.2.4" and found[1]["backports"] == {"develop": "merge"}
+    hotfix.commit("Postmortem", {"docs/postmortems/v1.2.4.md": "# v1.2.4\n"})
+    again = json.loads(invoke("status", "--format", "json").output)["hotfixes"]
+    assert again[1]["postmortem"] == "present"
+
+
+def test_status_with_nothing_to_show(repo: Repo) -> None:
+    result = invoke("status")
+    assert result.exit_code == 0
+    assert result.output == "No open hotfix and none merged in the last 30 days.\n"
