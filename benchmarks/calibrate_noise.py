@@ -1,21 +1,24 @@
-"""Calibrate the no-refactor noise rules on a real git-flow history.
+"""Calibrate the change rules on real git-flow histories (benchmarks/calibration.md).
 
     python benchmarks/calibrate_noise.py PATH [PATH ...] [--sample 150] [--jobs 2] [--json FILE]
+        [--failures FILE] [--labels calibration-labels.toml]
 
-For each repository (a clone; a checkout is not needed) it runs `rename`, `whitespace`,
+For each repository (a clone or a bare snapshot) it runs `diff-size`, `rename`, `whitespace`,
 `identifier-rename` and `moved-code` with the default configuration on:
 
-- every hotfix merge: a merge whose subject is `Merge branch 'hotfix/...'` (git-flow, into the
-  production branch) or `Merge pull request #N from owner/hotfix/...`; the change checked is the
-  hotfix branch's own change, from the merge base of the two parents to the second parent (each
-  hotfix once, however many branches it was merged into);
+- every hotfix: a merge whose subject is `Merge branch '...hotfix...'`, `Merge pull request #N
+  from owner/...hotfix...` or `Hotfix ... (#N)`, and a squash commit with the latter subject; the
+  change checked is the hotfix branch's own change, from the merge base of the two parents to the
+  second parent, once per branch, as merged into the production branch when it was merged twice;
 - a sample of feature merges (`Merge branch 'feature/...'` or a pull request from `feature/`);
-- a sample of single-parent commits whose subject says refactor, rename, reformat or coding
-  standard (the change is the commit against its parent).
+- a sample of single-parent commits whose subject says refactor, rename, reformat, coding
+  standard, code style or whitespace (the change is the commit against its parent).
 
-It prints the share of hotfixes that pass every noise rule (goal: at least 97%), the share of
-refactor commits flagged (goal: at least 50%), and every failing hotfix with its findings, so
-each can be judged by hand. It needs fetched repositories, so it is not part of the test suite.
+A hotfix is blocked by an error at the default level (a warning passes). It prints, per project
+and rule, the hotfixes blocked and the refactor commits flagged, a sweep of whitespace-warn-lines,
+every blocked hotfix with its findings, and whether the hand-labelled hotfixes of
+calibration-labels.toml get their verdict (exit 1 when one does not). It needs fetched
+repositories, so it is not part of the test suite.
 """
 
 from __future__ import annotations
