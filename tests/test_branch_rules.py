@@ -70,7 +70,7 @@ def make_develop(repo: Repo, commits: int = 2) -> list[str]:
 def test_cut_from_develop_names_the_foreign_commits(repo: Repo) -> None:
     made = make_develop(repo, commits=4)
     repo.branch("hotfix/fix-login", "develop")
-    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    fix = repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
     code, lines = check()
     assert code == 1
     shown = "; ".join(f"{sha[:10]} feature {n}" for n, sha in list(enumerate(made))[:3])
@@ -78,8 +78,10 @@ def test_cut_from_develop_names_the_foreign_commits(repo: Repo) -> None:
         "hotfix/fix-login: branch-base: carries 4 commits that are not on main, from develop (4): "
         f"{shown} and 1 more; a hotfix is cut from main and merges nothing else in"
     )
-    assert lines[-1].startswith(
-        "To fix: branch-base: cut a new branch from main and cherry-pick only the fix"
+    # the exact commits to keep, oldest first, on a clean branch from main
+    assert lines[-1] == (
+        f"To fix: branch-base: git switch -c hotfix/fix-login-clean main && git cherry-pick "
+        f"{fix[:12]}"
     )
 
 

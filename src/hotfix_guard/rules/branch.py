@@ -105,5 +105,18 @@ def check_branch_base(ctx: Context) -> list[Finding]:
             f"{source_text}: {shown}{more}; a hotfix is cut from {ctx.scope.main.name} and merges "
             "nothing else in",
             ref=ctx.where,
+            fix=_clean_branch(ctx, [c for c, *parents in ctx.commits if c not in reached]),
         )
     ]
+
+
+def _clean_branch(ctx: Context, own: list[str]) -> str | None:
+    """Cut a clean branch from main and cherry-pick the branch's own commits, oldest first."""
+    picks = [commit[:12] for commit in reversed(own)]
+    if not picks:
+        return None
+    clean = f"{_slug(ctx.scope.branch) if ctx.scope.branch else 'hotfix/fix'}-clean"
+    return (
+        f"git switch -c {shlex.quote(clean)} {shlex.quote(ctx.scope.main.name)} && "
+        f"git cherry-pick {' '.join(picks)}"
+    )
