@@ -149,3 +149,12 @@ def test_a_case_only_match_respects_the_branch_name_level(repo: Repo) -> None:
 def test_an_unrelated_branch_still_passes_silently(repo: Repo) -> None:
     repo.branch("feature/hotfix-docs")
     assert check() == (0, [])
+
+
+def test_a_case_only_match_is_not_waved_through_by_the_fast_path(repo: Repo) -> None:
+    from hotfix_guard.__main__ import main
+
+    repo.branch("HotFix/fix-login")
+    with pytest.raises(SystemExit) as exited:
+        main(["check"])
+    assert exited.value.code == 1
