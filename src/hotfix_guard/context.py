@@ -114,10 +114,20 @@ class Context:
         )
         return find_rollback(self, with_staged=over)
 
-    def rolled_back(self, file: FileChange) -> bool:
-        """Whether only reverting commits change FILE: the noise rules leave it alone."""
+    def without_rolled_back(self, findings: list[Finding]) -> list[Finding]:
+        """FINDINGS but those about files only reverting commits change: a rollback's lines
+        are not the noise rules' business. Asked only when there is a finding, so a clean
+        hotfix pays nothing for the rollback query."""
+        if not any(f.path is not None and f.severity != INFO for f in findings):
+            return findings
         rollback = self.rollback
-        return rollback is not None and (rollback.whole or file.path in rollback.paths)
+        if rollback is None:
+            return findings
+        return [
+            f
+            for f in findings
+            if f.path is None or not (rollback.whole or f.path in rollback.paths)
+        ]
 
     @cached_property
     def overrides(self) -> FoundOverrides:
@@ -142,11 +152,8 @@ class Context:
             return []  # no patch needed: renames, tests or excluded files only, or far too big
         return [
             FilePatch(file, parse_section(section))
-            for file, section in self.file_sections(self._read_by_line_rules)
+            for file, section in self.file_sections(needs_lines)
         ]
-
-    def _read_by_line_rules(self, file: FileChange) -> bool:
-        return needs_lines(file) and not self.rolled_back(file)
 
     # --- bounded, streamed hunk analysis----------------------------------------------------
 

@@ -6,7 +6,8 @@ commits are found one by one, and only what they alone change is set aside; the 
 as usual. A revert is recognised by its patch, not its message: it must be the exact inverse of a
 commit on main (a plain commit, a squash-merged pull request, or a merge against its first parent,
 as `git revert -m 1` and GitHub's "Revert" button make). Only commits whose message says "revert"
-are compared, so a hotfix without one costs a single cheap query.
+are compared, and only when a rule has something to say (diff-size over the limits, a noise
+finding): a clean hotfix never pays for the query.
 """
 
 from __future__ import annotations

@@ -245,4 +245,4 @@ def check_identifier_rename(ctx: Context) -> list[Finding]:
                 f"-- {quoted(p for p, _ in uses.places)} shows the renamed uses",
             )
         )
-    return findings
+    return ctx.without_rolled_back(findings)

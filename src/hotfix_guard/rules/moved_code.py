@@ -144,7 +144,7 @@ def check_moved_code(ctx: Context) -> list[Finding]:
                 "(put the moved lines back where they were)",
             )
         )
-    return findings
+    return ctx.without_rolled_back(findings)
 
 
 def _source(

@@ -118,6 +118,7 @@ def check_whitespace(ctx: Context) -> list[Finding]:
         finding = _stray_finding(file_patch, hunks, warn_lines)
         if finding is not None:
             findings.append(finding)
+    findings = ctx.without_rolled_back(findings)
     paths = [f.path for f in findings if f.path is not None and f.severity != INFO]
     if not paths:
         return findings

@@ -37,7 +37,7 @@ def check_rename(ctx: Context) -> list[Finding]:
     for file in ctx.change.files:
         if file.status not in WHAT_GIT_FOUND or file.old_path is None:
             continue
-        if file.category == EXCLUDED or ctx.rolled_back(file):
+        if file.category == EXCLUDED:
             continue
         similarity = file.similarity or 0
         if file.status == "C" and similarity < COPY_MIN_SIMILARITY:
@@ -59,7 +59,7 @@ def check_rename(ctx: Context) -> list[Finding]:
                 fix=fix,
             )
         )
-    return findings
+    return ctx.without_rolled_back(findings)
 
 
 def split_into_variants(old_path: str, new_path: str, added: Sequence[str]) -> bool:
