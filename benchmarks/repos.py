@@ -210,3 +210,23 @@ def build_huge(root: Path, shape: HugeShape) -> None:
     git(root, "branch", "hotfix/huge-full", "develop")
     # HEAD stays on main, whose files are never checked out: checks use --head.
     git(root, "symbolic-ref", "HEAD", "refs/heads/main")
+
+
+def build_rewrite_of_recent_files(root: Path, files: int = 3000, lines: int = 100) -> None:
+    """main's last commit adds FILES files of LINES lines; `hotfix/rewrite`, cut from main,
+    rewrites every line of every one of them in one commit (not checked out).
+
+    The change touches exactly the paths main's last commit touched, so the revert exemption
+    cannot tell by paths alone that the hotfix is no revert of it.
+    """
+    stream = FastImport()
+    first = stream.commit("main", "Release 1.2.3", {"pyproject.toml": PYPROJECT.encode()})
+    added = {f"src/pkg_{n % 40}/module_{n}.py": source_file(n, lines - 1) for n in range(files)}
+    main = stream.commit("main", "Add the reporting modules", added, (), first)
+    rewritten = {
+        f"src/pkg_{n % 40}/module_{n}.py": source_file(n, lines - 1, range(lines))
+        for n in range(files)
+    }
+    stream.commit("hotfix/rewrite", "Rewrite the reporting modules", rewritten, (), main)
+    stream.run(root)
+    git(root, "symbolic-ref", "HEAD", "refs/heads/main")

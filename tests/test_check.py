@@ -18,17 +18,17 @@ def run_check(*args: str) -> tuple[int, str]:
 
 def test_small_hotfix_passes(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
-    repo.commit("fix", {"app/main.py": "def main():\n    return 1\n"})
+    repo.commit("fix\n\nSeverity: P2", {"app/main.py": "def main():\n    return 1\n"})
     assert run_check() == (
         0,
         "hotfix-guard passed: hotfix/fix-login: 1 file, 2 code lines (limits 20 files, "
-        "400 lines), 8 checks passed\n",
+        "400 lines), 9 checks passed\n",
     )
 
 
 def test_oversized_hotfix_names_counts_limits_and_files(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
-    repo.commit("too much", code_files(25))
+    repo.commit("too much\n\nSeverity: P2", code_files(25))
     code, output = run_check()
     assert code == 1
     lines = output.splitlines()
@@ -44,7 +44,7 @@ def test_oversized_hotfix_names_counts_limits_and_files(repo: Repo) -> None:
 
 def test_json_lists_the_same_findings(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
-    repo.commit("too much", code_files(25))
+    repo.commit("too much\n\nSeverity: P2", code_files(25))
     code, output = run_check("--format", "json")
     assert code == 1
     data = json.loads(output)

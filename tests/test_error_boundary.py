@@ -124,7 +124,8 @@ def test_every_command_outside_a_repository_is_one_line_and_exit_2(
     from hotfix_guard.cli import cli
 
     monkeypatch.chdir(tmp_path)
-    required = {"start": ("Fix it", "--severity", "P1")}  # click checks these first
+    # The arguments a command cannot go without: click checks these first.
+    required = {"start": ("Fix it", "--severity", "P1"), "status-message": ("investigating",)}
     for name in sorted(set(cli.commands) - {"demo"}):
         result = run(name, *required.get(name, ()))
         expected = 0 if name == "backport-reminder" else 2

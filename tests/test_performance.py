@@ -54,10 +54,12 @@ def test_the_fast_path_remembers_a_valid_config_until_it_changes(repo: Repo) -> 
     assert first.returncode == 0 and "hotfix_guard.config" in modules
     second, modules = imported_modules(repo, "hook")
     assert second.returncode == 0 and "hotfix_guard.config" not in modules
+    # Nor what the config, the change model and git's spawning would load: no dataclass is made.
+    assert {"dataclasses", "tomllib", "subprocess", "pathlib"} & modules == set()
     # An edit is seen at once: now the branch is a hotfix branch and is checked (badly named).
     repo.write("pyproject.toml", '[tool.hotfix-guard]\nbranch-patterns = ["feature/*"]\n')
     edited, modules = imported_modules(repo, "hook")
-    assert edited.returncode == 1 and "click" in modules
+    assert edited.returncode == 1 and "hotfix_guard.stages" in modules
     assert "feature/monthly-report: branch-name: " in edited.stdout
     # A broken config is never remembered: every run reports it.
     repo.write("pyproject.toml", "[tool.hotfix-guard]\nmax-files = 'many'\n")
@@ -71,11 +73,31 @@ def test_the_fast_path_remembers_a_valid_config_until_it_changes(repo: Repo) -> 
     assert repo.git("status", "--porcelain") == "M pyproject.toml"
 
 
-def test_a_hotfix_branch_does_load_the_cli(repo: Repo) -> None:
+def test_a_hotfix_branch_is_checked_without_click(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
     result, modules = imported_modules(repo, "hook")
     assert result.returncode == 0
-    assert "click" in modules
+    assert "hotfix_guard.stages" in modules and "click" not in modules
+
+
+@pytest.mark.parametrize(
+    ("args", "status"), [(("check", "--format", "xml"), 2), (("hook", "--help"), 0)]
+)
+def test_options_the_fast_path_does_not_read_go_to_click(
+    repo: Repo, args: tuple[str, ...], status: int
+) -> None:
+    repo.branch("feature/monthly-report")
+    result, modules = imported_modules(repo, *args)
+    assert result.returncode == status and "click" in modules
+
+
+def test_check_of_another_branch_in_json_is_answered_without_click(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit("fix", {"app/main.py": "def main():\n    return 1\n"})
+    repo.git("switch", "-q", "main")
+    result, modules = imported_modules(repo, "check", "--head", "hotfix/fix-login", "--format=json")
+    assert (result.returncode, result.stdout.startswith('{\n  "ok": true')) == (0, True)
+    assert "click" not in modules
 
 
 # --- the change model: copies looked for only when they can matter ------------------------------

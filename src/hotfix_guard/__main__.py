@@ -10,11 +10,13 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     from hotfix_guard.errors import error_boundary
-    from hotfix_guard.fastpath import nothing_to_check
+    from hotfix_guard.fastpath import run
 
+    # `hook` and plain `check` are answered without click (fastpath); the rest goes to click.
     with error_boundary(args[0] if args else ""):
-        if nothing_to_check(args, os.environ):
-            return 0
+        status = run(args, os.environ, sys.stdin.read)
+    if status is not None:
+        return status
     from hotfix_guard.cli import cli
 
     return int(cli.main(args=args, prog_name="hotfix-guard", standalone_mode=True) or 0)

@@ -190,6 +190,24 @@ RULES: tuple[Rule, ...] = (
         "its line); `hotfix-guard backport-status` lists them all",
         default_level="warn",
     ),
+    Rule(
+        "severity",
+        CHANGE,
+        "incident:check_severity",
+        "hotfix-branch",
+        "record the severity in the next commit: git commit --trailer 'Severity: P1' "
+        "(P0 critical, P1 major feature, P2 some users, P3 minor)",
+        default_level="warn",
+    ),
+    Rule(
+        "postmortem",
+        MAIN,
+        "incident:check_postmortem",
+        "hotfix-backport",
+        "draft it from git (hotfix-guard postmortem <tag>), fill in what git cannot know, "
+        "and commit it to main",
+        default_level="warn",
+    ),
 )
 
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}

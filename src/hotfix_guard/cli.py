@@ -6,12 +6,13 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
 from hotfix_guard import __version__
 from hotfix_guard.catalog import RULE_NAMES
+from hotfix_guard.config import STATUS_STATES
 from hotfix_guard.errors import UsageError, error_boundary
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,17 +71,9 @@ def _open() -> tuple[Any, Any]:
 
 
 def _emit(report: Any, output_format: str) -> None:
-    from hotfix_guard.report import render_json, render_text
+    from hotfix_guard.stages import emit
 
-    if output_format == "json":
-        click.echo(render_json(report))
-    elif report.findings:
-        click.echo(render_text(report))
-    elif report.summary:
-        click.echo(report.summary)
-    elif report.notes:
-        click.echo("\n".join(report.notes))
-    sys.exit(report.exit_code)
+    sys.exit(emit(report, output_format))
 
 
 @cli.command()
@@ -101,30 +94,10 @@ def check(
     output_format: str,
 ) -> None:
     """Check the hotfix branch's change (the checked-out branch, or --head) against main."""
-    from hotfix_guard import scope, stages
+    from hotfix_guard.stages import check_report
 
     repo, config = _open()
-    if head is None:
-        branch = scope.current_branch(repo)
-        if branch is None:
-            raise UsageError(
-                "HEAD is detached: check out the hotfix branch or pass --head hotfix/<name>"
-            )
-        head_rev, include_index = "HEAD", True if staged is None else staged
-    else:
-        branch, head_rev, include_index = scope.branch_of(repo, head), head, bool(staged)
-        if include_index and repo.resolve_commit(head) != repo.resolve_commit("HEAD"):
-            raise UsageError("--staged needs --head to be the checked-out commit")
-    report = stages.check_change(
-        repo,
-        config,
-        branch=branch,
-        head=head_rev,
-        staged=include_index,
-        base=base,
-        rules=rules,
-        summarize=True,
-    )
+    report = check_report(repo, config, head=head, base=base, staged=staged, rules=rules)
     _emit(report, output_format)
 
 
@@ -141,75 +114,12 @@ def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
     git's own hook arguments; at pre-push the pushed refs are read from stdin. At commit-msg the
     argument is the message file: its Hotfix-Guard-Override trailers count.
     """
-    from hotfix_guard import stages
+    from hotfix_guard.invocation import from_hook
+    from hotfix_guard.stages import hook_report
 
+    call = from_hook(stage, hook_args, os.environ, sys.stdin.read)
     repo, config = _open()
-    if stage == "commit-msg":
-        message = _read_message(hook_args[0]) if hook_args else None
-        _emit(stages.commit_stage(repo, config, rules, message), "text")
-    pushed = _pushed_refs(stage, repo)
-    if pushed is None and _commit_msg_stage_checks(stage, repo):
-        report = _note_report("the commit is checked at commit-msg, with its message")
-    elif pushed is None:
-        report = stages.commit_stage(repo, config, rules)
-    elif stage == "auto" and _native_push_hook_checks_it(repo):
-        report = _note_report("this push is checked by hotfix-guard's own pre-push hook")
-    else:
-        report = stages.push_stage(repo, config, pushed, rules)
-    _emit(report, "text")
-
-
-def _read_message(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as file:
-            return file.read()
-    except OSError as error:
-        raise UsageError(
-            f"cannot read the commit message file {path!r}: {error.strerror}"
-        ) from None
-
-
-def _commit_msg_stage_checks(stage: str, repo: Any) -> bool:
-    """Inside `git commit` (git sets GIT_INDEX_FILE for its hooks), under pre-commit, with the
-    commit-msg hook id installed: that stage checks the commit, message included."""
-    from hotfix_guard.hookinstall import commit_msg_stage_checks
-
-    return stage == "auto" and "GIT_INDEX_FILE" in os.environ and commit_msg_stage_checks(repo)
-
-
-def _native_push_hook_checks_it(repo: Any) -> bool:
-    """Under pre-commit at pre-push: `hotfix-guard install`'s hook already checks every ref."""
-    from hotfix_guard.hookinstall import native_hook_installed
-
-    return native_hook_installed(repo, "pre-push")
-
-
-def _pushed_refs(stage: str, repo: Any) -> list[Any] | None:
-    """The refs being pushed, or None at commit time."""
-    from hotfix_guard.stages import ZERO_SHA, PushedRef, parse_push_lines
-
-    if stage == "pre-push":
-        return parse_push_lines(sys.stdin.read())
-    env = os.environ
-    if stage == "pre-commit" or not (
-        "PRE_COMMIT_LOCAL_BRANCH" in env or "PRE_COMMIT_TO_REF" in env
-    ):
-        return None
-    local_ref = env.get("PRE_COMMIT_LOCAL_BRANCH") or repo.symbolic_head() or "HEAD"
-    to_ref = env.get("PRE_COMMIT_TO_REF") or local_ref
-    # A tag is checked as the object pushed (an annotated tag's own id), not the commit.
-    resolve = repo.resolve_object if local_ref.startswith("refs/tags/") else repo.resolve_commit
-    local_sha = resolve(to_ref)
-    if local_sha is None:
-        raise UsageError(f"cannot resolve the pushed commit {to_ref!r}")
-    return [
-        PushedRef(
-            local_ref=local_ref,
-            local_sha=local_sha,
-            remote_ref=env.get("PRE_COMMIT_REMOTE_BRANCH", local_ref),
-            remote_sha=env.get("PRE_COMMIT_FROM_REF") or ZERO_SHA,
-        )
-    ]
+    _emit(hook_report(repo, config, call, rules), "text")
 
 
 @cli.command("backport-status")
@@ -247,13 +157,20 @@ def backport_reminder(stage: str, squash_flag: str | None) -> None:
     pre-commit it comes from PRE_COMMIT_IS_SQUASH_MERGE.
     """
     from hotfix_guard.backport.status import POST_COMMIT, POST_MERGE, reminder
+    from hotfix_guard.invocation import from_hook
 
-    squash_flag = squash_flag or os.environ.get("PRE_COMMIT_IS_SQUASH_MERGE")
-    if stage == "auto":
-        stage = POST_MERGE if squash_flag is not None else POST_COMMIT
+    if stage == "auto" and squash_flag is not None:
+        stage = POST_MERGE  # git's own post-merge hook passed its argument on
+    call = from_hook(stage, (squash_flag,) if squash_flag else (), os.environ, str)
     try:
         repo, config = _open()
-        text = reminder(repo, config, stage, squash=squash_flag == "1")
+        text = reminder(
+            repo,
+            config,
+            POST_MERGE if call.stage == POST_MERGE else POST_COMMIT,
+            squash=call.squash,
+            merged=call.merged_branch,
+        )
     except UsageError as error:
         text = f"hotfix-guard: {error}"
     if text:
@@ -358,6 +275,75 @@ def install(uninstall: bool, hook_types: Sequence[str]) -> None:
     chosen = hook_types or hookinstall.default_hook_types(repo)
     for hook_type in chosen:
         click.echo(hookinstall.install(repo, hook_type, sys.executable))
+
+
+# --- the incident after the fix: postmortem drafts and status-page messages (issue 13) --------
+
+
+@cli.command()
+@click.argument("tag", required=False)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the draft here ('-': print it). Default: <postmortem-dir>/<date>-<slug>.md.",
+)
+def postmortem(tag: str | None, output: str | None) -> None:
+    """Draft the postmortem of hotfix TAG (default: the latest hotfix tag) from git.
+
+    The timeline, summary and resolution come from git; impact, root cause, trigger, detection,
+    action items and lessons are left for people. An existing file is never overwritten.
+    """
+    from pathlib import Path
+
+    from hotfix_guard.incident import postmortem as drafts
+
+    repo, config = _open()
+    hotfix, text = drafts.draft(repo, config, tag)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = Path(output) if output else drafts.default_path(repo.root, hotfix, config)
+    drafts.write(path, text)
+    shown = os.path.relpath(path) if output is None else output
+    click.echo(
+        f"wrote {shown}: the postmortem draft of {hotfix.tag.name} ({len(hotfix.events)} "
+        f"timeline rows from git); fill in: {', '.join(drafts.TO_FILL).lower()}"
+    )
+
+
+@cli.command("status-message")
+@click.argument("state", type=click.Choice(STATUS_STATES))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--time",
+    "when",
+    default="now",
+    metavar="WHEN",
+    help="The update's time (ISO 8601, e.g. 2026-11-28T22:40:00Z). Default: now.",
+)
+def status_message(state: str, output_format: str, when: str) -> None:
+    """The status-page update for the current incident: the checked-out hotfix branch, else the
+    latest hotfix tag. Severity sets the impact and when the next update is due."""
+    from hotfix_guard.incident import status_message as messages
+    from hotfix_guard.incident.record import parse_time
+
+    moment = parse_time(when)
+    repo, config = _open()
+    incident = messages.current_incident(repo, config)
+    message = messages.compose(cast(messages.State, state), incident, config, moment)
+    render = {
+        "text": messages.render_text,
+        "markdown": messages.render_markdown,
+        "json": messages.render_json,
+    }[output_format]
+    click.echo(render(message))
 
 
 # --- enforcement: CI, the server, overrides (issue 14) ---------------------------------------

@@ -122,6 +122,10 @@ class Config:
     tag_format: str = "v{major}.{minor}.{patch}"
     tag_message_prefix: str = "Hotfix: "
     backport_branches: tuple[str, ...] = ("develop",)
+    postmortem_dir: str = "docs/postmortems"
+    postmortem_due: timedelta = timedelta(hours=48)
+    # status-message templates by state, overriding the Statuspage wording (incident/status_message)
+    status_templates: Mapping[str, str] = field(default_factory=dict)
     # The options the catalog gives rules (`moved-code-min-lines`), by config key.
     options: Mapping[str, Any] = field(
         default_factory=lambda: {key: option.default for key, option in OPTIONS.items()}
@@ -234,6 +238,40 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
+def _relative_dir(value: Any) -> str:
+    text = _string(value).replace("\\", "/")
+    if text.startswith("/") or text[1:2] == ":":
+        raise _Invalid("a directory inside the repository, such as 'docs/postmortems'")
+    text = text.strip("/")
+    if not text or text.startswith("../") or text == ".." or "/../" in f"/{text}/":
+        raise _Invalid("a directory inside the repository, such as 'docs/postmortems'")
+    return text
+
+
+# The status-page states (incident/status_message.py).
+STATUS_STATES = ("investigating", "identified", "monitoring", "resolved")
+# What a status-message template may name, filled from the incident record.
+STATUS_FIELDS = ("title", "severity", "impact", "incident", "tag", "branch")
+
+
+def _status_templates(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _Invalid(f"a table of templates by state ({', '.join(STATUS_STATES)})")
+    templates = {}
+    for state, template in value.items():
+        if state not in STATUS_STATES:
+            raise _Invalid(f"a table whose keys are {', '.join(STATUS_STATES)}, not {state!r}")
+        text = _string(template)
+        names = re.findall(r"\{([^{}]*)\}", text.replace("{{", "").replace("}}", ""))
+        unknown = [name for name in names if name not in STATUS_FIELDS]
+        if unknown:
+            raise _Invalid(
+                f"templates naming only {{{'}, {'.join(STATUS_FIELDS)}}}, not {{{unknown[0]}}}"
+            )
+        templates[state] = text
+    return templates
+
+
 # Validators of the option kinds the catalog declares.
 _OPTION_KINDS: dict[str, Callable[[Any], Any]] = {
     "positive-int": _positive_int,
@@ -256,6 +294,9 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "tag-format": ("tag_format", _tag_format),
     "tag-message-prefix": ("tag_message_prefix", _prefix),
     "backport-branches": ("backport_branches", _string_list),
+    "postmortem-dir": ("postmortem_dir", _relative_dir),
+    "postmortem-due": ("postmortem_due", _duration),
+    "status-message": ("status_templates", _status_templates),
 }
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {

@@ -35,6 +35,7 @@ from hotfix_guard.hunks import (
     parse_section,
     too_big_to_read,
 )
+from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides import Override, OverrideValue, parse_all
 from hotfix_guard.report import INFO, Finding
 from hotfix_guard.rollback import Rollback, find_rollback
@@ -108,10 +109,9 @@ class Context:
         The staged index is compared with main's commits only when the change is over the
         limits: that costs a patch of the index, which a commit within them need not pay.
         """
-        change, config = self.change, self.config
-        over = (
-            len(change.counted) > config.max_files or change.changed_code_lines > config.max_lines
-        )
+        change = self.change
+        max_files, max_lines = self.limits
+        over = len(change.counted) > max_files or change.changed_code_lines > max_lines
         return find_rollback(self, with_staged=over)
 
     def without_rolled_back(self, findings: list[Finding]) -> list[Finding]:
@@ -128,6 +128,19 @@ class Context:
             for f in findings
             if f.path is None or not (rollback.whole or f.path in rollback.paths)
         ]
+
+    @cached_property
+    def incident(self) -> IncidentRecord:
+        """The incident record the branch's commits carry (severity, incident, detected)."""
+        return branch_record(self.repo, self.scope.head, self.scope.main.refs)
+
+    @cached_property
+    def limits(self) -> tuple[int, int]:
+        """(max-files, max-lines) for this hotfix: its severity's table's, else the global ones."""
+        policies = self.config.severity.values()
+        if not any(policy.max_files or policy.max_lines for policy in policies):
+            return self.config.max_files, self.config.max_lines  # no table sets limits: no query
+        return self.config.limits(self.incident.valid_severity)
 
     @cached_property
     def overrides(self) -> FoundOverrides:

@@ -68,7 +68,7 @@ def build_demo_repository(root: Path) -> None:
     repo.git("switch", "-q", "-c", "hotfix/fix-login-timeout", "main")
     repo.write("app/login.py", LOGIN.replace("timeout=5", "timeout=30"))
     repo.write("tests/test_login.py", "def test_timeout():\n    assert 30 > 5\n")
-    repo.commit("Fix login timeout")
+    repo.commit("Fix login timeout\n\nSeverity: P1\nIncident: INC-42")
 
     # The bad one: cut from develop instead of main, and a "small fix" that touches everything.
     repo.git("switch", "-q", "-c", "hotfix/Quick_Cleanup", "develop")
@@ -81,7 +81,7 @@ def build_demo_repository(root: Path) -> None:
     # ...and brings a move and a reformat along with it.
     repo.git("mv", "app/module_29.py", "app/handlers.py")
     repo.write("app/module_28.py", "def handler_28(request):\n\treturn 28\n")
-    repo.commit("Fix login and clean up handlers")
+    repo.commit("Fix login and clean up handlers\n\nSeverity: P1\nIncident: INC-42")
     repo.git("switch", "-q", "main")
 
 

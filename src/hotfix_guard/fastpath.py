@@ -1,9 +1,11 @@
-"""The answer for most commits, "not a hotfix branch", before click or git libraries load.
+"""`hook` and plain `check` without click, and the answer for most commits before anything loads.
 
 Every commit of every developer pays for this hook, and most are not on hotfix branches, so this
-path asks git one question, reads the config, and decides. Anything unusual (a detached HEAD, an
-unborn branch, a broken config, a tag or main being pushed, explicit options) takes the full path,
-which reports it properly.
+path asks git one question (`rev-parse`: work tree, git dir, shallow, HEAD's commit and branch),
+reads the config, and decides. On a hotfix branch, or for anything unusual (a detached HEAD, an
+unborn branch, a broken config, a tag or main being pushed), it runs the full check itself, still
+without click, reusing git's answers. Anything but the few options `invocation.plain_command`
+reads (--help, --format, --head, mistakes) goes to click, which explains it.
 
 Loading and validating the config costs more than the rest of this path (tomllib, and dataclasses,
 which imports inspect), so the two settings it needs are remembered in
@@ -15,93 +17,160 @@ Only a config that validated is remembered, so a broken one still takes the full
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import __version__
-from hotfix_guard.catalog import HOTFIX_BRANCH_RULES
+from hotfix_guard.catalog import HOTFIX_BRANCH_RULES, RULE_NAMES
+from hotfix_guard.invocation import Invocation, PlainCommand, from_hook, plain_command
+
+if TYPE_CHECKING:
+    from hotfix_guard.git import Repository
 
 CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
 CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
 DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)  # config.py's default, without importing it
+# Every question about where we are, in one git process. HEAD before --symbolic-full-name gives its
+# commit; after it, its branch (`HEAD` itself when detached). An unborn branch fails the whole call.
+PROBE = (
+    "rev-parse",
+    "--show-toplevel",
+    "--absolute-git-dir",
+    "--is-shallow-repository",
+    "HEAD",
+    "--symbolic-full-name",
+    "HEAD",
+)
 
 
-def nothing_to_check(args: Sequence[str], environ: Mapping[str, str]) -> bool:
+class Probe(NamedTuple):
+    """git's answers to PROBE."""
+
+    root: str
+    git_dir: str
+    shallow: bool
+    head_commit: str
+    head_ref: str | None  # refs/heads/..., or None when HEAD is detached
+
+    def repository(self) -> Repository:
+        from pathlib import Path
+
+        from hotfix_guard.git import Repository
+
+        repo = Repository(Path(self.root), Path(self.git_dir), self.shallow)
+        repo.known_head = (self.head_ref, self.head_commit)
+        return repo
+
+
+def probe() -> Probe | None:
+    """Where we are, or None when git cannot say in one call (not a repository, unborn HEAD)."""
+    stdout = git_output(PROBE)
+    if stdout is None:
+        return None
+    output = os.fsdecode(stdout).rstrip("\n").split("\n")
+    if len(output) != 5:
+        return None
+    root, git_dir, shallow, commit, ref = output
+    return Probe(root, git_dir, shallow == "true", commit, None if ref == "HEAD" else ref)
+
+
+def run(
+    args: Sequence[str], environ: Mapping[str, str], read_stdin: Callable[[], str]
+) -> int | None:
+    """The exit status of `hotfix-guard ARGS` for a plain hook or check, and for the message hooks'
+    `trailers` off a hotfix branch; None: click's to parse."""
+    if args and args[0] == "trailers":
+        return 0 if len(args) >= 2 and _no_trailers_to_add() else None
+    command = plain_command(args, RULE_NAMES)
+    if command is None:
+        return None
+    call = (
+        from_hook(command.stage, command.hook_args, environ, read_stdin)
+        if command.name == "hook"
+        else None
+    )
+    where = probe()
+    if where is not None and _nothing_to_check(command, call, where):
+        return 0
+    # A hotfix branch or something unusual: the full check, without click.
+    from hotfix_guard import stages
+    from hotfix_guard.config import load
+    from hotfix_guard.git import Repository
+
+    repo = where.repository() if where is not None else Repository.discover()
+    config = load(repo.root)
+    if call is not None:
+        report = stages.hook_report(repo, config, call, command.rules)
+    else:
+        report = stages.check_report(
+            repo,
+            config,
+            head=command.head,
+            base=command.base,
+            staged=command.staged,
+            rules=command.rules,
+        )
+    return stages.emit(report, command.output_format)
+
+
+def nothing_to_check(args: Sequence[str], environ: Mapping[str, str], stdin: str = "") -> bool:
     """True when `hotfix-guard ARGS` would certainly pass silently: not a hotfix branch."""
     if args and args[0] == "trailers":
         return len(args) >= 2 and _no_trailers_to_add()
-    if not args or args[0] not in ("hook", "check") or not _only_change_rules(args[0], args[1:]):
+    command = plain_command(args, RULE_NAMES)
+    if command is None:
         return False
-    if args[0] == "hook" and "PRE_COMMIT_IS_SQUASH_MERGE" in environ:
-        return False  # post-merge: the backport reminder runs on main
-    pushing = args[0] == "hook" and (
-        "PRE_COMMIT_LOCAL_BRANCH" in environ or "PRE_COMMIT_TO_REF" in environ
-    )
-    if pushing:
-        ref, root, git_dir = environ.get("PRE_COMMIT_LOCAL_BRANCH", ""), ".", None
+    call = from_hook(command.stage, command.hook_args, environ, lambda: stdin)
+    where = probe()
+    return where is not None and _nothing_to_check(command, call, where)
+
+
+def _nothing_to_check(command: PlainCommand, call: Invocation | None, where: Probe) -> bool:
+    if command.head is not None or command.base is not None or command.output_format != "text":
+        return False  # another branch, or an answer in JSON: the full path gives it
+    if not HOTFIX_BRANCH_RULES.issuperset(command.rules):
+        return False  # a tag or main rule was asked for by name
+    if call is not None and call.stage not in ("pre-commit", "commit-msg", "pre-push", "manual"):
+        return False  # post-merge and the other stages: the full path knows what runs there
+    if call is None or not call.is_push:
+        branches = [where.head_ref] if where.head_ref else []
+    elif call.pushed:
+        # git's pre-push lines: both names of each branch updated (deletions check nothing).
+        refs = [ref for ref in call.pushed if not ref.is_deletion]
+        branches = [name for ref in refs for name in (ref.local_ref, ref.remote_ref)]
     else:
-        result = subprocess.run(
-            [
-                "git",
-                "rev-parse",
-                "--show-toplevel",
-                "--absolute-git-dir",
-                "--symbolic-full-name",
-                "HEAD",
-            ],
-            capture_output=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            return False
-        output = os.fsdecode(result.stdout).rstrip("\n").split("\n")
-        if len(output) != 3:
-            return False
-        root, git_dir, ref = output
-    if not ref.startswith("refs/heads/"):
-        return False
-    branch = ref[len("refs/heads/") :]
-    settings = _branch_settings(root, git_dir)
+        branches = [call.local_branch or "", *([call.remote_branch] if call.remote_branch else [])]
+    if not branches or not all(ref.startswith("refs/heads/") for ref in branches):
+        return False  # detached HEAD, a tag, a range named by hand: the full path reports it
+    settings = _branch_settings(where.root, where.git_dir)
     if settings is None:
         return False
     patterns, main_branch = settings
-    folded = branch.casefold()
-    if any(fnmatchcase(folded, pattern.casefold()) for pattern in patterns):
-        return False  # a hotfix branch, or one in the wrong case (a branch-name error)
+    names = [ref[len("refs/heads/") :] for ref in branches]
+    # A hotfix branch, or one in the wrong case (a branch-name error): the full path decides.
+    folded = [pattern.casefold() for pattern in patterns]
+    if any(fnmatchcase(name.casefold(), pattern) for name in names for pattern in folded):
+        return False
     # A push of main may owe backports; let the full path look.
-    return not (pushing and _is_main(branch, main_branch))
+    pushing = call is not None and call.is_push
+    return not (pushing and any(_is_main(name, main_branch) for name in names))
 
 
 def _no_trailers_to_add() -> bool:
     """The message hooks on a branch that is no hotfix branch, git-flow's prefix included."""
-    result = subprocess.run(
-        [
-            "git",
-            "rev-parse",
-            "--show-toplevel",
-            "--absolute-git-dir",
-            "--symbolic-full-name",
-            "HEAD",
-        ],
-        capture_output=True,
-        check=False,
-    )
-    output = os.fsdecode(result.stdout).rstrip("\n").split("\n")
-    if result.returncode != 0 or len(output) != 3 or not output[2].startswith("refs/heads/"):
+    where = probe()
+    if where is None or where.head_ref is None or not where.head_ref.startswith("refs/heads/"):
         return False  # detached, unborn or odd: the full path decides
-    root, git_dir, ref = output
-    branch = ref[len("refs/heads/") :]
-    settings = _branch_settings(root, git_dir)
+    branch = where.head_ref[len("refs/heads/") :]
+    settings = _branch_settings(where.root, where.git_dir)
     if settings is None or any(fnmatchcase(branch, pattern) for pattern in settings[0]):
         return False
     if settings[0] != DEFAULT_BRANCH_PATTERNS:
         return True
     # The lifecycle commands read git-flow's hotfix prefix when branch-patterns is the default.
-    prefix = subprocess.run(
-        ["git", "config", "--get", "gitflow.prefix.hotfix"], capture_output=True, check=False
-    )
-    return not (prefix.stdout.strip() and branch.startswith(os.fsdecode(prefix.stdout.strip())))
+    prefix = (git_output(("config", "--get", "gitflow.prefix.hotfix")) or b"").strip()
+    return not (prefix and branch.startswith(os.fsdecode(prefix)))
 
 
 def _is_main(branch: str, main_branch: str) -> bool:
@@ -110,25 +179,54 @@ def _is_main(branch: str, main_branch: str) -> bool:
         return branch == main_branch
     if branch in ("main", "master"):
         return True
-    result = subprocess.run(
-        ["git", "symbolic-ref", "-q", "refs/remotes/origin/HEAD"], capture_output=True, check=False
-    )
-    remote_head = result.stdout.decode(errors="surrogateescape").strip()
+    stdout = git_output(("symbolic-ref", "-q", "refs/remotes/origin/HEAD"))
+    remote_head = (stdout or b"").decode(errors="surrogateescape").strip()
     return remote_head == f"refs/remotes/origin/{branch}"
 
 
-def _branch_settings(root: str, git_dir: str | None) -> tuple[tuple[str, ...], str] | None:
+def git_output(args: Sequence[str]) -> bytes | None:
+    """The output of `git ARGS`, or None when it fails (or git cannot be run: the full path then
+    says so). Spawned without the subprocess module where the system has posix_spawn: importing
+    subprocess (signal, threading, selectors) costs this path more than the git call itself."""
+    command = ["git", *args]
+    if not hasattr(os, "posix_spawnp"):  # pragma: no cover - Windows
+        import subprocess
+
+        result = subprocess.run(command, capture_output=True, check=False)
+        return result.stdout if result.returncode == 0 else None
+    read_end, write_end = os.pipe()  # both close on exec; the child's stdout is a copy
+    try:
+        pid = os.posix_spawnp(
+            "git",
+            command,
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, write_end, 1),
+                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+            ],
+        )
+    except OSError:
+        os.close(read_end)
+        return None
+    finally:
+        os.close(write_end)
+    with open(read_end, "rb") as stdout:
+        output = stdout.read()
+    _, status = os.waitpid(pid, 0)
+    return output if os.waitstatus_to_exitcode(status) == 0 else None
+
+
+def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | None:
     """branch-patterns and main-branch ("" for the default) of a valid config, else None."""
     signature = _config_signature(root)
-    cache = os.path.join(git_dir, CACHE_NAME) if git_dir else None
-    if cache is not None:
-        try:
-            with open(cache, "rb") as remembered:
-                fields = os.fsdecode(remembered.read()).split("\0")
-            if fields[0] == signature and len(fields) >= 3:
-                return tuple(fields[2:]), fields[1]
-        except OSError:
-            pass
+    cache = os.path.join(git_dir, CACHE_NAME)
+    try:
+        with open(cache, "rb") as remembered:
+            fields = os.fsdecode(remembered.read()).split("\0")
+        if fields[0] == signature and len(fields) >= 3:
+            return tuple(fields[2:]), fields[1]
+    except OSError:
+        pass
     from pathlib import Path
 
     from hotfix_guard.config import load
@@ -139,7 +237,7 @@ def _branch_settings(root: str, git_dir: str | None) -> tuple[tuple[str, ...], s
     except UsageError:
         return None
     settings = (config.branch_patterns, config.main_branch or "")
-    if cache is not None and not any("\0" in text for text in (*settings[0], settings[1])):
+    if not any("\0" in text for text in (*settings[0], settings[1])):
         _remember(cache, "\0".join((signature, settings[1], *settings[0])))
     return settings
 
@@ -167,25 +265,3 @@ def _remember(cache: str, text: str) -> None:
         os.replace(temporary, cache)
     except OSError:
         pass
-
-
-def _only_change_rules(command: str, options: Sequence[str]) -> bool:
-    """Whether OPTIONS are only `--rule` choices of hotfix-branch rules (and, for check, the
-    --staged flags). Anything else, --help and mistakes included, is for the full path to say."""
-    flags = ("--staged", "--no-staged") if command == "check" else ()
-    expects_rule = False
-    for option in options:
-        if expects_rule:
-            rule, expects_rule = option, False
-        elif option == "--rule":
-            expects_rule = True
-            continue
-        elif option.startswith("--rule="):
-            rule = option.partition("=")[2]
-        elif option in flags:
-            continue
-        else:
-            return False
-        if rule not in HOTFIX_BRANCH_RULES:
-            return False
-    return not expects_rule

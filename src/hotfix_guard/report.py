@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -167,4 +166,6 @@ def json_path(path: str) -> str:
 
 
 def render_json(report: Report) -> str:
+    import json  # only --format json needs it; every commit's check does not
+
     return json.dumps(to_json(report), indent=2, ensure_ascii=False)

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hotfix_guard.git import FileStatuses
 from hotfix_guard.git.search import (
     commits_mentioning,
     inverse_patch_ids,
-    main_paths,
+    main_undoings,
     merges_among,
 )
 from hotfix_guard.git.walk import Walk
@@ -49,15 +50,15 @@ def find_rollback(ctx: Context, with_staged: bool) -> Rollback | None:
     mentions = commits_mentioning(repo, commits, "revert")
     if not mentions and not (with_staged and ctx.scope.staged):
         return None
-    staged_paths = repo.staged_paths(head) if ctx.scope.staged else frozenset()
-    if not mentions and not staged_paths:
+    staged: FileStatuses = repo.staged_statuses(head) if ctx.scope.staged else frozenset()
+    if not mentions and not staged:
         return None
-    found = main_paths(repo, main_refs, REVERT_SEARCH_DEPTH)
-    own = repo.paths_by_commit(Walk.of(commits)) if commits else {}
+    found = main_undoings(repo, main_refs, REVERT_SEARCH_DEPTH)
+    own = repo.statuses_by_commit(Walk.of(commits)) if commits else {}
     wanted = {own[commit] for commit in mentions if commit in own}
-    if with_staged and staged_paths:
-        wanted.add(staged_paths)
-    candidates = [commit for commit, paths in found.items() if paths in wanted]
+    if with_staged and staged:
+        wanted.add(staged)
+    candidates = [commit for commit, changes in found.items() if changes in wanted]
     if not candidates:
         return None
     merges = merges_among(repo, candidates)
@@ -67,7 +68,7 @@ def find_rollback(ctx: Context, with_staged: bool) -> Rollback | None:
     branch_ids = repo.patch_ids(Walk.of(mentions)) if mentions else {}
     reverting = {commit: undone[pid] for pid, commit in branch_ids.items() if pid in undone}
     staged_revert = None
-    if with_staged and staged_paths:
+    if with_staged and staged:
         staged_id = repo.staged_patch_id(head)
         staged_revert = undone.get(staged_id) if staged_id is not None else None
     if not reverting and staged_revert is None:
@@ -76,15 +77,16 @@ def find_rollback(ctx: Context, with_staged: bool) -> Rollback | None:
     if staged_revert is not None:
         reverted.append(staged_revert)
     rest = [own.get(commit, frozenset()) for commit in commits if commit not in reverting]
-    if staged_paths and staged_revert is None:
-        rest.append(staged_paths)
-    undoing = set().union(*(own.get(c, frozenset()) for c in reverting))
+    if staged and staged_revert is None:
+        rest.append(staged)
+    undoing = {path for commit in reverting for path, _ in own.get(commit, frozenset())}
     if staged_revert is not None:
-        undoing |= staged_paths
+        undoing |= {path for path, _ in staged}
+    kept = {path for changes in rest for path, _ in changes}
     return Rollback(
         reverted=tuple(commit[:10] for commit in reverted),
         reverting=(*(c[:10] for c in commits if c in reverting),)
         + (("staged changes",) if staged_revert else ()),
-        paths=frozenset(undoing - set().union(*rest)),
+        paths=frozenset(undoing - kept),
         whole=not merged and not rest,
     )

@@ -2,60 +2,110 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
-from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
-from hotfix_guard.git.push import PushQueries, TagRef
+from hotfix_guard.invocation import Invocation, PushedRef
 from hotfix_guard.overrides import OverrideValue
-from hotfix_guard.releases import TagContext
 from hotfix_guard.report import Finding, Report
 from hotfix_guard.rules.branch import case_only_match
 from hotfix_guard.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 
-ZERO_SHA = "0" * 40
+if TYPE_CHECKING:
+    # Push-time only (tags, main): imported where used, so a commit's check does not load them.
+    from hotfix_guard.git.push import PushQueries, TagRef
+
+# `hotfix-guard hook` and `check` without click (fastpath) and with it (cli) share these three.
 
 
-@dataclass(frozen=True)
-class PushedRef:
-    """One line of what git pushes: `<local ref> <local sha> <remote ref> <remote sha>`."""
+def hook_report(
+    repo: Repository, config: Config, call: Invocation, rules: Sequence[str] = ()
+) -> Report:
+    """What `hotfix-guard hook` reports at the stage CALL describes."""
+    from hotfix_guard import hookinstall
 
-    local_ref: str
-    local_sha: str
-    remote_ref: str
-    remote_sha: str
-
-    @property
-    def is_deletion(self) -> bool:
-        return self.local_sha == ZERO_SHA
-
-    @property
-    def branch(self) -> str | None:
-        ref = self.local_ref if self.local_ref.startswith("refs/heads/") else self.remote_ref
-        return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
-
-    @property
-    def tag(self) -> str | None:
-        """The tag name the remote gets, for a pushed tag."""
-        ref = self.remote_ref if self.remote_ref.startswith("refs/tags/") else self.local_ref
-        return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
+    if call.stage == "commit-msg":
+        return commit_stage(repo, config, rules, call.message())
+    if not call.is_push:
+        if (
+            not call.stage_given
+            and call.in_git_commit
+            and hookinstall.commit_msg_stage_checks(repo)
+        ):
+            return note_report("the commit is checked at commit-msg, with its message")
+        return commit_stage(repo, config, rules)
+    if not call.stage_given and hookinstall.native_hook_installed(repo, "pre-push"):
+        return note_report("this push is checked by hotfix-guard's own pre-push hook")
+    pushed = call.pushed_refs(
+        lambda rev, is_tag: repo.resolve_object(rev) if is_tag else repo.resolve_commit(rev),
+        repo.symbolic_head,
+    )
+    return push_stage(repo, config, pushed, rules)
 
 
-def parse_push_lines(text: str) -> list[PushedRef]:
-    """The ref lines git gives a pre-push hook on stdin (ref names may contain spaces)."""
-    pushed = []
-    for line in text.splitlines():
-        if line.strip():
-            local_ref, local_sha, remote_ref, remote_sha = line.rsplit(" ", 3)
-            pushed.append(PushedRef(local_ref, local_sha, remote_ref, remote_sha))
-    return pushed
+def note_report(note: str) -> Report:
+    """A passing report that only says NOTE."""
+    return Report(subject=note, notes=(f"hotfix-guard: {note}",))
+
+
+def check_report(
+    repo: Repository,
+    config: Config,
+    *,
+    head: str | None = None,
+    base: str | None = None,
+    staged: bool | None = None,
+    rules: Sequence[str] = (),
+) -> Report:
+    """What `hotfix-guard check` reports: the checked-out branch (with the index), or HEAD."""
+    if head is None:
+        branch = scopes.current_branch(repo)
+        if branch is None:
+            raise UsageError(
+                "HEAD is detached: check out the hotfix branch or pass --head hotfix/<name>"
+            )
+        head_rev, include_index = "HEAD", True if staged is None else staged
+    else:
+        branch, head_rev, include_index = scopes.branch_of(repo, head), head, bool(staged)
+        if include_index and repo.resolve_commit(head) != repo.resolve_commit("HEAD"):
+            raise UsageError("--staged needs --head to be the checked-out commit")
+    return check_change(
+        repo,
+        config,
+        branch=branch,
+        head=head_rev,
+        staged=include_index,
+        base=base,
+        rules=rules,
+        summarize=True,
+    )
+
+
+def emit(report: Report, output_format: str = "text") -> int:
+    """Print REPORT as the command line shows it; return its exit status."""
+    from hotfix_guard.report import render_json, render_text
+
+    if output_format == "json":
+        text = render_json(report)
+    elif report.findings:
+        text = render_text(report)
+    elif report.summary:
+        text = report.summary
+    else:
+        text = "\n".join(report.notes)
+    if text:
+        sys.stdout.write(f"{text}\n")
+        sys.stdout.flush()
+    return report.exit_code
 
 
 def not_a_hotfix(subject: str) -> Report:
@@ -184,6 +234,8 @@ def check_main(
     main: scopes.MainBranch | None = None,
 ) -> Report:
     """Run the rules about main (backport) on main at HEAD."""
+    from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
+
     main = main or scopes.find_main(repo, config)
     scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
     ctx = Context(repo, config, scope)
@@ -200,6 +252,8 @@ def check_main(
 def check_pushed_tags(
     repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
 ) -> list[Report]:
+    from hotfix_guard.git.push import PushQueries
+
     queries = PushQueries(repo)
     return [
         check_tag(repo, config, queries.tag_ref(ref.tag, ref.local_sha), queries, rules)
@@ -217,6 +271,8 @@ def check_tag(
     main: scopes.MainBranch | None = None,
 ) -> Report:
     """The tag rules on one tag; a tag that is not a release tag passes with a note."""
+    from hotfix_guard.releases import TagContext
+
     ctx = TagContext(repo, config, tag, queries, main)
     if tag.commit is None or not ctx.is_release:
         why = "does not point at a commit" if tag.commit is None else "not a release tag"

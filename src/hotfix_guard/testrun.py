@@ -38,23 +38,13 @@ from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries, environment_for_other_work_tree
 from hotfix_guard.git.push import tracked_changes as changed_paths
+from hotfix_guard.invocation import PRE_COMMIT_VARIABLES
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path
 
 CACHE_FORMAT = 1
 TAIL_LINES = 30
 TAIL_BYTES = 64 * 1024
 SHOWN_FILES = 10
-# What pre-commit sets for a hook; the test commands are not a hook.
-PRE_COMMIT_VARIABLES = (
-    "PRE_COMMIT",
-    "PRE_COMMIT_FROM_REF",
-    "PRE_COMMIT_TO_REF",
-    "PRE_COMMIT_LOCAL_BRANCH",
-    "PRE_COMMIT_REMOTE_BRANCH",
-    "PRE_COMMIT_REMOTE_NAME",
-    "PRE_COMMIT_REMOTE_URL",
-)
-
 PASSED = "passed"
 REMEMBERED = "remembered"
 FAILED = "failed"
@@ -94,6 +84,7 @@ def command_environment(environ: Mapping[str, str], prefix: str = sys.prefix) ->
     pre-commit runs a `language: python` hook with its own virtualenv (where hotfix-guard itself
     lives) first on PATH and in VIRTUAL_ENV; the project's `python`, `pytest` or `node` must win.
     """
+    # What pre-commit sets for a hook goes: the test commands are not a hook.
     env = environment_for_other_work_tree(dict(environ))
     for name in PRE_COMMIT_VARIABLES:
         env.pop(name, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,8 +62,18 @@ def missing_message(hotfix: HotfixMerge, backport: Backport, main: str) -> str:
 # --- the reminder after a merge into main ------------------------------------------------------
 
 
-def reminder(repo: Repository, config: Config, stage: str, *, squash: bool = False) -> str:
-    """What to print after a merge (post-merge) or a commit (post-commit) on main; often nothing."""
+def reminder(
+    repo: Repository,
+    config: Config,
+    stage: str,
+    *,
+    squash: bool = False,
+    merged: str | None = None,
+) -> str:
+    """What to print after a merge (post-merge) or a commit (post-commit) on main; often nothing.
+
+    MERGED: the branch a `git merge --squash` merged (git names it only in its hooks'
+    environment; invocation.Invocation.merged_branch reads it)."""
     branch = scopes.current_branch(repo)
     try:
         main = scopes.find_main(repo, config)
@@ -74,9 +83,7 @@ def reminder(repo: Repository, config: Config, stage: str, *, squash: bool = Fal
     if branch != main.name or not any(branches.copies.values()):
         return ""
     if stage == POST_MERGE and squash:
-        # git names what `git merge --squash` merged only in the environment of its hooks.
-        merged = os.environ.get("GIT_REFLOG_ACTION", "").removeprefix("merge ")
-        if not config.is_hotfix_branch(merged):
+        if merged is None or not config.is_hotfix_branch(merged):
             return ""
         return (
             f"hotfix-guard: {merged} is squash-merged into {main.name} but not committed yet; "

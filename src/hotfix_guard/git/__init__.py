@@ -61,6 +61,12 @@ def split_z(output: bytes) -> list[str]:
     return [os.fsdecode(item) for item in output.split(b"\0") if item]
 
 
+# (path, status letter) of every file one commit or diff changes.
+FileStatuses = frozenset[tuple[str, str]]
+# Path -> (added, removed) lines of one commit or diff; None for a binary file.
+LineCounts = dict[str, "tuple[int, int] | None"]
+
+
 @dataclass(frozen=True)
 class RawFileChange:
     """One entry of `git diff --raw --numstat -z`: status, paths, modes and line counts."""
@@ -93,6 +99,9 @@ class Repository:
         self.root = root
         self.git_dir = git_dir
         self.shallow = shallow
+        # (HEAD's full ref or None when detached, HEAD's commit), when the caller already asked
+        # git (the fast path's probe): saves a process for each.
+        self.known_head: tuple[str | None, str] | None = None
 
     @classmethod
     def discover(cls, cwd: Path | str | None = None) -> Repository:
@@ -125,6 +134,8 @@ class Repository:
 
     def symbolic_head(self) -> str | None:
         """The full ref HEAD points at (even on an unborn branch), or None when detached."""
+        if self.known_head is not None:
+            return self.known_head[0]
         output = self.try_git("symbolic-ref", "-q", "HEAD")
         return os.fsdecode(output).strip() if output else None
 
@@ -175,6 +186,8 @@ class Repository:
         return os.fsdecode(output).strip() if output else None
 
     def resolve_commit(self, rev: str) -> str | None:
+        if self.known_head is not None and rev in ("HEAD", self.known_head[1]):
+            return self.known_head[1]  # HEAD, or its commit id (a push of the checked-out tip)
         output = self.try_git(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
         )
@@ -228,17 +241,15 @@ class Repository:
             line.partition(" ")[::2] for line in output.decode(errors="replace").splitlines()
         )
 
-    def commit_trailers(self, revs: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-        """Commit -> its trailers as (key, value), unfolded, for `git log REVS` (newest first).
-
-        REVS are revisions and exclusions (`^main`) only, never options."""
+    def commit_trailers(self, walk: Walk) -> dict[str, list[tuple[str, str]]]:
+        """Commit -> its trailers as (key, value), unfolded, for the commits of WALK, newest
+        first."""
         output = self.git(
             "log",
             "-z",
             "--no-show-signature",
             "--format=%H%x1d%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1e)",
-            *revs,
-            "--",
+            *walk.log_args(),
         )
         found: dict[str, list[tuple[str, str]]] = {}
         for record in output.split(b"\0"):
@@ -436,11 +447,9 @@ class Repository:
 
     def piped(self, producer: Sequence[str], consumer: Sequence[str]) -> bytes:
         """`git PRODUCER | git CONSUMER`: the data between them never passes through Python."""
-        import tempfile  # only the revert check pipes
-
         # The producer's stderr goes to a file: a pipe nobody reads could fill up and stall it.
         with (
-            tempfile.TemporaryFile() as errors,
+            error_file() as errors,
             subprocess.Popen(
                 ["git", *producer], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
             ) as source,
@@ -467,10 +476,8 @@ class Repository:
         index), as a stream; leaving early stops git (the rest is not made)."""
         detection = ("-M", "-C") if find_copies else ("-M",)
         command = diff_command(base, head, "-p", *detection, "--full-index")
-        import tempfile  # only hunk-reading rules stream
-
         with (
-            tempfile.TemporaryFile() as errors,
+            error_file() as errors,
             subprocess.Popen(
                 ["git", *command], cwd=self.root, stdout=subprocess.PIPE, stderr=errors
             ) as process,
@@ -486,32 +493,89 @@ class Repository:
                 errors.seek(0)
                 raise GitError(command, process.returncode, errors.read())
 
-    def paths_by_commit(self, walk: Walk) -> dict[str, frozenset[str]]:
-        """Commit -> the paths it changes (renames as delete + add): tree ids only, no content."""
+    def statuses_by_commit(self, walk: Walk) -> dict[str, FileStatuses]:
+        """Commit -> the paths it changes, each with its status letter (A, D, M, T), renames as
+        delete + add: tree ids only, no content."""
         output = self.git(
-            "log", "-z", "--format=%x01%H", "--name-only", "--no-renames", *walk.log_args()
+            "log", "-z", "--format=%x01%H", "--name-status", "--no-renames", *walk.log_args()
         )
-        changed: dict[str, set[str]] = {}
-        paths: set[str] = set()
+        changed: dict[str, dict[str, str]] = {}
+        statuses: dict[str, str] = {}
+        status: str | None = None
+        for item in output.split(b"\0"):
+            header = item.lstrip(b"\n")
+            if len(header) == 41 and header.startswith(b"\x01"):
+                statuses = changed.setdefault(header[1:].decode(), {})
+                status = None
+            elif status is None and item:
+                # `S` then the path; the first status follows the format's line break.
+                status = item.lstrip(b"\n").decode()
+            elif status is not None:
+                statuses[os.fsdecode(item)] = status
+                status = None
+        return {commit: frozenset(found.items()) for commit, found in changed.items()}
+
+    def line_counts_by_commit(self, commits: Sequence[str]) -> dict[str, LineCounts]:
+        """Commit -> path -> (added, removed) lines against its first parent (None: binary),
+        renames as delete + add, for many commits in one `git log --numstat`."""
+        if not commits:
+            return {}
+        output = self.git(
+            "log",
+            "-z",
+            "--numstat",
+            "--no-renames",
+            "--format=%x01%H",
+            *Walk.of(commits).log_args(),
+        )
+        counts: dict[str, LineCounts] = {}
+        current: LineCounts = {}
         first = False
         for item in output.split(b"\0"):
             header = item.lstrip(b"\n")
             if len(header) == 41 and header.startswith(b"\x01"):
-                paths = changed.setdefault(header[1:].decode(), set())
+                current = counts.setdefault(header[1:].decode(), {})
                 first = True
             elif item:
-                # The first path after a header comes after the format's line break.
-                paths.add(os.fsdecode(item[1:] if first and item.startswith(b"\n") else item))
+                # The first record after a header comes after the format's line break.
+                record = item[1:] if first and item.startswith(b"\n") else item
                 first = False
-        return {commit: frozenset(found) for commit, found in changed.items()}
+                current.update(parse_numstat_records([record]))
+        return counts
 
-    def staged_paths(self, against: str) -> frozenset[str]:
-        """The paths the staged index changes against commit AGAINST (renames as delete + add)."""
-        return frozenset(
-            split_z(
-                self.git("diff-index", "--cached", "-z", "--name-only", "--no-renames", against)
-            )
+    def line_counts(self, base: str, head: str | None) -> LineCounts:
+        """Path -> (added, removed) lines from BASE to HEAD (None: the index), renames as
+        delete + add, None for a binary file."""
+        output = self.diff(base, head, "-z", "--numstat", "--no-renames")
+        return parse_numstat_records(item for item in output.split(b"\0") if item)
+
+    def staged_statuses(self, against: str) -> FileStatuses:
+        """The paths the staged index changes against commit AGAINST, with their status letters
+        (renames as delete + add)."""
+        items = split_z(
+            self.git("diff-index", "--cached", "-z", "--name-status", "--no-renames", against)
         )
+        return frozenset(zip(items[1::2], items[0::2]))
+
+
+def parse_numstat_records(records: Iterable[bytes]) -> LineCounts:
+    """`added<TAB>removed<TAB>path` records of `--numstat -z --no-renames` (`-` for binary)."""
+    counts: LineCounts = {}
+    for record in records:
+        added, removed, path = record.split(b"\t", 2)
+        counts[os.fsdecode(path)] = None if added == b"-" else (int(added), int(removed))
+    return counts
+
+
+def error_file() -> IO[bytes]:
+    """An anonymous file for a streaming git's stderr (a pipe nobody reads could fill up and
+    stall it): in memory where Linux offers memfd_create, which spares every commit's check
+    importing tempfile (shutil, random); a temporary file elsewhere."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("hotfix-guard-git-stderr"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def diff_command(base: str, head: str | None, *options: str) -> list[str]:

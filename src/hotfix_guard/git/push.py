@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import GitError, Repository
+from hotfix_guard.git import GitError, Repository, split_z
 
 # Variables that point git at one repository; commands run in another work tree must not see them.
 _KEPT_GIT_VARIABLES = frozenset(
@@ -176,6 +176,27 @@ class PushQueries:
         for marker in ("-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----"):
             message = message.split(marker, 1)[0]
         return TagObject(target, message.strip())
+
+    @cached_property
+    def tag_times(self) -> dict[str, int]:
+        """Tag -> when it was made (Unix): the tagger date, or a lightweight tag's commit date."""
+        output = self.repo.git(
+            "for-each-ref", "--format=%(refname:strip=2)%00%(creatordate:unix)", "refs/tags"
+        )
+        times = {}
+        for line in output.splitlines():
+            name, _, when = os.fsdecode(line).partition("\0")
+            if when.isdigit():
+                times[name] = int(when)
+        return times
+
+    def files_under(self, commit: str, directory: str) -> dict[str, bytes]:
+        """The files below DIRECTORY at COMMIT (path -> content), read in one cat-file batch."""
+        listed = self.repo.try_git(
+            "--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", commit, "--", directory
+        )
+        paths = split_z(listed) if listed else []
+        return self.repo.files_at(commit, paths) if paths else {}
 
     def tags_merged_into(self, commit: str) -> list[str]:
         """Tags whose commit is reachable from COMMIT."""

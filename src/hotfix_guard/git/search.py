@@ -6,7 +6,7 @@ import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from hotfix_guard.git import Repository, try_run
+from hotfix_guard.git import FileStatuses, Repository, try_run
 from hotfix_guard.git.walk import Walk
 
 
@@ -49,17 +49,26 @@ class MergeWalk(Walk):
         return ["--diff-merges=first-parent", "--merges", *super().log_args()]
 
 
-def main_paths(repo: Repository, refs: Sequence[str], depth: int) -> dict[str, frozenset[str]]:
-    """Commit -> paths for main's last DEPTH commits: plain commits, and merges against their
-    first parent (what `git revert -m 1` of a merged pull request undoes)."""
-    plain = repo.paths_by_commit(Walk(tuple(refs), merges=False, limit=depth))
-    merges = repo.paths_by_commit(MergeWalk(tuple(refs), limit=depth))
-    return {**plain, **merges}
+# What undoing a commit does to each file it touched: a revert deletes what it added and adds
+# what it deleted.
+MIRRORED_STATUS = {"A": "D", "D": "A"}
+
+
+def main_undoings(repo: Repository, refs: Sequence[str], depth: int) -> dict[str, FileStatuses]:
+    """Commit -> what reverting it would change (paths and mirrored statuses, no content) for
+    main's last DEPTH commits: plain commits, and merges against their first parent (what
+    `git revert -m 1` of a merged pull request undoes)."""
+    plain = repo.statuses_by_commit(Walk(tuple(refs), merges=False, limit=depth))
+    merges = repo.statuses_by_commit(MergeWalk(tuple(refs), limit=depth))
+    return {
+        commit: frozenset((path, MIRRORED_STATUS.get(status, status)) for path, status in changes)
+        for commit, changes in {**plain, **merges}.items()
+    }
 
 
 def merges_among(repo: Repository, commits: Sequence[str]) -> set[str]:
     """Those of COMMITS that are merges."""
-    return set(repo.paths_by_commit(MergeWalk(exactly=tuple(commits)))) if commits else set()
+    return set(repo.statuses_by_commit(MergeWalk(exactly=tuple(commits)))) if commits else set()
 
 
 def inverse_patch_ids(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from hotfix_guard.config import SEVERITIES
 from hotfix_guard.errors import UsageError
+from hotfix_guard.git.walk import Walk
 
 if TYPE_CHECKING:
     from hotfix_guard.git import Repository
@@ -98,9 +99,18 @@ def record_from_trailers(pairs: Iterable[tuple[str, str]]) -> IncidentRecord:
     return IncidentRecord(values.get(SEVERITY_KEY), values.get(INCIDENT_KEY), detected)
 
 
+def commit_records(
+    repo: Repository, head: str, exclude: Sequence[str]
+) -> list[tuple[str, IncidentRecord]]:
+    """(commit, the record its own trailers carry) for the commits of HEAD ^EXCLUDE, oldest first:
+    the timeline says which commit recorded what."""
+    trailers = repo.commit_trailers(Walk((head,), tuple(exclude)))
+    return [(sha, record_from_trailers(pairs)) for sha, pairs in reversed(list(trailers.items()))]
+
+
 def branch_record(repo: Repository, head: str, exclude: Sequence[str]) -> IncidentRecord:
     """The record the commits of HEAD ^EXCLUDE carry, oldest first, newer trailers winning."""
-    trailers = repo.commit_trailers([head, *(f"^{ref}" for ref in exclude)])
+    trailers = repo.commit_trailers(Walk((head,), tuple(exclude)))
     record = IncidentRecord()
     for commit_trailers in reversed(list(trailers.values())):  # git lists newest first
         record = record.updated(record_from_trailers(commit_trailers))

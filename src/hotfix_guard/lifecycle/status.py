@@ -17,14 +17,13 @@ from hotfix_guard.diff import build_change
 from hotfix_guard.git import Repository
 from hotfix_guard.git.push import PushQueries
 from hotfix_guard.git.refs import REMOTES, local
+from hotfix_guard.incident.due import postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.lifecycle.common import duration, respond_within
 from hotfix_guard.scope import find_main
 from hotfix_guard.testrun import pass_key, passes_dir
 
 WINDOW_DAYS = 30
-POSTMORTEM_DIR = "docs/postmortems"  # issue 13 makes this `postmortem-dir`
-POSTMORTEM_DUE_HOURS = 48
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
                 tag=tag,
                 pushed=any(repo.is_ancestor(hotfix.commit, ref) for ref in upstream),
                 backports={b.branch: b.status for b in backports},
-                postmortem=_postmortem(repo, tag, hotfix.landed, now),
+                postmortem=_postmortem(repo, config, queries, tag, hotfix.landed, now),
             )
         )  # fmt: skip
     return statuses
@@ -158,15 +157,26 @@ def _tests(repo: Repository, config: Config, tip: str) -> str:
     return "passed" if passed else "not run"
 
 
-def _postmortem(repo: Repository, tag: str | None, landed: int, now: datetime) -> str | None:
-    """present when a file in docs/postmortems names the tag; else when it is due."""
+def _postmortem(
+    repo: Repository,
+    config: Config,
+    queries: PushQueries,
+    tag: str | None,
+    landed: int,
+    now: datetime,
+) -> str | None:
+    """present when a file in postmortem-dir names the tag (as the postmortem rule judges, but in
+    the work tree: a draft counts before it is committed); else when it is due, postmortem-due
+    after the tag was made."""
     if tag is None:
         return None
-    folder = repo.root / POSTMORTEM_DIR
-    for path in sorted(folder.glob("**/*")) if folder.is_dir() else []:
-        if path.is_file() and tag in path.read_text(errors="replace"):
-            return "present"
-    due = datetime.fromtimestamp(landed + POSTMORTEM_DUE_HOURS * 3600, timezone.utc)
+    folder = repo.root / config.postmortem_dir
+    paths = sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
+    files = {path.relative_to(folder).as_posix(): path.read_bytes() for path in paths}
+    if postmortem_file(files, tag) is not None:
+        return "present"
+    tagged = datetime.fromtimestamp(queries.tag_times.get(tag, landed), timezone.utc)
+    due = tagged + config.postmortem_due
     return f"overdue since {format_time(due)}" if due < now else f"due {format_time(due)}"
 
 

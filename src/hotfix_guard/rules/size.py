@@ -14,7 +14,7 @@ SHOWN_FILES = 10
 
 def check_diff_size(ctx: Context) -> list[Finding]:
     change = ctx.change
-    limits = ctx.config
+    max_files, max_lines = ctx.limits
     findings = [
         Finding(
             f"not counted ({entry.reason}): {entry.size}",
@@ -25,7 +25,7 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     ]
     counted = list(change.counted)
     files, lines = len(counted), change.changed_code_lines
-    if files <= limits.max_files and lines <= limits.max_lines:
+    if files <= max_files and lines <= max_lines:
         return findings
     rollback = ctx.rollback
     if rollback is not None and rollback.whole:
@@ -52,15 +52,16 @@ def check_diff_size(ctx: Context) -> list[Finding]:
                 severity=INFO,
             )
         )
-        if files <= limits.max_files and lines <= limits.max_lines:
+        if files <= max_files and lines <= max_lines:
             return findings
-    to_split = files_to_split_out(counted, limits.max_files, limits.max_lines)
+    to_split = files_to_split_out(counted, max_files, max_lines)
     shown = ", ".join(f"{display_path(f.path)} ({f.size})" for f in to_split[:SHOWN_FILES])
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
     findings.append(
         Finding(
-            f"{files} changed files (limit {limits.max_files}) and {lines} changed code lines "
-            f"(limit {limits.max_lines}); to get under the limits, split out {len(to_split)} "
+            f"{files} changed files (limit {max_files}) and {lines} changed code lines "
+            f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
+            f"{len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
             ref=ctx.where,
             fix=f"{split_out(ctx.scope.base, [f.path for f in to_split])} (then apply "
@@ -68,6 +69,14 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         )
     )
     return findings
+
+
+def severity_limits(ctx: Context) -> str:
+    """Which severity's table set the limits, when one did: ', the limits of severity P0'."""
+    severity = ctx.incident.valid_severity
+    if severity is None or ctx.limits == (ctx.config.max_files, ctx.config.max_lines):
+        return ""
+    return f", the limits of severity {severity} ([severity.{severity}])"
 
 
 ADDED = ("A", "C")

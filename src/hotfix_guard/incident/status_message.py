@@ -1,0 +1,179 @@
+"""The status-page update for the current incident, in Statuspage's states and wording.
+
+Severity maps to Statuspage's impact (P0 critical, P1 major, P2 minor, P3 none). The next update is
+due, following PagerDuty's practice for major incidents, every 20 minutes in the first 2 hours of a
+P0 or P1 (counted from the detection, else from now), then every hour; every hour for a P2 or an
+incident without a valid severity; a P3 has no schedule (update when something changes); a
+resolved incident needs none.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from hotfix_guard.config import Config
+from hotfix_guard.errors import UsageError
+from hotfix_guard.git import Repository
+from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
+
+State = Literal["investigating", "identified", "monitoring", "resolved"]  # config.STATUS_STATES
+
+# Statuspage's default wording for each state.
+TEMPLATES: dict[str, str] = {
+    "investigating": "We are currently investigating this issue.",
+    "identified": "The issue has been identified and a fix is being implemented.",
+    "monitoring": "A fix has been implemented and we are monitoring the results.",
+    "resolved": "This incident has been resolved.",
+}
+IMPACT = {"P0": "critical", "P1": "major", "P2": "minor", "P3": "none"}
+FAST_UPDATES = timedelta(minutes=20)  # P0/P1 ...
+FAST_PERIOD = timedelta(hours=2)  # ... in the first two hours
+SLOW_UPDATES = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """What the message is about: the record, a title, and where it was read from."""
+
+    title: str
+    record: IncidentRecord
+    branch: str | None = None
+    tag: str | None = None
+
+    @property
+    def source(self) -> str:
+        return self.branch or self.tag or "?"
+
+
+@dataclass(frozen=True)
+class StatusMessage:
+    state: State
+    incident: Incident
+    body: str
+    impact: str | None
+    posted: datetime
+    next_update: datetime | None
+
+
+def title_of_branch(branch: str) -> str:
+    """`hotfix/fix-login-timeout` -> `Fix login timeout`."""
+    words = branch.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else branch
+
+
+def current_incident(repo: Repository, config: Config) -> Incident:
+    """The checked-out hotfix branch's incident, else the latest hotfix tag's."""
+    from hotfix_guard import scope as scopes
+
+    branch = scopes.current_branch(repo)
+    if branch and config.is_hotfix_branch(branch) and repo.resolve_commit("HEAD"):
+        main = scopes.find_main(repo, config)
+        record = branch_record(repo, "HEAD", main.refs)
+        return Incident(title_of_branch(branch), record, branch=branch)
+    from hotfix_guard.git.history import History  # GitPython: for this command only
+    from hotfix_guard.incident import timeline
+    from hotfix_guard.incident.due import latest_hotfix_tag
+
+    tag = latest_hotfix_tag(repo, config)
+    if tag is None:
+        raise UsageError(
+            "no current incident: check out the hotfix branch, or tag the hotfix "
+            '(git tag -a v1.2.4 -m "Hotfix: ...")'
+        )
+    with History(repo) as history:
+        hotfix = timeline.build(repo, history, config, tag.name)
+    return Incident(hotfix.description, hotfix.record, tag=tag.name)
+
+
+def next_update(state: State, record: IncidentRecord, now: datetime) -> datetime | None:
+    if state == "resolved":
+        return None
+    severity = record.valid_severity
+    if severity == "P3":
+        return None
+    if severity in ("P0", "P1"):
+        started = record.detected or now
+        return now + (FAST_UPDATES if now - started < FAST_PERIOD else SLOW_UPDATES)
+    return now + SLOW_UPDATES
+
+
+def compose(state: State, incident: Incident, config: Config, now: datetime) -> StatusMessage:
+    record = incident.record
+    severity = record.valid_severity
+    impact = IMPACT[severity] if severity else None
+    fields = {
+        "title": incident.title,
+        "severity": severity or "",
+        "impact": impact or "",
+        "incident": record.incident or "",
+        "tag": incident.tag or "",
+        "branch": incident.branch or "",
+    }
+    template = config.status_templates.get(state, TEMPLATES[state])
+    body = template.format_map(fields)
+    return StatusMessage(state, incident, body, impact, now, next_update(state, record, now))
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _facts(message: StatusMessage) -> str:
+    record = message.incident.record
+    parts = []
+    if message.impact:
+        parts.append(f"Impact: {message.impact} ({record.valid_severity})")
+    if record.incident:
+        parts.append(f"Incident: {record.incident}")
+    parts.append(f"Posted: {_clock(message.posted)}")
+    if message.next_update:
+        due = message.next_update
+        same_day = due.date() == message.posted.date()
+        parts.append(f"Next update by {f'{due:%H:%M} UTC' if same_day else _clock(due)}")
+    elif message.state != "resolved":
+        parts.append("Next update when the status changes")
+    return ". ".join(parts) + "."
+
+
+def render_text(message: StatusMessage) -> str:
+    return "\n".join(
+        [
+            message.incident.title,
+            f"{message.state.capitalize()} - {message.body}",
+            _facts(message),
+        ]
+    )
+
+
+def render_markdown(message: StatusMessage) -> str:
+    return "\n".join(
+        [
+            f"### {message.incident.title}",
+            "",
+            f"**{message.state.capitalize()}** - {message.body}",
+            "",
+            f"_{_facts(message)}_",
+        ]
+    )
+
+
+def render_json(message: StatusMessage) -> str:
+    """Statuspage's incident fields (name, status, body, impact) and the record's."""
+    record = message.incident.record
+    return json.dumps(
+        {
+            "name": message.incident.title,
+            "status": message.state,
+            "body": message.body,
+            "impact": message.impact,
+            "severity": record.valid_severity,
+            "incident": record.incident,
+            "source": message.incident.source,
+            "created_at": format_time(message.posted),
+            "next_update_at": format_time(message.next_update) if message.next_update else None,
+        },
+        ensure_ascii=False,
+    )
