@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -131,3 +132,11 @@ def code_files(count: int, lines: int = 3, prefix: str = "src/module") -> dict[s
         f"{prefix}_{number}.py": "".join(f"value_{line} = {number}\n" for line in range(lines))
         for number in range(count)
     }
+
+
+PASS_SUMMARY = re.compile(r"^hotfix-guard passed: .*, \d+ checks? passed( \(.*\))?$")
+
+
+def without_pass_summary(lines: list[str]) -> list[str]:
+    """LINES without the one-line summary a clean pass prints (tests of it assert it whole)."""
+    return [line for line in lines if not PASS_SUMMARY.match(line)]

@@ -8,14 +8,14 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo
+from tests.conftest import Repo, without_pass_summary
 
 
 def check(*args: str) -> tuple[int, list[str]]:
     result = CliRunner().invoke(
         cli, ["check", "--rule", "branch-name", "--rule", "branch-base", *args]
     )
-    return result.exit_code, result.output.splitlines()
+    return result.exit_code, without_pass_summary(result.output.splitlines())
 
 
 @pytest.mark.parametrize("name", ["hotfix/fix-login-timeout", "hotfix/1.2.4", "hotfix/cve-2024-1"])
@@ -24,17 +24,28 @@ def test_good_names(repo: Repo, name: str) -> None:
     assert check() == (0, [])
 
 
-@pytest.mark.parametrize("name", ["hotfix/Fix_Login", "hotfix/fix--login", "hotfix/-x", "hotfix/é"])
-def test_bad_names(repo: Repo, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "fix"),
+    [
+        ("hotfix/Fix_Login", "git branch -m hotfix/Fix_Login hotfix/fix-login"),
+        ("hotfix/fix--login", "git branch -m hotfix/fix--login hotfix/fix-login"),
+        ("hotfix/-x", "git branch -m hotfix/-x hotfix/x"),
+        # no good guess: the general hint
+        ("hotfix/é", "rename the branch: git branch -m hotfix/<what-it-fixes>"),
+    ],
+)
+def test_bad_names(repo: Repo, name: str, fix: str) -> None:
     repo.branch(name)
     code, lines = check()
     assert code == 1
     assert lines[0] == (
-        f"{name}: branch-name: {name!r} does not match 'hotfix/[a-z0-9]+(?:[-.][a-z0-9]+)*'; "
+        f"{name}: branch-name: {name!r} does not match "
+        "'hotfix/(?:[A-Z][A-Z0-9]*-[0-9]+|[a-z0-9]+)(?:[-.][a-z0-9]+)*'; "
         "name it after what it fixes, in lowercase words joined by '-' "
-        "(hotfix/fix-login-timeout) or after the version (hotfix/1.2.4)"
+        "(hotfix/fix-login-timeout), after its ticket (hotfix/PROJ-123-login-crash) or after "
+        "the version (hotfix/1.2.4)"
     )
-    assert lines[-1] == "To fix: rename the branch: git branch -m hotfix/<what-it-fixes>"
+    assert lines[-1] == f"To fix: branch-name: {fix}"
 
 
 def test_custom_patterns_and_regex(repo: Repo) -> None:
@@ -59,7 +70,7 @@ def make_develop(repo: Repo, commits: int = 2) -> list[str]:
 def test_cut_from_develop_names_the_foreign_commits(repo: Repo) -> None:
     made = make_develop(repo, commits=4)
     repo.branch("hotfix/fix-login", "develop")
-    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    fix = repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
     code, lines = check()
     assert code == 1
     shown = "; ".join(f"{sha[:10]} feature {n}" for n, sha in list(enumerate(made))[:3])
@@ -67,7 +78,11 @@ def test_cut_from_develop_names_the_foreign_commits(repo: Repo) -> None:
         "hotfix/fix-login: branch-base: carries 4 commits that are not on main, from develop (4): "
         f"{shown} and 1 more; a hotfix is cut from main and merges nothing else in"
     )
-    assert lines[-1].startswith("To fix: cut a new branch from main and cherry-pick only the fix")
+    # the exact commits to keep, oldest first, on a clean branch from main
+    assert lines[-1] == (
+        f"To fix: branch-base: git switch -c hotfix/fix-login-clean main && git cherry-pick "
+        f"{fix[:12]}"
+    )
 
 
 def test_merging_develop_in_is_caught(repo: Repo) -> None:
@@ -103,7 +118,7 @@ def test_backported_hotfix_is_not_foreign(repo: Repo) -> None:
     assert check() == (0, [])
 
 
-# --- issue 11: misfires --------------------------------------------------------------------------
+# --- misfires --------------------------------------------------------------------------
 
 
 def test_a_scratch_branch_cut_from_the_hotfix_is_not_a_source(repo: Repo) -> None:
@@ -170,3 +185,43 @@ def test_concluding_a_conflicted_merge_of_main_counts_only_the_hotfix(repo: Repo
     result = CliRunner().invoke(cli, ["hook", "--stage", "pre-commit"])
     assert result.exit_code == 0, result.output
     assert "diff-size" not in result.output
+
+
+@pytest.mark.parametrize(
+    "name", ["hotfix/PROJ-123-login-crash", "hotfix/OPS-7", "hotfix/JIRA-42.1"]
+)
+def test_ticket_style_names_pass_by_default(repo: Repo, name: str) -> None:
+    repo.branch(name)
+    assert check() == (0, [])
+
+
+def test_a_branch_that_matches_the_patterns_only_ignoring_case_is_an_error(repo: Repo) -> None:
+    repo.branch("Hotfix/fix-login")
+    repo.commit("fix", {"app/main.py": "def main():\n    return 1\n"})
+    code, lines = check()
+    assert (code, lines[0]) == (
+        1,
+        "Hotfix/fix-login: branch-name: 'Hotfix/fix-login' matches branch-patterns ('hotfix/*') "
+        "only when case is ignored, so no hotfix check ran; rename it: "
+        "git branch -m Hotfix/fix-login hotfix/fix-login",
+    )
+    assert lines[1] == "hotfix-guard failed: 1 error, 0 warnings (Hotfix/fix-login)"
+
+
+def test_a_case_only_match_respects_the_branch_name_level(repo: Repo) -> None:
+    repo.write(".hotfix-guard.toml", '[rules]\nbranch-name = "off"\n')
+    repo.commit("config")
+    repo.branch("HOTFIX/fix-login")
+    assert check() == (0, [])
+
+
+def test_an_unrelated_branch_still_passes_silently(repo: Repo) -> None:
+    repo.branch("feature/hotfix-docs")
+    assert check() == (0, [])
+
+
+def test_a_case_only_match_is_not_waved_through_by_the_fast_path(repo: Repo) -> None:
+    from hotfix_guard.__main__ import main
+
+    repo.branch("HotFix/fix-login")
+    assert main(["check"]) == 1

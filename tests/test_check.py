@@ -19,7 +19,11 @@ def run_check(*args: str) -> tuple[int, str]:
 def test_small_hotfix_passes(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
     repo.commit("fix\n\nSeverity: P2", {"app/main.py": "def main():\n    return 1\n"})
-    assert run_check() == (0, "")
+    assert run_check() == (
+        0,
+        "hotfix-guard passed: hotfix/fix-login: 1 file, 2 code lines (limits 20 files, "
+        "400 lines), 9 checks passed\n",
+    )
 
 
 def test_oversized_hotfix_names_counts_limits_and_files(repo: Repo) -> None:

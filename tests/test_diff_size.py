@@ -43,7 +43,10 @@ def test_lockfiles_tests_and_generated_files_are_listed_not_counted(repo: Repo) 
         "web/app.min.js: diff-size: not counted (excluded: *.min.js): +450 -0",
         lines[-1],
     ]
-    assert lines[-1].startswith("hotfix-guard passed: 0 errors, 0 warnings (hotfix/fix-login")
+    assert lines[-1] == (
+        "hotfix-guard passed: hotfix/fix-login: 1 file, 2 code lines (limits 20 files, "
+        "400 lines), 1 check passed"
+    )
 
 
 def test_test_layouts_of_several_languages_do_not_count(repo: Repo) -> None:
@@ -132,26 +135,58 @@ def test_odd_paths_are_shown_on_one_line(repo: Repo) -> None:
     repo.write(".hotfix-guard.toml", "max-files = 1\n")
     repo.commit("config")
     repo.branch("hotfix/odd-paths")
-    repo.write("with space/and\nnewline.py", lines_of(9))
-    repo.write(b"latin1-\xe9.py", lines_of(8))
+    repo.write("with space/and\nnewline.py", lines_of(8))
+    repo.write(b"latin1-\xe9.py", lines_of(9))
     repo.commit("odd")
     code, lines = check()
     assert code == 1
-    assert lines[0].endswith('split out 1 file: "with space/and\\nnewline.py" (+9 -0)')
+    assert lines[0].endswith('split out 1 file: "with space/and\\nnewline.py" (+8 -0)')
 
 
 def file_change(path: str, lines: int) -> FileChange:
     return FileChange(path, None, "M", None, lines, 0, False, False, "code", None)
 
 
-def test_split_out_picks_the_fewest_biggest_files() -> None:
+def test_split_out_keeps_the_likely_fix_and_prefers_what_it_touches_least() -> None:
     files = [file_change(f"f{n}.py", n) for n in range(1, 8)]  # 28 lines in 7 files
+    # f7.py changes the most existing code: the likeliest fix, named only if nothing else would do
     assert [f.path for f in files_to_split_out(files, max_files=10, max_lines=20)] == [
-        "f7.py",
         "f6.py",
+        "f5.py",
     ]
     assert [f.path for f in files_to_split_out(files, max_files=5, max_lines=100)] == [
-        "f7.py",
-        "f6.py",
+        "f1.py",
+        "f2.py",
     ]
     assert files_to_split_out(files, max_files=7, max_lines=28) == []
+    assert [f.path for f in files_to_split_out(files[6:], max_files=1, max_lines=5)] == ["f7.py"]
+
+
+def test_split_out_names_added_files_before_the_edited_ones() -> None:
+    fix = file_change("web/login.js", 12)
+    data = FileChange("data/schema.json", None, "A", None, 900, 0, False, False, "code", None)
+    helper = file_change("web/util.js", 2)
+    assert files_to_split_out([fix, data, helper], max_files=2, max_lines=400) == [data]
+
+
+def test_a_schema_export_and_a_bundled_data_list_are_not_counted(repo: Repo) -> None:
+    repo.branch("hotfix/fix-migration")
+    schema = "{\n" + "".join(f'  "column_{n}": "TEXT",\n' for n in range(1500)) + '  "v": 3\n}\n'
+    repo.commit(
+        "fix the migration",
+        {
+            "app/db.py": "VERSION = 3\n",
+            "app/schemas/AppDatabase/3.json": schema,
+            "data/blocklist.list": "".join(f"host{n}.example\n" for n in range(5000)),
+            "data/small.json": '{"ok": true}\n',
+        },
+    )
+    code, lines = check()
+    assert (code, lines[:2]) == (
+        0,
+        [
+            "app/schemas/AppDatabase/3.json: diff-size: not counted (data file: 1503 changed "
+            "lines): +1503 -0",
+            "data/blocklist.list: diff-size: not counted (data file: 5000 changed lines): +5000 -0",
+        ],
+    )

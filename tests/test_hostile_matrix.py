@@ -365,7 +365,7 @@ def test_a_hint_with_a_tag_name_from_git_is_safe_to_paste(repo: Repo) -> None:
     repo.tag(name)  # lightweight: the hint recreates it annotated
     result = CliRunner().invoke(cli, ["check-tag", name])
     assert result.exit_code == 1
-    assert f"git tag -a -f '{name}' -m \"Hotfix: <what it fixes>\" " in result.output
+    assert f"git tag -a -f '{name}' -m 'Hotfix: <what it fixes>' " in result.output
     assert "git tag -a -f $(" not in result.output
 
 

@@ -15,13 +15,15 @@ from hotfix_guard.config import Config, parse
 from hotfix_guard.git import Repository
 from hotfix_guard.incident.due import names_tag, postmortem_states
 from hotfix_guard.stages import PushedRef, push_stage
-from tests.conftest import Repo, code_files
+from tests.conftest import Repo, code_files, without_pass_summary
 from tests.incident_support import at, hand_made_hotfix
 
 
 def check(*args: str) -> tuple[int, str]:
+    """Exit code and output, without the one-line summary of a clean pass."""
     result = CliRunner().invoke(cli, ["check", *args])
-    return result.exit_code, result.output
+    lines = without_pass_summary(result.output.splitlines())
+    return result.exit_code, "".join(f"{line}\n" for line in lines)
 
 
 # --- severity ----------------------------------------------------------------------------------
@@ -37,8 +39,8 @@ def test_severity_warns_on_a_hotfix_without_the_trailer(repo: Repo) -> None:
         "severity sets the response target and the size limits"
     )
     assert output.splitlines()[2] == (
-        "To fix: record the severity in the next commit: git commit --trailer 'Severity: P1' "
-        "(P0 critical, P1 major feature, P2 some users, P3 minor)"
+        "To fix: severity: record the severity in the next commit: git commit --trailer "
+        "'Severity: P1' (P0 critical, P1 major feature, P2 some users, P3 minor)"
     )
 
 

@@ -195,7 +195,7 @@ def test_a_new_rule_is_one_module_plus_one_catalog_entry(repo: Repo, tmp_path: P
     assert (code, lines[0], lines[-1]) == (
         0,
         "app/todo_b.py: no-todo: app/todo_b.py is a TODO",
-        "To fix: finish the TODO or leave it out of the hotfix",
+        "To fix: no-todo: finish the TODO or leave it out of the hotfix",
     )
     assert "0 errors, 1 warning" in lines[1]
     repo.commit("config", {".hotfix-guard.toml": "no-todo-max = 2\n[rules]\nno-todo = 'error'\n"})

@@ -20,7 +20,7 @@ def test_commit_rejects_a_fix_with_a_reformat_and_accepts_the_plain_fix(
     shown = output(refused)
     finding = (
         "app/service.py:7: whitespace: 4 whitespace-only changes away from the fix "
-        "(tabs and spaces, 28 changed lines)"
+        "(tabs and spaces, 28 changed lines; 30 whitespace-only changed lines in this file in all)"
     )
     assert shown.count(finding) == 2, shown  # the umbrella and the single-purpose hook
     assert "hotfix without refactoring noise" in shown and "Failed" in shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo
+from tests.conftest import Repo, without_pass_summary
 
 NOISE = ("rename", "whitespace", "identifier-rename", "moved-code")
 
@@ -50,7 +50,7 @@ def check_password(user, password):
 def check(*rules: str) -> tuple[int, list[str]]:
     options = [option for rule in rules or NOISE for option in ("--rule", rule)]
     result = CliRunner().invoke(cli, ["check", *options])
-    return result.exit_code, result.output.splitlines()
+    return result.exit_code, without_pass_summary(result.output.splitlines())
 
 
 def findings(*rules: str) -> list[str]:
@@ -322,7 +322,8 @@ def test_noise_levels_come_from_the_rules_table(repo: Repo) -> None:
     assert code == 0
     assert lines[0].startswith("app/service.py:7: whitespace: the whole change")
     assert lines[1].startswith("hotfix-guard passed with warnings: 0 errors, 1 warning")
-    assert lines[2].startswith("To fix: undo the reformatting in the hotfix")
+    assert lines[2].startswith("To fix: whitespace: git checkout -p ")
+    assert lines[2].endswith(" -- app/service.py (undo the whitespace-only hunks)")
 
 
 def test_reformat_interleaved_with_the_fix_is_reported_even_within_its_hunk(repo: Repo) -> None:
@@ -330,7 +331,7 @@ def test_reformat_interleaved_with_the_fix_is_reported_even_within_its_hunk(repo
     hotfix(repo, {"app/service.py": edit(SERVICE, FIX).replace("    ", "\t")})
     assert findings("whitespace") == [
         "app/service.py:7: whitespace: 4 whitespace-only changes away from the fix "
-        "(tabs and spaces, 28 changed lines)"
+        "(tabs and spaces, 28 changed lines; 30 whitespace-only changed lines in this file in all)"
     ]
 
 

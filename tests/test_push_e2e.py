@@ -90,10 +90,17 @@ def test_follow_tags_checks_the_branch_and_the_tag(guarded: Repo) -> None:
 
 def test_tests_block_a_failing_hotfix_and_remember_a_passing_tree(guarded: Repo) -> None:
     guarded.branch("hotfix/fix-login")
-    guarded.commit("Half a fix", {"app/main.py": "def main():\n    return 2\n"}, verify=False)
+    half = guarded.commit(
+        "Half a fix", {"app/main.py": "def main():\n    return 2\n"}, verify=False
+    )
     refused = git_result(guarded, "push", "origin", "hotfix/fix-login")
     assert refused.returncode == 1
     assert f"`{PASSING}` (command 1 of 1) failed with exit code 1" in output(refused)
+    # which command failed, and how to run it alone on exactly what was pushed
+    assert (
+        f"To fix: tests: run it alone on the pushed commit: git switch --detach {half[:12]} && "
+        f"{PASSING}; then git switch - and fix it" in output(refused)
+    )
     tip = guarded.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
     accepted = git_result(guarded, "push", "origin", "hotfix/fix-login")
     assert accepted.returncode == 0, output(accepted)

@@ -69,9 +69,9 @@ def test_configured_main_branch_and_base_option(repo: Repo) -> None:
     repo.git("branch", "-m", "main", "trunk")
     repo.branch("hotfix/fix-login")
     repo.commit("fix\n\nSeverity: P2", {"app/main.py": "def main():\n    return 2\n"})
-    assert check("--base", "trunk") == (0, "")
+    assert check("--base", "trunk")[0] == 0
     repo.write(".hotfix-guard.toml", "main-branch = 'trunk'\n")
-    assert check() == (0, "")
+    assert check()[0] == 0
 
 
 def test_remote_tracking_main_is_enough(
@@ -84,7 +84,7 @@ def test_remote_tracking_main_is_enough(
     (clone / "app" / "main.py").write_text("def main():\n    return 3\n")
     git(clone, "commit", "-qam", "fix\n\nSeverity: P2")
     monkeypatch.chdir(clone)
-    assert check() == (0, "")
+    assert check()[0] == 0
 
 
 def test_shallow_clone_without_merge_base(

@@ -71,12 +71,15 @@ def test_a_no_verify_push_of_an_oversized_hotfix_is_refused(repo: Repo, server: 
     big_hotfix(repo)
     status, output = push(repo, "hotfix/big")
     assert status == 1
+    base = repo.git("rev-parse", "main")[:12]
+    split = " ".join(f"src/module_{n}.py" for n in (0, 1, 10, 11, 12))
     assert remote_lines(output) == [
         TOO_BIG,
         "remote: hotfix-guard failed: 1 error, 0 warnings (hotfix/big against main, merge base "
         f"{repo.git('rev-parse', 'main')[:12]})",
-        "remote: To fix: move the files named above to a separate change that goes through the "
-        "normal release",
+        f"remote: To fix: diff-size: git diff {base} -- {split} > split-out.patch && git restore "
+        f"--source={base} --staged --worktree -- {split} (then apply split-out.patch in a "
+        "separate change through the normal release)",
     ]
     assert (
         "!\trefs/heads/hotfix/big:refs/heads/hotfix/big\t"

@@ -41,7 +41,11 @@ def released(repo: Repo) -> Repo:
 
 def test_good_hotfix_tag_passes(released: Repo) -> None:
     released.tag("v1.2.4", "Hotfix: login times out after 5 s")
-    assert check_tag("v1.2.4") == (0, "")
+    assert check_tag("v1.2.4") == (
+        0,
+        "hotfix-guard passed: v1.2.4 is a good hotfix tag (its message starts with 'Hotfix:'): "
+        "5 checks passed (tag-format, tag-annotated, tag-message, tag-version, tag-target)\n",
+    )
 
 
 def test_lightweight_release_tag_is_rejected(released: Repo) -> None:
@@ -51,7 +55,7 @@ def test_lightweight_release_tag_is_rejected(released: Repo) -> None:
     merge = released.head()[:10]
     assert output.splitlines()[0] == (
         "v1.2.4: tag-annotated: v1.2.4 is a lightweight tag; a release tag is annotated, with a "
-        f'message: git tag -a -f v1.2.4 -m "Hotfix: <what it fixes>" {merge}'
+        f"message: git tag -a -f v1.2.4 -m 'Hotfix: <what it fixes>' {merge}"
     )
     assert output.splitlines()[1] == (
         "hotfix-guard failed: 1 error, 0 warnings (hotfix tag (it points at the merge of "
@@ -63,7 +67,8 @@ def test_hotfix_tag_with_the_wrong_message_is_rejected(released: Repo) -> None:
     assert first_line_of_rejection(released, "v1.2.4", "fix login") == (
         "v1.2.4: tag-message: the message 'fix login' does not start with 'Hotfix: ' (v1.2.4 is "
         "a hotfix tag: it points at the merge of hotfix/fix-login); write it as 'Hotfix: ' plus "
-        f'what it fixes: git tag -a -f v1.2.4 -m "Hotfix: <what it fixes>" {released.head()[:10]}'
+        "what it fixes: git tag -a -f v1.2.4 -m 'Hotfix: <what it fixes>' "
+        f"{released.head()[:10]}"
     )
 
 

@@ -30,7 +30,7 @@ MAIN: Subject = "main"
 TAG: Subject = "tag"
 
 # How an option's value is validated (config.py maps each kind to its validator).
-OptionKind = Literal["positive-int"]
+OptionKind = Literal["positive-int", "non-negative-int"]
 
 
 class Option(NamedTuple):
@@ -78,7 +78,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "rename",
         CHANGE,
-        "noise:check_rename",
+        "rename:check_rename",
         "hotfix-no-refactor",
         "keep the file at its old path in the hotfix; move it in a separate change",
     ),
@@ -89,6 +89,15 @@ RULES: tuple[Rule, ...] = (
         "hotfix-no-refactor",
         "undo the reformatting in the hotfix (git checkout -p / git add -p) and reformat in a "
         "separate change",
+        options=(
+            Option(
+                "whitespace-warn-lines",
+                "non-negative-int",
+                2,
+                "whitespace-only changed lines in a file the fix touches that only warn "
+                "(0: never warn); chosen on real hotfixes, see benchmarks/calibration.md",
+            ),
+        ),
     ),
     Rule(
         "identifier-rename",

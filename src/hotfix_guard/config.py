@@ -27,7 +27,7 @@ else:  # pragma: no cover - exercised on old Pythons only
 
 CONFIG_FILE = ".hotfix-guard.toml"
 
-DEFAULT_BRANCH_NAME_REGEX = r"hotfix/[a-z0-9]+(?:[-.][a-z0-9]+)*"
+DEFAULT_BRANCH_NAME_REGEX = r"hotfix/(?:[A-Z][A-Z0-9]*-[0-9]+|[a-z0-9]+)(?:[-.][a-z0-9]+)*"
 
 LOCKFILES = (
     "package-lock.json",
@@ -184,6 +184,12 @@ def _positive_int(value: Any) -> int:
     return value
 
 
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Invalid("a non-negative integer")
+    return value
+
+
 def _regex(value: Any) -> str:
     text = _string(value)
     try:
@@ -288,7 +294,10 @@ def _status_templates(value: Any) -> dict[str, str]:
 
 
 # Validators of the option kinds the catalog declares.
-_OPTION_KINDS: dict[str, Callable[[Any], Any]] = {"positive-int": _positive_int}
+_OPTION_KINDS: dict[str, Callable[[Any], Any]] = {
+    "positive-int": _positive_int,
+    "non-negative-int": _count,
+}
 
 # key -> (Config field, validator). `extend-*` keys add to the defaults instead of replacing them.
 _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {

@@ -38,6 +38,7 @@ from hotfix_guard.hunks import (
 from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides import Override, OverrideValue, parse_all
 from hotfix_guard.report import INFO, Finding
+from hotfix_guard.rollback import Rollback, find_rollback
 from hotfix_guard.scope import Scope
 
 SECTION_START = b"diff --git "
@@ -100,6 +101,33 @@ class Context:
     def commits(self) -> list[tuple[str, ...]]:
         """The branch's own commits (each followed by its parents), newest first."""
         return self.repo.commits_with_parents(self.scope.head, self.scope.main.refs)
+
+    @cached_property
+    def rollback(self) -> Rollback | None:
+        """The commits that revert commits on main, and what only they change (rollback.py).
+
+        The staged index is compared with main's commits only when the change is over the
+        limits: that costs a patch of the index, which a commit within them need not pay.
+        """
+        change = self.change
+        max_files, max_lines = self.limits
+        over = len(change.counted) > max_files or change.changed_code_lines > max_lines
+        return find_rollback(self, with_staged=over)
+
+    def without_rolled_back(self, findings: list[Finding]) -> list[Finding]:
+        """FINDINGS but those about files only reverting commits change: a rollback's lines
+        are not the noise rules' business. Asked only when there is a finding, so a clean
+        hotfix pays nothing for the rollback query."""
+        if not any(f.path is not None and f.severity != INFO for f in findings):
+            return findings
+        rollback = self.rollback
+        if rollback is None:
+            return findings
+        return [
+            f
+            for f in findings
+            if f.path is None or not (rollback.whole or f.path in rollback.paths)
+        ]
 
     @cached_property
     def incident(self) -> IncidentRecord:

@@ -22,6 +22,10 @@ EXCLUDED: Category = "excluded"
 
 SUBMODULE_MODE = "160000"
 GENERATED_ATTRIBUTES = ("linguist-generated", "linguist-vendored")
+# Data, not code: a database schema export or a bundled list in one of these formats, with at
+# least this many changed lines, is generated or imported data that no reviewer reads line by line.
+DATA_SUFFIXES = (".json", ".csv", ".tsv", ".dat", ".list", ".txt")
+GENERATED_DATA_LINES = 1000
 # A change this many times over max-files or max-lines is far over the limits: no detail can
 # change its verdict, so work that grows faster than the diff (copy detection, hunk analysis) is
 # bounded there (see Context.analysis_limited).
@@ -145,6 +149,8 @@ def classify_changes(
     files = []
     for entry in raw:
         category, reason = classifier.classify(entry.path, attributes.get(entry.path, {}))
+        if category == CODE and _bulk_data(entry):
+            category, reason = EXCLUDED, f"data file: {entry.added + entry.removed} changed lines"
         files.append(
             FileChange(
                 path=entry.path,
@@ -160,3 +166,10 @@ def classify_changes(
             )
         )
     return Change(tuple(files))
+
+
+def _bulk_data(entry: RawFileChange) -> bool:
+    return (
+        entry.path.lower().endswith(DATA_SUFFIXES)
+        and entry.added + entry.removed >= GENERATED_DATA_LINES
+    )

@@ -148,7 +148,9 @@ def _nothing_to_check(command: PlainCommand, call: Invocation | None, where: Pro
         return False
     patterns, main_branch = settings
     names = [ref[len("refs/heads/") :] for ref in branches]
-    if any(fnmatchcase(name, pattern) for name in names for pattern in patterns):
+    # A hotfix branch, or one in the wrong case (a branch-name error): the full path decides.
+    folded = [pattern.casefold() for pattern in patterns]
+    if any(fnmatchcase(name.casefold(), pattern) for name in names for pattern in folded):
         return False
     # A push of main may owe backports; let the full path look.
     pushing = call is not None and call.is_push

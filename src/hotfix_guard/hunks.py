@@ -31,7 +31,8 @@ class Block:
     line; when one side is empty, the number of the line next to where the other side sits.
     Line texts keep carriage returns and other whitespace but not the final newline.
     `gap` is the number of unchanged lines between the block before it in the same hunk and this
-    one (None for a hunk's first block); `blank_gap` says whether all of them are blank.
+    one (None for a hunk's first block); `blank_gap` says whether all of them are blank, and
+    `between` holds their text (a re-indent is judged with the lines it left unchanged).
     """
 
     old_start: int
@@ -40,10 +41,13 @@ class Block:
     added: tuple[str, ...]
     gap: int | None = None
     blank_gap: bool = False
+    between: tuple[str, ...] = ()
+    # Unchanged lines folded into both sides when neighbouring blocks are read as one.
+    kept: int = 0
 
     @property
     def size(self) -> int:
-        return len(self.removed) + len(self.added)
+        return len(self.removed) + len(self.added) - 2 * self.kept
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ def _blocks(hunk: object) -> Iterator[Block]:
     old_start, new_start = old_line, new_line
     gap: int | None = None  # unchanged lines since the last block; None before the first one
     blank_gap = False
+    between: list[str] = []
     for line in hunk:  # type: ignore[attr-defined]
         kind = line.line_type
         if kind == "\\":  # "\ No newline at end of file": the line before just lacks its "\n"
@@ -125,13 +130,18 @@ def _blocks(hunk: object) -> Iterator[Block]:
                 new_line += 1
             continue
         if removed or added:
-            yield Block(old_start, new_start, tuple(removed), tuple(added), gap, blank_gap)
-            removed, added = [], []
+            yield Block(
+                old_start, new_start, tuple(removed), tuple(added), gap, blank_gap, tuple(between)
+            )
+            removed, added, between = [], [], []
             gap, blank_gap = 0, True
         if gap is not None:
             gap += 1
             blank_gap = blank_gap and not line.value.strip()
+            between.append(line.value[:-1] if line.value.endswith("\n") else line.value)
         old_line += 1
         new_line += 1
     if removed or added:
-        yield Block(old_start, new_start, tuple(removed), tuple(added), gap, blank_gap)
+        yield Block(
+            old_start, new_start, tuple(removed), tuple(added), gap, blank_gap, tuple(between)
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info", "overridden"]
@@ -26,6 +26,9 @@ class Finding:
     ref: str | None = None
     severity: Severity = ERROR
     rule: str = ""
+    # A command or step with the values the rule knows (paths, names, commits), safe to paste;
+    # None: the catalog's general hint for the rule.
+    fix: str | None = None
     # Why an overridden error was let through: the override's reason and where it came from.
     override: str | None = None
 
@@ -45,6 +48,8 @@ class Report:
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
     hints: tuple[str, ...] = field(default=(), compare=False)
+    # What a clean pass says instead of the counts: what was checked, so silence is not a doubt.
+    summary: str | None = field(default=None, compare=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -120,10 +125,18 @@ def render_text(report: Report) -> str:
     counted = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
     if overridden:
         counted += f", {overridden} overridden"
-    lines.append(f"hotfix-guard {verdict}: {counted} ({report.subject})")
-    if (errors or warnings) and report.hints:
-        lines.append(f"To fix: {report.hints[0]}")
+    if report.summary and not (errors or warnings or overridden):
+        lines.append(report.summary)
+    else:
+        lines.append(f"hotfix-guard {verdict}: {counted} ({report.subject})")
+    if errors or warnings:
+        lines.extend(f"To fix: {hint}" for hint in report.hints)
     return "\n".join(lines)
+
+
+def with_fix(findings: list[Finding], fix: str) -> list[Finding]:
+    """FINDINGS with FIX on those that are problems (a fact needs no fixing)."""
+    return [f if f.severity == INFO else replace(f, fix=fix) for f in findings]
 
 
 def text_line(finding: Finding) -> str:

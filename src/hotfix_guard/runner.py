@@ -39,8 +39,11 @@ def run_rules(ctx: Any, rules: Iterable[Rule], subject: str) -> Report:
     for rule in rules:
         severity = SEVERITY_OF_LEVEL[ctx.config.level(rule.name)]
         found = [_stamped(finding, rule.name, severity) for finding in load_check(rule)(ctx)]
-        if any(f.severity != INFO for f in found):
-            hints.append(rule.fix)
+        problems = [f for f in found if f.severity != INFO]
+        if problems:
+            # One line per rule: the concrete step its findings carry, else the catalog's hint.
+            concrete = list(dict.fromkeys(f.fix for f in problems if f.fix))
+            hints.append(f"{rule.name}: {' && '.join(concrete) if concrete else rule.fix}")
         findings.extend(found)
     return Report(subject=subject, findings=tuple(findings), hints=tuple(hints))
 

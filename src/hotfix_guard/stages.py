@@ -17,7 +17,8 @@ from hotfix_guard.git import Repository, is_zero_id
 from hotfix_guard.invocation import Invocation, PushedRef
 from hotfix_guard.overrides import OverrideValue
 from hotfix_guard.report import Finding, Report
-from hotfix_guard.runner import run_rules, selected_rules
+from hotfix_guard.rules.branch import case_only_match
+from hotfix_guard.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 
 if TYPE_CHECKING:
     # Push-time only (tags, main): imported where used, so a commit's check does not load them.
@@ -78,7 +79,14 @@ def check_report(
         if include_index and repo.resolve_commit(head) != repo.resolve_commit("HEAD"):
             raise UsageError("--staged needs --head to be the checked-out commit")
     return check_change(
-        repo, config, branch=branch, head=head_rev, staged=include_index, base=base, rules=rules
+        repo,
+        config,
+        branch=branch,
+        head=head_rev,
+        staged=include_index,
+        base=base,
+        rules=rules,
+        summarize=True,
     )
 
 
@@ -90,6 +98,8 @@ def emit(report: Report, output_format: str = "text") -> int:
         text = render_json(report)
     elif report.findings:
         text = render_text(report)
+    elif report.summary:
+        text = report.summary
     else:
         text = "\n".join(report.notes)
     if text:
@@ -112,6 +122,7 @@ def check_change(
     base: str | None = None,
     rules: Sequence[str] = (),
     subjects: Sequence[Subject] = (CHANGE,),
+    summarize: bool = False,
     extra_overrides: tuple[OverrideValue, ...] = (),
     main: scopes.MainBranch | None = None,
 ) -> Report:
@@ -121,14 +132,22 @@ def check_change(
     push options) let the errors of the rules they name through as `overridden`.
     """
     if branch is not None and not config.is_hotfix_branch(branch):
-        return not_a_hotfix(branch)
+        wrong_case = case_only_match(branch, config)
+        if wrong_case is None or (rules and "branch-name" not in rules):
+            return not_a_hotfix(branch)
+        severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
+        found = replace(wrong_case, rule="branch-name", severity=severity)
+        return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
     scope = scopes.resolve(
         repo, config, branch=branch, head=head, staged=staged, base=base, main=main
     )
-    return _change_report(Context(repo, config, scope, extra_overrides), rules, subjects)
+    ctx = Context(repo, config, scope, extra_overrides)
+    return _change_report(ctx, rules, subjects, summarize=summarize)
 
 
-def _change_report(ctx: Context, rules: Sequence[str], subjects: Sequence[Subject]) -> Report:
+def _change_report(
+    ctx: Context, rules: Sequence[str], subjects: Sequence[Subject], *, summarize: bool = False
+) -> Report:
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, ctx.scope.label)
     # Say so when the change was too big for every detail to be looked at.
@@ -137,7 +156,18 @@ def _change_report(ctx: Context, rules: Sequence[str], subjects: Sequence[Subjec
         report = replace(report, findings=(*report.findings, *cut_short))
     if report.errors:
         report = overrides.apply(report, ctx.overrides.valid, ())
-    return report
+    return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
+
+
+def change_summary(ctx: Context, checks: int) -> str:
+    """`hotfix-guard passed: hotfix/x: 2 files, 14 code lines (limits 20 files, 400 lines), ...`"""
+    change, config = ctx.change, ctx.config
+    files = len(change.counted)
+    return (
+        f"hotfix-guard passed: {ctx.where}: {files} file{'' if files == 1 else 's'}, "
+        f"{change.changed_code_lines} code lines (limits {config.max_files} files, "
+        f"{config.max_lines} lines), {checks} check{'' if checks == 1 else 's'} passed"
+    )
 
 
 def commit_stage(
@@ -306,7 +336,12 @@ def check_tag(
         why = "does not point at a commit" if tag.commit is None else "not a release tag"
         return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))
     kind = f"hotfix tag ({ctx.hotfix})" if ctx.hotfix else "release tag"
-    return run_rules(ctx, selected_rules(ctx, rules, TAG), f"{kind} {tag.name}")
+    chosen = selected_rules(ctx, rules, TAG)
+    names = ", ".join(rule.name for rule in chosen)
+    summary = (
+        f"hotfix-guard passed: {tag.name} is a good {kind}: {len(chosen)} checks passed ({names})"
+    )
+    return replace(run_rules(ctx, chosen, f"{kind} {tag.name}"), summary=summary)
 
 
 def merge_reports(reports: Sequence[Report], subject: str) -> Report:
@@ -320,9 +355,11 @@ def merge_reports(reports: Sequence[Report], subject: str) -> Report:
         hints.extend(report.hints)
         notes.extend(report.notes)
     subjects = "; ".join(report.subject for report in reports) or "nothing pushed to check"
+    summaries = [report.summary for report in reports if report.summary]
     return Report(
         subject=f"{subject}: {subjects}",
         findings=tuple(findings),
         notes=tuple(notes),
-        hints=tuple(hints),
+        hints=tuple(dict.fromkeys(hints)),
+        summary="\n".join(summaries) if summaries and not notes else None,
     )

@@ -1,8 +1,8 @@
 """The git layer: every git query hotfix-guard makes lives in this package.
 
 `Repository` is one work tree (or bare repository) and its queries, by concept: refs here,
-commits and history in commits.py, changes in changes.py, how git is run in process.py. Queries
-of tags are in tags.py, other work trees in worktree.py and scratch.py, the ref moves of start and finish in
+commits and history in commits.py, changes in changes.py, how git is run in process.py. Tags are
+in tags.py, other work trees in worktree.py and scratch.py, the ref moves of start and finish in
 lifecycle.py, GitPython's view of history for the incident timeline in history.py.
 
 Plumbing commands run as subprocesses with machine-readable output (`-z` wherever paths appear), so

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections import Counter
 
 from hotfix_guard.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
+from hotfix_guard.config import Config
 from hotfix_guard.context import Context
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.refs import branch_name, local, short_name
@@ -31,10 +34,55 @@ def check_branch_name(ctx: Context) -> list[Finding]:
     return [
         Finding(
             f"{branch!r} does not match {regex!r}; name it after what it fixes, in lowercase "
-            "words joined by '-' (hotfix/fix-login-timeout) or after the version (hotfix/1.2.4)",
+            "words joined by '-' (hotfix/fix-login-timeout), after its ticket "
+            "(hotfix/PROJ-123-login-crash) or after the version (hotfix/1.2.4)",
             ref=branch,
+            fix=_rename_to(branch, _slug(branch), regex),
         )
     ]
+
+
+def _slug(branch: str) -> str:
+    """`hotfix/Fix_Login` -> `hotfix/fix-login`: the prefix kept, the rest in lowercase words."""
+    prefix, _, rest = branch.rpartition("/")
+    words = "-".join(re.findall(r"[a-z0-9]+", rest.lower()))
+    return f"{prefix}/{words}" if prefix else words
+
+
+def _rename_to(branch: str, suggestion: str, regex: str) -> str | None:
+    try:
+        if not fullmatch_within(regex, suggestion):
+            return None  # no good guess: the catalog's general hint
+    except RegexTimeout:
+        return None
+    return f"git branch -m {shlex.quote(branch)} {shlex.quote(suggestion)}"
+
+
+def case_only_match(branch: str, config: Config) -> Finding | None:
+    """A branch that is a hotfix branch only when case is ignored (`Hotfix/fix-login`).
+
+    git refs are case-sensitive, so it is not one, yet it was meant to be: passing it silently
+    would let a hotfix skip every check. It is a branch-name error, reported where the check
+    would otherwise say "not a hotfix branch".
+    """
+    from fnmatch import fnmatchcase
+
+    if config.is_hotfix_branch(branch) or config.level("branch-name") == "off":
+        return None
+    folded = branch.casefold()
+    matched = [p for p in config.branch_patterns if fnmatchcase(folded, p.casefold())]
+    if not matched:
+        return None
+    pattern = matched[0]
+    # The pattern's literal start in its own case (`hotfix/` of `hotfix/*`) names the branch.
+    literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+    fixed = literal + branch[len(literal) :]
+    return Finding(
+        f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
+        f"hotfix check ran; rename it: git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
+        ref=branch,
+        fix=f"git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
+    )
 
 
 def _own_refs(ctx: Context) -> set[str]:
@@ -97,6 +145,7 @@ def check_branch_base(ctx: Context) -> list[Finding]:
             f"{source_text}: {shown}{more}; a hotfix is cut from {ctx.scope.main.name} and merges "
             "nothing else in",
             ref=ctx.where,
+            fix=_clean_branch(ctx, [c for c, *parents in ctx.commits if c not in reached]),
         )
     ]
 
@@ -115,3 +164,15 @@ def _backport_refs(ctx: Context) -> set[str]:
     """The local and remote-tracking copies of the backport branches (develop)."""
     names = set(ctx.config.backport_branches)
     return {ref for ref in ctx.repo.refs if branch_name(ref) in names}
+
+
+def _clean_branch(ctx: Context, own: list[str]) -> str | None:
+    """Cut a clean branch from main and cherry-pick the branch's own commits, oldest first."""
+    picks = [commit[:12] for commit in reversed(own)]
+    if not picks:
+        return None
+    clean = f"{_slug(ctx.scope.branch) if ctx.scope.branch else 'hotfix/fix'}-clean"
+    return (
+        f"git switch -c {shlex.quote(clean)} {shlex.quote(ctx.scope.main.name)} && "
+        f"git cherry-pick {' '.join(picks)}"
+    )

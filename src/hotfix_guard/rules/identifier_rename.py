@@ -5,6 +5,13 @@ single punctuation characters (whitespace dropped), so Python, JS/TS, Go, Java, 
 and C all read the same way. A removed line and an added line are a pair when they have the same
 shape (identifiers aside); a pair that differs in exactly one identifier, wherever it occurs in the
 line, is one use of that substitution.
+
+What is not an identifier: text inside string literals (messages, keys of remote config) and the
+lines of prose and translation files. A repeated substitution is a rename only when the new name
+did not exist before the hotfix and the old one is gone after it: pointing call sites at a name
+that already existed (`esc_url` -> `esc_url_raw`, a typo'd name that was never defined -> the real
+one) is a fix. A change of case or underscores only (`$snake_case` -> `$snakeCase`) is always a
+rename: a convention change is never the fix.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from hotfix_guard.context import Context
+from hotfix_guard.fixes import quote, quoted
+from hotfix_guard.git.search import words_in_tree
 from hotfix_guard.hunks import Block
 from hotfix_guard.report import Finding, display_path
 from hotfix_guard.rules.noise import TOKEN, changed_lines, unread
@@ -39,14 +48,102 @@ class Uses:
     """Where one substitution happened: (path, new line number) in the order found."""
 
     places: list[tuple[str, int]] = field(default_factory=list)
+    # Whether one of the changed lines declares or assigns the name: the definition moved too.
+    defines: bool = False
 
     @property
     def files(self) -> int:
         return len({path for path, _ in self.places})
 
 
+# String literals on one line (escapes kept inside): their text is not code.
+STRING_LITERAL = re.compile(
+    r""" "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' | `(?:[^`\\\n]|\\.)*` """, re.X
+)
+# Files of words, not code: documentation and translations.
+PROSE_SUFFIXES = frozenset(
+    [
+        ".md",
+        ".markdown",
+        ".rst",
+        ".txt",
+        ".adoc",
+        ".po",
+        ".pot",
+        ".xlf",
+        ".xliff",
+        ".strings",
+        ".resx",
+        ".properties",
+        ".arb",
+    ]
+)
+TRANSLATION_DIRS = frozenset(
+    ["locale", "locales", "i18n", "l10n", "lang", "langs", "languages", "translations"]
+)
+
+
 def tokens(line: str) -> list[str]:
-    return TOKEN.findall(line)
+    return TOKEN.findall(STRING_LITERAL.sub('""', line))
+
+
+def is_prose(path: str) -> bool:
+    """Documentation or translations: a repeated word change there is wording, not a rename."""
+    name = path.rsplit("/", 1)[-1].lower()
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    parts = path.lower().split("/")[:-1]
+    android_strings = name == "strings.xml" and any(p.startswith("values") for p in parts)
+    return suffix in PROSE_SUFFIXES or android_strings or bool(TRANSLATION_DIRS.intersection(parts))
+
+
+def style_only(before: str, after: str) -> bool:
+    """`$inputfilter` -> `$inputFilter`, `user_id` -> `userId`: the same name in another style."""
+    return before.replace("_", "").casefold() == after.replace("_", "").casefold()
+
+
+# Words that declare the name after them, in the languages the rules read.
+DECLARING = frozenset(
+    (
+        "function",
+        "def",
+        "class",
+        "interface",
+        "trait",
+        "enum",
+        "struct",
+        "const",
+        "var",
+        "let",
+        "val",
+        "fun",
+        "func",
+        "type",
+        "module",
+        "object",
+        "record",
+        "protocol",
+        "extension",
+        "macro",
+        "sub",
+        "alias",
+        "public",
+        "private",
+        "protected",
+        "static",
+        "readonly",
+        "final",
+    )
+)
+
+
+def defines(line_tokens: Sequence[str], index: int) -> bool:
+    """Whether the token at INDEX is declared or assigned there: after a declaring word, or
+    before a single `=` or `:=` (an assignment, not a comparison)."""
+    before = line_tokens[index - 1] if index > 0 else ""
+    after = line_tokens[index + 1 : index + 3]
+    assigned = after[:1] == ["="] and after[1:2] != ["="]
+    typed = after[:2] == [":", "="]
+    return before in DECLARING or assigned or typed
 
 
 def substitution(old: Sequence[str], new: Sequence[str]) -> tuple[str, str] | None:
@@ -90,22 +187,50 @@ def line_pairs(block: Block) -> Iterator[tuple[list[str], list[str], int]]:
 def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
     found: dict[tuple[str, str], Uses] = {}
     for file_patch in ctx.file_patches:
+        if is_prose(file_patch.path):
+            continue
         for block in file_patch.blocks:
             if not block.removed or not block.added:
                 continue
             for old, new, line in line_pairs(block):
                 pair = substitution(old, new)
-                if pair is not None:
-                    found.setdefault(pair, Uses()).places.append((file_patch.path, line))
+                if pair is None:
+                    continue
+                uses = found.setdefault(pair, Uses())
+                uses.places.append((file_patch.path, line))
+                index = old.index(pair[0])
+                uses.defines = uses.defines or defines(old, index) or defines(new, index)
     return found
+
+
+def renames(ctx: Context, repeated: dict[tuple[str, str], Uses]) -> dict[tuple[str, str], Uses]:
+    """The substitutions that rename: the definition changed with the uses, or the new name is
+    new and the old one is gone. Pointing uses at a name defined elsewhere is a retarget.
+
+    Asked of git only for the few repeated substitutions that do not touch a definition: one
+    `git grep` of the base tree for the new names, one of the tip (or the index) for the old.
+    """
+    asked = {
+        pair: uses for pair, uses in repeated.items() if not style_only(*pair) and not uses.defines
+    }
+    if not asked:
+        return repeated
+    existed = words_in_tree(ctx.repo, ctx.scope.base, {after for _, after in asked})
+    survives = words_in_tree(ctx.repo, ctx.head, {before for before, _ in asked})
+    return {
+        (before, after): uses
+        for (before, after), uses in repeated.items()
+        if (before, after) not in asked or (after not in existed and before not in survives)
+    }
 
 
 def check_identifier_rename(ctx: Context) -> list[Finding]:
     minimum = ctx.config.option("identifier-rename-min-lines")
     findings = unread(ctx)
-    for (before, after), uses in substitutions(ctx).items():
-        if len(uses.places) < minimum:
-            continue
+    repeated = {
+        pair: uses for pair, uses in substitutions(ctx).items() if len(uses.places) >= minimum
+    }
+    for (before, after), uses in renames(ctx, repeated).items():
         path, line = uses.places[0]
         shown = ", ".join(f"{display_path(p)}:{n}" for p, n in uses.places[:SHOWN_PLACES])
         more = "" if len(uses.places) <= SHOWN_PLACES else ", ..."
@@ -116,6 +241,8 @@ def check_identifier_rename(ctx: Context) -> list[Finding]:
                 f"{files} ({shown}{more})",
                 path=path,
                 line=line,
+                fix=f"keep {before!r} in the hotfix: git grep -n -w -F -e {quote(after)} "
+                f"-- {quoted(p for p, _ in uses.places)} shows the renamed uses",
             )
         )
-    return findings
+    return ctx.without_rolled_back(findings)

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from hotfix_guard.context import Context
+from hotfix_guard.fixes import undo_hunks
 from hotfix_guard.hunks import FilePatch
 from hotfix_guard.report import Finding, display_path
 from hotfix_guard.rules.noise import squeeze, unread
@@ -21,6 +22,8 @@ from hotfix_guard.rules.noise import squeeze, unread
 # Comment lines in the languages the rules read: a group of statements moved up to fix their
 # order often carries its comment along, which must not make it long enough to count as a move.
 COMMENT_STARTS = ("//", "#", "/*", "*", "--", "<!--", ";")
+# Block comments and docstrings: (opening, closing).
+BLOCK_COMMENTS = (("/*", "*/"), ("<!--", "-->"), ('"""', '"""'), ("'''", "'''"))
 # (file index, hunk index): where a line sits in the change.
 HunkId = tuple[int, int]
 
@@ -60,8 +63,21 @@ def significant_lines(
 
 def _significant(texts: Sequence[str], where: HunkId, first: int) -> list[Line]:
     lines = []
+    closing: str | None = None  # the end of the block comment these lines are inside
     for offset, text in enumerate(texts):
-        if text.lstrip().startswith(COMMENT_STARTS):
+        stripped = text.strip()
+        if closing is not None:
+            if closing in stripped:
+                closing = None
+            continue
+        # A licence header or docblock in a block comment says nothing about code moving, even
+        # when its lines do not start with a comment mark.
+        opened = next((pair for pair in BLOCK_COMMENTS if stripped.startswith(pair[0])), None)
+        if opened is not None:
+            if opened[1] not in stripped[len(opened[0]) :]:
+                closing = opened[1]
+            continue
+        if stripped.startswith(COMMENT_STARTS):
             continue
         squeezed = squeeze(text)
         if any(char.isalnum() for char in squeezed):
@@ -124,9 +140,11 @@ def check_moved_code(ctx: Context) -> list[Finding]:
                 f"{first.source_line}",
                 path=first.target.path,
                 line=first.target_line,
+                fix=f"{undo_hunks(ctx.scope.base, [first.target.path, first.source.path])} "
+                "(put the moved lines back where they were)",
             )
         )
-    return findings
+    return ctx.without_rolled_back(findings)
 
 
 def _source(

@@ -1,8 +1,7 @@
-"""rename and whitespace: files moved or copied, and changes that only touch whitespace.
+"""whitespace: changes that only touch whitespace, and what the line rules share.
 
 The line rules read the code files only (what diff-size counts): tests and excluded files
-(lockfiles, generated, vendored) are reshaped by tools and by the fix's own tests. `rename` looks
-at every file but excluded ones, because moving a test file is as much a refactor as moving code.
+(lockfiles, generated, vendored) are reshaped by tools and by the fix's own tests.
 """
 
 from __future__ import annotations
@@ -12,45 +11,22 @@ from collections.abc import Sequence
 
 from hotfix_guard import hunks
 from hotfix_guard.context import Context
-from hotfix_guard.diff import EXCLUDED
+from hotfix_guard.fixes import undo_hunks
 from hotfix_guard.hunks import Block, FilePatch, too_big_to_read
-from hotfix_guard.report import INFO, Finding, display_path
+from hotfix_guard.report import ERROR, INFO, WARNING, Finding, with_fix
 
-WHAT_GIT_FOUND = {"R": "renamed", "C": "copied"}
-# git calls a new file a copy from 50% similarity on, but a new class that shares a license header
-# and boilerplate with its neighbour is new code; a copy worth splitting out is nearly whole.
-COPY_MIN_SIMILARITY = 90
 # How many unchanged lines from the fix a blank line added or removed still belongs to it.
 BLANK_LINE_REACH = 3
-
-
-def check_rename(ctx: Context) -> list[Finding]:
-    """Files git's rename and copy detection pairs with another path (not delete + add)."""
-    findings = []
-    for file in ctx.change.files:
-        if file.status not in WHAT_GIT_FOUND or file.old_path is None:
-            continue
-        if file.category == EXCLUDED:
-            continue
-        if file.status == "C" and (file.similarity or 0) < COPY_MIN_SIMILARITY:
-            continue
-        edited = f", edited: {file.size}" if file.lines else ""
-        findings.append(
-            Finding(
-                f"{WHAT_GIT_FOUND[file.status]}: {display_path(file.old_path)} -> "
-                f"{display_path(file.path)} (similarity {file.similarity}%{edited})",
-                path=file.path,
-                line=1,  # the whole file moved: point at its top, like every noise finding
-            )
-        )
-    return findings
 
 
 # --- whitespace -------------------------------------------------------------------------------
 
 
-# Identifiers, numbers and single punctuation characters: what is left when whitespace goes.
-TOKEN = re.compile(r"[A-Za-z_$][\w$]*|\d[\w.]*|\S")
+# String literals on one line (their spacing is text a user sees: a real change), identifiers,
+# numbers and single punctuation characters: what is left when whitespace goes.
+TOKEN = re.compile(
+    r""" "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' | [A-Za-z_$][\w$]* | \d[\w.]* | \S """, re.X
+)
 
 
 def squeeze(line: str) -> str:
@@ -83,6 +59,8 @@ def whitespace_kinds(blocks: Sequence[Block]) -> str:
             kinds.add("line breaks")
             continue  # lines no longer pair up one to one
         for old, new in zip(removed, added):
+            if old == new and block.kept:
+                continue  # an unchanged line folded in from between two blocks
             kinds.add(_kind(old, new))
     return ", ".join(sorted(kinds))
 
@@ -128,18 +106,100 @@ def unread(ctx: Context) -> list[Finding]:
 
 def check_whitespace(ctx: Context) -> list[Finding]:
     findings = unread(ctx)
+    warn_lines = ctx.config.option("whitespace-warn-lines")
     for file_patch in ctx.file_patches:
-        blocks = list(file_patch.blocks)
-        if not blocks:
+        hunks = [whitespace_runs(hunk) for hunk in file_patch.hunks]
+        if not hunks:
             continue
-        # Block by block: a line that moved past an unchanged one is a real change.
-        if all(same_but_whitespace(block.removed, block.added) for block in blocks):
+        if all(is_whitespace for hunk in hunks for _, is_whitespace in hunk):
+            blocks = [block for hunk in hunks for block, _ in hunk]
             findings.append(_whole_file_finding(file_patch, blocks))
             continue
-        finding = _stray_finding(file_patch)
+        finding = _stray_finding(file_patch, hunks, warn_lines)
         if finding is not None:
             findings.append(finding)
-    return findings
+    findings = ctx.without_rolled_back(findings)
+    paths = [f.path for f in findings if f.path is not None and f.severity != INFO]
+    if not paths:
+        return findings
+    return with_fix(
+        findings, f"{undo_hunks(ctx.scope.base, paths)} (undo the whitespace-only hunks)"
+    )
+
+
+# How many blocks of a hunk are read together to see a re-indent that git split at lines it kept
+# (a closing brace of a nested block left unchanged pairs with another one).
+MAX_REINDENT_WINDOW = 24
+
+# A hunk as blocks, each with whether it only changes whitespace.
+Run = tuple[Block, bool]
+
+
+def whitespace_runs(hunk: Sequence[Block]) -> list[Run]:
+    """HUNK's blocks, those that only change whitespace together folded into one, flagged.
+
+    A re-indented body with nested blocks reaches git as pieces that do not read as whitespace
+    one by one: an unchanged `}` of an inner block pairs with one of the outer block. Read
+    together with the lines between them, the pieces are the same tokens in the same order.
+    """
+    runs: list[Run] = []
+    index = 0
+    while index < len(hunk):
+        block = hunk[index]
+        if same_but_whitespace(block.removed, block.added):
+            runs.append((block, True))
+            index += 1
+            continue
+        end = _whitespace_run_end(hunk, index)
+        if end is None:
+            runs.append((block, False))
+            index += 1
+            continue
+        runs.append((_fold(hunk[index : end + 1]), True))
+        index = end + 1
+    return runs
+
+
+def _whitespace_run_end(hunk: Sequence[Block], first: int) -> int | None:
+    """The last block of a run from FIRST whose two sides are the same tokens, if there is one."""
+    old: list[str] = []
+    new: list[str] = []
+    for index in range(first, min(len(hunk), first + MAX_REINDENT_WINDOW)):
+        block = hunk[index]
+        if index > first:
+            kept = _token_stream(block.between)
+            old += kept
+            new += kept
+        old += _token_stream(block.removed)
+        new += _token_stream(block.added)
+        if index > first and old == new:
+            return index
+        shorter = min(len(old), len(new))
+        if old[:shorter] != new[:shorter]:
+            return None  # the two sides already differ: a real change starts here
+    return None
+
+
+def _fold(blocks: Sequence[Block]) -> Block:
+    """Neighbouring blocks as one, with the unchanged lines between them on both sides."""
+    first = blocks[0]
+    removed: list[str] = list(first.removed)
+    added: list[str] = list(first.added)
+    kept = 0
+    for block in blocks[1:]:
+        removed += [*block.between, *block.removed]
+        added += [*block.between, *block.added]
+        kept += len(block.between)
+    return Block(
+        first.old_start,
+        first.new_start,
+        tuple(removed),
+        tuple(added),
+        first.gap,
+        first.blank_gap,
+        first.between,
+        kept,
+    )
 
 
 def _whole_file_finding(file_patch: FilePatch, blocks: Sequence[Block]) -> Finding:
@@ -151,22 +211,32 @@ def _whole_file_finding(file_patch: FilePatch, blocks: Sequence[Block]) -> Findi
     )
 
 
-def stray_blocks(hunk: Sequence[Block]) -> list[Block]:
+def stray_blocks(runs: Sequence[Run]) -> list[Block]:
     """The whitespace-only blocks of HUNK that do not belong to a real change in it.
 
     Lines re-indented because the fix wrapped them in a new block belong to it: they are joined
     to the fix's lines with nothing but blank lines between (blank lines need no re-indenting,
     while a reformat leaves unchanged lines such as `def` or `}` between its blocks). A blank
-    line added or removed a few lines from the fix belongs to it too.
+    line added or removed a few lines from the fix belongs to it too, and so do columns
+    re-aligned to a longer name the fix added next to them.
     """
-    real = [not same_but_whitespace(block.removed, block.added) for block in hunk]
+    hunk = [block for block, _ in runs]
+    real = [not is_whitespace for _, is_whitespace in runs]
     belongs = list(real)
     for index in range(1, len(hunk)):  # forward, then backward along blank-only gaps
         belongs[index] = belongs[index] or (belongs[index - 1] and hunk[index].blank_gap)
     for index in range(len(hunk) - 2, -1, -1):
         belongs[index] = belongs[index] or (belongs[index + 1] and hunk[index + 1].blank_gap)
+    fix_columns = {
+        column for block, is_real in zip(hunk, real) if is_real for column in _columns(block.added)
+    }
     for index, block in enumerate(hunk):
-        if belongs[index] or any(line.strip() for line in (*block.removed, *block.added)):
+        if belongs[index]:
+            continue
+        if _realigned(block, fix_columns):
+            belongs[index] = True
+            continue
+        if any(line.strip() for line in (*block.removed, *block.added)):
             continue
         before = index > 0 and real[index - 1] and (block.gap or 0) <= BLANK_LINE_REACH
         after = (
@@ -178,16 +248,82 @@ def stray_blocks(hunk: Sequence[Block]) -> list[Block]:
     return [block for block, belongs_to_fix in zip(hunk, belongs) if not belongs_to_fix]
 
 
-def _stray_finding(file_patch: FilePatch) -> Finding | None:
-    """One finding for the whitespace-only changes of a file that stand apart from the fix."""
-    stray = [block for hunk in file_patch.hunks for block in stray_blocks(hunk)]
+WORD = re.compile(r"\S+")
+
+
+def _columns(lines: Sequence[str]) -> set[tuple[str, int]]:
+    """(word, column) of every word after the first on LINES: where aligned columns sit."""
+    return {(match.group(), match.start()) for line in lines for match in WORD.finditer(line)}
+
+
+def _realigned(block: Block, fix_columns: set[tuple[str, int]]) -> bool:
+    """Whether BLOCK only moves words to the columns the fix's own new lines put them in.
+
+    A longer key added to an aligned array or docblock group re-aligns its neighbours: the
+    same words, the same indentation, each moved word now in the column the fix's line has it.
+    """
+    if not fix_columns or len(block.removed) != len(block.added):
+        return False
+    for old, new in zip(block.removed, block.added):
+        old_words, new_words = list(WORD.finditer(old)), list(WORD.finditer(new))
+        if [w.group() for w in old_words] != [w.group() for w in new_words] or not new_words:
+            return False
+        if old_words[0].start() != new_words[0].start():
+            return False  # indentation changed: not an alignment
+        moved = [
+            (n.group(), n.start()) for o, n in zip(old_words, new_words) if o.start() != n.start()
+        ]
+        if not moved or moved[0] not in fix_columns:  # the aligned word; the rest follow it
+            return False
+    return True
+
+
+def whitespace_lines(blocks: Sequence[Block]) -> int:
+    return sum(block.size for block in blocks)
+
+
+def whitespace_lines_within(block: Block) -> int:
+    """Changed lines of a real block that pair up with a line differing only in whitespace.
+
+    A reformat around the fix, in the same block, is noise too: a reviewer wants its full size.
+    Counted as lines whose tokens appear on both sides in another spacing (linear, any size).
+    """
+    from collections import Counter
+
+    tokens_removed = Counter(squeeze(line) for line in block.removed)
+    tokens_added = Counter(squeeze(line) for line in block.added)
+    texts_removed, texts_added = Counter(block.removed), Counter(block.added)
+    same_tokens = sum((tokens_removed & tokens_added).values())
+    same_text = sum((texts_removed & texts_added).values())
+    return 2 * max(0, same_tokens - same_text)
+
+
+def _stray_finding(
+    file_patch: FilePatch, hunks: Sequence[Sequence[Run]], warn_lines: int
+) -> Finding | None:
+    """One finding for the whitespace-only changes of a file that stand apart from the fix.
+
+    At most WARN_LINES changed lines of it (an editor's spacing, a blank line, a newline at
+    the end of the file) is a warning: a reviewer asks for it to go but would not hold the fix.
+    The message gives the full size of the file's whitespace noise, the lines next to the fix
+    included, so a reviewer sees how big it is.
+    """
+    stray = [block for runs in hunks for block in stray_blocks(runs)]
     if not stray:
         return None
     changes = (
         "a whitespace-only change" if len(stray) == 1 else f"{len(stray)} whitespace-only changes"
     )
+    size = whitespace_lines(stray)
+    every = sum(
+        block.size if is_whitespace else whitespace_lines_within(block)
+        for runs in hunks
+        for block, is_whitespace in runs
+    )
+    in_all = f"; {every} whitespace-only changed lines in this file in all" if every > size else ""
     return Finding(
-        f"{changes} away from the fix ({whitespace_kinds(stray)}, {_changed_lines(stray)})",
+        f"{changes} away from the fix ({whitespace_kinds(stray)}, {changed_lines(size)}{in_all})",
         path=file_patch.path,
         line=stray[0].new_start,
+        severity=WARNING if size <= warn_lines else ERROR,
     )

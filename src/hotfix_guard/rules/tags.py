@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from hotfix_guard.releases import TagContext, next_release, render_version
-from hotfix_guard.report import INFO, Finding, shell_word, short_line
+from hotfix_guard.report import INFO, Finding, short_line
 
 # Descriptions that say nothing about what was fixed.
 PLACEHOLDERS = frozenset(
@@ -14,11 +14,16 @@ PLACEHOLDERS = frozenset(
 )  # fmt: skip
 
 
-def _retag(ctx: TagContext) -> str:
+def _retag(ctx: TagContext, name: str | None = None) -> str:
+    """Tag the same commit, annotated, under NAME (default: the same name, replaced)."""
     commit = (ctx.tag.commit or ctx.tag.object_id)[:10]
-    message = f"{ctx.config.tag_message_prefix}<what it fixes>"
-    quoted = f'"{message}"' if not set(message) & set('"$`\\!') else shlex.quote(message)
-    return f"git tag -a -f {shell_word(ctx.name)} -m {quoted} {commit}"
+    message = shlex.quote(f"{ctx.config.tag_message_prefix}<what it fixes>")
+    force = "" if name else " -f"
+    return f"git tag -a{force} {shlex.quote(name or ctx.name)} -m {message} {commit}"
+
+
+def _delete(ctx: TagContext) -> str:
+    return f"git tag -d {shlex.quote(ctx.name)}"
 
 
 def check_tag_format(ctx: TagContext) -> list[Finding]:
@@ -26,9 +31,12 @@ def check_tag_format(ctx: TagContext) -> list[Finding]:
         return []
     tag_format = ctx.config.tag_format
     expected_parts = tag_format.count("{")
+    fix = None
     if ctx.loose_version is not None and len(ctx.loose_version) == expected_parts:
-        suggestion = f"; name it {render_version(ctx.loose_version, tag_format)!r}"
+        right_name = render_version(ctx.loose_version, tag_format)
+        suggestion = f"; name it {right_name!r}"
         why = "looks like a release tag"
+        fix = f"{_retag(ctx, right_name)} && {_delete(ctx)}"
     else:
         suggestion = ""
         why = f"is a hotfix tag ({ctx.hotfix})" if ctx.hotfix else "looks like a release tag"
@@ -36,6 +44,7 @@ def check_tag_format(ctx: TagContext) -> list[Finding]:
         Finding(
             f"{ctx.name!r} {why} but does not match tag-format {tag_format!r}{suggestion}",
             ref=ctx.name,
+            fix=fix,
         )
     ]
 
@@ -48,6 +57,7 @@ def check_tag_annotated(ctx: TagContext) -> list[Finding]:
             f"{ctx.name} is a lightweight tag; a release tag is annotated, with a message: "
             f"{_retag(ctx)}",
             ref=ctx.name,
+            fix=_retag(ctx),
         )
     ]
 
@@ -72,6 +82,7 @@ def check_tag_message(ctx: TagContext) -> list[Finding]:
             f"{problem} ({ctx.name} is a hotfix tag: {ctx.hotfix}); write it as "
             f"{prefix!r} plus what it fixes: {_retag(ctx)}",
             ref=ctx.name,
+            fix=_retag(ctx),
         )
     ]
 
@@ -89,7 +100,7 @@ def check_tag_version(ctx: TagContext) -> list[Finding]:
     tag_format = ctx.config.tag_format
     duplicates = sorted(name for name, v in ctx.release_versions.items() if v == version)
     if duplicates:
-        return [_version_finding(ctx, f"repeats the version of {duplicates[0]}")]
+        return [_version_finding(ctx, f"repeats the version of {duplicates[0]}", None)]
     before = ctx.releases_before()
     if not before:
         return [
@@ -114,11 +125,12 @@ def check_tag_version(ctx: TagContext) -> list[Finding]:
             for number in range(expected[-1], version[-1])
         ]
         problem = f"skips {', '.join(skipped)}: after {latest_name} comes {expected_name}"
-    return [_version_finding(ctx, problem)]
+    return [_version_finding(ctx, problem, expected_name)]
 
 
-def _version_finding(ctx: TagContext, problem: str) -> Finding:
-    return Finding(f"{ctx.name} {problem}", ref=ctx.name)
+def _version_finding(ctx: TagContext, problem: str, right_name: str | None) -> Finding:
+    fix = f"{_delete(ctx)} && {_retag(ctx, right_name)}" if right_name else _delete(ctx)
+    return Finding(f"{ctx.name} {problem}", ref=ctx.name, fix=fix)
 
 
 def check_tag_target(ctx: TagContext) -> list[Finding]:
@@ -143,5 +155,6 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
             f"{ctx.name} points at {commit[:10]} ({short_line(subject)}), which is not on "
             f"{main.name}; merge the hotfix into {main.name} and tag the merge commit",
             ref=ctx.name,
+            fix=f"{_delete(ctx)}, merge the hotfix into {main.name} and tag the merge commit",
         )
     ]

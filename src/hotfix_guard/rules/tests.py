@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import shlex
+from dataclasses import replace
+
 from hotfix_guard.context import Context
-from hotfix_guard.report import Finding
+from hotfix_guard.report import ERROR, Finding
 
 
 def check_tests(ctx: Context) -> list[Finding]:
     from hotfix_guard.testrun import tests_findings
 
-    return tests_findings(ctx.repo, ctx.config, ctx.scope.head, ctx.where)
+    findings = tests_findings(ctx.repo, ctx.config, ctx.scope.head, ctx.where)
+    return [_with_command(finding, ctx) for finding in findings]
+
+
+def _with_command(finding: Finding, ctx: Context) -> Finding:
+    """A failed command's finding says how to run that command alone on the pushed commit."""
+    if finding.severity != ERROR:
+        return finding
+    failed = [c for c in ctx.config.test_commands if f"`{c}` (command " in finding.message]
+    if not failed:
+        return finding
+    commit = shlex.quote(ctx.scope.head[:12])
+    return replace(
+        finding,
+        fix=f"run it alone on the pushed commit: git switch --detach {commit} && {failed[0]}; "
+        "then git switch - and fix it (hotfix-guard run-tests runs them all on HEAD)",
+    )
