@@ -83,6 +83,12 @@ def test_single_purpose_hooks_run_exactly_their_catalog_family() -> None:
 def test_every_rule_is_documented_configured_and_loads() -> None:
     documented = table_names(readme_section("## Rules"))
     assert documented == list(catalog.RULE_NAMES)
+    rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \| (error|warn) \|$", README, re.MULTILINE)
+    for name, text, level in rows:
+        rule = catalog.BY_NAME[name]
+        # The README's row is the catalog's summary, with code marks and links added.
+        shown = re.sub(r" \(see \[[^\]]*\]\([^)]*\)\)", "", text).replace("`", "")
+        assert (shown, level) == (rule.summary, rule.default_level), name
     assert tuple(Config().rules) == catalog.RULE_NAMES
     for rule in catalog.RULES:
         assert rule.fix, rule.name
@@ -151,6 +157,7 @@ NEW_CATALOG_ENTRY = """
         "todo:check_no_todo",
         "hotfix-no-refactor",
         "finish the TODO or leave it out of the hotfix",
+        summary="no file of the change is a TODO",
         default_level="warn",
         options=(Option("no-todo-max", "positive-int", 1, "TODOs allowed"),),
     ),

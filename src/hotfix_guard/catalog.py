@@ -48,6 +48,7 @@ class Rule(NamedTuple):
     check: str  # "module:function" under hotfix_guard.rules, imported only when the rule runs
     hook: str  # the single-purpose pre-commit hook id that runs this rule's family
     fix: str  # the "To fix:" hint when the rule fails
+    summary: str  # when the rule holds: the README's Rules table and SARIF's rule descriptions
     default_level: Level = "error"
     options: tuple[Option, ...] = ()
 
@@ -59,6 +60,7 @@ RULES: tuple[Rule, ...] = (
         "branch:check_branch_name",
         "hotfix-branch",
         "rename the branch: git branch -m hotfix/<what-it-fixes>",
+        summary="the hotfix branch name matches branch-name-regex",
     ),
     Rule(
         "branch-base",
@@ -67,6 +69,10 @@ RULES: tuple[Rule, ...] = (
         "hotfix-branch",
         "cut a new branch from main and cherry-pick only the fix: "
         "git switch -c hotfix/<name> main && git cherry-pick <fix commits>",
+        summary=(
+            "the branch was cut from main: it carries no commits of develop or any other branch "
+            "that are not on main, and merges nothing else in"
+        ),
     ),
     Rule(
         "diff-size",
@@ -74,6 +80,11 @@ RULES: tuple[Rule, ...] = (
         "size:check_diff_size",
         "hotfix-diff-size",
         "move the files named above to a separate change that goes through the normal release",
+        summary=(
+            "changed files <= max-files and changed code lines (added + removed) <= max-lines; "
+            "files matching exclude or test-paths are listed but not counted; the lines of "
+            "commits that revert commits on main (a rollback) are not counted"
+        ),
     ),
     Rule(
         "rename",
@@ -81,6 +92,7 @@ RULES: tuple[Rule, ...] = (
         "rename:check_rename",
         "hotfix-no-refactor",
         "keep the file at its old path in the hotfix; move it in a separate change",
+        summary="no file is renamed, moved or copied",
     ),
     Rule(
         "whitespace",
@@ -98,6 +110,9 @@ RULES: tuple[Rule, ...] = (
                 "(0: never warn); chosen on real hotfixes, see benchmarks/calibration.md",
             ),
         ),
+        summary=(
+            "no whitespace-only file change and no whitespace-only hunk apart from a real change"
+        ),
     ),
     Rule(
         "identifier-rename",
@@ -113,6 +128,7 @@ RULES: tuple[Rule, ...] = (
                 "changed lines the same substitution must repeat on to count as a rename",
             ),
         ),
+        summary="no identifier is renamed across several lines or files",
     ),
     Rule(
         "moved-code",
@@ -128,6 +144,7 @@ RULES: tuple[Rule, ...] = (
                 "code lines a block must have to count as moved",
             ),
         ),
+        summary="no block of code is moved unchanged",
     ),
     Rule(
         "override",
@@ -136,6 +153,10 @@ RULES: tuple[Rule, ...] = (
         "hotfix-branch",
         "amend the commit's trailer to `Hotfix-Guard-Override: <rule>[, <rule>]: <reason>` "
         "(git commit --amend, or git rebase -i for an older commit)",
+        summary=(
+            "every Hotfix-Guard-Override trailer names rules that exist and gives a reason of at "
+            "least 10 characters"
+        ),
     ),
     Rule(
         "tests",
@@ -144,6 +165,7 @@ RULES: tuple[Rule, ...] = (
         "hotfix-tests",
         "configure test-commands and make each pass on the pushed commit "
         "(hotfix-guard run-tests runs them on HEAD), then commit and push again",
+        summary="every test-commands entry passes on exactly the tree being pushed",
     ),
     Rule(
         "tag-format",
@@ -152,6 +174,7 @@ RULES: tuple[Rule, ...] = (
         "hotfix-tag",
         'recreate the tag under the right name: git tag -a <new name> -m "<message>" '
         "<old name>^{} && git tag -d <old name>",
+        summary="a release tag matches tag-format",
     ),
     Rule(
         "tag-annotated",
@@ -159,6 +182,7 @@ RULES: tuple[Rule, ...] = (
         "tags:check_tag_annotated",
         "hotfix-tag",
         "recreate it annotated, on the same commit, with the command above, then push it",
+        summary="a release tag is annotated, not lightweight",
     ),
     Rule(
         "tag-message",
@@ -166,6 +190,7 @@ RULES: tuple[Rule, ...] = (
         "tags:check_tag_message",
         "hotfix-tag",
         "rewrite the message with the command above (git tag -a -f keeps the name and commit)",
+        summary="a hotfix tag's message is tag-message-prefix plus a description",
     ),
     Rule(
         "tag-version",
@@ -173,6 +198,7 @@ RULES: tuple[Rule, ...] = (
         "tags:check_tag_version",
         "hotfix-tag",
         "delete the tag (git tag -d <name>) and tag the commit with the version named above",
+        summary="a hotfix tag is exactly one patch above the latest release tag before it",
     ),
     Rule(
         "tag-target",
@@ -180,6 +206,7 @@ RULES: tuple[Rule, ...] = (
         "tags:check_tag_target",
         "hotfix-tag",
         "delete the tag (git tag -d <name>), merge the hotfix into main, and tag the merge",
+        summary="a hotfix tag points at a commit on main",
     ),
     Rule(
         "backport",
@@ -189,6 +216,7 @@ RULES: tuple[Rule, ...] = (
         "merge each hotfix named above into the branch it has not reached (the commands are on "
         "its line); `hotfix-guard backport-status` lists them all",
         default_level="warn",
+        summary="every hotfix merged into main has reached each of backport-branches",
     ),
     Rule(
         "hotfix-merge",
@@ -197,6 +225,9 @@ RULES: tuple[Rule, ...] = (
         "hotfix-backport",
         "undo the fast-forward and merge the hotfix with --no-ff (the commands are on its line), "
         "then push main again",
+        summary=(
+            "a hotfix reaches main through a merge commit (git merge --no-ff), not a fast-forward"
+        ),
     ),
     Rule(
         "severity",
@@ -206,6 +237,7 @@ RULES: tuple[Rule, ...] = (
         "record the severity in the next commit: git commit --trailer 'Severity: P1' "
         "(P0 critical, P1 major feature, P2 some users, P3 minor)",
         default_level="warn",
+        summary="the hotfix's commits carry a Severity: trailer of P0..P3",
     ),
     Rule(
         "postmortem",
@@ -215,6 +247,7 @@ RULES: tuple[Rule, ...] = (
         "draft it from git (hotfix-guard postmortem <tag>), fill in what git cannot know, "
         "and commit it to main",
         default_level="warn",
+        summary="a hotfix tag older than postmortem-due has a file in postmortem-dir that names it",
     ),
 )
 

@@ -221,7 +221,4 @@ def rule_infos(config: Config) -> list[RuleInfo]:
     """Every registered rule as SARIF describes it, with its configured level."""
     from hotfix_guard.catalog import RULES
 
-    return [
-        RuleInfo(rule.name, f"hotfix-guard rule {rule.name}", rule.fix, config.level(rule.name))
-        for rule in RULES
-    ]
+    return [RuleInfo(rule.name, rule.summary, rule.fix, config.level(rule.name)) for rule in RULES]
