@@ -97,7 +97,7 @@ def test_every_rule_is_documented_configured_and_loads() -> None:
 
 def test_every_rule_module_is_in_the_catalog() -> None:
     modules = {path.stem for path in (ROOT / "src/hotfix_guard/rules").glob("*.py")}
-    used = {rule.check.partition(":")[0] for rule in catalog.RULES}
+    used = {rule.check.partition(":")[0] for rule in catalog.RULES if "." not in rule.check}
     assert modules - {"__init__"} == used
 
 

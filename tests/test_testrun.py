@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hotfix_guard.cli import cli
-from hotfix_guard.shellrun import command_environment, run_command
+from hotfix_guard.testrun.shell import command_environment, run_command
 from tests.conftest import Repo
 
 

@@ -45,7 +45,9 @@ class Option(NamedTuple):
 class Rule(NamedTuple):
     name: str
     subject: Subject
-    check: str  # "module:function" under hotfix_guard.rules, imported only when the rule runs
+    # "module:function" under hotfix_guard.rules (read-only checks), or a dotted path under
+    # hotfix_guard for a rule that runs commands (the tests gate); imported only when it runs.
+    check: str
     hook: str  # the single-purpose pre-commit hook id that runs this rule's family
     fix: str  # the "To fix:" hint when the rule fails
     summary: str  # when the rule holds: the README's Rules table and SARIF's rule descriptions
@@ -161,7 +163,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "tests",
         PUSHED_TREE,
-        "tests:check_tests",
+        "testrun.gate:check_tests",
         "hotfix-tests",
         "configure test-commands and make each pass on the pushed commit "
         "(hotfix-guard run-tests runs them on HEAD), then commit and push again",
@@ -276,7 +278,6 @@ def load_check(rule: Rule) -> Callable[[Any], list[Any]]:
     from importlib import import_module
 
     module, _, function = rule.check.partition(":")
-    check: Callable[[Any], list[Any]] = getattr(
-        import_module(f"hotfix_guard.rules.{module}"), function
-    )
+    package = "hotfix_guard" if "." in module else "hotfix_guard.rules"
+    check: Callable[[Any], list[Any]] = getattr(import_module(f"{package}.{module}"), function)
     return check

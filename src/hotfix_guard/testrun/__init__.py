@@ -10,7 +10,7 @@ A command that changes tracked files (a `lint:fix`) fails the check. In place, t
 clean before, so its changes are first kept in a commit no ref points at (`git stash apply <id>`
 brings them back) and the files are then written back from the pushed commit, through temporary
 indexes: a lock on the user's index cannot stop the restore, and an interrupt does not skip it
-(shellrun.py holds further signals while it runs). Running in place keeps what the commands need
+(shell.py holds further signals while it runs). Running in place keeps what the commands need
 (installed dependencies, build caches); the saved commit makes the restore lossless.
 
 A pass is remembered under the common git dir, keyed by the tree id and the commands, so pushing
@@ -45,7 +45,7 @@ from hotfix_guard.git.scratch import (
 )
 from hotfix_guard.git.worktree import tracked_changes as changed_paths
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path, shell_word
-from hotfix_guard.shellrun import (
+from hotfix_guard.testrun.shell import (
     command_environment,
     interrupts_unwind_once,
     run_command,

@@ -1,4 +1,9 @@
-"""tests: every test-commands entry passes on exactly the commit being pushed (see testrun.py)."""
+"""The `tests` rule: every test-commands entry passes on exactly the commit being pushed.
+
+Not in rules/ on purpose: rules are read-only checks, and this one runs the project's commands
+(and remembers a pass). The catalog points here; stages run it last, and only when nothing else
+refused the push.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,10 @@ from dataclasses import replace
 
 from hotfix_guard.context import Context
 from hotfix_guard.report import ERROR, Finding
+from hotfix_guard.testrun import tests_findings
 
 
 def check_tests(ctx: Context) -> list[Finding]:
-    from hotfix_guard.testrun import tests_findings
-
     findings = tests_findings(ctx.repo, ctx.config, ctx.scope.head, ctx.where)
     return [_with_command(finding, ctx) for finding in findings]
 
