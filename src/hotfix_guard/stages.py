@@ -329,7 +329,7 @@ def check_tag(
     main: scopes.MainBranch | None = None,
 ) -> Report:
     """The tag rules on one tag; a tag that is not a release tag passes with a note."""
-    from hotfix_guard.releases import TagContext
+    from hotfix_guard.context.tag import TagContext
 
     ctx = TagContext(repo, config, tag, queries, main)
     if not ctx.is_release:

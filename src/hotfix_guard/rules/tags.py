@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shlex
 
-from hotfix_guard.releases import TagContext, next_release, render_version
+from hotfix_guard.context.tag import TagContext
+from hotfix_guard.releases import next_release, render_version
 from hotfix_guard.report import INFO, Finding, short_line
 
 # Descriptions that say nothing about what was fixed.
