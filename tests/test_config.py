@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.config import DEFAULT_EXCLUDE, Config, load, load_at
+from hotfix_guard.config import Config, load, load_at
+from hotfix_guard.config.defaults import DEFAULT_EXCLUDE
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from tests.conftest import Repo

@@ -29,7 +29,7 @@ PUSHED_TREE: Subject = "pushed-tree"
 MAIN: Subject = "main"
 TAG: Subject = "tag"
 
-# How an option's value is validated (config.py maps each kind to its validator).
+# How an option's value is validated (config/values.py maps each kind to its validator).
 OptionKind = Literal["positive-int", "non-negative-int"]
 
 

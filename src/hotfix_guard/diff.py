@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from hotfix_guard.config import LOCKFILES, Config
+from hotfix_guard.config import Config
+from hotfix_guard.config.defaults import LOCKFILES
 from hotfix_guard.git import RawFileChange, Repository
 from hotfix_guard.globs import PathMatcher
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
 CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
-DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)  # config.py's default, without importing it
+DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)  # config's default, without importing it
 # Every question about where we are, in one git process. HEAD before --symbolic-full-name gives its
 # commit; after it, its branch (`HEAD` itself when detached). An unborn branch fails the whole call.
 PROBE = (

@@ -8,7 +8,7 @@ from typing import cast
 import click
 
 from hotfix_guard.commands.common import GuardedCommand, open_repository
-from hotfix_guard.config import STATUS_STATES
+from hotfix_guard.config.values import STATUS_STATES
 
 # --- the incident after the fix: postmortem drafts and status-page messages (issue 13) --------
 

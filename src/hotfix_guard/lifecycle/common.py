@@ -8,7 +8,8 @@ import unicodedata
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from hotfix_guard.config import DEFAULT_BRANCH_NAME_REGEX, Config
+from hotfix_guard.config import Config
+from hotfix_guard.config.defaults import DEFAULT_BRANCH_NAME_REGEX
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.lifecycle import LifecycleGit

@@ -5,7 +5,6 @@ Kept free of heavy imports: the fast path of every commit on a non-hotfix branch
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,8 +13,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hotfix_guard.catalog import DEFAULT_LEVELS, LEVELS, OPTIONS, Level
+from hotfix_guard.config.defaults import (
+    DEFAULT_BRANCH_NAME_REGEX,
+    DEFAULT_EXCLUDE,
+    DEFAULT_TEST_PATHS,
+)
+from hotfix_guard.config.values import (
+    OPTION_KINDS,
+    Invalid,
+    duration,
+    globs,
+    positive_int,
+    prefix,
+    regex,
+    relative_dir,
+    status_templates,
+    string,
+    string_list,
+    tag_format,
+    test_commands,
+    timeout,
+)
 from hotfix_guard.errors import UsageError
-from hotfix_guard.globs import GlobError, translate
 
 if TYPE_CHECKING:
     from hotfix_guard.git import Repository
@@ -26,64 +45,6 @@ else:  # pragma: no cover - exercised on old Pythons only
     import tomli as tomllib
 
 CONFIG_FILE = ".hotfix-guard.toml"
-
-DEFAULT_BRANCH_NAME_REGEX = r"hotfix/(?:[A-Z][A-Z0-9]*-[0-9]+|[a-z0-9]+)(?:[-.][a-z0-9]+)*"
-
-LOCKFILES = (
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "bun.lock",
-    "bun.lockb",
-    "poetry.lock",
-    "uv.lock",
-    "pdm.lock",
-    "Pipfile.lock",
-    "Cargo.lock",
-    "go.sum",
-    "composer.lock",
-    "Gemfile.lock",
-)
-DEFAULT_EXCLUDE = (
-    *LOCKFILES,
-    "*.min.js",
-    "*.min.mjs",
-    "*.min.css",
-    "*.js.map",
-    "*.css.map",
-    "vendor/",
-    "third_party/",
-    "third-party/",
-    "node_modules/",
-)
-DEFAULT_TEST_PATHS = (
-    # Python
-    "test_*.py",
-    "*_test.py",
-    "conftest.py",
-    "tests/",
-    "test/",
-    # JavaScript / TypeScript
-    "*.{test,spec}.{js,jsx,ts,tsx,mjs,cjs,mts,cts}",
-    "__tests__/",
-    "__snapshots__/",
-    "__mocks__/",
-    # Go
-    "*_test.go",
-    "testdata/",
-    # Java / Kotlin
-    "src/test/",
-    "src/androidTest/",
-    "*{Test,Tests,IT}.{java,kt}",
-    # PHP
-    "*Test.php",
-    # Ruby
-    "spec/",
-    "*_spec.rb",
-    "*_test.rb",
-)
-
 
 SEVERITIES = ("P0", "P1", "P2", "P3")
 
@@ -158,172 +119,31 @@ def matches_branch_patterns(branch: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatchcase(branch, pattern) for pattern in patterns)
 
 
-# --- validation -------------------------------------------------------------------------------
-
-
-class _Invalid(Exception):
-    def __init__(self, expected: str) -> None:
-        self.expected = expected
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise _Invalid("a non-empty string")
-    return value
-
-
-def _string_list(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise _Invalid("a list of non-empty strings")
-    return tuple(value)
-
-
-def _positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _Invalid("a positive integer")
-    return value
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Invalid("a non-negative integer")
-    return value
-
-
-def _regex(value: Any) -> str:
-    text = _string(value)
-    try:
-        re.compile(text)
-    except re.error as error:
-        raise _Invalid(f"a valid regular expression ({error})") from None
-    return text
-
-
-def _test_commands(value: Any) -> tuple[str, ...]:
-    commands = _string_list(value)
-    if any("\0" in command for command in commands):
-        raise _Invalid("a list of command lines without NUL characters")
-    return commands
-
-
-# Longer than any suite should take; beyond what the process-wait timers of the OS can hold.
-MAX_TEST_TIMEOUT = 7 * 24 * 3600
-
-
-def _timeout(value: Any) -> int:
-    seconds = _positive_int(value)
-    if seconds > MAX_TEST_TIMEOUT:
-        raise _Invalid(f"a number of seconds from 1 to {MAX_TEST_TIMEOUT} (7 days)")
-    return seconds
-
-
-def _globs(value: Any) -> tuple[str, ...]:
-    patterns = _string_list(value)
-    for pattern in patterns:
-        try:
-            translate(pattern)
-        except GlobError as error:
-            raise _Invalid(f"a list of globs ({pattern!r}: {error})") from None
-    return patterns
-
-
-def _tag_format(value: Any) -> str:
-    text = _string(value)
-    fields = re.findall(r"\{(\w*)\}", text)
-    expected = "a pattern with {major}, {minor}, {patch} (and optionally {build}) in that order"
-    if fields not in (["major", "minor", "patch"], ["major", "minor", "patch", "build"]):
-        raise _Invalid(expected)
-    try:
-        text.format(major=1, minor=2, patch=3, build=4)
-    except (ValueError, KeyError, IndexError) as error:
-        raise _Invalid(f"{expected}; braces that are text are doubled ({error})") from None
-    return text
-
-
-def _prefix(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Invalid("a string")
-    return value
-
-
-def _duration(value: Any) -> timedelta:
-    return parse_duration(_string(value))
-
-
-def parse_duration(text: str) -> timedelta:
-    """`90m`, `4h`, `2d`, `1h30m` as a timedelta; raise _Invalid otherwise."""
-    match = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?", text.strip())
-    if not text.strip() or match is None:
-        raise _Invalid("a duration such as '30m', '4h', '2d' or '1h30m'")
-    days, hours, minutes = (int(part) if part else 0 for part in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
-
-
-def _relative_dir(value: Any) -> str:
-    text = _string(value).replace("\\", "/")
-    if text.startswith("/") or text[1:2] == ":":
-        raise _Invalid("a directory inside the repository, such as 'docs/postmortems'")
-    text = text.strip("/")
-    if not text or text.startswith("../") or text == ".." or "/../" in f"/{text}/":
-        raise _Invalid("a directory inside the repository, such as 'docs/postmortems'")
-    return text
-
-
-# The status-page states (incident/status_message.py).
-STATUS_STATES = ("investigating", "identified", "monitoring", "resolved")
-# What a status-message template may name, filled from the incident record.
-STATUS_FIELDS = ("title", "severity", "impact", "incident", "tag", "branch")
-
-
-def _status_templates(value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _Invalid(f"a table of templates by state ({', '.join(STATUS_STATES)})")
-    templates = {}
-    for state, template in value.items():
-        if state not in STATUS_STATES:
-            raise _Invalid(f"a table whose keys are {', '.join(STATUS_STATES)}, not {state!r}")
-        text = _string(template)
-        names = re.findall(r"\{([^{}]*)\}", text.replace("{{", "").replace("}}", ""))
-        unknown = [name for name in names if name not in STATUS_FIELDS]
-        if unknown:
-            raise _Invalid(
-                f"templates naming only {{{'}, {'.join(STATUS_FIELDS)}}}, not {{{unknown[0]}}}"
-            )
-        templates[state] = text
-    return templates
-
-
-# Validators of the option kinds the catalog declares.
-_OPTION_KINDS: dict[str, Callable[[Any], Any]] = {
-    "positive-int": _positive_int,
-    "non-negative-int": _count,
-}
-
 # key -> (Config field, validator). `extend-*` keys add to the defaults instead of replacing them.
 _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "main-branch": ("main_branch", _string),
-    "branch-patterns": ("branch_patterns", _string_list),
-    "branch-name-regex": ("branch_name_regex", _regex),
-    "max-files": ("max_files", _positive_int),
-    "max-lines": ("max_lines", _positive_int),
-    "exclude": ("exclude", _globs),
-    "extend-exclude": ("exclude", _globs),
-    "test-paths": ("test_paths", _globs),
-    "extend-test-paths": ("test_paths", _globs),
-    "test-commands": ("test_commands", _test_commands),
-    "test-timeout": ("test_timeout", _timeout),
-    "tag-format": ("tag_format", _tag_format),
-    "tag-message-prefix": ("tag_message_prefix", _prefix),
-    "backport-branches": ("backport_branches", _string_list),
-    "postmortem-dir": ("postmortem_dir", _relative_dir),
-    "postmortem-due": ("postmortem_due", _duration),
-    "status-message": ("status_templates", _status_templates),
+    "main-branch": ("main_branch", string),
+    "branch-patterns": ("branch_patterns", string_list),
+    "branch-name-regex": ("branch_name_regex", regex),
+    "max-files": ("max_files", positive_int),
+    "max-lines": ("max_lines", positive_int),
+    "exclude": ("exclude", globs),
+    "extend-exclude": ("exclude", globs),
+    "test-paths": ("test_paths", globs),
+    "extend-test-paths": ("test_paths", globs),
+    "test-commands": ("test_commands", test_commands),
+    "test-timeout": ("test_timeout", timeout),
+    "tag-format": ("tag_format", tag_format),
+    "tag-message-prefix": ("tag_message_prefix", prefix),
+    "backport-branches": ("backport_branches", string_list),
+    "postmortem-dir": ("postmortem_dir", relative_dir),
+    "postmortem-due": ("postmortem_due", duration),
+    "status-message": ("status_templates", status_templates),
 }
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "respond-within": ("respond_within", _duration),
-    "max-files": ("max_files", _positive_int),
-    "max-lines": ("max_lines", _positive_int),
+    "respond-within": ("respond_within", duration),
+    "max-files": ("max_files", positive_int),
+    "max-lines": ("max_lines", positive_int),
 }
 KNOWN_KEYS = (*_KEYS, *OPTIONS, "rules", "severity")
 
@@ -347,7 +167,7 @@ def _unknown(
 def _validated(source: str, key: str, value: Any, validate: Callable[[Any], Any]) -> Any:
     try:
         return validate(value)
-    except _Invalid as invalid:
+    except Invalid as invalid:
         raise UsageError(
             f"{source}: {key} = {value!r} is invalid: expected {invalid.expected}"
         ) from None
@@ -365,7 +185,7 @@ def parse(table: Mapping[str, Any], source: str, table_name: str) -> Config:
         elif key == "severity":
             values["severity"] = _parse_severity(value, source, table_name)
         elif key in OPTIONS:
-            options[key] = _validated(source, key, value, _OPTION_KINDS[OPTIONS[key].kind])
+            options[key] = _validated(source, key, value, OPTION_KINDS[OPTIONS[key].kind])
         elif key in _KEYS:
             attribute, validate = _KEYS[key]
             parsed = _validated(source, key, value, validate)

@@ -1,0 +1,150 @@
+"""Validators of config values: each returns the parsed value or raises Invalid with what was
+expected; config.parse turns that into one line naming the file, key and value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from hotfix_guard.globs import GlobError, translate
+
+
+class Invalid(Exception):
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+
+def string(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise Invalid("a non-empty string")
+    return value
+
+
+def string_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise Invalid("a list of non-empty strings")
+    return tuple(value)
+
+
+def positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid("a positive integer")
+    return value
+
+
+def count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Invalid("a non-negative integer")
+    return value
+
+
+def regex(value: Any) -> str:
+    text = string(value)
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise Invalid(f"a valid regular expression ({error})") from None
+    return text
+
+
+def test_commands(value: Any) -> tuple[str, ...]:
+    commands = string_list(value)
+    if any("\0" in command for command in commands):
+        raise Invalid("a list of command lines without NUL characters")
+    return commands
+
+
+# Longer than any suite should take; beyond what the process-wait timers of the OS can hold.
+MAX_TEST_TIMEOUT = 7 * 24 * 3600
+
+
+def timeout(value: Any) -> int:
+    seconds = positive_int(value)
+    if seconds > MAX_TEST_TIMEOUT:
+        raise Invalid(f"a number of seconds from 1 to {MAX_TEST_TIMEOUT} (7 days)")
+    return seconds
+
+
+def globs(value: Any) -> tuple[str, ...]:
+    patterns = string_list(value)
+    for pattern in patterns:
+        try:
+            translate(pattern)
+        except GlobError as error:
+            raise Invalid(f"a list of globs ({pattern!r}: {error})") from None
+    return patterns
+
+
+def tag_format(value: Any) -> str:
+    text = string(value)
+    fields = re.findall(r"\{(\w*)\}", text)
+    expected = "a pattern with {major}, {minor}, {patch} (and optionally {build}) in that order"
+    if fields not in (["major", "minor", "patch"], ["major", "minor", "patch", "build"]):
+        raise Invalid(expected)
+    try:
+        text.format(major=1, minor=2, patch=3, build=4)
+    except (ValueError, KeyError, IndexError) as error:
+        raise Invalid(f"{expected}; braces that are text are doubled ({error})") from None
+    return text
+
+
+def prefix(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid("a string")
+    return value
+
+
+def duration(value: Any) -> timedelta:
+    return parse_duration(string(value))
+
+
+def parse_duration(text: str) -> timedelta:
+    """`90m`, `4h`, `2d`, `1h30m` as a timedelta; raise Invalid otherwise."""
+    match = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?", text.strip())
+    if not text.strip() or match is None:
+        raise Invalid("a duration such as '30m', '4h', '2d' or '1h30m'")
+    days, hours, minutes = (int(part) if part else 0 for part in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def relative_dir(value: Any) -> str:
+    text = string(value).replace("\\", "/")
+    if text.startswith("/") or text[1:2] == ":":
+        raise Invalid("a directory inside the repository, such as 'docs/postmortems'")
+    text = text.strip("/")
+    if not text or text.startswith("../") or text == ".." or "/../" in f"/{text}/":
+        raise Invalid("a directory inside the repository, such as 'docs/postmortems'")
+    return text
+
+
+# The status-page states (incident/status_message.py).
+STATUS_STATES = ("investigating", "identified", "monitoring", "resolved")
+# What a status-message template may name, filled from the incident record.
+STATUS_FIELDS = ("title", "severity", "impact", "incident", "tag", "branch")
+
+
+def status_templates(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise Invalid(f"a table of templates by state ({', '.join(STATUS_STATES)})")
+    templates = {}
+    for state, template in value.items():
+        if state not in STATUS_STATES:
+            raise Invalid(f"a table whose keys are {', '.join(STATUS_STATES)}, not {state!r}")
+        text = string(template)
+        names = re.findall(r"\{([^{}]*)\}", text.replace("{{", "").replace("}}", ""))
+        unknown = [name for name in names if name not in STATUS_FIELDS]
+        if unknown:
+            raise Invalid(
+                f"templates naming only {{{'}, {'.join(STATUS_FIELDS)}}}, not {{{unknown[0]}}}"
+            )
+        templates[state] = text
+    return templates
+
+
+# Validators of the option kinds the catalog declares.
+OPTION_KINDS: dict[str, Callable[[Any], Any]] = {
+    "positive-int": positive_int,
+    "non-negative-int": count,
+}
