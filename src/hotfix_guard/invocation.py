@@ -25,7 +25,7 @@ every commit builds this object before anything else is imported.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping, Sequence
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 from hotfix_guard.errors import UsageError
 
@@ -38,15 +38,7 @@ Stage = Literal[
     "post-merge",
     "post-commit",
 ]
-STAGES: tuple[Stage, ...] = (
-    "pre-commit",
-    "pre-push",
-    "manual",
-    "commit-msg",
-    "prepare-commit-msg",
-    "post-merge",
-    "post-commit",
-)
+STAGES: tuple[Stage, ...] = get_args(Stage)
 ZERO_SHA = "0" * 40
 ZERO_SHA_256 = "0" * 64
 # The id git writes for "no object" (a deletion, a new branch), in SHA-1 and SHA-256 repositories.

@@ -75,13 +75,7 @@ class ChangeQueries(GitAccess):
         # The producer's stderr goes to a file: a pipe nobody reads could fill up and stall it.
         with (
             error_file() as errors,
-            subprocess.Popen(
-                git_command(producer),
-                cwd=self.root,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                env=git_environment(self.env),
-            ) as source,
+            self.spawn(producer, stderr=errors) as source,
         ):
             assert source.stdout is not None
             result = subprocess.run(
@@ -111,13 +105,7 @@ class ChangeQueries(GitAccess):
         command = diff_command(base, head, "-p", *detection, "--full-index")
         with (
             error_file() as errors,
-            subprocess.Popen(
-                git_command(command),
-                cwd=self.root,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                env=git_environment(self.env),
-            ) as process,
+            self.spawn(command, stderr=errors) as process,
         ):
             assert process.stdout is not None
             try:

@@ -193,6 +193,16 @@ class GitAccess:
         except GitError:
             return None
 
+    def spawn(self, args: Sequence[str], *, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
+        """`git ARGS` started with its output as a pipe to read and its errors to STDERR."""
+        return subprocess.Popen(
+            git_command(args),
+            cwd=self.root,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=git_environment(self.env),
+        )
+
     def git_with(self, env: Mapping[str, str], *args: str, stdin: bytes | None = None) -> bytes:
         """`git ARGS` in this repository with ENV (a temporary GIT_INDEX_FILE, say)."""
         return run(args, cwd=self.root, stdin=stdin, env=env)
