@@ -15,7 +15,8 @@ from hotfix_guard.commands import backports, checks, enforce, incident, lifecycl
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hotfix-guard")
 def cli() -> None:
-    """Enforce the hotfix process on hotfix/* branches: small, clean, tested, tagged, backported."""
+    """Enforce and drive the hotfix process on hotfix/* branches: small, clean, tested, tagged,
+    backported, from the incident to the postmortem, on the client, in CI and on the server."""
 
 
 for command in (
