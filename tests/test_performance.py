@@ -56,6 +56,10 @@ def test_the_fast_path_remembers_a_valid_config_until_it_changes(repo: Repo) -> 
     assert second.returncode == 0 and "hotfix_guard.config" not in modules
     # Nor what the config, the change model and git's spawning would load: no dataclass is made.
     assert {"dataclasses", "tomllib", "subprocess", "pathlib"} & modules == set()
+    # Nor the catalog: the umbrella hook names no rule.
+    assert "hotfix_guard.catalog" not in modules
+    named, modules = imported_modules(repo, "hook", "--rule", "diff-size")
+    assert (named.returncode, named.stdout) == (0, "") and "hotfix_guard.catalog" in modules
     # An edit is seen at once: now the branch is a hotfix branch and is checked (badly named).
     repo.write("pyproject.toml", '[tool.hotfix-guard]\nbranch-patterns = ["feature/*"]\n')
     edited, modules = imported_modules(repo, "hook")

@@ -22,7 +22,6 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import __version__
-from hotfix_guard.catalog import HOTFIX_BRANCH_RULES, RULE_NAMES
 from hotfix_guard.invocation import Invocation, PlainCommand, from_hook, plain_command
 
 if TYPE_CHECKING:
@@ -75,6 +74,25 @@ def probe() -> Probe | None:
     return Probe(root, git_dir, shallow == "true", commit, None if ref == "HEAD" else ref)
 
 
+class _CatalogRuleNames:
+    """The catalog's rule names, imported only when a `--rule` is given: the umbrella hook that
+    most commits run names none, and the catalog is a few milliseconds of every commit."""
+
+    def __contains__(self, name: object) -> bool:
+        from hotfix_guard.catalog import RULE_NAMES
+
+        return name in RULE_NAMES
+
+
+CATALOG_RULE_NAMES = _CatalogRuleNames()
+
+
+def _only_hotfix_branch_rules(rules: Sequence[str]) -> bool:
+    from hotfix_guard.catalog import HOTFIX_BRANCH_RULES
+
+    return HOTFIX_BRANCH_RULES.issuperset(rules)
+
+
 def run(
     args: Sequence[str], environ: Mapping[str, str], read_stdin: Callable[[], str]
 ) -> int | None:
@@ -82,7 +100,7 @@ def run(
     `trailers` off a hotfix branch; None: click's to parse."""
     if args and args[0] == "trailers":
         return 0 if len(args) >= 2 and _no_trailers_to_add() else None
-    command = plain_command(args, RULE_NAMES)
+    command = plain_command(args, CATALOG_RULE_NAMES)
     if command is None:
         return None
     call = (
@@ -118,7 +136,7 @@ def nothing_to_check(args: Sequence[str], environ: Mapping[str, str], stdin: str
     """True when `hotfix-guard ARGS` would certainly pass silently: not a hotfix branch."""
     if args and args[0] == "trailers":
         return len(args) >= 2 and _no_trailers_to_add()
-    command = plain_command(args, RULE_NAMES)
+    command = plain_command(args, CATALOG_RULE_NAMES)
     if command is None:
         return False
     call = from_hook(command.stage, command.hook_args, environ, lambda: stdin)
@@ -129,7 +147,7 @@ def nothing_to_check(args: Sequence[str], environ: Mapping[str, str], stdin: str
 def _nothing_to_check(command: PlainCommand, call: Invocation | None, where: Probe) -> bool:
     if command.head is not None or command.base is not None or command.output_format != "text":
         return False  # another branch, or an answer in JSON: the full path gives it
-    if not HOTFIX_BRANCH_RULES.issuperset(command.rules):
+    if command.rules and not _only_hotfix_branch_rules(command.rules):
         return False  # a tag or main rule was asked for by name
     if call is not None and call.stage not in ("pre-commit", "commit-msg", "pre-push", "manual"):
         return False  # post-merge and the other stages: the full path knows what runs there
