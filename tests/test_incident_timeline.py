@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -33,6 +34,23 @@ def rows(hotfix: timeline.Hotfix) -> list[tuple[str, str, str]]:
 
 def short(repo: Repo, rev: str) -> str:
     return repo.git("rev-parse", rev)[:12]
+
+
+def search_hotfix(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, times: tuple[str, ...], **extra: Any
+) -> None:
+    """A second hotfix (hotfix/fix-search, v1.2.5, not backported) after hand_made_hotfix's."""
+    hand_made_hotfix(
+        repo,
+        monkeypatch,
+        name="hotfix/fix-search",
+        tag="v1.2.5",
+        description="Fix search",
+        times=times,
+        backport_at=None,
+        value=3,
+        **extra,
+    )
 
 
 def test_timeline_rows_their_order_and_their_commits(
@@ -77,17 +95,12 @@ def test_time_to_restore_against_the_severity_target(
     assert timeline.restore_verdict(build("v1.2.4"), Config()) == (
         "1h 25m from detected to tagged; target for P1: 4h, met"
     )
-    hand_made_hotfix(
+    search_hotfix(
         repo,
         monkeypatch,
-        name="hotfix/fix-search",
-        tag="v1.2.5",
-        description="Fix search",
+        ("08:30", "09:00", "09:20", "09:25"),
         record="Severity: P0\nDetected: 2026-11-29T08:00:00Z",
         day="2026-11-29",
-        times=("08:30", "09:00", "09:20", "09:25"),
-        backport_at=None,
-        value=3,
     )
     assert timeline.restore_verdict(build("v1.2.5"), Config()) == (
         "1h 25m from detected to tagged; target for P0: 1h, missed by 25m"
@@ -189,16 +202,7 @@ def test_postmortem_writes_the_latest_hotfix_and_never_overwrites(
     """Two hotfixes on one day: each gets its own file; the default is the later tag."""
     base_history(repo, monkeypatch)
     hand_made_hotfix(repo, monkeypatch, times=("09:05", "09:40", "10:10", "10:15"))
-    hand_made_hotfix(
-        repo,
-        monkeypatch,
-        name="hotfix/fix-search",
-        tag="v1.2.5",
-        description="Fix search",
-        times=("15:00", "15:10", "15:20", "15:30"),
-        backport_at=None,
-        value=3,
-    )
+    search_hotfix(repo, monkeypatch, ("15:00", "15:10", "15:20", "15:30"))
     first = CliRunner().invoke(cli, ["postmortem"])
     assert first.exit_code == 0
     assert first.output == (

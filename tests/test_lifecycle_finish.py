@@ -23,6 +23,14 @@ def state_file(repo: Repo) -> Path:
     return Path(repo.git("rev-parse", "--absolute-git-dir")) / "hotfix-guard-finish.json"
 
 
+def conflict_on(hotfix: Repo, branch: str, message: str, value: int) -> None:
+    """BRANCH moves on with an edit of the fix's line, pushed: merging the hotfix conflicts."""
+    hotfix.switch(branch)
+    hotfix.commit(message, {"app/main.py": f"def main():\n    return {value}\n"})
+    hotfix.git("push", "-q", "origin", branch)
+    hotfix.switch(BRANCH)
+
+
 def test_finish_push_merges_tags_backports_pushes_and_deletes_the_branch(
     hotfix: Repo, remote: Path
 ) -> None:
@@ -85,10 +93,7 @@ def test_finish_without_push_keeps_the_branch_and_says_how_to_push(hotfix: Repo)
 def test_dry_run_prints_the_plan_with_predicted_conflicts_and_changes_nothing(
     hotfix: Repo, remote: Path
 ) -> None:
-    hotfix.switch("develop")
-    hotfix.commit("Develop rewrites main", {"app/main.py": "def main():\n    return 2\n"})
-    hotfix.git("push", "-q", "origin", "develop")
-    hotfix.switch(BRANCH)
+    conflict_on(hotfix, "develop", "Develop rewrites main", value=2)
     before = snapshot(hotfix, remote)
     result = invoke("finish", "--dry-run", "--push")
     assert result.exit_code == 0, result.output
@@ -107,10 +112,7 @@ def test_dry_run_prints_the_plan_with_predicted_conflicts_and_changes_nothing(
 def test_a_conflict_in_main_stops_with_the_merge_in_progress_and_continues_after_git_commit(
     hotfix: Repo, remote: Path
 ) -> None:
-    hotfix.switch("main")
-    hotfix.commit("Main moved on", {"app/main.py": "def main():\n    return 3\n"})
-    hotfix.git("push", "-q", "origin", "main")
-    hotfix.switch(BRANCH)
+    conflict_on(hotfix, "main", "Main moved on", value=3)
     result = invoke("finish")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -140,10 +142,7 @@ def test_a_conflict_in_main_stops_with_the_merge_in_progress_and_continues_after
 def test_a_conflict_in_develop_stops_there_and_abort_puts_everything_back(
     hotfix: Repo, remote: Path
 ) -> None:
-    hotfix.switch("develop")
-    hotfix.commit("Develop rewrites main", {"app/main.py": "def main():\n    return 2\n"})
-    hotfix.git("push", "-q", "origin", "develop")
-    hotfix.switch(BRANCH)
+    conflict_on(hotfix, "develop", "Develop rewrites main", value=2)
     hotfix.write("notes/untracked.txt", "mine, never touched\n")
     before = snapshot(hotfix, remote)
     result = invoke("finish", "--push")
@@ -244,10 +243,7 @@ def test_two_work_trees_keep_their_own_finish(hotfix: Repo, remote: Path, tmp_pa
     second = tmp_path / "second"
     hotfix.git("worktree", "add", "-q", "-b", "hotfix/fix-logout", str(second), "main")
     Repo(second).commit("Fix logout", {"app/logout.py": "OK = 1\n"})
-    hotfix.switch("develop")
-    hotfix.commit("Develop rewrites main", {"app/main.py": "def main():\n    return 2\n"})
-    hotfix.git("push", "-q", "origin", "develop")
-    hotfix.switch(BRANCH)
+    conflict_on(hotfix, "develop", "Develop rewrites main", value=2)
     assert invoke("finish").exit_code == 1  # stopped in develop, here
     assert state_file(hotfix).exists()
     assert not state_file(Repo(second)).exists()
@@ -267,10 +263,7 @@ def test_two_work_trees_keep_their_own_finish(hotfix: Repo, remote: Path, tmp_pa
 
 
 def test_abort_after_the_user_committed_the_resolution_drops_it(hotfix: Repo, remote: Path) -> None:
-    hotfix.switch("main")
-    hotfix.commit("Main moved on", {"app/main.py": "def main():\n    return 3\n"})
-    hotfix.git("push", "-q", "origin", "main")
-    hotfix.switch(BRANCH)
+    conflict_on(hotfix, "main", "Main moved on", value=3)
     before = snapshot(hotfix, remote)
     assert invoke("finish").exit_code == 1
     hotfix.write("app/main.py", FIXED)
