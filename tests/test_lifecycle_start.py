@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from hotfix_guard.lifecycle import common
-
 from tests.conftest import Repo, git
 from tests.lifecycle_support import DETECTED, invoke
 
