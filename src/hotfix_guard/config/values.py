@@ -9,7 +9,7 @@ from datetime import timedelta
 from string import Formatter
 from typing import Any
 
-from hotfix_guard.globs import GlobError, translate
+from hotfix_guard.config.globs import GlobError, translate
 
 
 class Invalid(Exception):
