@@ -29,8 +29,10 @@ CONFIG = """\
 [tool.hotfix-guard]
 [tool.hotfix-guard.severity.P0]
 respond-within = "30m"
+restore-within = "2h"
 [tool.hotfix-guard.severity.P1]
 respond-within = "1h"
+restore-within = "3h"
 """
 
 
@@ -154,11 +156,13 @@ def test_every_figure_of_a_known_history(history: DatedRepo) -> None:
         "share_within_target": pytest.approx(1 / 3),
     }
     restore = summary["restore"]
-    assert (restore["count"], restore["median_seconds"], restore["max_seconds"]) == (
+    # v1.0.1 2h of P1's 3h, v1.1.1 3h of P0's 2h; v1.0.2 has no severity, so no target
+    assert [restore[key] for key in ("count", "median_seconds", "max_seconds")] == [
         3,
         3 * HOUR,
         4 * HOUR,
-    )
+    ]
+    assert (restore["within_target"], restore["with_target"]) == (1, 2)
     assert data["detection_from_first_commit"] == 1
     assert data["change_failure_rate"]["overall"] == {
         "period": "all",
@@ -248,7 +252,7 @@ def test_the_text_summary(history: DatedRepo) -> None:
         "  1 hotfix(es) carry no Detected trailer: their detection is taken as their first "
         "commit, so their response time is not measured",
         "Time to restore (detection to hotfix tag): median 3h, p90 4h, max 4h (3 measured); "
-        "DORA band: high",
+        "within target 50% (1 of 2); DORA band: high",
     ]
     assert "Change failure rate: 60.0% (3 of 5 releases followed by a hotfix release); " in output
     assert "Backport lag to develop: median 3h, max 3h; still missing: 2 (v1.0.2, v1.1.1)" in lines

@@ -122,7 +122,7 @@ def read_repository(repo: Repository, config: Config, main: str, name: str) -> R
 def _with_targets(hotfix: Hotfix, config: Config) -> Hotfix:
     policy = config.severity.get(hotfix.severity) if hotfix.severity else None
     respond = policy.respond_within if policy else None
-    restore = getattr(policy, "restore_within", None) if policy else None
+    restore = policy.restore_within if policy else None
     return replace(
         hotfix,
         respond_target=int(respond.total_seconds()) if respond else None,

@@ -93,7 +93,8 @@ def _summary(data: dict[str, Any]) -> list[str]:
         f"Hotfixes: {summary['hotfixes']}",
         f"Time to restore, median: {duration(summary['restore']['median_seconds'])}"
         f" (DORA band: {data['restore_band'] or '-'})",
-        f"Response time, median: {duration(summary['response']['median_seconds'])}",
+        f"Response time, median: {duration(summary['response']['median_seconds'])}"
+        f" ({summary['response']['count']} measured)",
         f"Change failure rate: {share(rate['failed'], rate['releases'])}"
         f" (DORA band: {rate['band'] or '-'})",
         f"Postmortems on time: {share(summary['postmortems_on_time'], summary['postmortems_due'])}",
@@ -153,7 +154,7 @@ def _restore_plot(metrics: Metrics) -> Callable[[Axes], None]:
                     [max(restore_seconds(h) or 0, 60) / HOUR for h in chosen],
                     s=14,
                     color=colour,
-                    label=severity,
+                    label=severity if severity != UNKNOWN_SEVERITY else "no severity",
                 )
         targets = sorted(
             {
@@ -180,7 +181,7 @@ def _restore_plot(metrics: Metrics) -> Callable[[Axes], None]:
         else:
             axes.set_ylim(bottom=0)
         # matplotlib's date helpers carry no type hints
-        locator = dates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
+        locator = dates.AutoDateLocator()  # type: ignore[no-untyped-call]
         concise = dates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(concise)

@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from hotfix_guard.incident.timeline import format_duration
+from hotfix_guard.incident.clocks import span
 from hotfix_guard.metrics.history import Hotfix
 from hotfix_guard.metrics.stats import (
     FailureRate,
@@ -29,7 +29,7 @@ RESTORE = "time to restore (detection to hotfix tag)"
 
 
 def duration(seconds: float | None) -> str:
-    return "-" if seconds is None else format_duration(timedelta(seconds=seconds))
+    return "-" if seconds is None else span(timedelta(seconds=seconds))
 
 
 def share(part: int, whole: int) -> str:
