@@ -111,7 +111,8 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 
 def measure(name: str, root: Path, runs: int) -> None:
     metrics = [str(Path(sys.executable).with_name("hotfix-guard")), "metrics", "--format", "json"]
-    git_log = ["git", "log", "--format=%H %P %at %ct %an %s %(trailers:only,unfold)", "main", "--"]
+    log_format = "--format=%H %P %at %ct %an %s %(trailers:only,unfold)"
+    git_log = ["git", "log", log_format, "HEAD", "--"]
     ours = [timed(metrics, root) for _ in range(runs)]
     gits = [timed(git_log, root) for _ in range(runs)]
     ours_s = statistics.median(seconds for seconds, _ in ours)
