@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hotfix_guard.cli import cli
 from hotfix_guard.metrics.history import Hotfix
 from hotfix_guard.metrics.render import render_csv
-from hotfix_guard.metrics.stats import compute, failure_rate_band, restore_band, spread
+from hotfix_guard.metrics.stats import Window, compute, failure_rate_band, restore_band, spread
 from tests.conftest import Repo, make_repo
 
 # Every time in the history below counts from this moment.
@@ -273,7 +273,7 @@ def test_csv_keeps_a_crafted_name_as_text() -> None:
     crafted = Hotfix(
         "r", '=HYPERLINK("x")', None, None, "c", None, "hotfix", 0, "trailer", 0, 10, "merge", 1, 1
     )
-    report = compute([crafted], [], now=T)
+    report = compute([crafted], [], Window(now=T))
     row = next(csv.DictReader(io.StringIO(render_csv(report))))
     assert row["name"] == '\'=HYPERLINK("x")'
 

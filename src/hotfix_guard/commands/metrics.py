@@ -49,21 +49,19 @@ def metrics(
     one). Read-only: it reads tags, trailers, merges and postmortem files."""
     from hotfix_guard.incident.record import parse_time
     from hotfix_guard.metrics import collect, render
-    from hotfix_guard.metrics.stats import compute
+    from hotfix_guard.metrics.stats import Window, compute
 
     start = parse_time(since) if since else None
     end = parse_time(until) if until else None
     paths = list(repositories) or ["."]
     facts = collect.read_all(paths, collect.terminal_progress())
     names = [fact.name for fact in facts]
+    now = datetime.now(timezone.utc).replace(microsecond=0)
     report = compute(
         [hotfix for fact in facts for hotfix in fact.hotfixes],
         [release for fact in facts for release in fact.releases],
-        now=datetime.now(timezone.utc).replace(microsecond=0),
-        since=start,
-        until=end,
-        period=period,
-        notes=tuple(f"{fact.name}: {note}" for fact in facts for note in fact.notes),
+        Window(now, start, end, period),
+        tuple(f"{fact.name}: {note}" for fact in facts for note in fact.notes),
     )
     if output_format == "html":
         from hotfix_guard.metrics.html import render_html

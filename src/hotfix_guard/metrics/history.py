@@ -26,7 +26,7 @@ from hotfix_guard.incident.record import (
     SEVERITY_KEY,
     parse_time,
 )
-from hotfix_guard.releases import LOOKS_LIKE_A_RELEASE, Version, parse_version
+from hotfix_guard.releases.versions import LOOKS_LIKE_A_RELEASE, Version, parse_version
 
 MITIGATION_KEY = "Mitigation"
 # A postmortem larger than this is not read for the tag names it mentions.
@@ -95,24 +95,16 @@ def read_repository(repo: Repository, config: Config, main: str, name: str) -> R
     tags = read_tags(repo)
     tags_by_landing = _tags_by_landing(line, tags, config)
     found = _hotfixes_on_main(line, tags_by_landing, config)
-    sizes = first_parent_sizes(repo, (merge for merge, _, _ in found))
     notes: list[str] = []
-    backport_lines = _backport_lines(repo, config, notes)
-    postmortems = _postmortems(repo, config, main)
-    hotfixes = [
-        _hotfix(
-            name,
-            line,
-            index,
-            branch,
-            tag,
-            sizes.get(line.first_parent[index], (0, 0)),
-            backport_lines,
-            postmortems,
-        )
-        for merge, branch, tag in found
-        for index in [line.landed_by[merge]]
-    ]
+    sources = _Sources(
+        name,
+        line,
+        first_parent_sizes(repo, (merge for merge, _, _ in found)),
+        _backport_lines(repo, config, notes),
+        _postmortems(repo, config, main),
+    )
+    hotfixes = [_hotfix(sources, merge, branch, tag) for merge, branch, tag in found]
+    postmortems = sources.postmortems
     hotfixes.extend(_open_hotfixes(repo, config, line, name, postmortems))
     hotfixes = [_with_targets(hotfix, config) for hotfix in hotfixes]
     releases = _releases(tags, config, {h.tag for h in hotfixes if h.tag})
@@ -169,23 +161,26 @@ def _hotfixes_on_main(
     return found
 
 
-def _hotfix(
-    repository: str,
-    line: Line,
-    index: int,
-    branch: str | None,
-    tag: TagEntry | None,
-    size: tuple[int, int],
-    backport_lines: dict[str, Line],
-    postmortems: list[Written],
-) -> Hotfix:
-    merge = line.commits[line.first_parent[index]]
-    own = line.brought_by(index) or [merge]
+@dataclass(frozen=True)
+class _Sources:
+    """What every hotfix of one repository is read from."""
+
+    repository: str
+    main: Line
+    sizes: dict[str, tuple[int, int]]  # of each hotfix merge, against main
+    backports: dict[str, Line]
+    postmortems: list[Written]
+
+
+def _hotfix(sources: _Sources, sha: str, branch: str | None, tag: TagEntry | None) -> Hotfix:
+    merge = sources.main.commits[sha]
+    own = sources.main.brought_by(sources.main.landed_by[sha]) or [merge]
+    size = sources.sizes.get(sha, (0, 0))
     restored, restored_from = (tag.tagged, "tag") if tag else (merge.committed, "merge")
     name = tag.name if tag else branch or merge.sha[:12]
     arrivals = [merge.sha, *merge.parents[1:], *([tag.commit] if tag else [])]
     return Hotfix(
-        repository=repository,
+        repository=sources.repository,
         name=name,
         branch=branch,
         tag=tag.name if tag else None,
@@ -194,8 +189,10 @@ def _hotfix(
         restored_from=restored_from,
         files=size[0],
         lines=size[1],
-        backports={name: _arrival(backport, arrivals) for name, backport in backport_lines.items()},
-        postmortem=_postmortem_for(postmortems, [name, *([branch] if branch else [])]),
+        backports={
+            name: _arrival(backport, arrivals) for name, backport in sources.backports.items()
+        },
+        postmortem=_postmortem_for(sources.postmortems, [name, *([branch] if branch else [])]),
         **_record(own, [*merge.trailers, *(tag.trailers if tag else ())]),
     )
 

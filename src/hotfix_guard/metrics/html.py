@@ -64,7 +64,7 @@ def render_html(metrics: Metrics, repositories: list[str]) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         f'<h1>{escape(title)}</h1><p class="meta">Generated {escape(data["generated"])}, '
-        f'by {escape(metrics.period)}.</p><ul class="summary">{summary}</ul>'
+        f'by {escape(metrics.window.period)}.</p><ul class="summary">{summary}</ul>'
         f"{''.join(sections)}</body></html>\n"
     )
 
@@ -228,7 +228,8 @@ def _stacked_by_period(
     counts as a table with a total column."""
     periods = [group.key for group in metrics.by_period]
     tally = Counter(
-        (kind(h), period_of(h.restored or h.detected, metrics.period)) for h in metrics.hotfixes
+        (kind(h), period_of(h.restored or h.detected, metrics.window.period))
+        for h in metrics.hotfixes
     )
     counts = {
         name: [tally[name, period] for period in periods]
@@ -244,7 +245,7 @@ def _stacked_by_period(
         for name, values in counts.items():
             axes.bar(periods, values, bottom=bottom, color=colours[name], label=name)
             bottom = [a + b for a, b in zip(bottom, values)]
-        axes.set_xlabel(metrics.period)
+        axes.set_xlabel(metrics.window.period)
         axes.set_ylabel(ylabel)
         axes.legend(fontsize=8)
         _thin_ticks(axes, periods)
@@ -257,7 +258,7 @@ def _stacked_by_period(
         )
         for index, period in enumerate(periods)
     ]
-    return draw, ((metrics.period, *counts, "total"), rows)
+    return draw, ((metrics.window.period, *counts, "total"), rows)
 
 
 def _failure_rate(metrics: Metrics) -> tuple[Callable[[Axes], None], Table]:
@@ -274,7 +275,7 @@ def _failure_rate(metrics: Metrics) -> tuple[Callable[[Axes], None], Table]:
             label="releases followed by a hotfix release",
         )
         axes.axhline(15, color="#d73027", linestyle=":", linewidth=1, label="15% (DORA medium)")
-        axes.set_xlabel(metrics.period)
+        axes.set_xlabel(metrics.window.period)
         axes.set_ylabel("change failure rate (%)")
         axes.set_ylim(0, 100)
         axes.legend(fontsize=8)
@@ -283,7 +284,7 @@ def _failure_rate(metrics: Metrics) -> tuple[Callable[[Axes], None], Table]:
     rows = [
         (r.period, str(r.releases), str(r.failed), f"{100 * (r.rate or 0):.1f}%") for r in rates
     ]
-    return draw, ((metrics.period, "releases", "followed by a hotfix", "rate"), rows)
+    return draw, ((metrics.window.period, "releases", "followed by a hotfix", "rate"), rows)
 
 
 def _backport_lag(metrics: Metrics) -> tuple[Callable[[Axes], None], Table]:
@@ -319,7 +320,7 @@ def _backport_lag(metrics: Metrics) -> tuple[Callable[[Axes], None], Table]:
 
 
 def _postmortems(metrics: Metrics) -> tuple[Callable[[Axes], None], Table]:
-    now = int(metrics.now.timestamp())
+    now = int(metrics.window.now.timestamp())
     return _stacked_by_period(
         metrics,
         lambda hotfix: postmortem_verdict(hotfix, now),

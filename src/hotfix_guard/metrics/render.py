@@ -21,7 +21,7 @@ from hotfix_guard.metrics.stats import (
     restore_band,
     restore_seconds,
 )
-from hotfix_guard.report import short_line
+from hotfix_guard.report.findings import short_line
 
 # Each figure's name as the report says it, with its unit.
 RESPONSE = "response time (detection to branch cut)"
@@ -50,21 +50,25 @@ def render_text(metrics: Metrics, repositories: list[str]) -> str:
     where = ", ".join(short_line(name, 60) for name in repositories)
     lines = [
         f"hotfix-guard metrics: {overall.hotfixes} hotfix{'es' if overall.hotfixes != 1 else ''}"
-        f" in {where}{_window(metrics)}, by {metrics.period}",
+        f" in {where}{_window(metrics)}, by {metrics.window.period}",
         "",
         *_summary_lines(metrics),
     ]
     if metrics.by_severity:
         lines += ["", "By severity:", *_table(metrics.by_severity, "severity")]
     if metrics.by_period:
-        lines += ["", f"By {metrics.period}:", *_table(metrics.by_period, metrics.period)]
+        lines += [
+            "",
+            f"By {metrics.window.period}:",
+            *_table(metrics.by_period, metrics.window.period),
+        ]
     lines += [f"note: {note}" for note in metrics.notes]
     return "\n".join(lines)
 
 
 def _window(metrics: Metrics) -> str:
-    since = metrics.since.date().isoformat() if metrics.since else None
-    until = metrics.until.date().isoformat() if metrics.until else None
+    since = metrics.window.since.date().isoformat() if metrics.window.since else None
+    until = metrics.window.until.date().isoformat() if metrics.window.until else None
     if since and until:
         return f" from {since} until {until}"
     return f" since {since}" if since else f" until {until}" if until else ""
@@ -171,12 +175,12 @@ def _triple(figures: Spread) -> str:
 
 def as_data(metrics: Metrics, repositories: list[str]) -> dict[str, Any]:
     """The whole report as plain data: what JSON prints and what the HTML's tables show."""
-    now = int(metrics.now.timestamp())
+    now = int(metrics.window.now.timestamp())
     return {
         "generated": iso(now),
-        "since": metrics.since.isoformat() if metrics.since else None,
-        "until": metrics.until.isoformat() if metrics.until else None,
-        "period": metrics.period,
+        "since": metrics.window.since.isoformat() if metrics.window.since else None,
+        "until": metrics.window.until.isoformat() if metrics.window.until else None,
+        "period": metrics.window.period,
         "repositories": repositories,
         "summary": _group_data(metrics.overall),
         "by_severity": [_group_data(group) for group in metrics.by_severity],
@@ -285,7 +289,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render_csv(metrics: Metrics) -> str:
-    now = int(metrics.now.timestamp())
+    now = int(metrics.window.now.timestamp())
     rows = [hotfix_row(hotfix, now) for hotfix in metrics.hotfixes]
     branches = sorted({branch for hotfix in metrics.hotfixes for branch in hotfix.backports})
     columns = [key for key in (rows[0] if rows else hotfix_row(_EMPTY, now)) if key != "backports"]

@@ -70,11 +70,24 @@ class FailureRate:
 
 
 @dataclass(frozen=True)
-class Metrics:
-    since: datetime | None
-    until: datetime | None
+class Window:
+    """Which hotfixes a report counts (restored from SINCE, before UNTIL), grouped by PERIOD,
+    judged at NOW (what is overdue)."""
+
     now: datetime
-    period: str
+    since: datetime | None = None
+    until: datetime | None = None
+    period: str = "month"
+
+    def holds(self, moment: int) -> bool:
+        return (self.since is None or moment >= self.since.timestamp()) and (
+            self.until is None or moment < self.until.timestamp()
+        )
+
+
+@dataclass(frozen=True)
+class Metrics:
+    window: Window
     hotfixes: tuple[Hotfix, ...]
     overall: Group
     by_period: tuple[Group, ...]
@@ -123,34 +136,27 @@ def restore_seconds(hotfix: Hotfix) -> float | None:
 def compute(
     hotfixes: Sequence[Hotfix],
     releases: Sequence[Release],
-    *,
-    now: datetime,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    period: str = "month",
+    window: Window,
     notes: tuple[str, ...] = (),
 ) -> Metrics:
     chosen = tuple(
         sorted(
-            (h for h in hotfixes if _in_window(_when(h), since, until)),
+            (h for h in hotfixes if window.holds(_when(h))),
             key=lambda h: (_when(h), h.repository, h.name),
         )
     )
-    kept_rates = failure_rates(releases, period, lambda r: _in_window(r.tagged, since, until))
+    kept_rates = failure_rates(releases, window.period, lambda r: window.holds(r.tagged))
     overall_rate = FailureRate(
         "all", sum(rate.releases for rate in kept_rates), sum(rate.failed for rate in kept_rates)
     )
-    moment = int(now.timestamp())
+    moment = int(window.now.timestamp())
     return Metrics(
-        since=since,
-        until=until,
-        now=now,
-        period=period,
+        window=window,
         hotfixes=chosen,
         overall=group("all", chosen, moment),
         by_period=tuple(
             group(key, members, moment)
-            for key, members in _grouped(chosen, lambda h: period_of(_when(h), period))
+            for key, members in _grouped(chosen, lambda h: period_of(_when(h), window.period))
         ),
         by_severity=tuple(
             group(key, members, moment)
@@ -242,12 +248,6 @@ def restore_band(seconds: float | None) -> str | None:
 def _when(hotfix: Hotfix) -> int:
     """When a hotfix counts: its restore, or its detection while it is open."""
     return hotfix.restored if hotfix.restored is not None else hotfix.detected
-
-
-def _in_window(moment: int, since: datetime | None, until: datetime | None) -> bool:
-    return (since is None or moment >= since.timestamp()) and (
-        until is None or moment < until.timestamp()
-    )
 
 
 def _grouped(
