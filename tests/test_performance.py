@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.cli import cli
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.diff import FileChange
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from tests.conftest import Repo, code_files
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from hotfix_guard.catalog import DEFAULT_LEVELS, LEVELS, OPTIONS, Level
 from hotfix_guard.config.defaults import (
     DEFAULT_BRANCH_NAME_REGEX,
+    DEFAULT_BRANCH_PATTERNS,
     DEFAULT_EXCLUDE,
     DEFAULT_TEST_PATHS,
     RESPONSE_MINUTES,
@@ -38,7 +39,7 @@ from hotfix_guard.config.values import (
 from hotfix_guard.errors import UsageError
 
 if TYPE_CHECKING:
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -73,7 +74,7 @@ class Config:
 
     source: str | None = None
     main_branch: str | None = None
-    branch_patterns: tuple[str, ...] = ("hotfix/*",)
+    branch_patterns: tuple[str, ...] = DEFAULT_BRANCH_PATTERNS
     branch_name_regex: str = DEFAULT_BRANCH_NAME_REGEX
     max_files: int = 20
     max_lines: int = 400

@@ -1,52 +1,10 @@
-"""The git layer: every git query hotfix-guard makes lives in this package. Its public face is
-below; repository.py holds Repository, each other module one concept (see its docstring)."""
+"""The git layer: every git query hotfix-guard makes lives in this package.
 
-from hotfix_guard.git.changes import (
-    FileStatuses,
-    LineCounts,
-    RawFileChange,
-    parse_check_attr,
-    parse_raw_numstat,
-)
-from hotfix_guard.git.commits import (
-    CommitQueries,
-    LoggedCommit,
-)
-from hotfix_guard.git.process import (
-    GitError,
-    GitTimeout,
-    git_command,
-    git_environment,
-    is_zero_id,
-    lines,
-    run,
-    split_z,
-    try_run,
-)
-from hotfix_guard.git.repository import (
-    Repository,
-)
-from hotfix_guard.git.walk import (
-    Walk,
-)
+`repository.py` holds `Repository` (one work tree or bare repository; refs there, commits and
+history in commits.py, changes in changes.py); process.py runs git with the pinned options and
+light.py is its import-light twin for the fast path. Tags are in tags.py, other work trees in
+worktree.py and scratch.py, the ref moves of start and finish in lifecycle.py, the hooks folder in
+hooks.py, GitPython's view of history for the incident timeline in history.py.
 
-__all__ = [
-    "CommitQueries",
-    "FileStatuses",
-    "GitError",
-    "GitTimeout",
-    "LineCounts",
-    "LoggedCommit",
-    "RawFileChange",
-    "Repository",
-    "Walk",
-    "git_command",
-    "git_environment",
-    "is_zero_id",
-    "lines",
-    "parse_check_attr",
-    "parse_raw_numstat",
-    "run",
-    "split_z",
-    "try_run",
-]
+Empty on purpose: importing one module of the package loads no other.
+"""

@@ -12,10 +12,10 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.history import History
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import latest_hotfix_tag, names_tag
 from hotfix_guard.incident.record import format_time
 from hotfix_guard.incident.timeline import Hotfix, build, hotfix_clocks, short

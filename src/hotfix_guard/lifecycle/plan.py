@@ -12,11 +12,12 @@ import shlex
 from dataclasses import dataclass
 
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import check_change
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle.common import description_of, hotfix_record

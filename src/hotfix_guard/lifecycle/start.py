@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from hotfix_guard.config import SEVERITIES, Config
+from hotfix_guard.config.loader import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.clocks import response_clock, restore_clock
 from hotfix_guard.incident.record import IncidentRecord, format_time
 from hotfix_guard.lifecycle.common import (

@@ -12,16 +12,16 @@ from typing import Any
 
 from hotfix_guard.backport.merges import hotfix_tips
 from hotfix_guard.backport.status import status as backport_status
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.diff import build_change
-from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import REMOTES, local
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
 from hotfix_guard.incident.due import postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.scope import find_main
-from hotfix_guard.testrun import pass_key, passes_dir
+from hotfix_guard.testrun.run import pass_key, passes_dir
 
 WINDOW_DAYS = 30
 

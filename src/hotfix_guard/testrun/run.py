@@ -31,9 +31,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from hotfix_guard.config import Config
-from hotfix_guard.git import GitError, Repository
+from hotfix_guard.config.loader import Config
+from hotfix_guard.git.process import GitError
 from hotfix_guard.git.refs import short_name
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.scratch import (
     WorktreeError,
     add_temporary_worktree,
