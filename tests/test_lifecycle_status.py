@@ -30,14 +30,16 @@ def test_status_shows_open_and_merged_hotfixes(
     text = invoke("status")
     assert text.exit_code == 0, text.output
     lines = text.output.splitlines()
-    assert lines[:5] == [
+    assert lines[:7] == [
         "hotfix/fix-signup [open] P0, INC-43, open 2h 10m (OVERDUE 1h)",
         "  size 1/20 files, 2/400 lines; tests no test-commands; pushed no",
+        "  version files: none found",
         "hotfix/fix-login-timeout [merged] P1, INC-42, merged after "
-        + lines[2].split(" after ")[1],
+        + lines[3].split(" after ")[1],
         "  size 1/20 files, 2/400 lines; tests no test-commands; pushed yes",
+        "  version files: none found",
         f"  merged {merge[:12]}; tag v1.2.4; backports: develop merge; postmortem due "
-        + lines[4].rsplit(" ", 1)[1],
+        + lines[6].rsplit(" ", 1)[1],
     ]
     found = json.loads(invoke("status", "--format", "json").output)["hotfixes"]
     # The merged one's clock ran from the fixed detection time to the real merge: not asserted.
