@@ -20,7 +20,8 @@ def blobs_at(repo: Repository, commit: str, paths: Sequence[str]) -> dict[str, b
     blobs = []
     for entry in split_z(listed):
         info, _, path = entry.partition("\t")
-        if info.split(" ")[1] == "blob" and path in paths:
+        mode = info.split(" ")[0]
+        if mode in ("100644", "100755") and path in paths:  # a symlink is not its target
             blobs.append(path)
     return repo.files_at(commit, blobs) if blobs else {}
 

@@ -21,6 +21,7 @@ from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle.plan import (
     BACKPORT,
+    BUMP,
     CLEANUP,
     MERGE_MAIN,
     PUSH,
@@ -33,6 +34,7 @@ from hotfix_guard.lifecycle.plan import (
     render_plan,
 )
 from hotfix_guard.lifecycle.state import FinishState
+from hotfix_guard.versions.merge import VersionCare, settle
 
 Echo = Callable[[str], None]
 Mode = Literal["run", "dry-run", "continue", "abort"]
@@ -122,8 +124,10 @@ def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
         and repo.is_ancestor(state.hotfix_tip, main_tip)
     ):
         return replace(state, merged=main_tip)  # merged, by us or by the user's own commit
-    _merge(git, state.main, state.hotfix_tip, main_message(state), step)
-    return replace(state, merged=repo.resolve_commit(main_ref))
+    care = VersionCare(state.version_files, state.version) if state.version else None
+    notes = _merge(git, state.main, state.hotfix_tip, main_message(state), step, care)
+    merged = repo.resolve_commit(main_ref)
+    return replace(state, merged=merged, version_notes=tuple(f"{state.main}: {n}" for n in notes))
 
 
 def _tag(repo: Repository, state: FinishState, step: str) -> FinishState:
@@ -155,8 +159,19 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
         f"Merge tag '{state.tag}' into {branch}: backport of {state.hotfix}\n\n"
         + trailer_block(state)
     )
-    _merge(git, branch, f"{refs.TAGS}{state.tag}", message, step)  # not a branch of that name
-    return state
+    # f"{TAGS}{tag}": not a branch of that name. None: the branch keeps its own version.
+    care = VersionCare(state.version_files, None)
+    notes = _merge(git, branch, f"{refs.TAGS}{state.tag}", message, step, care)
+    return replace(state, version_notes=(*state.version_notes, *(f"{branch}: {n}" for n in notes)))
+
+
+def _bump(repo: Repository, state: FinishState, step: str) -> FinishState:
+    from hotfix_guard.versions.bump import bump
+
+    bumped = bump(repo, state)
+    if isinstance(bumped, str):
+        raise Stopped(step, bumped)
+    return bumped
 
 
 def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
@@ -193,6 +208,7 @@ def _cleanup(repo: Repository, state: FinishState, step: str) -> FinishState:
 
 
 STEPS: dict[str, Callable[[Repository, FinishState, str], FinishState]] = {
+    BUMP: _bump,
     MERGE_MAIN: _merge_main,
     TAG: _tag,
     BACKPORT: _backport,
@@ -205,15 +221,23 @@ def _step_function(step: str) -> Callable[[Repository, FinishState, str], Finish
     return STEPS[BACKPORT] if step.startswith(BACKPORT) else STEPS[step]
 
 
-def _merge(git: LifecycleGit, branch: str, commit: str, message: str, step: str) -> None:
+def _merge(
+    git: LifecycleGit, branch: str, commit: str, message: str, step: str, care: VersionCare | None
+) -> tuple[str, ...]:
+    """Merge COMMIT into BRANCH; its version files then state what CARE asks (versions/merge.py).
+    Returns what was done about them."""
     if git.merge_in_progress():
         raise Stopped(step, f"a merge is still in progress: {_unmerged(git)}", merge=True)
     switched = git.switch(branch)
     if not switched.ok:
         raise Stopped(step, f"cannot switch to {branch}: {switched.stderr}")
+    head = git.repo.resolve_commit("HEAD") or ""
     merged = git.merge(commit, message)
+    notes: list[str] = []
+    if care is not None and care.files:
+        merged, notes = settle(git.repo, git, care, head, merged)
     if merged.ok:
-        return
+        return tuple(notes)
     if git.merge_in_progress():
         files = git.unmerged_paths()
         why = (
@@ -288,6 +312,7 @@ def summary(state: FinishState) -> str:
     lines = [f"finished {state.hotfix}: {state.main} tagged {state.tag}"]
     if state.backports:
         lines.append(f"  backported into {', '.join(state.backports)}")
+    lines.extend(f"  version files: {note}" for note in state.version_notes)
     if state.push:
         lines.append(f"  pushed {', '.join(push_refspecs_names(state))} to {state.remote}")
     else:

@@ -44,6 +44,11 @@ class FinishState:
     done: tuple[str, ...] = ()
     current: str | None = None
     merged: str | None = None  # main's merge commit, once made
+    # The version files (versions/): the version finish bumps them to ("": no bump), and what
+    # it did about them (reported in the summary).
+    version: str = ""
+    version_files: tuple[str, ...] = ()
+    version_notes: tuple[str, ...] = ()
 
     @property
     def next_step(self) -> str | None:
@@ -76,8 +81,9 @@ def load(git_dir: Path) -> FinishState | None:
             f"{path}: written by another hotfix-guard version: finish it with that one"
         )
     data["trailers"] = tuple(tuple(pair) for pair in data["trailers"])
-    for key in ("backports", "steps", "done"):
-        data[key] = tuple(data[key])
+    for key in ("backports", "steps", "done", "version_files", "version_notes"):
+        if key in data:
+            data[key] = tuple(data[key])
     return FinishState(**data)
 
 

@@ -29,4 +29,6 @@ def version_notes(repo: Repository, config: Config, tag: TagRef, report: Report)
     detection = versions_at(repo, config, tag.commit)
     lines = [f"{tag.name}: {detection.summary()}"]
     lines.extend(f"{tag.name}: {note}" for note in detection.notes)
-    return replace(report, notes=(*report.notes, *lines))
+    # A clean pass prints its summary alone (stages.emit): the lines go before it there too.
+    summary = "\n".join((*lines, report.summary)) if report.summary else None
+    return replace(report, notes=(*report.notes, *lines), summary=summary)
