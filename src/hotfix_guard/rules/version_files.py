@@ -5,8 +5,8 @@ Files skipped (a dynamic version, a file that cannot be read exactly) are not fi
 
 from __future__ import annotations
 
-from hotfix_guard.context.tag import TagContext
-from hotfix_guard.report import Finding
+from hotfix_guard.releases.tags import TagContext
+from hotfix_guard.report.findings import Finding
 
 
 def check_version_files(ctx: TagContext) -> list[Finding]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hotfix_guard.report import display_path
+from hotfix_guard.report.findings import display_path
 from hotfix_guard.versions.locate import Reading, Spot, VersionFileError, plain, read_spots
 
 # Looked for at the top of the tree when `version-files` is not configured, in this order.

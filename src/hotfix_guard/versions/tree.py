@@ -8,7 +8,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.blobs import blobs_at
 from hotfix_guard.git.tags import TagRef
-from hotfix_guard.report import Report
+from hotfix_guard.report.findings import Report
 from hotfix_guard.versions.detect import Detection, find
 
 

@@ -1,5 +1,5 @@
-"""finish and the version files: plan the bump (step 1), commit it on the hotfix branch before the
-merge, so the tag's tree states the tag's version."""
+"""finish and the version files (versions/): plan the bump (step 1), commit it on the hotfix branch
+before the merge so the tag's tree states the tag's version, and what each merge owes them."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from hotfix_guard.git.blobs import blobs_at
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.lifecycle.plan import BUMP
 from hotfix_guard.lifecycle.state import FinishState
-from hotfix_guard.releases import Version
-from hotfix_guard.report import display_path
+from hotfix_guard.releases.versions import Version
+from hotfix_guard.report.findings import display_path
 from hotfix_guard.versions.detect import Detection, find
 from hotfix_guard.versions.locate import VersionFileError, set_version
+from hotfix_guard.versions.merge import VersionCare
 from hotfix_guard.versions.tree import version_of, versions_at
 
 
@@ -80,15 +81,16 @@ def bump(repo: Repository, state: FinishState) -> FinishState | str:
     """Commit the new version to every version file on the hotfix branch: the new state (its tip
     is the bump commit), or why it cannot."""
     git = LifecycleGit(repo, BUMP)
-    tip = repo.resolve_commit(refs.local(state.hotfix))
+    branch_ref = refs.local(state.hotfix)
+    tip = repo.resolve_commit(branch_ref)
     if tip is None:
         return f"{state.hotfix} was deleted by something else"
     if tip != state.hotfix_tip:
-        # Committed since finish stopped here (a hook refused the bump, the user committed it).
+        # The bump made before an interrupt (a descendant stating the version is taken as it).
         if repo.is_ancestor(state.hotfix_tip, tip) and not _at(repo, state, tip).stale(
             state.version
         ):
-            return replace(state, hotfix_tip=tip)
+            return replace(state, hotfix_tip=tip, wrote={**state.wrote, branch_ref: tip})
         return f"{state.hotfix} moved to {tip[:12]} since finish started, without the bump"
     switched = git.switch(state.hotfix)
     if not switched.ok:
@@ -101,12 +103,24 @@ def bump(repo: Repository, state: FinishState) -> FinishState | str:
             path.write_bytes(set_version(file.path, file.key, path.read_bytes(), state.version))
         except (OSError, VersionFileError) as error:
             return f"{display_path(file.path)}: cannot bump it: {error}"
-    git.stage([file.path for file in files])
+    paths = [file.path for file in files]
+    git.stage(paths)
     committed = git.commit_message(bump_message(state), allow_empty=False)
     if not committed.ok:
+        # The files back as the tip has them: --continue bumps again, --abort finds a clean tree.
+        git.restore(paths)
         return f"the commit {bump_message(state).splitlines()[0]!r} was refused: {committed.stderr}"
-    return replace(state, hotfix_tip=repo.resolve_commit(refs.local(state.hotfix)) or tip)
+    bumped = repo.resolve_commit(branch_ref) or tip
+    return replace(state, hotfix_tip=bumped, wrote={**state.wrote, branch_ref: bumped})
 
 
 def _at(repo: Repository, state: FinishState, commit: str) -> Detection:
     return find(lambda paths: blobs_at(repo, commit, paths), state.version_files)
+
+
+def care_of(state: FinishState, branch: str) -> VersionCare | None:
+    """What finish's merge into BRANCH owes the version files: main states the bumped version
+    (nothing to do without a bump), a backport branch keeps its own."""
+    if not state.version_files or (branch == state.main and not state.version):
+        return None
+    return VersionCare(state.version_files, state.version if branch == state.main else None)
