@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
+from hotfix_guard.config.loader import Config
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.versions.locate import VersionFileError, read_spots, set_version
 from hotfix_guard.versions.tree import versions_at
 from tests.conftest import Repo

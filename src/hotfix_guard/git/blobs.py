@@ -9,7 +9,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from hotfix_guard.git import Repository, split_z
+from hotfix_guard.git.process import split_z
+from hotfix_guard.git.repository import Repository
 
 
 def blobs_at(repo: Repository, commit: str, paths: Sequence[str]) -> dict[str, bytes]:

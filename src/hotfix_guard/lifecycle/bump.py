@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from hotfix_guard.config import Config
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.config.loader import Config
+from hotfix_guard.git import refs
 from hotfix_guard.git.blobs import blobs_at
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.lifecycle.plan import BUMP
 from hotfix_guard.lifecycle.state import FinishState
 from hotfix_guard.releases.versions import Version

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotfix_guard.git import Repository
 from hotfix_guard.git.blobs import blobs_at, index_stages, merge_file
 from hotfix_guard.git.lifecycle import LifecycleGit, Outcome
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import display_path
 from hotfix_guard.versions.detect import VersionFile, find
 from hotfix_guard.versions.locate import VersionFileError, set_version

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
+from hotfix_guard.config.loader import Config
 from hotfix_guard.git.blobs import blobs_at
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagRef
 from hotfix_guard.report.findings import Report
 from hotfix_guard.versions.detect import Detection, find
