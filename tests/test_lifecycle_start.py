@@ -72,6 +72,20 @@ def test_start_slugs_a_non_ascii_description(repo: Repo) -> None:
     assert repo.git("log", "-1", "--format=%s") == "Start hotfix: Réparer l'écran de connexion!"
 
 
+def test_start_transliterates_cyrillic_and_says_what_it_takes(repo: Repo) -> None:
+    result = invoke("start", "Ошибка входа в систему", "--severity", "P2")
+    assert result.exit_code == 0, result.output
+    assert repo.git("symbolic-ref", "--short", "HEAD") == "hotfix/oshibka-vkhoda-v-sistemu"
+    repo.switch("main")
+    refused = invoke("start", "登录失败", "--severity", "P2")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "hotfix-guard: the description '登录失败' has no letters or digits for a branch name "
+        "(ASCII letters and digits; accents are dropped, Cyrillic is transliterated, other "
+        'scripts are not): describe the fix in words (e.g. "fix login timeout")\n'
+    )
+
+
 def test_start_refuses_a_dirty_tree_an_existing_branch_and_a_bad_time(repo: Repo) -> None:
     repo.write("app/main.py", "changed\n")
     dirty = invoke("start", "Fix it", "--severity", "P1")

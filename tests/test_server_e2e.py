@@ -328,3 +328,17 @@ def test_damaged_lines_of_the_override_log_are_skipped(repo: Repo, server: Path)
         "diff-size: P0 outage, split after the incident",
         "1 override: 0 in commits, 1 recorded by the server",
     ]
+
+
+def test_a_push_option_without_its_equals_sign_says_why_it_was_not_taken(
+    repo: Repo, server: Path
+) -> None:
+    big_hotfix(repo)
+    status, output = push(repo, "-o", "hotfix-guard.override", "hotfix/big")
+    assert status == 1
+    assert (
+        "remote: push option: override: push option 'hotfix-guard.override' is not "
+        "hotfix-guard.override=<rule>: <reason> (the '=' is missing): no override was given; push "
+        "again with -o 'hotfix-guard.override=<rule>: <reason>'"
+    ) in output
+    assert not on_server(server, "refs/heads/hotfix/big")

@@ -88,6 +88,14 @@ class _CatalogRuleNames:
 CATALOG_RULE_NAMES = _CatalogRuleNames()
 
 
+def _only_change_rules(rules: Sequence[str]) -> bool:
+    if not rules:
+        return True
+    from hotfix_guard.catalog import BY_NAME, CHANGE
+
+    return all(BY_NAME[name].subject == CHANGE for name in rules)
+
+
 def _only_hotfix_branch_rules(rules: Sequence[str]) -> bool:
     from hotfix_guard.catalog import HOTFIX_BRANCH_RULES
 
@@ -102,8 +110,8 @@ def run(
     if args and args[0] == "trailers":
         return 0 if len(args) >= 2 and _no_trailers_to_add() else None
     command = plain_command(args, CATALOG_RULE_NAMES)
-    if command is None:
-        return None
+    if command is None or (command.name == "check" and not _only_change_rules(command.rules)):
+        return None  # click's path: it refuses the rules `check` does not run, in one line
     call = (
         from_hook(command.stage, command.hook_args, environ, read_stdin)
         if command.name == "hook"

@@ -137,11 +137,19 @@ def check_change(
         severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
         found = replace(wrong_case, rule="branch-name", severity=severity)
         return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
-    scope = scopes.resolve(
-        repo, config, branch=branch, head=head, staged=staged, base=base, main=main
-    )
-    ctx = Context(repo, config, scope, extra_overrides)
-    return _change_report(ctx, rules, subjects, summarize=summarize)
+    if not staged:
+        scope = scopes.resolve(
+            repo, config, branch=branch, head=head, staged=False, base=base, main=main
+        )
+        return _change_report(
+            Context(repo, config, scope, extra_overrides), rules, subjects, summarize=summarize
+        )
+    with repo.index_snapshot():  # the staged change read once, whatever `git add` does meanwhile
+        scope = scopes.resolve(
+            repo, config, branch=branch, head=head, staged=True, base=base, main=main
+        )
+        ctx = Context(repo, config, scope, extra_overrides)
+        return _change_report(ctx, rules, subjects, summarize=summarize)
 
 
 def _change_report(

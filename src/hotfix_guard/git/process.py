@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -166,6 +167,30 @@ class GitAccess:
             return self.git(*args)
         except GitError:
             return None
+
+    @contextmanager
+    def index_snapshot(self) -> Iterator[None]:
+        """While inside, git reads a private copy of the index taken once: a `git add` running
+        meanwhile (an IDE) changes the real index between two queries of one check, never what
+        the check reads. git replaces the index by renaming a new file over it, so the copy is
+        one whole version."""
+        import shutil
+        import tempfile
+
+        index = os.fsdecode(self.git("rev-parse", "--path-format=absolute", "--git-path", "index"))
+        saved = self.env
+        with tempfile.TemporaryDirectory(prefix="hotfix-guard-index-") as folder:
+            copy = os.path.join(folder, "index")
+            try:
+                shutil.copyfile(index.rstrip("\n"), copy)
+            except FileNotFoundError:  # no index yet: nothing staged to race with
+                yield
+                return
+            self.env = {**(saved if saved is not None else os.environ), "GIT_INDEX_FILE": copy}
+            try:
+                yield
+            finally:
+                self.env = saved
 
     def spawn(self, args: Sequence[str], *, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
         """`git ARGS` started with its output as a pipe to read and its errors to STDERR."""

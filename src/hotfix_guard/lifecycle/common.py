@@ -46,9 +46,25 @@ def branch_prefix(config: Config) -> str:
     return config.branch_patterns[0].split("*", 1)[0]
 
 
+# Cyrillic letters in Latin (the scheme of Russian passports, ICAO 9303): accents are dropped by
+# decomposition, but no Unicode normalization turns another script into ASCII.
+CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
+         "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "ie", "y", "", "e", "iu", "ia",
+         "i", "i", "ie", "g", "u"],
+        strict=True,
+    )
+)  # fmt: skip
+
+
 def slug(description: str) -> str:
-    """`Fix login timeout (EU)` -> `fix-login-timeout-eu`: ASCII words joined by dashes."""
-    ascii_text = unicodedata.normalize("NFKD", description).encode("ascii", "ignore").decode()
+    """`Fix login timeout (EU)` -> `fix-login-timeout-eu`: ASCII words joined by dashes; accents
+    are dropped and Cyrillic is transliterated (`Ошибка входа` -> `oshibka-vkhoda`); letters of
+    other scripts are left out."""
+    latin = "".join(CYRILLIC.get(char, char) for char in description.lower())
+    ascii_text = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     text = ""
     for word in words:

@@ -108,7 +108,9 @@ def _branch_name(config: Config, description: str) -> str:
     words = slug(description)
     if not words:
         raise UsageError(
-            f"the description {description!r} has no letters or digits for a branch name: "
+            f"the description {description!r} has no letters or digits for a branch name (ASCII "
+            "letters and digits; accents are dropped, Cyrillic is transliterated, other scripts "
+            "are not): "
             'describe the fix in words (e.g. "fix login timeout")'
         )
     name = f"{branch_prefix(config)}{words}"

@@ -60,7 +60,8 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
     findings.append(
         Finding(
-            f"{files} changed files (limit {max_files}) and {lines} changed code lines "
+            f"{files} changed file{'' if files == 1 else 's'} (limit {max_files}) and {lines} "
+            f"changed code line{'' if lines == 1 else 's'} "
             f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
             f"{len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",

@@ -34,7 +34,7 @@ from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.overrides import log
 from hotfix_guard.overrides import trailers as overrides
 from hotfix_guard.overrides.trailers import OverrideValue
-from hotfix_guard.report.findings import Report, text_line
+from hotfix_guard.report.findings import Finding, Report, text_line
 
 PUSH_OPTION = "hotfix-guard.override="
 OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
@@ -162,7 +162,22 @@ def check_push(repo: Repository, invocation: Invocation) -> Report:
             )
     report = stages.merge_reports(reports, subject="push") if reports else _nothing()
     valid, problems = overrides.parse_all(override_values(invocation))
-    return overrides.apply(report, valid, problems)
+    return overrides.apply(report, valid, (*problems, *_misspelt_options(invocation)))
+
+
+def _misspelt_options(invocation: Invocation) -> list[Finding]:
+    """`-o hotfix-guard.override` with no `=` (or another hotfix-guard. option): said, not
+    ignored, so the pusher does not believe an override was given."""
+    return [
+        Finding(
+            f"push option {option!r} is not {PUSH_OPTION}<rule>: <reason> (the '=' is missing): "
+            f"no override was given; push again with -o '{PUSH_OPTION}<rule>: <reason>'",
+            ref=overrides.SOURCE_WORDS["push"],
+            rule=overrides.OVERRIDE_RULE,
+        )
+        for option in invocation.push_options
+        if option.lower().startswith("hotfix-guard.") and not option.startswith(PUSH_OPTION)
+    ]
 
 
 def _valid_config_at(repo: Repository, main: str, commit: str) -> Config:
