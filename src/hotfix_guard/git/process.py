@@ -157,6 +157,7 @@ class GitAccess:
     """Where a repository is and how git runs in it; the query mixins build on this."""
 
     root: Path
+    git_dir: Path
     env: Mapping[str, str] | None
 
     def git(self, *args: str, stdin: bytes | None = None, timeout: float | None = None) -> bytes:
@@ -177,16 +178,19 @@ class GitAccess:
         import shutil
         import tempfile
 
-        index = os.fsdecode(self.git("rev-parse", "--path-format=absolute", "--git-path", "index"))
         saved = self.env
+        environ = saved if saved is not None else os.environ
+        # No git process to ask: the index is GIT_INDEX_FILE (a commit hook's) or the git dir's.
+        index = environ.get("GIT_INDEX_FILE") or os.path.join(self.git_dir, "index")
+        index = os.path.join(self.root, index)  # a relative one is relative to the work tree
         with tempfile.TemporaryDirectory(prefix="hotfix-guard-index-") as folder:
             copy = os.path.join(folder, "index")
             try:
-                shutil.copyfile(index.rstrip("\n"), copy)
+                shutil.copyfile(index, copy)
             except FileNotFoundError:  # no index yet: nothing staged to race with
                 yield
                 return
-            self.env = {**(saved if saved is not None else os.environ), "GIT_INDEX_FILE": copy}
+            self.env = {**environ, "GIT_INDEX_FILE": copy}
             try:
                 yield
             finally:
