@@ -71,8 +71,8 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
             "backport-branches, postmortem-dir, postmortem-due, status-message, version-files, "
-            "whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, rules, "
-            "severity",
+            "changelog, whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, "
+            "rules, severity",
         ),
         (
             "max-files = 'many'\n",

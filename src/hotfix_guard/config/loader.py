@@ -29,6 +29,7 @@ from hotfix_guard.config.values import (
     prefix,
     regex,
     relative_dir,
+    relative_file,
     status_templates,
     string,
     string_list,
@@ -90,6 +91,8 @@ class Config:
     postmortem_due: timedelta = timedelta(hours=48)
     # The files that state the version (`path` or `path:key`); None: detect the common ones.
     version_files: tuple[str, ...] | None = None
+    # A Keep a Changelog file finish adds the hotfix's entry to (versions/changelog.py).
+    changelog: str | None = None
     # status-message templates by state, overriding the Statuspage wording (incident/status_message)
     status_templates: Mapping[str, str] = field(default_factory=dict)
     # The options the catalog gives rules (`moved-code-min-lines`), by config key.
@@ -144,6 +147,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "postmortem-due": ("postmortem_due", duration),
     "status-message": ("status_templates", status_templates),
     "version-files": ("version_files", version_files),
+    "changelog": ("changelog", relative_file),
 }
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {

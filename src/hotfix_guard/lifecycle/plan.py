@@ -110,6 +110,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         steps=_steps(backports, options, bump.commit),
         version=bump.version,
         version_files=bump.files,
+        changelog=bump.changelog,
     )
     return Plan(state, _predict(git, state), tuple(notes))
 
@@ -350,7 +351,8 @@ def render_plan(plan: Plan) -> list[str]:
 
 def describe_step(state: FinishState, step: str) -> str:
     if step == BUMP:
-        files = ", ".join(path.partition(":")[0] for path in state.version_files)
+        paths = [path.partition(":")[0] for path in state.version_files]
+        files = ", ".join([*paths, *([state.changelog] if state.changelog else [])])
         return f"commit 'Bump version to {state.version}' on {state.hotfix} ({files})"
     if step == MERGE_MAIN:
         return f"merge {state.hotfix} into {state.main} (--no-ff)"
