@@ -70,9 +70,9 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "(did you mean 'max-files'?); known keys: main-branch, branch-patterns, "
             "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
-            "backport-branches, postmortem-dir, postmortem-due, status-message, "
-            "whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, rules, "
-            "severity",
+            "backport-branches, postmortem-dir, postmortem-due, postmortem-template, "
+            "status-message, status-wording, whitespace-warn-lines, identifier-rename-min-lines, "
+            "moved-code-min-lines, rules, severity",
         ),
         (
             "max-files = 'many'\n",

@@ -23,12 +23,14 @@ from hotfix_guard.config.values import STATUS_STATES
 def postmortem(tag: str | None, output: str | None) -> None:
     """Draft the postmortem of hotfix TAG (default: the latest hotfix tag) from git.
 
-    The timeline, summary and resolution come from git; impact, root cause, trigger, detection,
-    action items and lessons are left for people. An existing file is never overwritten.
+    The runbook's template, section by section: git fills the summary, the timeline rows it can
+    date, the resolution and whether it was a rollback or a hotfix; the rest is left for people.
+    An existing file is never overwritten.
     """
     from pathlib import Path
 
     from hotfix_guard.incident import postmortem as drafts
+    from hotfix_guard.incident.postmortem_template import TO_FILL
 
     repo, config = open_repository()
     hotfix, text = drafts.draft(repo, config, tag)
@@ -40,7 +42,7 @@ def postmortem(tag: str | None, output: str | None) -> None:
     shown = os.path.relpath(path) if output is None else output
     click.echo(
         f"wrote {shown}: the postmortem draft of {hotfix.tag.name} ({len(hotfix.events)} "
-        f"timeline rows from git); fill in: {', '.join(drafts.TO_FILL).lower()}"
+        f"timeline rows from git); fill in: {', '.join(TO_FILL).lower()}"
     )
 
 
@@ -61,16 +63,23 @@ def postmortem(tag: str | None, output: str | None) -> None:
     metavar="WHEN",
     help="The update's time (ISO 8601, e.g. 2026-11-28T22:40:00Z). Default: now.",
 )
-def status_message(state: str, output_format: str, when: str) -> None:
-    """The status-page update for the current incident: the checked-out hotfix branch, else the
-    latest hotfix tag. Severity sets the impact and when the next update is due."""
+@click.option("--impact", metavar="TEXT", help="The Impact line (default: the Impact: trailer).")
+@click.option("--eta", metavar="TEXT", help="The ETA line, e.g. '30 minutes'.")
+def status_message(
+    state: str, output_format: str, when: str, impact: str | None, eta: str | None
+) -> None:
+    """The status update for the current incident: the checked-out hotfix branch, else the
+    latest hotfix tag. The runbook's messages (investigating: the initial alert; identified and
+    monitoring: the update; resolved: the resolution), or Statuspage's with status-wording.
+    What git cannot fill stays a visible [placeholder]."""
     from hotfix_guard.incident import status_message as messages
     from hotfix_guard.incident.record import parse_time
 
     moment = parse_time(when)
     repo, config = open_repository()
     incident = messages.current_incident(repo, config)
-    message = messages.compose(cast(messages.State, state), incident, config, moment)
+    people = messages.PeopleSay(impact, eta)
+    message = messages.compose(cast(messages.State, state), incident, config, moment, people)
     render = {
         "text": messages.render_text,
         "markdown": messages.render_markdown,

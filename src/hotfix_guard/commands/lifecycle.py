@@ -29,9 +29,26 @@ from hotfix_guard.errors import UsageError
     show_default=True,
     help="When the incident was detected: ISO 8601 (2026-11-28T22:40:00Z; no zone = UTC) or now.",
 )
+@click.option("--service", metavar="NAME", help="The affected service, as status messages name it.")
+@click.option("--impact", metavar="TEXT", help="One line: who is affected and how.")
+@click.option(
+    "--mitigation",
+    type=click.Choice(["rollback", "hotfix", "feature-flag"]),
+    default="hotfix",
+    show_default=True,
+    help="rollback: revert to the last good release (cause unclear); hotfix: a minimal change "
+    "(cause clear); feature-flag: disable the feature (change only feature-flag-paths).",
+)
 @click.option("--no-fetch", is_flag=True, help="Do not fetch the remote first.")
 def start(
-    description: str, severity: str, incident: str | None, detected: str, no_fetch: bool
+    description: str,
+    severity: str,
+    incident: str | None,
+    detected: str,
+    service: str | None,
+    impact: str | None,
+    mitigation: str,
+    no_fetch: bool,
 ) -> None:
     """Cut hotfix/<slug of DESCRIPTION> from an up-to-date main and record the incident."""
     from hotfix_guard.incident.record import parse_time
@@ -42,7 +59,14 @@ def start(
     repo, config = open_lifecycle()
     moment = now()
     request = StartRequest(
-        description, severity, incident, parse_time(detected, moment), not no_fetch
+        description,
+        severity,
+        incident,
+        parse_time(detected, moment),
+        not no_fetch,
+        service=service,
+        impact=impact,
+        mitigation=mitigation,
     )
     start_hotfix(repo, config, request, click.echo, moment)
 

@@ -28,7 +28,9 @@ from hotfix_guard.config.values import (
     prefix,
     regex,
     relative_dir,
+    relative_file,
     status_templates,
+    status_wording,
     string,
     string_list,
     tag_format,
@@ -86,8 +88,10 @@ class Config:
     backport_branches: tuple[str, ...] = ("develop",)
     postmortem_dir: str = "docs/postmortems"
     postmortem_due: timedelta = timedelta(hours=48)
-    # status-message templates by state, overriding the Statuspage wording (incident/status_message)
+    postmortem_template: str | None = None  # a file of the repository replacing the runbook's
+    # status-message templates by state, replacing the default wording's (incident/status_message)
     status_templates: Mapping[str, str] = field(default_factory=dict)
+    status_wording: str = "runbook"  # or "statuspage"
     # The options the catalog gives rules (`moved-code-min-lines`), by config key.
     options: Mapping[str, Any] = field(
         default_factory=lambda: {key: option.default for key, option in OPTIONS.items()}
@@ -138,7 +142,9 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "backport-branches": ("backport_branches", string_list),
     "postmortem-dir": ("postmortem_dir", relative_dir),
     "postmortem-due": ("postmortem_due", duration),
+    "postmortem-template": ("postmortem_template", relative_file),
     "status-message": ("status_templates", status_templates),
+    "status-wording": ("status_wording", status_wording),
 }
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {

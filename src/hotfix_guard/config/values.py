@@ -110,19 +110,51 @@ def parse_duration(text: str) -> timedelta:
 
 
 def relative_dir(value: Any) -> str:
+    return _inside(value, "a directory inside the repository, such as 'docs/postmortems'")
+
+
+def relative_file(value: Any) -> str:
+    return _inside(value, "a file inside the repository, such as 'docs/postmortem-template.md'")
+
+
+def _inside(value: Any, expected: str) -> str:
+    """VALUE as a path relative to the repository root, never outside it."""
     text = string(value).replace("\\", "/")
     if text.startswith("/") or text[1:2] == ":":
-        raise Invalid("a directory inside the repository, such as 'docs/postmortems'")
+        raise Invalid(expected)
     text = text.strip("/")
     if not text or text.startswith("../") or text == ".." or "/../" in f"/{text}/":
-        raise Invalid("a directory inside the repository, such as 'docs/postmortems'")
+        raise Invalid(expected)
     return text
 
 
 # The status-page states (incident/status_message.py).
 STATUS_STATES = ("investigating", "identified", "monitoring", "resolved")
 # What a status-message template may name, filled from the incident record.
-STATUS_FIELDS = ("title", "severity", "impact", "incident", "tag", "branch")
+STATUS_FIELDS = (
+    "title",
+    "severity",
+    "impact",
+    "incident",
+    "tag",
+    "branch",
+    "service",
+    "impact_text",
+    "eta",
+    "status",
+    "next_update",
+    "duration",
+    "resolution",
+    "postmortem_due",
+)
+# The default wording of the status messages: the runbook's three messages, or Statuspage's.
+STATUS_WORDINGS = ("runbook", "statuspage")
+
+
+def status_wording(value: Any) -> str:
+    if value not in STATUS_WORDINGS:
+        raise Invalid(" or ".join(repr(wording) for wording in STATUS_WORDINGS))
+    return str(value)
 
 
 def status_templates(value: Any) -> dict[str, str]:

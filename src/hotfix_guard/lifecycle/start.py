@@ -34,6 +34,9 @@ class StartRequest:
     incident: str | None
     detected: datetime
     fetch: bool
+    service: str | None = None
+    impact: str | None = None
+    mitigation: str = "hotfix"
 
 
 def start(
@@ -72,7 +75,14 @@ def start(
         _require_up_to_date(git, main, remote)
     else:
         echo(f"hotfix-guard: no remote configured: cutting from the local {main} as it is")
-    record = IncidentRecord(request.severity, request.incident, request.detected)
+    record = IncidentRecord(
+        request.severity,
+        request.incident,
+        request.detected,
+        request.service,
+        request.impact,
+        request.mitigation,
+    )
     main_tip = repo.refs[refs.local(main)]
     head_ref, head_commit = repo.symbolic_head(), repo.resolve_commit("HEAD")
     created = git.create_and_switch(name, main_tip)
