@@ -9,7 +9,7 @@ import pytest
 
 from hotfix_guard.lifecycle import common
 from tests.conftest import Repo, git
-from tests.lifecycle_support import DETECTED, invoke
+from tests.lifecycle_support import DETECTED, invoke, run_until
 
 
 def trailers_of(repo: Repo, rev: str = "HEAD") -> str:
@@ -152,3 +152,21 @@ def test_a_refused_first_commit_leaves_nothing_behind(repo: Repo) -> None:
     assert repo.git("symbolic-ref", "--short", "HEAD") == "feature/x"
     assert repo.git("for-each-ref", "--format=%(refname) %(objectname)") == before
     assert (repo.path / "feature.py").exists() and repo.git("status", "--porcelain") == ""
+
+
+def test_ctrl_c_in_a_hook_during_the_first_commit_leaves_nothing_behind(
+    repo: Repo, tmp_path: Path
+) -> None:
+    marker = tmp_path / "committing"
+    hook = repo.path / ".git/hooks/pre-commit"
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\nsleep 30\n")
+    hook.chmod(0o755)
+    before = repo.git("for-each-ref", "--format=%(refname) %(objectname)")
+    result = run_until(repo, marker, "start", "Fix login", "--severity", "P2")
+    assert result.returncode == 130, result.stdout + result.stderr
+    assert result.stderr.endswith("hotfix-guard: interrupted\n")
+    assert repo.git("for-each-ref", "--format=%(refname) %(objectname)") == before
+    assert repo.git("symbolic-ref", "--short", "HEAD") == "main"
+    hook.unlink()
+    again = invoke("start", "Fix login", "--severity", "P2")
+    assert again.exit_code == 0, again.output

@@ -91,17 +91,25 @@ def start(
     message = f"{START_SUBJECT}{request.description.strip()}\n\n" + "".join(
         f"{key}: {value}\n" for key, value in record.trailers()
     )
-    committed = git.commit_message(message, allow_empty=True)
+    try:
+        committed = git.commit_message(message, allow_empty=True)
+    except KeyboardInterrupt:
+        _undo(git, name, head_ref, head_commit)  # Ctrl-C in a hook: as if start never ran
+        raise
     if not committed.ok:
-        # Leave nothing half made: back where start began, and the new branch gone.
-        if head_commit is not None:
-            git.point_head_at(head_ref, head_commit, "hotfix-guard start: undo")
-        git.update_ref(
-            refs.local(name), None, repo.resolve_commit(name), "hotfix-guard start: undo"
-        )
+        _undo(git, name, head_ref, head_commit)
         raise UsageError(f"the first commit of {name} was refused: {committed.stderr}")
     _say_next(config, name, main, main_tip, record, echo, now)
     return name
+
+
+def _undo(git: LifecycleGit, name: str, head_ref: str | None, head_commit: str | None) -> None:
+    """Leave nothing half made: back where start began, and the new branch gone."""
+    if head_commit is not None:
+        git.point_head_at(head_ref, head_commit, "hotfix-guard start: undo")
+    git.update_ref(
+        refs.local(name), None, git.repo.resolve_commit(name), "hotfix-guard start: undo"
+    )
 
 
 def _branch_name(config: Config, description: str) -> str:
