@@ -88,6 +88,7 @@ class Config:
     backport_branches: tuple[str, ...] = ("develop",)
     postmortem_dir: str = "docs/postmortems"
     postmortem_due: timedelta = timedelta(hours=48)
+    feature_flag_paths: tuple[str, ...] = ()  # the flag files a feature-flag mitigation may change
     postmortem_template: str | None = None  # a file of the repository replacing the runbook's
     # status-message templates by state, replacing the default wording's (incident/status_message)
     status_templates: Mapping[str, str] = field(default_factory=dict)
@@ -113,6 +114,11 @@ class Config:
             policy.max_files if policy and policy.max_files else self.max_files,
             policy.max_lines if policy and policy.max_lines else self.max_lines,
         )
+
+    def tightest_limits(self) -> tuple[int, int]:
+        """The smallest (max-files, max-lines) of the global limits and every severity's."""
+        limits = [self.limits(severity) for severity in self.severity]
+        return min(files for files, _ in limits), min(lines for _, lines in limits)
 
     def is_hotfix_branch(self, branch: str) -> bool:
         return matches_branch_patterns(branch, self.branch_patterns)
@@ -143,6 +149,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "postmortem-dir": ("postmortem_dir", relative_dir),
     "postmortem-due": ("postmortem_due", duration),
     "postmortem-template": ("postmortem_template", relative_file),
+    "feature-flag-paths": ("feature_flag_paths", globs),
     "status-message": ("status_templates", status_templates),
     "status-wording": ("status_wording", status_wording),
 }
