@@ -15,7 +15,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.tags import TagQueries
-from hotfix_guard.releases import Version, parse_version
+from hotfix_guard.releases.versions import Version, parse_version
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ a hotfix in disguise: each such file is a finding (a renamed file counts by both
 
 from __future__ import annotations
 
-from hotfix_guard.context import Context
-from hotfix_guard.globs import PathMatcher
-from hotfix_guard.report import Finding, display_path
+from hotfix_guard.config.globs import PathMatcher
+from hotfix_guard.engine.context import Context
+from hotfix_guard.report.findings import Finding, display_path
 
 
 def check_feature_flag(ctx: Context) -> list[Finding]:
