@@ -51,7 +51,10 @@ def test_a_clean_rollback_reverts_newest_first_and_checks_the_tree(repo: Repo) -
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[1] == f"Started hotfix/rollback-to-v1.2.2 from main at {shas['C'][:12]}."
-    assert lines[5:] == [
+    assert lines[5].startswith("Assess: newest release v1.2.3 (")
+    assert lines[5].endswith("; 4 commit(s) on main since v1.2.2, 0 revert(s), 0 hotfix(es): "
+                             "hotfix-guard assess")  # fmt: skip
+    assert lines[6:] == [
         "Rolling back to v1.2.2: reverting 3 commit(s) of main after it, newest first.",
         f"  reverted {shas['C'][:12]} Change A",
         f"  reverted {shas['merge'][:12]} Merge branch 'feature', a merge: -m 1",

@@ -32,6 +32,7 @@ for command in (
     lifecycle.status,
     incident.postmortem,
     incident.status_message,
+    incident.assess,
     enforce.ci,
     enforce.pre_receive,
     enforce.overrides,

@@ -1,4 +1,4 @@
-"""Commands for the incident after the fix: `postmortem` and `status-message`."""
+"""Commands for the incident: `assess` before the fix, `postmortem` and `status-message` after."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import cast
 
 import click
 
-from hotfix_guard.commands.common import GuardedCommand, open_repository
-from hotfix_guard.config.values import STATUS_STATES
+from hotfix_guard.commands.common import GuardedCommand, format_option, open_repository
+from hotfix_guard.config.values import STATUS_STATES, Invalid, globs
+from hotfix_guard.errors import UsageError
 
 # --- the incident after the fix: postmortem drafts and status-page messages (issue 13) --------
 
@@ -86,3 +87,48 @@ def status_message(
         "json": messages.render_json,
     }[output_format]
     click.echo(render(message))
+
+
+@click.command(cls=GuardedCommand)
+@click.option(
+    "--path",
+    "paths",
+    multiple=True,
+    metavar="P",
+    help="Narrow to a path glob or a component (top-level directory or CODEOWNERS owners); "
+    "the commits touching it come first, as suspects. Repeatable.",
+)
+@click.option("--since", metavar="WHEN", help="List the releases made since WHEN (ISO 8601).")
+@click.option(
+    "--detected", metavar="WHEN", help="When the incident was detected: marks the last release "
+    "before it, which becomes the last known good one."
+)  # fmt: skip
+@click.option("--good", metavar="TAG", help="The last known good release (default: see above).")
+@format_option
+def assess(
+    paths: tuple[str, ...], since: str | None, detected: str | None, good: str | None,
+    output_format: str,
+) -> None:  # fmt: skip
+    """Read-only: the recent releases on main, and what changed since the last known good one
+    (commits, authors, the release that shipped each, files by component), suspects first."""
+    from hotfix_guard.incident import assess as assessing
+    from hotfix_guard.incident.record import parse_time
+    from hotfix_guard.scope import find_main
+
+    repo, config = open_repository()
+    main = find_main(repo, config)
+    tip = repo.resolve_commit(main.refs[0]) if main.refs else None
+    if tip is None:
+        raise UsageError(f"no {main.name} branch to assess")
+    for path in paths:
+        try:
+            globs([path])
+        except Invalid as invalid:
+            raise UsageError(f"--path {path!r}: expected {invalid.expected}") from None
+    found = assessing.assess(
+        repo, config, (main.name, tip), paths,
+        parse_time(detected) if detected else None, good,
+    )  # fmt: skip
+    when = parse_time(since) if since else None
+    render = assessing.render_json if output_format == "json" else assessing.render_text
+    click.echo(render(found, when))

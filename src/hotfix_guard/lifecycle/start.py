@@ -17,7 +17,9 @@ from hotfix_guard.config import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.incident.assess import assess, summary_line
 from hotfix_guard.incident.clocks import response_clock, restore_clock
+from hotfix_guard.incident.deployments import releases_on
 from hotfix_guard.incident.record import IncidentRecord, format_time
 from hotfix_guard.lifecycle import rollback as rollbacks
 from hotfix_guard.lifecycle.common import (
@@ -89,6 +91,7 @@ def start(
     )
     _cut(git, name, main_tip, message, (head_ref, head_commit))
     _say_started(config, name, main, main_tip, record, echo, now)
+    _say_assessed(repo, config, (main, main_tip), record, echo)
     if plan is not None:
         before = (head_ref, head_commit or main_tip)
         rollbacks.begin(repo, plan, name, record.trailers(), before, echo)
@@ -221,6 +224,19 @@ def _say_started(
     # The branch just cut is the first response git records: the response clock stops now.
     echo(f"{response_clock(config, record, now, now).line()}.")
     echo(f"{restore_clock(config, record, None, now).line()}.")
+
+
+def _say_assessed(
+    repo: Repository,
+    config: Config,
+    main: tuple[str, str],
+    record: IncidentRecord,
+    echo: Callable[[str], None],
+) -> None:
+    """assess's one line: the suspects are in view while the branch is cut."""
+    if not releases_on(repo, config, main[1]):
+        return  # a repository that tags no release: nothing to say
+    echo(summary_line(assess(repo, config, main, (), record.detected, None)))
 
 
 def _first(paths: list[str]) -> str:
