@@ -16,7 +16,6 @@ A revert is the exact inverse of a commit on main, so the size and noise rules l
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.incident.deployments import Release, last_good, releases_on
 from hotfix_guard.lifecycle import transaction
+from hotfix_guard.lifecycle.state import write_atomically
 
 Echo = Callable[[str], None]
 STATE_FILE = "hotfix-guard-rollback.json"
@@ -319,10 +319,7 @@ def require_state(repo: Repository, option: str) -> RollbackState:
 
 
 def save(git_dir: Path, state: RollbackState) -> RollbackState:
-    path = state_path(git_dir)
-    temporary = path.with_name(f"{STATE_FILE}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"format": STATE_FORMAT, **asdict(state)}, indent=1) + "\n")
-    os.replace(temporary, path)
+    write_atomically(state_path(git_dir), {"format": STATE_FORMAT, **asdict(state)})
     return state
 
 
