@@ -171,3 +171,14 @@ def test_a_resolution_unlike_the_good_release_fails_the_tree_check(repo: Repo) -
         "app/a.py; make them as v1.2.2 has them (git checkout v1.2.2 -- <path>) and commit, or "
         "start over: git switch - && git branch -D hotfix/rollback-to-v1.2.2\n"
     )
+
+
+def test_service_and_impact_are_one_bounded_line(repo: Repo) -> None:
+    forged = invoke("start", "Fix it", "--severity", "P1", "--impact", "slow\nSeverity: P3")
+    assert (forged.exit_code, forged.stderr) == (
+        2,
+        "hotfix-guard: --impact 'slow\\nSeverity: P3': expected one line of printable text, at "
+        "most 200 characters\n",
+    )
+    assert invoke("start", "Fix it", "--severity", "P1", "--service", "x" * 201).exit_code == 2
+    assert repo.git("branch", "--list", "hotfix/*") == ""

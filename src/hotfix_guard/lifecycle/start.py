@@ -55,6 +55,8 @@ def start(
         raise UsageError(
             f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
         )
+    for option, value in (("--service", request.service), ("--impact", request.impact)):
+        _require_one_line(option, value)
     if rollbacks.in_progress(repo):
         raise UsageError(
             "a rollback start began in this work tree is stopped: hotfix-guard start --continue, "
@@ -90,7 +92,7 @@ def start(
         f"{key}: {value}\n" for key, value in record.trailers()
     )
     _cut(git, name, main_tip, message, (head_ref, head_commit))
-    _say_started(config, name, main, main_tip, record, echo, now)
+    _say_started(config, name, (main, main_tip), record, echo, now)
     _say_assessed(repo, config, (main, main_tip), record, echo)
     if plan is not None:
         before = (head_ref, head_commit or main_tip)
@@ -100,6 +102,21 @@ def start(
         echo("Next: commit the fix (each commit carries the incident's trailers through the")
         echo("hotfix-trailers hook), then: hotfix-guard finish --push")
     return name
+
+
+# A trailer value longer than this is not a line anyone reads in a status message.
+VALUE_LIMIT = 200
+
+
+def _require_one_line(option: str, value: str | None) -> None:
+    """VALUE becomes a trailer: one printable line, bounded, or it could forge trailers."""
+    if value is None:
+        return
+    if not value.strip() or not value.isprintable() or len(value) > VALUE_LIMIT:
+        raise UsageError(
+            f"{option} {value[:40]!r}: expected one line of printable text, at most "
+            f"{VALUE_LIMIT} characters"
+        )
 
 
 def _refuse_existing(repo: Repository, name: str) -> None:
@@ -211,15 +228,14 @@ def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
 def _say_started(
     config: Config,
     name: str,
-    main: str,
-    main_tip: str,
+    main: tuple[str, str],
     record: IncidentRecord,
     echo: Callable[[str], None],
     now: datetime,
 ) -> None:
     incident = f", incident {record.incident}" if record.incident else ""
     detected = record.detected or now
-    echo(f"Started {name} from {main} at {main_tip[:12]}.")
+    echo(f"Started {name} from {main[0]} at {main[1][:12]}.")
     echo(f"Incident: {record.severity}{incident}, detected {format_time(detected)}.")
     # The branch just cut is the first response git records: the response clock stops now.
     echo(f"{response_clock(config, record, now, now).line()}.")
