@@ -56,9 +56,15 @@ def ci(
     if output is None:
         click.echo(rendered)
     else:
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(rendered + "\n")
         click.echo(render_text(result.report))
+        try:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(rendered + "\n")
+        except OSError as error:
+            raise UsageError(
+                f"--output {output!r}: cannot write it ({error.strerror or error}); the text "
+                "report above is the check's result"
+            ) from None
     sys.exit(result.report.exit_code)
 
 
