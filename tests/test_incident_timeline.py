@@ -446,8 +446,14 @@ def test_the_repository_can_bring_its_own_template(
     result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
     assert result.exit_code == 2
     assert result.output.startswith(
-        "hotfix-guard: postmortem-template docs/pm.md: names {owner}; a postmortem template may "
-        "name {title}, {tag}, {date}, "
+        "hotfix-guard: postmortem-template docs/pm.md: expected templates naming only {title}, "
+        "{tag}, {date}, "
+    )
+    assert result.output.endswith(", {mitigation}, not {owner}\n")
+    repo.write("docs/pm.md", "# {title:>99999999} ({tag})\n")
+    assert CliRunner().invoke(cli, ["postmortem", "--output", "-"]).output == (
+        "hotfix-guard: postmortem-template docs/pm.md: expected a width of at most 200 in "
+        "{title:>99999999}\n"
     )
     repo.write("docs/pm.md", "# {title}\n")
     result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])

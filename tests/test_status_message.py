@@ -144,7 +144,8 @@ def test_templates_come_from_the_config(repo: Repo) -> None:
          "a conversion !r, !s or !a after {title, not !x"),
         ('[status-message]\ninvestigating = "{title.upper}"\n',
          "templates naming only {title}, {severity}, {impact}, {incident}, {tag}, {branch}, "
-         "not {title.upper}"),
+         "{service}, {impact_text}, {eta}, {status}, {next_update}, {duration}, {resolution}, "
+         "{postmortem_due}, not {title.upper}"),
     ],
 )  # fmt: skip
 def test_a_bad_template_is_one_line_and_exit_2(repo: Repo, toml: str, expected: str) -> None:

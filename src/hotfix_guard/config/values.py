@@ -166,7 +166,7 @@ def status_templates(value: Any) -> dict[str, str]:
         if state not in STATUS_STATES:
             raise Invalid(f"a table whose keys are {', '.join(STATUS_STATES)}, not {state!r}")
         text = string(template)
-        _check_template(text)
+        check_template(text, STATUS_FIELDS)
         templates[state] = text
     return templates
 
@@ -175,10 +175,11 @@ def status_templates(value: Any) -> dict[str, str]:
 TEMPLATE_WIDTH_LIMIT = 200
 
 
-def _check_template(text: str) -> None:
-    """The whole of TEXT as str.format will read it: known names only, no nested fields, format
-    specs a string accepts, widths up to TEMPLATE_WIDTH_LIMIT."""
-    names = f"{{{'}, {'.join(STATUS_FIELDS)}}}"
+def check_template(text: str, known: tuple[str, ...]) -> None:
+    """The whole of TEXT as str.format will read it: KNOWN names only, no nested fields, format
+    specs a string accepts, widths up to TEMPLATE_WIDTH_LIMIT (status-message and
+    postmortem-template)."""
+    names = f"{{{'}, {'.join(known)}}}"
     try:
         fields = [
             (name, spec, conv)
@@ -190,7 +191,7 @@ def _check_template(text: str) -> None:
             f"a template str.format reads ({error}; write a literal brace as {{{{)"
         ) from None
     for name, spec, conversion in fields:
-        if name not in STATUS_FIELDS:
+        if name not in known:
             raise Invalid(f"templates naming only {names}, not {{{name}}}")
         if "{" in (spec or ""):
             raise Invalid(f"a plain format after {{{name}: (no nested fields)")

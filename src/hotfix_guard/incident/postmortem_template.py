@@ -16,6 +16,7 @@ from datetime import datetime
 from string import Formatter
 
 from hotfix_guard.config import Config
+from hotfix_guard.config.values import Invalid, check_template
 from hotfix_guard.errors import UsageError
 from hotfix_guard.incident.record import format_time
 from hotfix_guard.incident.runbook_messages import hours_and_minutes
@@ -229,22 +230,15 @@ KNOWN_FIELDS = tuple(dict.fromkeys(template_fields(TEMPLATE)))
 
 
 def custom_template(text: str, source: str) -> str:
-    """TEXT, a template from the repository at SOURCE, checked to name only KNOWN_FIELDS."""
+    """TEXT, a template from the repository at SOURCE, checked as status-message templates are
+    (known fields only, no nested fields, bounded widths), and naming {tag}."""
     try:
-        names = template_fields(text)
-    except ValueError as error:
-        raise UsageError(
-            f"{source}: not a postmortem template ({error}); double a brace that is text"
-        ) from None
-    if "tag" not in names:
+        check_template(text, KNOWN_FIELDS)
+    except Invalid as invalid:
+        raise UsageError(f"{source}: expected {invalid.expected}") from None
+    if "tag" not in template_fields(text):
         raise UsageError(
             f"{source}: names no {{tag}}; the postmortem rule finds a postmortem by its tag"
-        )
-    unknown = [name for name in names if name not in KNOWN_FIELDS]
-    if unknown:
-        raise UsageError(
-            f"{source}: names {{{unknown[0]}}}; a postmortem template may name "
-            + ", ".join(f"{{{name}}}" for name in KNOWN_FIELDS)
         )
     return text
 
