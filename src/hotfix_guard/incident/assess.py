@@ -19,11 +19,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from hotfix_guard.backport.merges import merged_branch
-from hotfix_guard.config import Config
 from hotfix_guard.config.globs import PathMatcher
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.commits import ChangedCommit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.deployments import Release, last_good, releases_on
 from hotfix_guard.incident.record import format_time
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.releases.versions import Version, parse_version
 

@@ -10,10 +10,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.history import History
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import latest_hotfix_tag, names_tag, read_draft
 from hotfix_guard.incident.postmortem_template import TEMPLATE, custom_template, render
 from hotfix_guard.incident.timeline import Hotfix, build

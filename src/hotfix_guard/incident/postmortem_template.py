@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from string import Formatter
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.config.values import Invalid, check_template
 from hotfix_guard.errors import UsageError
 from hotfix_guard.incident.record import format_time

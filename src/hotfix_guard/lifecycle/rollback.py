@@ -21,10 +21,11 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.deployments import Release, last_good, releases_on
 from hotfix_guard.lifecycle import transaction
 from hotfix_guard.lifecycle.state import write_atomically

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from hotfix_guard.config import SEVERITIES, Config
+from hotfix_guard.config.loader import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.assess import assess, summary_line
 from hotfix_guard.incident.clocks import response_clock, restore_clock
 from hotfix_guard.incident.deployments import releases_on
@@ -92,7 +93,8 @@ def start(
         f"{key}: {value}\n" for key, value in record.trailers()
     )
     _cut(git, name, main_tip, message, (head_ref, head_commit))
-    _say_started(config, name, (main, main_tip), record, echo, now)
+    for line in _started_lines(config, name, (main, main_tip), record, now):
+        echo(line)
     _say_assessed(repo, config, (main, main_tip), record, echo)
     if plan is not None:
         before = (head_ref, head_commit or main_tip)
@@ -225,21 +227,23 @@ def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
         )
 
 
-def _say_started(
+def _started_lines(
     config: Config,
     name: str,
     main: tuple[str, str],
     record: IncidentRecord,
-    echo: Callable[[str], None],
     now: datetime,
-) -> None:
+) -> list[str]:
+    """What start did and the incident's clocks."""
     incident = f", incident {record.incident}" if record.incident else ""
     detected = record.detected or now
-    echo(f"Started {name} from {main[0]} at {main[1][:12]}.")
-    echo(f"Incident: {record.severity}{incident}, detected {format_time(detected)}.")
-    # The branch just cut is the first response git records: the response clock stops now.
-    echo(f"{response_clock(config, record, now, now).line()}.")
-    echo(f"{restore_clock(config, record, None, now).line()}.")
+    return [
+        f"Started {name} from {main[0]} at {main[1][:12]}.",
+        f"Incident: {record.severity}{incident}, detected {format_time(detected)}.",
+        # The branch just cut is the first response git records: the response clock stops now.
+        f"{response_clock(config, record, now, now).line()}.",
+        f"{restore_clock(config, record, None, now).line()}.",
+    ]
 
 
 def _say_assessed(
