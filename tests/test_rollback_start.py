@@ -182,3 +182,14 @@ def test_service_and_impact_are_one_bounded_line(repo: Repo) -> None:
     )
     assert invoke("start", "Fix it", "--severity", "P1", "--service", "x" * 201).exit_code == 2
     assert repo.git("branch", "--list", "hotfix/*") == ""
+
+
+def test_a_rollback_over_the_size_limits_is_exempt(repo: Repo) -> None:
+    repo.tag("v1.2.2", "Release 1.2.2")
+    repo.commit("A big feature", {f"app/feature_{n}.py": f"VALUE = {n}\n" for n in range(25)})
+    repo.tag("v1.2.3", "Release 1.2.3")
+    assert rollback().exit_code == 0
+    checked = invoke("check", "--rule", "diff-size")
+    assert checked.exit_code == 0, checked.output
+    assert "diff-size: not counted: 25 files and 25 code lines that only " in checked.output
+    assert invoke("finish", "--no-backport").exit_code == 0
