@@ -37,6 +37,7 @@ from hotfix_guard.config.values import (
     tag_format,
     test_commands,
     timeout,
+    version_files,
 )
 from hotfix_guard.errors import UsageError
 
@@ -91,6 +92,8 @@ class Config:
     postmortem_due: timedelta = timedelta(hours=48)
     feature_flag_paths: tuple[str, ...] = ()  # the flag files a feature-flag mitigation may change
     postmortem_template: str | None = None  # a file of the repository replacing the runbook's
+    # The files that state the version (`path` or `path:key`); None: detect the common ones.
+    version_files: tuple[str, ...] | None = None
     # status-message templates by state, overriding the Statuspage wording (incident/status_message)
     status_templates: Mapping[str, str] = field(default_factory=dict)
     status_wording: str = "runbook"  # or "statuspage"
@@ -153,6 +156,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "feature-flag-paths": ("feature_flag_paths", globs),
     "status-message": ("status_templates", status_templates),
     "status-wording": ("status_wording", status_wording),
+    "version-files": ("version_files", version_files),
 }
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
