@@ -117,7 +117,7 @@ def test_markdown_json_and_templates_from_the_config(repo: Repo) -> None:
         0,
         "**🚨 [P1] Investigating issues with checkout**\n"
         "\n"
-        "Impact: [Brief description]  \n"
+        "Impact: \\[Brief description\\]  \n"
         "Status: Investigating  \n"
         "ETA: Unknown\n"
         "\n"
@@ -138,6 +138,18 @@ def test_markdown_json_and_templates_from_the_config(repo: Repo) -> None:
     assert message("resolved")[1] == (
         "checkout is back after [X hours Y minutes]. Postmortem within 24 hours.\n"
     )
+
+
+def test_hostile_values_stay_text(repo: Repo) -> None:
+    started("--service", "<script>x</script>")
+    code, markdown = message("investigating", "--format", "markdown",
+                             "--impact", "[x](javascript:alert(1))")  # fmt: skip
+    assert markdown.splitlines()[0] == (
+        "**🚨 [P1] Investigating issues with &lt;script&gt;x&lt;/script&gt;**"
+    )
+    assert markdown.splitlines()[2] == "Impact: \\[x\\](javascript:alert(1))  "
+    code, text = message("investigating", "--impact", "two\nlines \x1b[31mred")
+    assert text.splitlines()[2] == "Impact: two lines \\x1b[31mred"
 
 
 def test_an_unknown_wording_is_one_line_and_exit_2(repo: Repo) -> None:

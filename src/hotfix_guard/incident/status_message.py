@@ -12,7 +12,8 @@ resolved incident needs none.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -21,6 +22,7 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident import runbook_messages as runbook
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
+from hotfix_guard.report.findings import printable
 
 State = Literal["investigating", "identified", "monitoring", "resolved"]  # config.STATUS_STATES
 
@@ -62,6 +64,8 @@ class StatusMessage:
     posted: datetime
     next_update: datetime | None
     wording: str = "runbook"  # or "statuspage": the body is then one paragraph of a page
+    template: str = ""  # what BODY was made from, and with what values (Markdown escapes them)
+    fields: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,8 +157,12 @@ def compose(
     }
     wording = config.status_wording
     defaults = runbook.TEMPLATES if wording == "runbook" else TEMPLATES
-    body = config.status_templates.get(state, defaults[state]).format_map(fields)
-    return StatusMessage(state, incident, body, impact, now, due, wording)
+    template = config.status_templates.get(state, defaults[state])
+    # One printable line each: a value never adds a line or a terminal escape to the message.
+    body = template.format_map(
+        {name: printable(" ".join(v.splitlines())) for name, v in fields.items()}
+    )
+    return StatusMessage(state, incident, body, impact, now, due, wording, template, fields)
 
 
 def _duration(incident: Incident) -> str | None:
@@ -188,30 +196,54 @@ def _facts(message: StatusMessage) -> str:
 
 def render_text(message: StatusMessage) -> str:
     if message.wording == "runbook":
-        return message.body
+        return message.body  # its values made printable by compose
     return "\n".join(
-        [
+        printable(line)
+        for line in (
             message.incident.title,
             f"{message.state.capitalize()} - {message.body}",
             _facts(message),
-        ]
+        )
     )
 
 
 def render_markdown(message: StatusMessage) -> str:
+    """Every value escaped for Markdown and the HTML it may carry: an incident id of `<script>`
+    or a `[x](javascript:...)` link shows as the text it is on a status page."""
     if message.wording == "runbook":
-        # The headline in bold; the blank lines keep each paragraph a paragraph.
-        headline, _, rest = message.body.partition("\n")
+        # The message as text, each value escaped; the headline in bold, line breaks kept.
+        values = {name: markdown_text(value) for name, value in message.fields.items()}
+        headline, _, rest = message.template.format_map(values).partition("\n")
         return f"**{headline}**\n{rest}".replace("\n", "  \n").replace("  \n  \n", "\n\n")
     return "\n".join(
         [
-            f"### {message.incident.title}",
+            f"### {markdown_text(message.incident.title)}",
             "",
-            f"**{message.state.capitalize()}** - {message.body}",
+            f"**{message.state.capitalize()}** - {markdown_text(message.body)}",
             "",
-            f"_{_facts(message)}_",
+            f"_{markdown_text(_facts(message))}_",
         ]
     )
+
+
+# Inline Markdown only: every value sits after `### ` or `**State** - `, where no block syntax
+# (lists, headings) can start.
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]!|~")
+HTML_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}
+
+
+def markdown_text(text: str) -> str:
+    """TEXT as literal Markdown: HTML characters as entities, Markdown's punctuation escaped,
+    controls shown as escapes, one line."""
+    escaped = []
+    for char in printable(" ".join(text.splitlines())):
+        if char in HTML_ENTITIES:
+            escaped.append(HTML_ENTITIES[char])
+        elif char in MARKDOWN_SPECIALS:
+            escaped.append("\\" + char)
+        else:
+            escaped.append(char)
+    return "".join(escaped)
 
 
 def render_json(message: StatusMessage) -> str:
