@@ -144,12 +144,13 @@ def test_hostile_values_stay_text(repo: Repo) -> None:
     started("--service", "<script>x</script>")
     code, markdown = message("investigating", "--format", "markdown",
                              "--impact", "[x](javascript:alert(1))")  # fmt: skip
+    assert code == 0
     assert markdown.splitlines()[0] == (
         "**🚨 [P1] Investigating issues with &lt;script&gt;x&lt;/script&gt;**"
     )
     assert markdown.splitlines()[2] == "Impact: \\[x\\](javascript:alert(1))  "
     code, text = message("investigating", "--impact", "two\nlines \x1b[31mred")
-    assert text.splitlines()[2] == "Impact: two lines \\x1b[31mred"
+    assert (code, text.splitlines()[2]) == (0, "Impact: two lines \\x1b[31mred")
 
 
 def test_an_unknown_wording_is_one_line_and_exit_2(repo: Repo) -> None:
