@@ -306,3 +306,17 @@ def test_commit_msg_off_a_hotfix_branch_is_the_fast_answer_and_on_one_reads_the_
         f"hotfix-guard: cannot read the commit message file {str(tmp_path / 'missing')!r}: "
         "No such file or directory\n",
     )
+
+
+def test_check_and_hook_options_are_declared_once() -> None:
+    """click's `check` and `hook` take exactly the options plain_command reads, from one list."""
+    import click
+
+    from hotfix_guard.commands.checks import check, hook
+    from hotfix_guard.engine.invocation import CHECK_OPTIONS, HOOK_OPTIONS
+
+    for command, specs in ((check, CHECK_OPTIONS), (hook, HOOK_OPTIONS)):
+        options = [param for param in command.params if isinstance(param, click.Option)]
+        assert [(o.name, (*o.opts, *o.secondary_opts)) for o in options] == [
+            (spec.name, spec.flags) for spec in specs
+        ]
