@@ -26,7 +26,7 @@ from hotfix_guard.cli import cli
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import PushedRef, push_stage
 from hotfix_guard.git.repository import Repository
-from tests.conftest import Repo
+from tests.support.repos import Repo
 
 FIXED = "def main():\n    return 1\n"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Repo
-from tests.precommit_support import PreCommit, git_result, output
+from tests.support.precommit import PreCommit, git_result, output
+from tests.support.repos import Repo
 
 FIXED = "def main():\n    return 1\n"
 HOOK_TYPES = ("post-merge", "post-commit")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo, without_pass_summary
+from tests.support.repos import Repo, without_pass_summary
 
 
 def check(*args: str) -> tuple[int, list[str]]:

@@ -6,8 +6,8 @@ hand, on both sides: what must pass and what must still block.
 
 from __future__ import annotations
 
-from tests.conftest import Repo
-from tests.test_noise_rules import check, findings, hotfix
+from tests.support.noise import check, findings, hotfix
+from tests.support.repos import Repo
 
 # --- identifier-rename: a retarget at an existing name is a fix --------------------------------
 

@@ -6,8 +6,8 @@ hand: the trivial noise a reviewer lets through warns, the noise a reviewer reje
 
 from __future__ import annotations
 
-from tests.conftest import Repo
-from tests.test_noise_rules import SERVICE, check, edit, findings, hotfix
+from tests.support.noise import SERVICE, check, edit, findings, hotfix
+from tests.support.repos import Repo
 
 FIX = ("    if user.password != password:", "    if not user.active or user.password != password:")
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from hotfix_guard.__main__ import main
 from hotfix_guard.cli import cli
-from tests.conftest import Repo, code_files
+from tests.support.repos import Repo, code_files
 
 
 def run_check(*args: str) -> tuple[int, str]:

@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from tests.conftest import Repo, code_files, git
+from tests.support.ci import ci_clone, run_ci
+from tests.support.repos import Repo, code_files, git
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 OVERRIDE = "Hotfix-Guard-Override: diff-size: the generated API client ships as one unit"
-
-
-def ci_clone(remote: Path, tmp_path: Path, ref: str, *, depth: int | None = 1) -> Path:
-    """What actions/checkout does by default: one commit of REF, detached."""
-    clone = tmp_path / "ci"
-    shallow = ["--depth", str(depth), "--no-tags"] if depth else []
-    git(tmp_path, "clone", "-q", *shallow, "--branch", ref, remote.as_uri(), str(clone))
-    git(clone, "switch", "-q", "--detach")
-    return clone
-
-
-def run_ci(clone: Path, environ: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hotfix_guard", "ci", *args],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **environ},
-    )
 
 
 def github_pr(clone: Path, branch: str) -> dict[str, str]:

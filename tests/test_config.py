@@ -13,7 +13,7 @@ from hotfix_guard.config.defaults import DEFAULT_EXCLUDE
 from hotfix_guard.config.loader import Config, load, load_at
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.repository import Repository
-from tests.conftest import Repo
+from tests.support.repos import Repo
 
 
 def write(root: Path, name: str, text: str) -> None:

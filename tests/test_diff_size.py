@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from hotfix_guard.cli import cli
 from hotfix_guard.engine.diff import FileChange
 from hotfix_guard.rules.size import files_to_split_out
-from tests.conftest import Repo, code_files
+from tests.support.repos import Repo, code_files
 
 
 def check(*args: str) -> tuple[int, list[str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo
+from tests.support.repos import Repo
 
 SCRIPT = str(Path(sys.executable).with_name("hotfix-guard"))
 

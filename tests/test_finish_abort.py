@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo, git
-from tests.lifecycle_support import FIXED, hotfix, invoke, released, run_until, snapshot
+from tests.support.lifecycle import FIXED, hotfix, invoke, released, run_until, snapshot
+from tests.support.repos import Repo, git
 
 __all__ = ["hotfix", "released"]  # fixtures
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from hotfix_guard.lifecycle import finish
-from tests.conftest import Repo, git
-from tests.lifecycle_support import hotfix, invoke, released, snapshot
+from tests.support.lifecycle import hotfix, invoke, released, snapshot
+from tests.support.repos import Repo, git
 
 __all__ = ["hotfix", "released"]  # fixtures
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.report.fixes import quote
-from tests.conftest import Repo, code_files
-from tests.test_noise_rules import SERVICE
+from tests.support.noise import SERVICE
+from tests.support.repos import Repo, code_files
 
 
 def test_each_failing_rule_has_its_own_fix_line_with_quoted_paths(repo: Repo) -> None:

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo, git, make_repo
+from tests.support.repos import Repo, git, make_repo
 
 COMMANDS = {
     "check": ["check"],

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from hotfix_guard.cli import cli
 from hotfix_guard.engine.diff import CODE, TEST, FileChange
 from hotfix_guard.engine.hunks import Block, needs_lines, parse_section
-from tests.conftest import Repo
-from tests.precommit_support import git_result
+from tests.support.precommit import git_result
+from tests.support.repos import Repo
 
 PATCH = b"""\
 diff --git a/app/a.py b/app/a.py

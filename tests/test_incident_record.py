@@ -15,7 +15,7 @@ from hotfix_guard.incident.record import (
     parse_time,
     record_from_trailers,
 )
-from tests.conftest import Repo
+from tests.support.repos import Repo
 
 DETECTED = datetime(2026, 11, 28, 22, 40, tzinfo=timezone.utc)
 

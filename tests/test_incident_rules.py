@@ -15,8 +15,8 @@ from hotfix_guard.config.loader import Config, parse
 from hotfix_guard.engine.stages import PushedRef, push_stage
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import names_tag, postmortem_states
-from tests.conftest import Repo, code_files, without_pass_summary
-from tests.incident_support import at, hand_made_hotfix
+from tests.support.incident import at, hand_made_hotfix
+from tests.support.repos import Repo, code_files, without_pass_summary
 
 
 def check(*args: str) -> tuple[int, str]:
@@ -288,7 +288,7 @@ def test_incident_keys_name_the_key_value_and_expectation(
 def test_ci_on_a_push_of_main_runs_the_postmortem_rule(
     repo: Repo, remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.test_ci import ci_clone, run_ci
+    from tests.support.ci import ci_clone, run_ci
 
     tagged_hours_ago(repo, monkeypatch, 72)
     repo.git("push", "-q", "--force", "origin", "main", "v1.2.4")

@@ -15,9 +15,9 @@ from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident import timeline
 from hotfix_guard.incident.postmortem import render, slug
 from hotfix_guard.incident.record import commit_records
-from tests.conftest import Repo
-from tests.incident_support import at, base_history, hand_made_hotfix
-from tests.lifecycle_support import hotfix, released
+from tests.support.incident import at, base_history, hand_made_hotfix
+from tests.support.lifecycle import hotfix, released
+from tests.support.repos import Repo
 
 __all__ = ["hotfix", "released"]  # fixtures
 
@@ -379,7 +379,7 @@ def test_a_linked_work_tree_reads_the_same_history(
 def test_a_hotfix_made_with_start_and_finish(hotfix: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     """start records the incident, finish merges, tags and backports: the draft and the status
     message read the same record from git."""
-    from tests.lifecycle_support import DETECTED, invoke
+    from tests.support.lifecycle import DETECTED, invoke
 
     severity = invoke("check", "--rule", "severity")
     assert severity.exit_code == 0  # start's commit carries it

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from hotfix_guard.cli import cli
 from hotfix_guard.setup.install import script_text
-from tests.conftest import Repo
-from tests.precommit_support import PreCommit
+from tests.support.precommit import PreCommit
+from tests.support.repos import Repo
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD_HOOK = b"#!/bin/sh\n# the team's own hook \xff\necho old hook ran >&2\n"

@@ -20,7 +20,7 @@ from hotfix_guard.engine.invocation import (
     plain_command,
 )
 from hotfix_guard.errors import UsageError
-from tests.conftest import Repo
+from tests.support.repos import Repo
 
 SCRIPT = str(Path(sys.executable).with_name("hotfix-guard"))
 SHA_1 = "a" * 40

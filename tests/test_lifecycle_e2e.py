@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo
-from tests.lifecycle_support import DETECTED, FIXED, invoke, start_hotfix
-from tests.precommit_support import PreCommit, git_result, output
+from tests.support.lifecycle import DETECTED, FIXED, invoke, start_hotfix
+from tests.support.precommit import PreCommit, git_result, output
+from tests.support.repos import Repo
 
 TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}"
 # A stand-in for pre-commit-hooks' no-commit-to-branch (which needs the network to install).

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from hotfix_guard.lifecycle import common
-from tests.conftest import Repo, git
-from tests.lifecycle_support import DETECTED, invoke, run_until
+from tests.support.lifecycle import DETECTED, invoke, run_until
+from tests.support.repos import Repo, git
 
 
 def trailers_of(repo: Repo, rev: str = "HEAD") -> str:

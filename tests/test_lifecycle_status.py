@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from hotfix_guard.lifecycle import common
-from tests.conftest import Repo
-from tests.incident_support import at
-from tests.lifecycle_support import hotfix, invoke, released
+from tests.support.incident import at
+from tests.support.lifecycle import hotfix, invoke, released
+from tests.support.repos import Repo
 
 __all__ = ["hotfix", "released"]  # fixtures
 

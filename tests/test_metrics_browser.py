@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.metrics.render import duration
-from tests.test_metrics import DatedRepo, build_history
+from tests.support.metrics import DatedRepo, build_history
 
 ARTIFACTS = Path(
     os.environ.get("HOTFIX_GUARD_ARTIFACTS", Path(__file__).parent.parent / "artifacts")

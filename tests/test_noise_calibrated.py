@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hotfix_guard.engine import hunks
-from tests.conftest import Repo
-from tests.test_noise_rules import SERVICE, check, findings, hotfix
+from tests.support.noise import SERVICE, check, findings, hotfix
+from tests.support.repos import Repo
 
 
 def test_a_new_file_that_shares_boilerplate_with_an_edited_one_is_not_a_copy(repo: Repo) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import Repo
-from tests.precommit_support import PreCommit, git_result, output
-from tests.test_noise_rules import FIX, SERVICE, edit
+from tests.support.noise import FIX, SERVICE, edit
+from tests.support.precommit import PreCommit, git_result, output
+from tests.support.repos import Repo
 
 
 def test_commit_rejects_a_fix_with_a_reformat_and_accepts_the_plain_fix(

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from hotfix_guard.cli import cli
 from hotfix_guard.overrides import trailers as overrides
 from hotfix_guard.report.findings import Finding
-from tests.conftest import Repo, code_files
-from tests.precommit_support import PreCommit, git_result, output
+from tests.support.precommit import PreCommit, git_result, output
+from tests.support.repos import Repo, code_files
 
 OVERRIDABLE = ", ".join(overrides.overridable_rules())
 

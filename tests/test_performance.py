@@ -15,7 +15,7 @@ from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.diff import FileChange
 from hotfix_guard.git.repository import Repository
-from tests.conftest import Repo, code_files
+from tests.support.repos import Repo, code_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY_MODULES = ("click", "git", "unidiff")

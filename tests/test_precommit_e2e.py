@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Repo, code_files
-from tests.precommit_support import PreCommit, git_result, output
+from tests.support.precommit import PreCommit, git_result, output
+from tests.support.repos import Repo, code_files
 
 
 def stage(repo: Repo, files: dict[str, str | bytes]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo, code_files
-from tests.precommit_support import PreCommit, git_result, output
+from tests.support.precommit import PreCommit, git_result, output
+from tests.support.repos import Repo, code_files
 
 PASSING = "grep -q 'return 1' app/main.py"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo, code_files
+from tests.support.repos import Repo, code_files
 
 
 def push(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
@@ -128,7 +128,7 @@ def test_a_fast_forward_hotfix_merge_into_main_is_refused(guarded: Repo) -> None
 @pytest.fixture
 def sha256(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     """A SHA-256 repository with develop, a SHA-256 bare origin and the native pre-push hook."""
-    from tests.conftest import git
+    from tests.support.repos import git
 
     path = tmp_path / "sha256"
     path.mkdir()

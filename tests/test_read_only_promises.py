@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo
-from tests.incident_support import base_history, hand_made_hotfix
-from tests.lifecycle_support import hotfix, invoke, released
+from tests.support.incident import base_history, hand_made_hotfix
+from tests.support.lifecycle import hotfix, invoke, released
+from tests.support.repos import Repo
 
 __all__ = ["hotfix", "released"]  # fixtures
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.git.repository import Repository
-from tests.conftest import Repo, code_files
+from tests.support.repos import Repo, code_files
 
 
 def check() -> tuple[int, list[str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo, code_files, without_pass_summary
-from tests.test_noise_rules import SERVICE
+from tests.support.noise import SERVICE
+from tests.support.repos import Repo, code_files, without_pass_summary
 
 RULES = ("diff-size", "rename", "whitespace", "identifier-rename", "moved-code")
 

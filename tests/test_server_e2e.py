@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo, code_files
+from tests.support.repos import Repo, code_files
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERRIDE = "Hotfix-Guard-Override: diff-size: the generated API client ships as one unit"

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo
-from tests.incident_support import base_history, hand_made_hotfix
+from tests.support.incident import base_history, hand_made_hotfix
+from tests.support.repos import Repo
 
 
 def message(*args: str) -> tuple[int, str]:

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo
+from tests.support.repos import Repo
 
 
 def check_tag(*args: str) -> tuple[int, str]:

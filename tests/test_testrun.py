@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import signal
 import subprocess
@@ -11,21 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.testrun.shell import command_environment, run_command
-from tests.conftest import Repo
-
-
-def run_tests(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["run-tests", *args])
-
-
-def configure(repo: Repo, *commands: str, commit: bool = True) -> None:
-    repo.write(".hotfix-guard.toml", f"test-commands = {json.dumps(list(commands))}\n")
-    if commit:
-        repo.commit("configure tests")
+from tests.support.repos import Repo
+from tests.support.testrun import configure, run_tests, worktrees
 
 
 @pytest.fixture
@@ -33,10 +23,6 @@ def hotfix(repo: Repo) -> Repo:
     repo.branch("hotfix/fix-login")
     repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"})
     return repo
-
-
-def worktrees(repo: Repo) -> list[str]:
-    return [line for line in repo.git("worktree", "list", "--porcelain").splitlines() if line]
 
 
 def test_no_commands_is_a_warning_that_says_how_to_add_them(hotfix: Repo) -> None:

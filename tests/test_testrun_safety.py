@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import Repo
-from tests.test_testrun import configure, run_tests, worktrees
+from tests.support.repos import Repo
+from tests.support.testrun import configure, run_tests, worktrees
 
 
 def listed(repo: Repo) -> list[str]:

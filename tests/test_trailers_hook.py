@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo
-from tests.lifecycle_support import DETECTED, invoke, start_hotfix
+from tests.support.lifecycle import DETECTED, invoke, start_hotfix
+from tests.support.repos import Repo
 
 ROOT_HOOKS = Path(__file__).resolve().parents[1] / "hooks"
 TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}"

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hotfix_guard.cli import cli
-from tests.conftest import Repo, git
+from tests.support.repos import Repo, git
 
 DETECTED = "2026-11-28T22:10:00Z"
 FIXED = "def main():\n    return 1\n"

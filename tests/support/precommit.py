@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Repo, git
+from tests.support.repos import Repo, git
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

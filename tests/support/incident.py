@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Repo
+from tests.support.repos import Repo
 
 RECORD = "Severity: P1\nIncident: INC-42\nDetected: 2026-11-28T20:50:00Z"
 
