@@ -527,7 +527,7 @@ def test_fast_path_knows_main_named_only_by_origin_head(repo: Repo, remote: Path
     assert nothing_to_check(["hook"], pushing_other) is True
 
 
-# --- issue 11 ------------------------------------------------------------------------------------
+# --- odd input: dates before 1973, stale remote copies -------------------------------------------
 
 
 def test_since_before_1973_lists_everything(repo: Repo) -> None:

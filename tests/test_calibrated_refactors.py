@@ -1,4 +1,4 @@
-"""Renames, moves and retargets a strict but reasonable reviewer tells apart (issue 10).
+"""Renames, moves and retargets a strict but reasonable reviewer tells apart.
 
 Each test is shaped like a case from the calibration (benchmarks/calibration.md), written by
 hand, on both sides: what must pass and what must still block.

@@ -1,4 +1,4 @@
-"""Verdicts a strict but reasonable reviewer gives, on shapes of real hotfixes (issue 10).
+"""Verdicts a strict but reasonable reviewer gives, on shapes of real hotfixes.
 
 Each test is shaped like a case from the calibration (benchmarks/calibration.md), written by
 hand: the trivial noise a reviewer lets through warns, the noise a reviewer rejects still blocks.

@@ -1,5 +1,5 @@
 """finish --abort never undoes work that is not its own, and --continue recognizes the half-done
-steps an interrupt leaves (issue 18). Every case runs real git: hooks that refuse or kill the git
+steps an interrupt leaves. Every case runs real git: hooks that refuse or kill the git
 process at the chosen point, a second work tree, a remote whose hooks run while we interrupt."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Odd repositories, odd settings, odd inputs: every command answers with the right exit status and
-never a traceback, and leaves the repository as it was (issue 11).
+never a traceback, and leaves the repository as it was.
 
 Each shape is a real repository a user could have; each command is run on it the way a user or a
 hook would. The expected exit status is written per shape and command: 0 passed, 1 findings,

@@ -295,7 +295,7 @@ def test_commit_records_say_which_commit_recorded_what(repo: Repo) -> None:
 
 
 def test_a_hotfix_shaped_as_finish_makes_it(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    """finish (issue 12) merges with `Merge branch 'hotfix/x' into main: <description> (P1,
+    """finish merges with `Merge branch 'hotfix/x' into main: <description> (P1,
     INC-42)` and the trailers, tags with them, and backports by merging the tag."""
     base_history(repo, monkeypatch)
     record = "Severity: P1\nIncident: INC-42\nDetected: 2026-11-28T20:50:00Z"

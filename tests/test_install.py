@@ -138,7 +138,7 @@ def test_outside_a_repository_is_a_usage_error(
     assert result.output.startswith("hotfix-guard: not inside a git work tree")
 
 
-# --- issue 11: everything is checked before anything is written -----------------------------
+# --- everything is checked before anything is written -----------------------------
 
 
 def test_a_tracked_pre_push_stops_the_install_before_any_hook_is_written(repo: Repo) -> None:

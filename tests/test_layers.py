@@ -8,6 +8,7 @@ annotation, not a dependency, so it does not count; an import inside a function 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import hotfix_guard
@@ -101,3 +102,15 @@ def test_the_check_reads_an_import_inside_a_function() -> None:
     module = PACKAGE / "engine" / "stages.py"
     assert "backport" in imported_units(module)  # imported inside a function only
     assert {"rules", "setup", "lifecycle"}.isdisjoint(imported_units(module))
+
+
+def test_tests_say_what_they_prove_not_which_issue_asked() -> None:
+    """A comment or docstring that cites an issue number means nothing to the next reader."""
+    tests = PACKAGE.parents[1] / "tests"
+    citing = sorted(
+        f"{path.relative_to(tests)}:{number}"
+        for path in tests.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\bissues? #?\d+", line, re.IGNORECASE)
+    )
+    assert citing == []
