@@ -24,7 +24,7 @@ import pytest
 
 from tests.support.repos import Repo, git
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
