@@ -6,8 +6,10 @@ documented, configured or hooked is missing from the catalog.
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -113,7 +115,7 @@ def test_every_rule_module_is_in_the_catalog() -> None:
 def test_every_rule_is_tested_by_name(name: str) -> None:
     test_text = "".join(
         path.read_text()
-        for path in (ROOT / "tests").glob("test_*.py")
+        for path in (ROOT / "tests").rglob("test_*.py")
         if path.name != "test_meta.py"
     )
     assert mentions(test_text, name), name
@@ -148,28 +150,21 @@ def test_every_rule_option_is_a_config_key_with_its_default() -> None:
             assert config.option(option.key) == option.default
 
 
-NEW_RULE_MODULE = """
-from hotfix_guard.engine.context import Context
-from hotfix_guard.report.findings import Finding
+def _contributing_examples() -> tuple[str, str]:
+    """CONTRIBUTING.md's two code examples of adding a rule: the check, the catalog entry."""
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    section = text[text.index("## How to add a rule") : text.index("## How to add a command")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2
+    return textwrap.dedent(blocks[0]), textwrap.dedent(blocks[1])
 
 
-def check_no_todo(ctx: Context) -> list[Finding]:
-    limit = ctx.config.option("no-todo-max")
-    found = [file for file in ctx.change.counted if "todo" in file.path]
-    return [Finding(f"{file.path} is a TODO", path=file.path) for file in found[limit:]]
-"""
-NEW_CATALOG_ENTRY = """
-    Rule(
-        "no-todo",
-        CHANGE,
-        "todo:check_no_todo",
-        "hotfix-no-refactor",
-        "finish the TODO or leave it out of the hotfix",
-        summary="no file of the change is a TODO",
-        default_level="warn",
-        options=(Option("no-todo-max", "positive-int", 1, "TODOs allowed"),),
-    ),
-"""
+CHECK_EXAMPLE, ENTRY_EXAMPLE = _contributing_examples()
+NEW_RULE_MODULE = (
+    "from hotfix_guard.engine.context import Context\n"
+    "from hotfix_guard.report.findings import Finding\n\n\n" + CHECK_EXAMPLE
+)
+NEW_CATALOG_ENTRY = textwrap.indent(ENTRY_EXAMPLE, "    ")
 # Runs hotfix-guard with the module on the rules package's path and the entry added to RULES.
 WITH_NEW_RULE = """
 import sys, types
@@ -196,7 +191,7 @@ def test_a_new_rule_is_one_module_plus_one_catalog_entry(repo: Repo, tmp_path: P
     (tmp_path / "rules" / "todo.py").write_text(NEW_RULE_MODULE)
     catalog_path = str(ROOT / "src/hotfix_guard/catalog.py")
     repo.branch("hotfix/fix-login")
-    repo.commit("fix", {"app/todo_a.py": "a = 1\n", "app/todo_b.py": "b = 1\n"})
+    repo.commit("fix", {"app/TODO_a.py": "a = 1\n", "app/TODO_b.py": "b = 1\n"})
 
     def run(*args: str) -> tuple[int, str]:
         command = [sys.executable, "-c", WITH_NEW_RULE, str(tmp_path / "rules"), catalog_path]
@@ -209,7 +204,7 @@ def test_a_new_rule_is_one_module_plus_one_catalog_entry(repo: Repo, tmp_path: P
     lines = output.splitlines()
     assert (code, lines[0], lines[-1]) == (
         0,
-        "app/todo_b.py: no-todo: app/todo_b.py is a TODO",
+        "app/TODO_b.py: no-todo: app/TODO_b.py is a TODO",
         "To fix: no-todo: finish the TODO or leave it out of the hotfix",
     )
     assert "0 errors, 1 warning" in lines[1]
@@ -217,4 +212,16 @@ def test_a_new_rule_is_one_module_plus_one_catalog_entry(repo: Repo, tmp_path: P
     assert run("check", "--rule", "no-todo")[0] == 0
     repo.commit("config", {".hotfix-guard.toml": "no-todo-max = 1\n[rules]\nno-todo = 'error'\n"})
     code, output = run("check", "--rule", "no-todo")
-    assert code == 1 and "0 errors" not in output and "app/todo_b.py: no-todo: " in output
+    assert code == 1 and "0 errors" not in output and "app/TODO_b.py: no-todo: " in output
+
+
+def test_every_option_default_passes_its_own_validator() -> None:
+    """A default the config itself would reject (a positive-int of 0) is a catalog mistake; the
+    CONTRIBUTING example's option is held to the same."""
+    from hotfix_guard.config.values import OPTION_KINDS
+
+    example = re.findall(r'Option\("[^"]+", "([^"]+)", ([^,]+),', ENTRY_EXAMPLE)
+    declared = [(o.kind, o.default) for rule in catalog.RULES for o in rule.options]
+    assert example and declared
+    for kind, default in [*declared, *((kind, ast.literal_eval(text)) for kind, text in example)]:
+        assert OPTION_KINDS[kind](default) == default
