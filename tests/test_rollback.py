@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from hotfix_guard.catalog import rules_of_hook
 from hotfix_guard.cli import cli
 from tests.support.noise import SERVICE
 from tests.support.repos import Repo, code_files, without_pass_summary
 
-RULES = ("diff-size", "rename", "whitespace", "identifier-rename", "moved-code")
+RULES = ("diff-size", *rules_of_hook("hotfix-no-refactor"))
 
 
 def check() -> tuple[int, list[str]]:

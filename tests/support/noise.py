@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from hotfix_guard.catalog import rules_of_hook
 from hotfix_guard.cli import cli
 from tests.support.repos import Repo, without_pass_summary
 
-NOISE = ("rename", "whitespace", "identifier-rename", "moved-code")
+NOISE = rules_of_hook("hotfix-no-refactor")
 
 
 SERVICE = """\
