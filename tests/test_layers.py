@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engine",),
     ("incident",),
     ("backport",),
+    ("versions",),
     ("releases",),
     ("scope",),
     ("overrides",),
