@@ -309,7 +309,7 @@ def test_finish_push_passes_the_servers_pre_receive_hook(
     hotfix: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The server judges the pushed tag against main as it will be: one atomic push goes through."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     shutil.copy(root / "hooks" / "pre-receive", remote / "hooks" / "pre-receive")
     monkeypatch.setenv("HOTFIX_GUARD", str(Path(sys.executable).with_name("hotfix-guard")))
     result = invoke("finish", "--push")

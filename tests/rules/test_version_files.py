@@ -9,7 +9,7 @@ from hotfix_guard.git.repository import Repository
 from hotfix_guard.versions.locate import VersionFileError, read_spots, set_version
 from hotfix_guard.versions.tree import versions_at
 from tests.support.repos import Repo
-from tests.version_support import FILES, LINES
+from tests.support.version import FILES, LINES
 
 
 @pytest.mark.parametrize("path", FILES)

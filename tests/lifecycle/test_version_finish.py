@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from hotfix_guard.cli import cli
 from tests.support.lifecycle import FIXED, invoke, start_hotfix
 from tests.support.repos import Repo
-from tests.version_support import FILES
+from tests.support.version import FILES
 
 BRANCH = "hotfix/fix-login-timeout"
 PACKAGE = FILES["package.json"][0]

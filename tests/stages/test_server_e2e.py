@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.repos import Repo, code_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OVERRIDE = "Hotfix-Guard-Override: diff-size: the generated API client ships as one unit"
 TOO_BIG = (
     "remote: hotfix/big: diff-size: 25 changed files (limit 20) and 75 changed code lines "

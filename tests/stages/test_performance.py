@@ -17,7 +17,7 @@ from hotfix_guard.engine.diff import FileChange
 from hotfix_guard.git.repository import Repository
 from tests.support.repos import Repo, code_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HEAVY_MODULES = ("click", "git", "unidiff")
 
 

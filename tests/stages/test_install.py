@@ -15,7 +15,7 @@ from hotfix_guard.setup.install import script_text
 from tests.support.precommit import PreCommit
 from tests.support.repos import Repo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OLD_HOOK = b"#!/bin/sh\n# the team's own hook \xff\necho old hook ran >&2\n"
 
 

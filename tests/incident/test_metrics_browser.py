@@ -21,9 +21,7 @@ from hotfix_guard.cli import cli
 from hotfix_guard.metrics.render import duration
 from tests.support.metrics import DatedRepo, build_history
 
-ARTIFACTS = Path(
-    os.environ.get("HOTFIX_GUARD_ARTIFACTS", Path(__file__).parent.parent / "artifacts")
-)
+ARTIFACTS = Path(os.environ.get("HOTFIX_GUARD_ARTIFACTS", Path(__file__).parents[2] / "artifacts"))
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

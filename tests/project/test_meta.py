@@ -21,7 +21,7 @@ from hotfix_guard.cli import cli
 from hotfix_guard.config.loader import KNOWN_KEYS, Config
 from tests.support.repos import Repo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
 RULE_HOOKS = [hook for hook in HOOKS if shlex.split(hook["entry"])[1] == "hook"]

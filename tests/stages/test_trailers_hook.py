@@ -12,7 +12,7 @@ import pytest
 from tests.support.lifecycle import DETECTED, invoke, start_hotfix
 from tests.support.repos import Repo
 
-ROOT_HOOKS = Path(__file__).resolve().parents[1] / "hooks"
+ROOT_HOOKS = Path(__file__).resolve().parents[2] / "hooks"
 TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}"
 
 

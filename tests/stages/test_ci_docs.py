@@ -10,7 +10,7 @@ import yaml
 
 from hotfix_guard.cli import cli
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "ci"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "ci"
 
 
 def commands(steps: list[str]) -> list[list[str]]:

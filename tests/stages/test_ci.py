@@ -11,7 +11,9 @@ import pytest
 from tests.support.ci import ci_clone, run_ci
 from tests.support.repos import Repo, code_files, git
 
-SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+SARIF_SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text()
+)
 OVERRIDE = "Hotfix-Guard-Override: diff-size: the generated API client ships as one unit"
 
 

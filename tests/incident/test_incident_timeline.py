@@ -279,7 +279,7 @@ def test_the_draft_exactly(repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path
     draft = tmp_path / "draft.md"
     result = CliRunner().invoke(cli, ["postmortem", "v1.2.4", "--output", str(draft)])
     assert result.exit_code == 0
-    expected = (Path(__file__).parent / "data" / "postmortem-v1.2.4.md").read_text()
+    expected = (Path(__file__).parents[1] / "data" / "postmortem-v1.2.4.md").read_text()
     assert draft.read_text() == expected
 
 
