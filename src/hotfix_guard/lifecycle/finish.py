@@ -42,6 +42,7 @@ from hotfix_guard.lifecycle.plan import (
     render_plan,
 )
 from hotfix_guard.lifecycle.state import FinishState
+from hotfix_guard.report.findings import display_path
 from hotfix_guard.versions.merge import settle
 
 Echo = Callable[[str], None]
@@ -363,7 +364,8 @@ def _indent(text: str) -> str:
 def require_state(repo: Repository, option: str) -> FinishState:
     state = states.load(repo.git_dir)
     if state is None:
-        raise UsageError(f"{option}: no finish in progress in this work tree ({repo.root})")
+        where = display_path(str(repo.root))  # one line, whatever the folder is called
+        raise UsageError(f"{option}: no finish in progress in this work tree ({where})")
     unknown = [step for step in state.steps if not step.startswith(BACKPORT) and step not in STEPS]
     if unknown:
         raise UsageError(
