@@ -194,7 +194,7 @@ def test_a_schema_export_and_a_bundled_data_list_are_not_counted(repo: Repo) -> 
 
 
 def test_split_out_is_linear_it_never_compares_two_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    """20,000 files: a comparison of dataclasses per pair made it quadratic (issue 18)."""
+    """20,000 files: a comparison of dataclasses per pair made it quadratic."""
     files = [file_change(f"src/module_{n}.py", 1 + n % 7) for n in range(20_000)]
 
     def no_comparisons(self: FileChange, other: object) -> bool:
