@@ -14,7 +14,7 @@ from tests.support.lifecycle import DETECTED, FIXED, invoke, start_hotfix
 from tests.support.precommit import PreCommit, git_result, output
 from tests.support.repos import Repo
 
-TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}"
+TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}\nMitigation: hotfix"
 # A stand-in for pre-commit-hooks' no-commit-to-branch (which needs the network to install).
 NO_COMMIT_TO_MAIN = {
     "id": "no-commit-to-branch",

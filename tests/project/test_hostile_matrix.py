@@ -472,7 +472,7 @@ def test_a_release_tag_on_a_tree_is_refused(repo: Repo) -> None:
     assert "marker: does not point at a commit, no tag rule applies" in result.output
 
 
-# --- the lifecycle and server families --------------------------------------------------------------
+# --- the lifecycle and server families ---------------------------------------------------------
 
 LIFECYCLE = {
     "status": ["status"],
