@@ -57,14 +57,16 @@ def test_assess_lists_releases_changes_components_reverts_and_hotfixes(
     assert result.output == (
         "Recent releases on main (newest first):\n"
         f"  v1.3.1  2026-11-27 09:30 UTC  {v131}\n"
-        f"  v1.3.0  2026-11-26 09:00 UTC  {v130}  <- last before detection, last known good\n"
-        f"  v1.2.2  2026-11-20 10:00 UTC  {v122}\n"
+        f"  v1.3.0  2026-11-26 09:00 UTC  {v130}  <- last before detection\n"
+        f"  v1.2.2  2026-11-20 10:00 UTC  {v122}  <- last known good\n"
         "\n"
-        f"Changes since v1.3.0 (3 commits to main at {s['revert']}):\n"
+        f"Changes since v1.2.2 (5 commits to main at {s['revert']}):\n"
         f'  {s["revert"]} 2026-11-28 09:00 Cy: Revert "New login form" [revert, unreleased]\n'
         f"  {s['merge']} 2026-11-27 09:00 Cy: Merge branch 'hotfix/session-timeout' "
         "[hotfix, v1.3.1]\n"
         f"  {s['fix']} 2026-11-27 09:00 Cy: Shorter session cache [v1.3.1]\n"
+        f"  {s['web']} 2026-11-25 09:00 Bo: New login form [v1.3.0]\n"
+        f"  {s['api']} 2026-11-25 09:00 Test Author: Cache sessions [v1.3.0]\n"
         "\n"
         "Files by component:\n"
         "  (top level) (1): README\n"
@@ -125,7 +127,7 @@ def test_start_prints_the_summary_and_assess_refuses_what_it_cannot_read(
                      "2026-11-26T12:00:00Z")  # fmt: skip
     assert started.exit_code == 0, started.output
     assert (
-        "Assess: newest release v1.3.1 (2026-11-27 09:30 UTC); 3 commit(s) on main since v1.3.0, "
+        "Assess: newest release v1.3.1 (2026-11-27 09:30 UTC); 5 commit(s) on main since v1.2.2, "
         "1 revert(s), 1 hotfix(es): hotfix-guard assess\n"
     ) in started.output
     after = repo.git("for-each-ref").splitlines()
