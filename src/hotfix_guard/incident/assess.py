@@ -62,9 +62,12 @@ def assess(
         raise UsageError(f"{name} has no release tag: assess starts from the releases")
     before = [r for r in releases if detected is not None and r.tagged <= detected]
     last_before = before[0].name if before else None
-    named = good or last_before
-    # One release and nothing named: what changed since that one.
-    chosen = last_good(releases, named, name) if named or len(releases) > 1 else releases[0]
+    # The last release before the detection is the likely culprit: the one before it was good.
+    candidates = before or releases
+    if good is not None:
+        chosen = last_good(releases, good, name)
+    else:
+        chosen = candidates[1] if len(candidates) > 1 else candidates[0]
     commits = repo.commits_with_files(tip, [chosen.commit])
     owners = _owners(repo, tip)
     shipped = _shipped_in(repo, releases, chosen, tip)
