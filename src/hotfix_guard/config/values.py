@@ -147,13 +147,6 @@ def version_files(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def relative_file(value: Any) -> str:
-    text = string(value)
-    if text.startswith("/") or ".." in text.split("/") or text.endswith("/"):
-        raise Invalid("a file inside the repository, such as 'CHANGELOG.md'")
-    return text
-
-
 # The status-page states (incident/status_message.py).
 STATUS_STATES = ("investigating", "identified", "monitoring", "resolved")
 # What a status-message template may name, filled from the incident record.
