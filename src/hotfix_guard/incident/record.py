@@ -25,6 +25,8 @@ INCIDENT_KEY = "Incident"
 DETECTED_KEY = "Detected"
 OVERRIDE_KEY = "Hotfix-Guard-Override"
 RECORD_KEYS = (SEVERITY_KEY, INCIDENT_KEY, DETECTED_KEY)
+# The longest value a trailer of the record (or a start description) may have: an id or a URL.
+VALUE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,29 @@ class IncidentRecord:
             if getattr(newer, name) is not None
         }
         return replace(self, **changes)
+
+
+def one_line(option: str, value: str, limit: int = VALUE_LIMIT) -> str:
+    """VALUE without its outer spaces, when it is one line of printable characters and at most
+    LIMIT long; else a UsageError naming OPTION. A value written into a commit message that spans
+    lines could write a trailer of its own (`INC-1\nHotfix-Guard-Override: ...`), and git splits
+    lines on more than `\n` alone for some readers (U+2028, U+0085): every control or separator
+    character but the space is refused."""
+    text = value.strip()
+    if not text:
+        raise UsageError(f"{option} is empty: give a value")
+    if not text.isprintable():
+        shown = f"{text[:60]!r}{'...' if len(text) > 60 else ''}"
+        raise UsageError(
+            f"{option} {shown} is not one line of printable characters: a line break or "
+            "control character in it could write a trailer of its own; give one line"
+        )
+    if len(text) > limit:
+        raise UsageError(
+            f"{option} is {len(text)} characters long (at most {limit}): shorten it "
+            "(link the details instead)"
+        )
+    return text
 
 
 def parse_time(text: str, now: datetime | None = None) -> datetime:

@@ -11,21 +11,25 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hotfix_guard.config import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
-from hotfix_guard.incident.record import IncidentRecord, format_time
+from hotfix_guard.incident.record import IncidentRecord, format_time, one_line
 from hotfix_guard.lifecycle.common import (
     START_SUBJECT,
     branch_prefix,
     duration,
     respond_within,
     slug,
+    unpushed_main,
 )
 from hotfix_guard.scope import find_main
+
+# How far ahead of this machine's clock --detected may be: another machine's clock, not the future.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ def start(
         raise UsageError(
             f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
         )
+    _require_past(request.detected, now, echo)
+    record = IncidentRecord(request.severity, request.incident, request.detected)
+    message = start_message(request.description, record)
     git = LifecycleGit(repo)
     name = _branch_name(config, request.description)
     if any(refs.branch_name(ref) == name for ref in repo.refs):
@@ -73,15 +80,11 @@ def start(
         _require_up_to_date(git, main, remote)
     else:
         echo(f"hotfix-guard: no remote configured: cutting from the local {main} as it is")
-    record = IncidentRecord(request.severity, request.incident, request.detected)
     main_tip = repo.refs[refs.local(main)]
     head_ref, head_commit = repo.symbolic_head(), repo.resolve_commit("HEAD")
     created = git.create_and_switch(name, main_tip)
     if not created.ok:
         raise UsageError(f"cannot create {name}: {created.stderr}")
-    message = f"{START_SUBJECT}{request.description.strip()}\n\n" + "".join(
-        f"{key}: {value}\n" for key, value in record.trailers()
-    )
     committed = git.commit_message(message, allow_empty=True)
     if not committed.ok:
         # Leave nothing half made: back where start began, and the new branch gone.
@@ -93,6 +96,31 @@ def start(
         raise UsageError(f"the first commit of {name} was refused: {committed.stderr}")
     _say_next(config, name, main, main_tip, record, echo, now)
     return name
+
+
+def start_message(description: str, record: IncidentRecord) -> str:
+    """The start commit's message. Every value is one bounded line: a line break in the
+    description or in a trailer value could write a trailer of its own (an override)."""
+    subject = one_line("the description", description)
+    trailers = [(key, one_line(f"--{key.lower()}", value)) for key, value in record.trailers()]
+    return f"{START_SUBJECT}{subject}\n\n" + "".join(f"{key}: {value}\n" for key, value in trailers)
+
+
+def _require_past(detected: datetime, now: datetime, echo: Callable[[str], None]) -> None:
+    """Refuse a detection time in the future; within CLOCK_SKEW it is another machine's clock."""
+    ahead = detected - now
+    if ahead <= timedelta(0):
+        return
+    if ahead > CLOCK_SKEW:
+        raise UsageError(
+            f"--detected {format_time(detected)} is {duration(ahead)} in the future (now "
+            f"{format_time(now)}; up to {duration(CLOCK_SKEW)} of clock skew is tolerated): give "
+            "the time the incident was detected, or now"
+        )
+    echo(
+        f"hotfix-guard: --detected is {duration(ahead)} ahead of this machine's clock: "
+        f"tolerated as clock skew (up to {duration(CLOCK_SKEW)})"
+    )
 
 
 def _branch_name(config: Config, description: str) -> str:
@@ -132,17 +160,16 @@ def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
     if upstream not in git.repo.refs:
         return
     ahead, behind = git.ahead_behind(refs.local(main), upstream)
-    branch, remote_word = shlex.quote(main), shlex.quote(remote)
-    pull = f"git switch {branch} && git pull --ff-only {remote_word} {branch}"
-    if behind and ahead:
-        raise UsageError(
-            f"{main} has diverged from {remote}/{main} ({ahead} commit(s) only here, {behind} only "
-            f"there): reconcile it first (git switch {shlex.quote(main)} && git pull --rebase "
-            f"{shlex.quote(remote)} {shlex.quote(main)})"
-        )
+    # Ahead or diverged: main has commits nobody released. Its fix (a branch keeps them, main
+    # goes back to the remote's) brings the remote's commits too when it is also behind.
+    unpushed = unpushed_main(git.repo, main, remote) if ahead else None
+    if unpushed:
+        raise UsageError(unpushed)
     if behind:
+        branch, remote_word = shlex.quote(main), shlex.quote(remote)
         raise UsageError(
-            f"{main} is {behind} commit(s) behind {remote}/{main}: update it first ({pull})"
+            f"{main} is {behind} commit(s) behind {remote}/{main}: update it first "
+            f"(git switch {branch} && git pull --ff-only {remote_word} {branch})"
         )
 
 
