@@ -19,6 +19,7 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.lifecycle import state as states
+from hotfix_guard.lifecycle.guards import foreign_on_main, hand_merge_failure
 from hotfix_guard.lifecycle.plan import (
     BACKPORT,
     CLEANUP,
@@ -116,12 +117,18 @@ def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     main_ref = refs.local(state.main)
     main_tip = repo.resolve_commit(main_ref)
+    before = state.before[main_ref]
     if (
         main_tip is not None
-        and main_tip != state.before[main_ref]
+        and before is not None
+        and main_tip != before
         and repo.is_ancestor(state.hotfix_tip, main_tip)
     ):
-        return replace(state, merged=main_tip)  # merged, by us or by the user's own commit
+        # Merged, by us or by the user's own commit: a resolution by hand is tested first.
+        failure = hand_merge_failure(repo, state.main, main_tip, before, state.hotfix_tip)
+        if failure:
+            raise Stopped(step, failure)
+        return replace(state, merged=main_tip)
     _merge(git, state.main, state.hotfix_tip, main_message(state), step)
     return replace(state, merged=repo.resolve_commit(main_ref))
 
@@ -149,7 +156,11 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
     if tagged is None:
         raise Stopped(step, f"tag {state.tag}, made at step 2, was deleted by something else")
     tip = repo.resolve_commit(refs.local(branch))
-    if tip is not None and repo.is_ancestor(tagged, tip):
+    before = state.before[refs.local(branch)]
+    if tip is not None and before is not None and repo.is_ancestor(tagged, tip):
+        failure = hand_merge_failure(repo, branch, tip, before, tagged)
+        if failure:
+            raise Stopped(step, failure)
         return state
     message = (
         f"Merge tag '{state.tag}' into {branch}: backport of {state.hotfix}\n\n"
@@ -161,7 +172,10 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
 
 def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
-    assert state.remote is not None
+    assert state.remote is not None and state.merged is not None
+    moved = foreign_on_main(repo, state.main, state.merged)
+    if moved:
+        raise Stopped(step, moved)
     deleted = [state.hotfix] if state.delete_remote else []
     pushed = git.push_atomic(state.remote, [state.main, *state.backports], [state.tag], deleted)
     if not pushed.ok:
