@@ -9,7 +9,15 @@ from __future__ import annotations
 import click
 
 from hotfix_guard import __version__
-from hotfix_guard.commands import backports, checks, enforce, incident, lifecycle, setup
+from hotfix_guard.commands import (
+    backports,
+    checks,
+    enforce,
+    incident,
+    lifecycle,
+    override,
+    setup,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,6 +42,7 @@ for command in (
     incident.status_message,
     enforce.ci,
     enforce.pre_receive,
+    override.override,
     enforce.overrides,
     setup.install,
     setup.demo,

@@ -118,16 +118,22 @@ def unpushed_main(repo: Repository, main: str, remote: str) -> str | None:
     commits = [line[0] for line in repo.commits_with_parents(refs.local(main), [upstream])]
     if not commits:
         return None
-    subjects = repo.subjects(commits[:SHOWN_COMMITS])
-    shown = "; ".join(f"{sha[:10]} {short_line(subject)}" for sha, subject in subjects.items())
-    more = f" and {len(commits) - SHOWN_COMMITS} more" if len(commits) > SHOWN_COMMITS else ""
     keep = f"{main}-unpushed-{commits[0][:8]}"
     fix = (
         f"git branch {shell_word(keep)} {shell_word(main)} && git switch {shell_word(main)} "
         f"&& git reset --keep {shell_word(f'{remote}/{main}')}"
     )
     return (
-        f"{main} has {len(commits)} commit(s) that {remote}/{main} lacks ({shown}{more}): they "
+        f"{main} has {len(commits)} commit(s) that {remote}/{main} lacks "
+        f"({named_commits(repo, commits)}): they "
         f"are not released, and a hotfix built on {main} would ship them; keep them on a branch "
         f"and put {main} back to {remote}/{main} ({fix})"
     )
+
+
+def named_commits(repo: Repository, commits: list[str]) -> str:
+    """`1a2b3c4d5e Subject; ... and 3 more`: the first SHOWN_COMMITS of COMMITS, each one line."""
+    subjects = repo.subjects(commits[:SHOWN_COMMITS])
+    shown = "; ".join(f"{sha[:10]} {short_line(subject)}" for sha, subject in subjects.items())
+    more = f" and {len(commits) - SHOWN_COMMITS} more" if len(commits) > SHOWN_COMMITS else ""
+    return shown + more

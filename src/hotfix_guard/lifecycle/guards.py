@@ -13,10 +13,9 @@ from __future__ import annotations
 from hotfix_guard.config import load_at
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
-from hotfix_guard.report import ERROR, shell_word, short_line
+from hotfix_guard.lifecycle.common import named_commits
+from hotfix_guard.report import ERROR, shell_word
 from hotfix_guard.testrun import tests_findings
-
-SHOWN_COMMITS = 3
 
 
 def resolved_by_hand(repo: Repository, merge: str, ours: str, theirs: str) -> bool:
@@ -55,12 +54,10 @@ def foreign_on_main(repo: Repository, main: str, merged: str) -> str | None:
             f"(git switch {shell_word(main)} && git reset --keep {merged[:12]})"
         )
     commits = [line[0] for line in repo.commits_with_parents(tip, [merged])]
-    subjects = repo.subjects(commits[:SHOWN_COMMITS])
-    shown = "; ".join(f"{sha[:10]} {short_line(subject)}" for sha, subject in subjects.items())
-    more = f" and {len(commits) - SHOWN_COMMITS} more" if len(commits) > SHOWN_COMMITS else ""
     keep = f"{main}-unpushed-{commits[0][:8]}"
     return (
-        f"{main} has {len(commits)} commit(s) after finish's merge {merged[:12]} ({shown}{more}): "
+        f"{main} has {len(commits)} commit(s) after finish's merge {merged[:12]} "
+        f"({named_commits(repo, commits)}): "
         "finish pushes only its own merge; keep them on a branch and put main back "
         f"(git branch {shell_word(keep)} {shell_word(main)} && git switch {shell_word(main)} "
         f"&& git reset --keep {merged[:12]})"
