@@ -1,6 +1,6 @@
 """The `hotfix-guard` command line: the click group; the commands live in commands/.
 
-`hook` and plain `check` are usually answered before click loads (fastpath.py); everything
+`hook` and plain `check` are usually answered before click loads (engine/fastpath.py); everything
 else, --help and usage mistakes included, comes here.
 """
 
@@ -15,6 +15,7 @@ from hotfix_guard.commands import (
     enforce,
     incident,
     lifecycle,
+    metrics,
     override,
     setup,
 )
@@ -40,6 +41,7 @@ for command in (
     lifecycle.status,
     incident.postmortem,
     incident.status_message,
+    metrics.metrics,
     enforce.ci,
     enforce.pre_receive,
     override.override,

@@ -23,7 +23,7 @@ def override(rules: str, reason: str) -> None:
     commit hooks do not run. check, the hooks, finish, ci and the server honour it.
     """
     from hotfix_guard.git.lifecycle import LifecycleGit
-    from hotfix_guard.overrides.record import record_override, recorded_lines
+    from hotfix_guard.lifecycle.override import record_override, recorded_lines
 
     repo, config = open_lifecycle()
     recorded = record_override(repo, config, rules, reason)

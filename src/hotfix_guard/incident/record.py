@@ -62,6 +62,10 @@ class IncidentRecord:
         return replace(self, **changes)
 
 
+# The years a recorded time may fall in.
+YEARS = (1970, 2999)
+
+
 def one_line(option: str, value: str, limit: int = VALUE_LIMIT) -> str:
     """VALUE without its outer spaces, when it is one line of printable characters and at most
     LIMIT long; else a UsageError naming OPTION. A value written into a commit message that spans
@@ -99,7 +103,16 @@ def parse_time(text: str, now: datetime | None = None) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00: before the first representable moment
+        moment = datetime.min.replace(tzinfo=timezone.utc)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        # Clocks add days to it (due times, the next update): 9999-12-31 would overflow them.
+        raise UsageError(
+            f"{text!r} is out of range: a time between the years {YEARS[0]} and {YEARS[1]}"
+        )
+    return moment
 
 
 def format_time(moment: datetime) -> str:

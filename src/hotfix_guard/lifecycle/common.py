@@ -14,7 +14,7 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.incident.record import IncidentRecord, branch_record
-from hotfix_guard.report import shell_word, short_line
+from hotfix_guard.report.findings import shell_word, short_line
 from hotfix_guard.scope import find_main
 
 # The subject of the commit `start` makes; finish reads the description back from it.

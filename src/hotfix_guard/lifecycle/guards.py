@@ -14,7 +14,7 @@ from hotfix_guard.config import load_at
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.lifecycle.common import named_commits
-from hotfix_guard.report import ERROR, shell_word
+from hotfix_guard.report.findings import ERROR, shell_word
 from hotfix_guard.testrun import tests_findings
 
 

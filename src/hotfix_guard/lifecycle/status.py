@@ -13,12 +13,12 @@ from typing import Any
 from hotfix_guard.backport.merges import hotfix_tips
 from hotfix_guard.backport.status import status as backport_status
 from hotfix_guard.config import Config
-from hotfix_guard.diff import build_change
+from hotfix_guard.engine.diff import build_change
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import REMOTES, local
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
-from hotfix_guard.incident.due import postmortem_file
+from hotfix_guard.incident.due import drafts_in, postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.scope import find_main
 from hotfix_guard.testrun import pass_key, passes_dir
@@ -190,10 +190,7 @@ def _postmortem(
     after the tag was made."""
     if tag is None:
         return None
-    folder = repo.root / config.postmortem_dir
-    paths = sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
-    files = {path.relative_to(folder).as_posix(): path.read_bytes() for path in paths}
-    if postmortem_file(files, tag) is not None:
+    if postmortem_file(drafts_in(repo.root / config.postmortem_dir), tag) is not None:
         return "present"
     tagged = datetime.fromtimestamp(queries.tag_times.get(tag, landed), timezone.utc)
     due = tagged + config.postmortem_due

@@ -24,7 +24,7 @@ from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.incident.record import OVERRIDE_KEY, one_line
 from hotfix_guard.lifecycle.common import hotfix_record
-from hotfix_guard.report import shell_word
+from hotfix_guard.report.findings import shell_word
 from hotfix_guard.scope import current_branch
 
 # What a commit in progress leaves in the git dir: the override must wait until it is done.
