@@ -35,7 +35,7 @@ def test_status_and_the_postmortem_name_what_the_tag_shipped_beyond_the_hotfix(
     subjects = ["Unreleased 1", "Unreleased 0", "Develop work"]
     shown = "; ".join(f"{sha[:10]} {subject}" for sha, subject in zip(foreign, subjects))
     sentence = (
-        "v1.2.4 shipped 6 commits since v1.2.3: 4 files (+5 -1 lines); 3 commits of them not "
+        "v1.2.4 shipped 6 commits since v1.2.3: 4 files (+4 -1 lines); 3 commits of them not "
         f"the hotfix's: {shown}"
     )
     status = invoke("status")
@@ -43,10 +43,11 @@ def test_status_and_the_postmortem_name_what_the_tag_shipped_beyond_the_hotfix(
     assert f"  shipped: {sentence}" in status.output.splitlines()
     (item,) = json.loads(invoke("status", "--format", "json").output)["hotfixes"]
     assert item["shipped"] == {
+        "sentence": sentence,
         "previous": "v1.2.3",
         "commits": 6,
         "files": 4,
-        "added": 5,
+        "added": 4,
         "removed": 1,
         "foreign": [{"commit": sha, "subject": s} for sha, s in zip(foreign, subjects)],
     }

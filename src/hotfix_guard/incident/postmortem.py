@@ -157,6 +157,7 @@ def _resolution(hotfix: Hotfix) -> list[str]:
         f"The hotfix changed {count} file{'s' if count != 1 else ''} "
         f"(+{hotfix.added} -{hotfix.removed} lines){': ' + shown + more if count else ''}; "
         f"it was {how} and released as {code(hotfix.tag.name)}.",
+        *(["", f"What the tag shipped: {hotfix.shipped.sentence()}."] if hotfix.shipped else []),
     ]
 
 

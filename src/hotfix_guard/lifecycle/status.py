@@ -20,6 +20,7 @@ from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
 from hotfix_guard.incident.due import drafts_in, postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
+from hotfix_guard.incident.shipped import shipped
 from hotfix_guard.scope import find_main
 from hotfix_guard.testrun import pass_key, passes_dir
 
@@ -45,6 +46,8 @@ class HotfixStatus:
     pushed: bool
     backports: dict[str, str]  # branch -> its state
     postmortem: str | None  # "present", "due <time>", "overdue since <time>"; None while open
+    # What the tag shipped since the previous release (incident/shipped.py); None untagged.
+    shipped: dict[str, Any] | None = None
 
 
 def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatus]:
@@ -75,6 +78,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
                 pushed=any(repo.is_ancestor(hotfix.commit, ref) for ref in upstream),
                 backports={b.branch: b.status for b in backports},
                 postmortem=_postmortem(repo, config, queries, tag, hotfix.landed, now),
+                shipped=_shipped(repo, config, tag, hotfix.commit),
             )
         )  # fmt: skip
     return statuses
@@ -169,6 +173,13 @@ def _size(repo: Repository, config: Config, base: str, tip: str) -> tuple[int, i
     return len(change.counted), change.changed_code_lines
 
 
+def _shipped(
+    repo: Repository, config: Config, tag: str | None, commit: str
+) -> dict[str, Any] | None:
+    found = shipped(repo, config, tag, commit) if tag else None
+    return {"sentence": found.sentence(), **found.as_json()} if found else None
+
+
 def _tests(repo: Repository, config: Config, tip: str) -> str:
     if not config.test_commands:
         return "no test-commands"
@@ -218,6 +229,8 @@ def render_text(statuses: list[HotfixStatus]) -> str:
                 f"  merged {item.merged[:12] if item.merged else '?'}; tag {item.tag or 'none'}; "
                 f"backports: {backports or 'none'}; postmortem {item.postmortem or 'not tagged'}"
             )
+        if item.shipped:
+            lines.append(f"  shipped: {item.shipped['sentence']}")
     return "\n".join(lines)
 
 
