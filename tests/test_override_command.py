@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_guard.overrides import overridable_rules
+from hotfix_guard.overrides.trailers import overridable_rules
 from tests.conftest import Repo, code_files, git
 from tests.lifecycle_support import hotfix, invoke, released
 

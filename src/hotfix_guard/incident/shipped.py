@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
+from hotfix_guard.config.loader import Config
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.releases.versions import parse_version

@@ -10,12 +10,13 @@
 
 from __future__ import annotations
 
-from hotfix_guard.config import load_at
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.config.loader import load_at
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.lifecycle.common import named_commits
 from hotfix_guard.report.findings import ERROR, shell_word
-from hotfix_guard.testrun import tests_findings
+from hotfix_guard.testrun.run import tests_findings
 
 
 def resolved_by_hand(repo: Repository, merge: str, ours: str, theirs: str) -> bool:

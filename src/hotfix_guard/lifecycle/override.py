@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotfix_guard import overrides
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import OVERRIDE_KEY, one_line
 from hotfix_guard.lifecycle.common import hotfix_record
+from hotfix_guard.overrides import trailers as overrides
 from hotfix_guard.report.findings import shell_word
 from hotfix_guard.scope import current_branch
 
