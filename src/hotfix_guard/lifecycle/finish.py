@@ -22,8 +22,8 @@ from hotfix_guard.git.repository import Repository
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle import transaction
 from hotfix_guard.lifecycle.abort import abort, remote_has_push
-from hotfix_guard.lifecycle.guards import foreign_on_main, hand_merge_failure
 from hotfix_guard.lifecycle.bump import bump, care_of
+from hotfix_guard.lifecycle.guards import foreign_on_main, hand_merge_failure
 from hotfix_guard.lifecycle.halfdone import (
     forget_committed_merge,
     own_half_merge,
