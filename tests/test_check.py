@@ -22,7 +22,7 @@ def test_small_hotfix_passes(repo: Repo) -> None:
     assert run_check() == (
         0,
         "hotfix-guard passed: hotfix/fix-login: 1 file, 2 code lines (limits 20 files, "
-        "400 lines), 9 checks passed\n",
+        "400 lines), 10 checks passed\n",
     )
 
 

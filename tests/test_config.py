@@ -70,7 +70,8 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "(did you mean 'max-files'?); known keys: main-branch, branch-patterns, "
             "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
-            "backport-branches, postmortem-dir, postmortem-due, status-message, version-files, "
+            "backport-branches, postmortem-dir, postmortem-due, postmortem-template, "
+            "feature-flag-paths, status-message, status-wording, version-files, "
             "whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, rules, "
             "severity",
         ),
@@ -108,7 +109,7 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "known rules: branch-name, branch-base, diff-size, rename, whitespace, "
             "identifier-rename, moved-code, override, tests, tag-format, tag-annotated, "
             "tag-message, tag-version, tag-target, version-files, backport, hotfix-merge, "
-            "severity, postmortem",
+            "feature-flag, severity, postmortem",
         ),
         (
             "[rules]\nrename = 'warning'\n",

@@ -13,10 +13,11 @@ from hotfix_guard.config.loader import CONFIG_FILE, Config, from_files
 from hotfix_guard.git.history import History
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident import timeline
-from hotfix_guard.incident.postmortem import render, slug
+from hotfix_guard.incident.postmortem import slug
+from hotfix_guard.incident.postmortem_template import render
 from hotfix_guard.incident.record import commit_records
 from tests.conftest import Repo
-from tests.incident_support import at, base_history, hand_made_hotfix
+from tests.incident_support import RECORD, at, base_history, hand_made_hotfix
 from tests.lifecycle_support import hotfix, released
 
 __all__ = ["hotfix", "released"]  # fixtures
@@ -137,7 +138,12 @@ def test_missing_trailers_leave_both_clocks_unknown(
     ]  # fmt: skip
     assert verdicts(hotfix, Config()) == ("unknown: no Detected: trailer to start it",) * 2
     text = render(hotfix, Config())
-    assert "| severity | not recorded |\n| incident | not recorded |" in text
+    assert (
+        "| **Severity** | [P0-P3] |\n| **Author** | [Name] |\n| Incident | [not recorded] |" in text
+    )
+    assert "| **Duration** | [X hours Y minutes] (no Detected: trailer) |" in text
+    assert "| [Time] | Issue first detected |" in text
+    assert "Was it a rollback or hotfix? A hotfix: a minimal change to the cause. (No " in text
     assert "git does not say when it was detected (no Detected: trailer)." in text
 
 
@@ -164,8 +170,9 @@ def test_a_squash_merged_hotfix_has_no_branch_in_history(
     ]
     assert hotfix.files == ("app/main.py",)
     text = render(hotfix, Config())
-    assert "| branch | none in history (a squash merge, or a fix committed on main) |" in text
-    assert "it was committed on main as one commit and released as `v1.2.4`." in text
+    assert "| Branch | none in history (a squash merge, or a fix committed on main) |" in text
+    assert "it was committed on main as one commit and released as `v1.2.4` with 1 commit:" in text
+    assert "| 2026-11-28 21:30 | Fix deployed |" in text
 
 
 def test_a_lightweight_tag_is_dated_by_its_commit(
@@ -188,7 +195,7 @@ def test_non_ascii_descriptions_keep_their_words_and_fold_into_the_file_name(
     hotfix = build("v1.2.4")
     assert hotfix.description == "Réparer la connexion — 登录超时"
     assert render(hotfix, Config()).startswith(
-        "# Postmortem: Réparer la connexion — 登录超时 (v1.2.4)\n"
+        "# Incident Postmortem: Réparer la connexion — 登录超时\n"
     )
     assert slug(hotfix.description) == "reparer-la-connexion"
     assert slug("登录超时") == ""
@@ -222,8 +229,8 @@ def test_postmortem_writes_the_latest_hotfix_and_never_overwrites(
     assert first.exit_code == 0
     assert first.output == (
         "wrote docs/postmortems/2026-11-28-fix-search.md: the postmortem draft of v1.2.5 (6 "
-        "timeline rows from git); fill in: impact, root cause, trigger, detection, action "
-        "items, lessons learned\n"
+        "timeline rows from git); fill in: impact, timeline, root cause, detection, lessons "
+        "learned, action items\n"
     )
     second = CliRunner().invoke(cli, ["postmortem", "v1.2.4"])
     assert second.exit_code == 0
@@ -274,8 +281,10 @@ def test_output_dash_prints_the_draft_and_writes_nothing(
 
 
 def test_the_draft_exactly(repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The runbook's template section by section, from a hotfix whose trailers say it all."""
     base_history(repo, monkeypatch)
-    hand_made_hotfix(repo, monkeypatch)
+    record = f"{RECORD}\nService: login\nImpact: EU users cannot log in\nMitigation: hotfix"
+    hand_made_hotfix(repo, monkeypatch, record=record)
     draft = tmp_path / "draft.md"
     result = CliRunner().invoke(cli, ["postmortem", "v1.2.4", "--output", str(draft)])
     assert result.exit_code == 0
@@ -334,12 +343,12 @@ def test_the_summary_carries_the_tag_message_without_its_trailers(
     hotfix = build("v1.2.4")
     assert hotfix.notes == "The session store took 6 s."
     text = render(hotfix, Config())
-    summary = text[text.index("## Summary") : text.index("## Impact")]
-    assert summary.startswith(
-        "## Summary (from git, edit freely)\n\nThe session store took 6 s.\n\n"
-        "Fix the login timeout. Restored by v1.2.4 with 2 commits:\n"
+    resolution = text[text.index("## Resolution") : text.index("## Lessons")]
+    assert resolution.startswith(
+        "## Resolution\n\nWhat fixed it: Fix the login timeout. The session store took 6 s.\n\n"
+        "The change touched 2 files"
     )
-    assert "Severity" not in summary
+    assert "Severity:" not in resolution
 
 
 def test_odd_merges_are_described_not_crashed_on(
@@ -361,7 +370,7 @@ def test_odd_merges_are_described_not_crashed_on(
     hotfix = build("v1.2.5")
     assert (hotfix.commits, hotfix.files) == ((), ())
     assert [kind for _, kind, _ in rows(hotfix)] == ["branch-cut", "merged", "tagged"]
-    assert "Restored by v1.2.5 with 0 commits:" in render(hotfix, Config())
+    assert "released as `v1.2.5` with 0 commits:\n\n- no commit\n" in render(hotfix, Config())
 
 
 def test_a_linked_work_tree_reads_the_same_history(
@@ -388,9 +397,18 @@ def test_a_hotfix_made_with_start_and_finish(hotfix: Repo, monkeypatch: pytest.M
     result = invoke("postmortem", "--output", "-")
     assert result.exit_code == 0, result.output
     draft = result.output
-    assert draft.startswith("# Postmortem: Fix login timeout (v1.2.4)\n")
-    assert "| severity | P1 |\n| incident | INC-42 |" in draft
-    hotfix_rows = [line.split(" | ")[1] for line in draft.splitlines() if line.startswith("| 20")]
+    assert draft.startswith("# Incident Postmortem: Fix login timeout\n")
+    assert "| **Severity** | P1 |\n| **Author** | [Name] |\n| Incident | INC-42 |" in draft
+    assert (
+        "Was it a rollback or hotfix? A hotfix: a minimal change to the cause. (Mitigation: hotfix)"
+        in draft
+    )
+    # Every step git recorded: the rows of three cells.
+    hotfix_rows = [
+        line.split(" | ")[1]
+        for line in draft.splitlines()
+        if line.startswith("| 20") and line.count(" | ") == 2
+    ]
     # The fixture's commits are made now, after the fixed detection time: cut comes second.
     assert [row for row in hotfix_rows if " cut from main " not in row] == [
         "detected",
@@ -402,8 +420,44 @@ def test_a_hotfix_made_with_start_and_finish(hotfix: Repo, monkeypatch: pytest.M
     ]
     assert f"| {DETECTED[:10]} {DETECTED[11:16]} | detected |" in draft
     message = invoke("status-message", "resolved", "--time", "2026-11-28T23:00:00Z")
-    assert message.output.splitlines() == [
-        "Fix login timeout",
-        "Resolved - This incident has been resolved.",
-        "Impact: major (P1). Incident: INC-42. Posted: 2026-11-28 23:00 UTC.",
+    lines = message.output.splitlines()
+    assert [lines[0], lines[3], lines[5]] == [
+        "✅ [P1] Resolved: [service] issue",
+        "Resolution: Fix login timeout",
+        "Postmortem to follow within 48 hours.",
     ]
+    assert lines[2].startswith("Duration: ") and "hours" in lines[2]
+
+
+def test_the_repository_can_bring_its_own_template(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base_history(repo, monkeypatch)
+    hand_made_hotfix(repo, monkeypatch)
+    repo.write(".hotfix-guard.toml", 'postmortem-template = "docs/pm.md"\n')
+    repo.write("docs/pm.md", "# {title} ({tag}, {severity})\n\n{{not a field}}: {duration}\n")
+    result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
+    assert (result.exit_code, result.output) == (
+        0,
+        "# Fix the login timeout (v1.2.4, P1)\n\n{not a field}: 1 hour 25 minutes (detected "
+        "2026-11-28 20:50 UTC, restored by v1.2.4 2026-11-28 22:15 UTC)\n",
+    )
+    repo.write("docs/pm.md", "# {title} ({tag}) by {owner}\n")
+    result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "hotfix-guard: postmortem-template docs/pm.md: expected templates naming only {title}, "
+        "{tag}, {date}, "
+    )
+    assert result.output.endswith(", {mitigation}, not {owner}\n")
+    repo.write("docs/pm.md", "# {title:>99999999} ({tag})\n")
+    assert CliRunner().invoke(cli, ["postmortem", "--output", "-"]).output == (
+        "hotfix-guard: postmortem-template docs/pm.md: expected a width of at most 200 in "
+        "{title:>99999999}\n"
+    )
+    repo.write("docs/pm.md", "# {title}\n")
+    result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
+    assert result.output == (
+        "hotfix-guard: postmortem-template docs/pm.md: names no {tag}; the postmortem rule finds "
+        "a postmortem by its tag\n"
+    )

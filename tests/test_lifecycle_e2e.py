@@ -14,7 +14,7 @@ from tests.conftest import Repo
 from tests.lifecycle_support import DETECTED, FIXED, invoke, start_hotfix
 from tests.precommit_support import PreCommit, git_result, output
 
-TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}"
+TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}\nMitigation: hotfix"
 # A stand-in for pre-commit-hooks' no-commit-to-branch (which needs the network to install).
 NO_COMMIT_TO_MAIN = {
     "id": "no-commit-to-branch",

@@ -47,7 +47,7 @@ def test_finish_push_merges_tags_backports_pushes_and_deletes_the_branch(
         "  backported into develop\n"
         f"  pushed main, develop, v1.2.4, delete {BRANCH} to origin\n"
     )
-    trailers = "Severity: P1\nIncident: INC-42\nDetected: 2026-11-28T22:10:00Z"
+    trailers = "Severity: P1\nIncident: INC-42\nDetected: 2026-11-28T22:10:00Z\nMitigation: hotfix"
     assert hotfix.git("log", "-1", "--format=%B", "main") == (
         f"Merge branch '{BRANCH}' into main: Fix login timeout (P1, INC-42)\n\n"
         f"Hotfix v1.2.4.\n\n{trailers}"

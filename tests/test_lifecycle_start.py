@@ -38,7 +38,9 @@ def test_start_cuts_the_branch_and_records_the_incident(
     )
     assert repo.git("symbolic-ref", "--short", "HEAD") == "hotfix/fix-login-timeout"
     assert repo.git("log", "-1", "--format=%s") == "Start hotfix: Fix login timeout"
-    assert trailers_of(repo) == f"Severity: P3\nIncident: INC-7\nDetected: {DETECTED}"
+    assert trailers_of(repo) == (
+        f"Severity: P3\nIncident: INC-7\nDetected: {DETECTED}\nMitigation: hotfix"
+    )
     assert repo.git("rev-parse", "HEAD~1") == main
 
 

@@ -156,4 +156,4 @@ def test_postmortem_under_git_dir_and_git_work_tree(
     monkeypatch.setenv("GIT_WORK_TREE", str(tagged.path))
     result = CliRunner().invoke(cli, ["postmortem", "--output", "-"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("# Postmortem: ")
+    assert result.output.startswith("# Incident Postmortem: ")

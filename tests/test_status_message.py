@@ -1,4 +1,6 @@
-"""status-message: Statuspage's states and wording, impact from severity, the next update."""
+"""status-message in Statuspage's wording (`status-wording = "statuspage"`): its states and
+wording, impact from severity, the next update. The runbook's default wording:
+test_status_runbook.py."""
 
 from __future__ import annotations
 
@@ -10,6 +12,13 @@ from click.testing import CliRunner
 from hotfix_guard.cli import cli
 from tests.conftest import Repo
 from tests.incident_support import base_history, hand_made_hotfix
+
+STATUSPAGE = 'status-wording = "statuspage"\n'
+
+
+@pytest.fixture(autouse=True)
+def statuspage_wording(repo: Repo) -> None:
+    repo.write(".hotfix-guard.toml", STATUSPAGE)
 
 
 def message(*args: str) -> tuple[int, str]:
@@ -81,6 +90,8 @@ def test_resolved_from_the_latest_hotfix_tag_as_markdown_and_json(
     assert code == 0
     assert json.loads(output) == {
         "name": "Réparer la connexion",
+        "wording": "statuspage",
+        "service": None,
         "status": "resolved",
         "body": "This incident has been resolved.",
         "impact": "major",
@@ -95,7 +106,7 @@ def test_resolved_from_the_latest_hotfix_tag_as_markdown_and_json(
 def test_templates_come_from_the_config(repo: Repo) -> None:
     repo.write(
         ".hotfix-guard.toml",
-        "[status-message]\n"
+        STATUSPAGE + "[status-message]\n"
         'investigating = "{title}: we are on it ({impact} impact, {incident})."\n',
     )
     on_the_branch(repo, "Severity: P1\nIncident: INC-7")
@@ -113,7 +124,8 @@ def test_templates_come_from_the_config(repo: Repo) -> None:
     [
         ('[status-message]\ninvestigating = "{owner} is on it"\n',
          "templates naming only {title}, {severity}, {impact}, {incident}, {tag}, {branch}, "
-         "not {owner}"),
+         "{service}, {impact_text}, {eta}, {status}, {next_update}, {duration}, {resolution}, "
+         "{postmortem_due}, not {owner}"),
         ('[status-message]\nfixed = "done"\n',
          "a table whose keys are investigating, identified, monitoring, resolved, not 'fixed'"),
         ('[status-message]\ninvestigating = "{title:{title}}"\n',
@@ -132,7 +144,8 @@ def test_templates_come_from_the_config(repo: Repo) -> None:
          "a conversion !r, !s or !a after {title, not !x"),
         ('[status-message]\ninvestigating = "{title.upper}"\n',
          "templates naming only {title}, {severity}, {impact}, {incident}, {tag}, {branch}, "
-         "not {title.upper}"),
+         "{service}, {impact_text}, {eta}, {status}, {next_update}, {duration}, {resolution}, "
+         "{postmortem_due}, not {title.upper}"),
     ],
 )  # fmt: skip
 def test_a_bad_template_is_one_line_and_exit_2(repo: Repo, toml: str, expected: str) -> None:
@@ -162,6 +175,7 @@ def test_a_detached_head_speaks_for_the_latest_hotfix_tag(
     base_history(repo, monkeypatch)
     hand_made_hotfix(repo, monkeypatch)
     repo.git("switch", "-q", "--detach", "v1.2.3")
+    repo.write(".hotfix-guard.toml", STATUSPAGE)
     code, output = message("identified", "--time", "2026-11-28T21:00:00Z")
     assert code == 0
     assert output.splitlines()[:2] == [

@@ -13,7 +13,7 @@ from tests.conftest import Repo
 from tests.lifecycle_support import DETECTED, invoke, start_hotfix
 
 ROOT_HOOKS = Path(__file__).resolve().parents[1] / "hooks"
-TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}"
+TRAILERS = f"Severity: P1\nIncident: INC-42\nDetected: {DETECTED}\nMitigation: hotfix"
 
 
 @pytest.fixture
@@ -52,6 +52,7 @@ def test_trailers_keeps_a_key_the_message_has_and_skips_an_empty_message(repo: R
     assert invoke("trailers", str(written)).exit_code == 0
     assert written.read_text() == (
         "Fix\n\nSeverity: P0\nIncident: INC-42\nDetected: 2026-11-28T22:10:00Z\n"
+        "Mitigation: hotfix\n"
     )
     empty = repo.write("empty", "\n# Please enter the commit message\n")
     assert invoke("trailers", str(empty)).exit_code == 0

@@ -242,6 +242,15 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "feature-flag",
+        CHANGE,
+        "feature_flag:check_feature_flag",
+        "hotfix-branch",
+        "move the code change to a hotfix of its own (hotfix-guard start --mitigation hotfix), "
+        "and keep only the flag files in this one",
+        summary="a feature-flag mitigation changes only files matching feature-flag-paths",
+    ),
+    Rule(
         "severity",
         CHANGE,
         "incident:check_severity",

@@ -41,6 +41,7 @@ for command in (
     lifecycle.status,
     incident.postmortem,
     incident.status_message,
+    incident.assess,
     metrics.metrics,
     enforce.ci,
     enforce.pre_receive,

@@ -28,7 +28,6 @@ from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
 from hotfix_guard.incident.record import IncidentRecord, commit_records, record_from_trailers
-from hotfix_guard.incident.shipped import Shipped, shipped
 
 EventKind = Literal["detected", "branch-cut", "commit", "merged", "tagged", "backport"]
 # Rows at the same second keep the order of the process.
@@ -67,7 +66,6 @@ class Hotfix:
     added: int
     removed: int
     events: tuple[Event, ...]
-    shipped: Shipped | None = None  # the change from the previous release tag to this one
 
     @property
     def restored(self) -> datetime:
@@ -161,7 +159,6 @@ def build(repo: Repository, history: History, config: Config, tag_name: str) -> 
         added=sum(change.added for change in changes),
         removed=sum(change.removed for change in changes),
         events=tuple(events),
-        shipped=shipped(repo, config, tag.name, tag.commit),
     )
 
 
