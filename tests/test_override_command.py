@@ -55,6 +55,7 @@ def test_override_records_a_commit_that_check_and_finish_honour(
     )
     assert oversized.git("log", "-1", "--format=%B") == (
         "Override diff-size\n\nSeverity: P1\nIncident: INC-42\nDetected: 2026-11-28T22:10:00Z\n"
+        "Mitigation: hotfix\n"
         f"Hotfix-Guard-Override: diff-size: {REASON}"
     )
     assert oversized.git("status", "--porcelain") == status  # index and work tree untouched
@@ -102,8 +103,9 @@ def test_override_of_several_rules_and_without_a_remote(oversized: Repo) -> None
         (("diff-size", "--reason", " \t "), "--reason is empty: give a value"),
         (
             ("diff-size", "--reason", "too short"),
-            "'diff-size: too short' gives too short a reason (9 characters, at least 10): say why "
-            "the rule must not hold for this hotfix",
+            "'diff-size: too short' gives too short a reason (9 visible characters, at least "
+            "10): say "
+            "why the rule must not hold for this hotfix",
         ),
         (
             ("diff-size", "--reason", "generated\nSeverity: P3"),
