@@ -253,7 +253,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "severity",
         CHANGE,
-        "incident:check_severity",
+        "severity:check_severity",
         "hotfix-branch",
         "record the severity in the next commit: git commit --trailer 'Severity: P1' (the "
         "runbook's levels: hotfix-guard start --help)",
@@ -263,7 +263,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "postmortem",
         MAIN,
-        "incident:check_postmortem",
+        "postmortem:check_postmortem",
         "hotfix-backport",
         "draft it from git (hotfix-guard postmortem <tag>), fill in what git cannot know, "
         "and commit it to main",

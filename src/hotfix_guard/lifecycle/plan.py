@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import check_change
-from hotfix_guard.errors import UsageError
+from hotfix_guard.errors import CommandStopped, UsageError
 from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
@@ -46,11 +46,12 @@ class Plan:
     notes: tuple[str, ...]
 
 
-class ChecksFailed(Exception):
+class ChecksFailed(CommandStopped):
     """Step 1 found problems; nothing was changed."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        listed = "".join(f"\n  - {problem}" for problem in problems)
+        super().__init__(f"finish stopped at step 1, check: nothing was changed{listed}")
         self.problems = problems
 
 
@@ -111,6 +112,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         steps=_steps(backports, options, bump.commit),
         version=bump.version,
         version_files=bump.files,
+        changelog=bump.changelog,
     )
     return Plan(state, _predict(git, state), tuple(notes))
 
@@ -371,7 +373,8 @@ def render_plan(plan: Plan) -> list[str]:
 
 def describe_step(state: FinishState, step: str) -> str:
     if step == BUMP:
-        files = ", ".join(path.partition(":")[0] for path in state.version_files)
+        paths = [path.partition(":")[0] for path in state.version_files]
+        files = ", ".join([*paths, *([state.changelog] if state.changelog else [])])
         return f"commit 'Bump version to {state.version}' on {state.hotfix} ({files})"
     if step == MERGE_MAIN:
         return f"merge {state.hotfix} into {state.main} (--no-ff)"
