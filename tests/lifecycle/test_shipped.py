@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Repo
-from tests.lifecycle_support import FIXED, hotfix, invoke, released
+from tests.support.lifecycle import FIXED, hotfix, invoke, released
+from tests.support.repos import Repo
 
 __all__ = ["hotfix", "released"]  # fixtures
 

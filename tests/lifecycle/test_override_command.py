@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from hotfix_guard.overrides.trailers import overridable_rules
-from tests.conftest import Repo, code_files, git
-from tests.lifecycle_support import hotfix, invoke, released
+from tests.support.lifecycle import hotfix, invoke, released
+from tests.support.repos import Repo, code_files, git
 
 __all__ = ["hotfix", "released"]  # fixtures
 

@@ -7,8 +7,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from tests.conftest import Repo, git
-from tests.lifecycle_support import FIXED, hotfix, invoke, released, snapshot, start_hotfix
+from tests.support.lifecycle import FIXED, hotfix, invoke, released, snapshot, start_hotfix
+from tests.support.repos import Repo, git
 
 __all__ = ["hotfix", "released"]  # fixtures
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Repo, code_files, git
-from tests.lifecycle_support import FIXED, invoke, start_hotfix
-from tests.precommit_support import PreCommit, git_result, output
+from tests.support.lifecycle import FIXED, invoke, start_hotfix
+from tests.support.precommit import PreCommit, git_result, output
+from tests.support.repos import Repo, code_files, git
 
 ROOT = Path(__file__).resolve().parents[1]
 BRANCH = "hotfix/fix-login-timeout"
