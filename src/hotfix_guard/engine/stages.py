@@ -162,7 +162,7 @@ def _change_report(
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
     if report.errors:
-        report = overrides.apply(report, ctx.overrides.valid, ())
+        report = overrides.with_override_hint(overrides.apply(report, ctx.overrides.valid, ()))
     return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
 
 
