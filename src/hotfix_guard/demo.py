@@ -12,6 +12,8 @@ from pathlib import Path
 from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.report import Report, render_text
+from hotfix_guard.request import Request
+from hotfix_guard.scope import Target
 from hotfix_guard.stages import check_change
 
 IDENTITY = {
@@ -120,7 +122,7 @@ def run_demo(keep: bool, echo: Callable[[str], None]) -> int:
 
 def _check(repo: Repository, branch: str, echo: Callable[[str], None]) -> Report:
     echo(f"$ hotfix-guard check --head {branch}")
-    report = check_change(repo, Config(), branch=branch, head=branch, staged=False)
+    report = check_change(repo, Request(Config()), Target(branch, branch))
     echo(render_text(report))
     echo("")
     return report

@@ -119,6 +119,7 @@ def run_tests(no_cache: bool) -> None:
 def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Sequence[str]) -> None:
     """Check release tags: the named TAGS, or the local tags the remote does not have yet."""
     from hotfix_guard.git.tags import TagQueries
+    from hotfix_guard.request import of_work_tree
     from hotfix_guard.stages import check_tag as check_one
     from hotfix_guard.stages import merge_reports
 
@@ -132,7 +133,8 @@ def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Seque
     else:
         on_remote = queries.remote_tag_names(remote)
         names = sorted(name for name in queries.tags if name not in on_remote)
-    reports = [check_one(repo, config, queries.tags[name], queries, rules) for name in names]
+    request = of_work_tree(config, rules)
+    reports = [check_one(repo, request, queries.tags[name], queries) for name in names]
     report = merge_reports(reports, subject="tags")
     if not names:
         report = note_report(f"every local tag is on {remote} already, nothing to check")

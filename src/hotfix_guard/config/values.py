@@ -147,4 +147,5 @@ def status_templates(value: Any) -> dict[str, str]:
 OPTION_KINDS: dict[str, Callable[[Any], Any]] = {
     "positive-int": positive_int,
     "non-negative-int": count,
+    "patterns": string_list,
 }

@@ -38,6 +38,7 @@ from hotfix_guard.hunks import (
 from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides import Override, OverrideValue, parse_all
 from hotfix_guard.report import INFO, Finding
+from hotfix_guard.request import Request
 from hotfix_guard.rollback import Rollback, find_rollback
 from hotfix_guard.scope import Scope
 
@@ -69,19 +70,13 @@ class AnalysisCoverage:
 class Context:
     """Config, repository and the hotfix's scope, with the parsed change built on first use."""
 
-    def __init__(
-        self,
-        repo: Repository,
-        config: Config,
-        scope: Scope,
-        extra_overrides: tuple[OverrideValue, ...] = (),
-    ) -> None:
+    def __init__(self, repo: Repository, request: Request | Config, scope: Scope) -> None:
         self.repo = repo
-        self.config = config
+        # A bare Config is the work tree's (tests, the demo): the request decides everything else.
+        self.request = request if isinstance(request, Request) else Request(request)
+        self.config = self.request.config
         self.scope = scope
         self.coverage: AnalysisCoverage | None = None
-        # Overrides not in the branch's commits: the message being written, push options.
-        self.extra_overrides = extra_overrides
 
     @property
     def head(self) -> str | None:
@@ -95,7 +90,9 @@ class Context:
 
     @cached_property
     def change(self) -> Change:
-        return build_change(self.repo, self.config, self.scope.base, self.head)
+        return build_change(
+            self.repo, self.config, self.scope.base, self.head, self.request.attributes_at
+        )
 
     @cached_property
     def commits(self) -> list[tuple[str, ...]]:
@@ -144,12 +141,16 @@ class Context:
 
     @cached_property
     def overrides(self) -> FoundOverrides:
-        """Override trailers of the branch's own commits (newest first), then the extra ones."""
+        """Override trailers of the hotfix's own commits (newest first), then the extra ones.
+
+        Its own commits are its first-parent line down to main: a branch merged into the hotfix
+        (develop, another hotfix) brings its commits, never its overrides."""
         from hotfix_guard.git.records import override_trailers
         from hotfix_guard.git.walk import Walk
 
-        values: list[OverrideValue] = list(self.extra_overrides)
-        walk = Walk(tips=(self.scope.head,), exclude=self.scope.main.refs)
+        values: list[OverrideValue] = list(self.request.extra_overrides)
+        tip = self.scope.own_tip or self.scope.head
+        walk = Walk(tips=(tip,), exclude=self.scope.main.refs, first_parent=True)
         for record in override_trailers(self.repo, walk):
             values.extend(
                 (value, "commit", record.sha, record.author, record.date) for value in record.values

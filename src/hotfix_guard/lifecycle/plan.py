@@ -21,7 +21,8 @@ from hotfix_guard.lifecycle.common import description_of, hotfix_record
 from hotfix_guard.lifecycle.state import FinishState
 from hotfix_guard.releases import next_release, parse_version, render_version
 from hotfix_guard.report import render_text
-from hotfix_guard.scope import current_branch, find_main
+from hotfix_guard.request import Request
+from hotfix_guard.scope import Target, current_branch, find_main
 from hotfix_guard.stages import check_change
 
 MERGE_MAIN, TAG, PUSH, CLEANUP = "merge-main", "tag", "push", "cleanup"
@@ -125,9 +126,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     tag = _next_tag(repo, config, main_tip, remote, problems)
     if tag:
         before[f"{refs.TAGS}{tag}"] = None
-    report = check_change(
-        repo, config, branch=branch, head=tip, staged=False, subjects=(CHANGE, PUSHED_TREE)
-    )
+    report = check_change(repo, Request(config), Target(branch, tip), (CHANGE, PUSHED_TREE))
     if report.errors:
         problems.append(f"the hotfix fails its checks:\n{_indent(render_text(report))}")
     record = hotfix_record(repo, config, tip)
