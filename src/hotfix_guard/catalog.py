@@ -50,7 +50,7 @@ class Rule(NamedTuple):
     check: str
     hook: str  # the single-purpose pre-commit hook id that runs this rule's family
     fix: str  # the "To fix:" hint when the rule fails
-    summary: str  # when the rule holds: the README's Rules table and SARIF's rule descriptions
+    summary: str  # when the rule holds: docs/rules.md's Rules table and SARIF's rule descriptions
     default_level: Level = "error"
     options: tuple[Option, ...] = ()
 
@@ -261,8 +261,8 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "incident:check_severity",
         "hotfix-branch",
-        "record the severity in the next commit: git commit --trailer 'Severity: P1' "
-        "(P0 critical, P1 major feature, P2 some users, P3 minor)",
+        "record the severity in the next commit: git commit --trailer 'Severity: P1' (the "
+        "runbook's levels: hotfix-guard start --help)",
         default_level="warn",
         summary="the hotfix's commits carry a Severity: trailer of P0..P3",
     ),

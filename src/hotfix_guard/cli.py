@@ -1,6 +1,6 @@
 """The `hotfix-guard` command line: the click group; the commands live in commands/.
 
-`hook` and plain `check` are usually answered before click loads (fastpath.py); everything
+`hook` and plain `check` are usually answered before click loads (engine/fastpath.py); everything
 else, --help and usage mistakes included, comes here.
 """
 

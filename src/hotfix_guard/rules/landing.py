@@ -10,11 +10,11 @@ that is where the postmortem rule asks for them.
 from __future__ import annotations
 
 from hotfix_guard.backport.merges import FAST_FORWARD
-from hotfix_guard.context import Context
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.mainline import Landing, landings, outside_findings
+from hotfix_guard.engine.stages import landed_hotfixes
 from hotfix_guard.git.walk import Walk
-from hotfix_guard.mainline import Landing, landings, outside_findings
-from hotfix_guard.report import Finding
-from hotfix_guard.rules.merge import landed_hotfixes
+from hotfix_guard.report.findings import Finding
 
 
 def check_main_landing(ctx: Context) -> list[Finding]:

@@ -30,18 +30,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from hotfix_guard import overrides, stages
+from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.config import Config, load_at
+from hotfix_guard.engine import stages
+from hotfix_guard.engine.request import MainBefore, Request, main_before
 from hotfix_guard.errors import UsageError, line_prefix
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import HEADS, tag_name
 from hotfix_guard.git.tags import TagQueries
-from hotfix_guard.overrides import OverrideValue
-from hotfix_guard.report import Finding, Report, text_line
-from hotfix_guard.request import MainBefore, Request, main_before
+from hotfix_guard.overrides import OverrideValue, log
+from hotfix_guard.report.findings import Finding, Report, text_line
 from hotfix_guard.scope import Target
-from hotfix_guard.server import log
 
 PUSH_OPTION = "hotfix-guard.override="
 OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
@@ -156,7 +156,7 @@ def _check_update(
     """One update, judged by main's config before the push; None when nothing applies. A tag
     is judged with MAIN_AFTER, main as the push leaves it (`finish --push` pushes the merge and
     its tag together)."""
-    from hotfix_guard.mainline import check_main_update
+    from hotfix_guard.engine.mainline import check_main_update
 
     main = found.main
     if update.is_deletion:

@@ -19,14 +19,13 @@ from typing import Literal
 from hotfix_guard.backport.merges import merged_branch
 from hotfix_guard.catalog import CHANGE, MAIN
 from hotfix_guard.config import matches_branch_patterns
-from hotfix_guard.context import Context
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.request import Request
+from hotfix_guard.engine.runner import run_rules, selected_rules
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import branch_name
 from hotfix_guard.git.walk import Walk
-from hotfix_guard.report import Finding, Report
-from hotfix_guard.request import Request
-from hotfix_guard.rules.branch import case_only_match
-from hotfix_guard.runner import run_rules, selected_rules
+from hotfix_guard.report.findings import Finding, Report
 from hotfix_guard.scope import MainBranch, Scope
 
 Kind = Literal["hotfix", "allowed", "other"]
@@ -70,6 +69,8 @@ def landings(ctx: Context) -> list[Landing]:
 
 
 def _kind(ctx: Context, branch: str) -> Kind:
+    from hotfix_guard.engine.stages import case_only_match
+
     config = ctx.config
     if config.is_hotfix_branch(branch) or case_only_match(branch, config) is not None:
         return HOTFIX
@@ -95,7 +96,7 @@ def check_main_update(
     """main moving from BEFORE to AFTER (SPAN; BEFORE None: main is new): the rules about main
     on AFTER, and each hotfix merge it lands judged by the branch rules. The context is returned
     when the update lands a hotfix (its tests run at the client's push)."""
-    from hotfix_guard.stages import merge_reports
+    from hotfix_guard.engine.stages import merge_reports
 
     before, after = span
     main = request.main
@@ -113,7 +114,7 @@ def check_main_update(
 
 def judge_hotfix_merge(repo: Repository, request: Request, landing: Landing) -> Report:
     """The branch rules on what LANDING (a hotfix merge) brings to main, naming both."""
-    from hotfix_guard.stages import change_report, wrong_case_report
+    from hotfix_guard.engine.stages import change_report, wrong_case_report
 
     branch, main = landing.branch, request.main
     assert branch is not None and main is not None
@@ -144,7 +145,7 @@ def _naming(report: Report, branch: str, where: str) -> Report:
 
 def outside_findings(ctx: Context, found: list[Landing]) -> list[Finding]:
     """The `main-landing` findings: what FOUND lands on main outside a hotfix or allowed merge."""
-    from hotfix_guard.report import shell_word, short_line
+    from hotfix_guard.report.findings import shell_word, short_line
 
     main = ctx.scope.main.name
     patterns = ", ".join((*ctx.config.branch_patterns, *ctx.config.option(LANDING_BRANCHES)))
