@@ -155,3 +155,49 @@ def test_a_noisy_hotfix_merged_locally_is_judged_until_an_override_is_recorded(
         [sys.executable, "-m", "hotfix_guard", "overrides"], capture_output=True, text=True
     )
     assert "diff-size, rename: the generated client ships whole" in listed.stdout, listed
+
+
+# --- what a hotfix tag ships; main's rules in ci --------------------------------------------------
+
+
+def test_a_hotfix_tag_that_ships_more_than_its_hotfix_is_refused(repo: Repo) -> None:
+    repo.tag("v1.2.3", "Release 1.2.3")
+    repo.branch("develop")
+    repo.commit("Unreleased feature", {"app/feature.py": "x = 1\n"}, verify=False)
+    repo.switch("main")
+    repo.git("merge", "-q", "--ff-only", "develop")  # the polluted main
+    repo.branch("hotfix/fix-login")
+    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
+    repo.switch("main")
+    repo.merge("hotfix/fix-login", "--no-ff")
+    repo.tag("v1.2.4", "Hotfix: login times out")
+    feature = repo.git("rev-parse", "develop")
+    result = subprocess.run(
+        [sys.executable, "-m", "hotfix_guard", "check-tag", "v1.2.4"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.splitlines()[0] == (
+        "v1.2.4: tag-target: v1.2.4 ships 1 commit that is not part of the hotfix it tags (its "
+        f"message starts with 'Hotfix:'), on top of v1.2.3: {feature[:10]} Unreleased feature; "
+        "a hotfix tag ships its hotfix alone"
+    )
+
+
+def test_ci_on_main_runs_mains_rules(repo: Repo, remote: Path, tmp_path: Path) -> None:
+    """Case 5: `ci --base v1.2.3 --head main` said "main: not a hotfix branch"."""
+    repo.tag("v1.2.3", "Release 1.2.3")
+    repo.git("branch", "develop")
+    repo.branch("hotfix/fix-login")
+    repo.commit("Fix login\n\nSeverity: P1", {"app/main.py": "x = 1\n"}, verify=False)
+    repo.switch("main")
+    repo.merge("hotfix/fix-login", "--no-ff")
+    repo.git("push", "-q", "--no-verify", "origin", "main", "develop", "v1.2.3")
+    code, text = ci_on(clone(remote, tmp_path), "--base", "v1.2.3", "--head", "main")
+    assert code == 0, text
+    assert (
+        "hotfix/fix-login: backport: merged into main on " in text
+        and "but has not reached origin/develop" in text
+    )
+    assert "not a hotfix branch" not in text

@@ -208,7 +208,11 @@ RULES: tuple[Rule, ...] = (
         "tags:check_tag_target",
         "hotfix-tag",
         "delete the tag (git tag -d <name>), merge the hotfix into main, and tag the merge",
-        summary="a hotfix tag points at a commit on main",
+        summary=(
+            "a hotfix tag points at a commit on main and ships its hotfix alone: between the "
+            "previous release tag on its line and a tagged merge lie only that merge and the "
+            "hotfix's commits"
+        ),
     ),
     Rule(
         "backport",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hotfix_guard.backport.merges import FAST_FORWARD
 from hotfix_guard.engine.context import Context
-from hotfix_guard.engine.mainline import Landing, landings, outside_findings
+from hotfix_guard.engine.mainline import Landing, landings, outside_findings, postmortem_commits
 from hotfix_guard.engine.stages import landed_hotfixes
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.report.findings import Finding
@@ -31,13 +31,5 @@ def check_main_landing(ctx: Context) -> list[Finding]:
 
 def _without_postmortems(ctx: Context, found: list[Landing]) -> list[Landing]:
     direct = [landing.commit for landing in found if not landing.is_merge]
-    if not direct:
-        return found
-    folder = ctx.config.postmortem_dir.rstrip("/") + "/"
-    changed = ctx.repo.statuses_by_commit(Walk.of(direct))
-    postmortems = {
-        commit
-        for commit, statuses in changed.items()
-        if statuses and all(path.startswith(folder) and status != "D" for path, status in statuses)
-    }
+    postmortems = postmortem_commits(ctx.repo, ctx.config, direct)
     return [landing for landing in found if landing.commit not in postmortems]

@@ -37,6 +37,7 @@ from hotfix_guard.engine.hunks import (
 )
 from hotfix_guard.engine.request import Request
 from hotfix_guard.git import Repository
+from hotfix_guard.git.refs import short_name
 from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides import Override, OverrideValue, parse_all
 from hotfix_guard.report.findings import INFO, Finding
@@ -151,12 +152,42 @@ class Context:
         values: list[OverrideValue] = list(self.request.extra_overrides)
         tip = self.scope.own_tip or self.scope.head
         walk = Walk(tips=(tip,), exclude=self.scope.main.refs, first_parent=True)
-        for record in override_trailers(self.repo, walk):
-            values.extend(
-                (value, "commit", record.sha, record.author, record.date) for value in record.values
-            )
+        records = override_trailers(self.repo, walk)
+        borrowed = self._borrowed([record.sha for record in records], tip) if records else {}
+        for record in records:
+            if record.sha not in borrowed:
+                values.extend(
+                    (value, "commit", record.sha, record.author, record.date)
+                    for value in record.values
+                )
         valid, problems = parse_all(values)
-        return FoundOverrides(tuple(valid), tuple(problems))
+        ignored = [
+            Finding(
+                f"the Hotfix-Guard-Override trailer of commit {sha[:12]} does not count: that "
+                f"commit is {short_name(ref)}'s, and an override counts only from the hotfix's "
+                "own commits",
+                ref=self.where,
+                severity=INFO,
+                rule="override",
+            )
+            for sha, ref in borrowed.items()
+        ]
+        return FoundOverrides(tuple(valid), (*problems, *ignored))
+
+    def _borrowed(self, commits: list[str], tip: str) -> dict[str, str]:
+        """COMMITS that another branch carries but not TIP: that branch's, not the hotfix's (the
+        hotfix was cut from it: develop, another hotfix), with the branch. Overrides in them
+        would let a hotfix borrow another's, branch-base included."""
+        from hotfix_guard.git.refs import branch_name
+
+        own = {self.scope.branch, self.scope.main.name}
+        others = set(self.repo.refs_containing(commits)) - set(self.repo.refs_containing([tip]))
+        found: dict[str, str] = {}
+        for ref in sorted(other for other in others if branch_name(other) not in own):
+            for commit in commits:
+                if commit not in found and self.repo.is_ancestor(commit, ref):
+                    found[commit] = ref
+        return found
 
     @cached_property
     def file_patches(self) -> list[FilePatch]:
