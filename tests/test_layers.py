@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
     ("cli",),
     ("commands",),
-    ("lifecycle", "ci", "server", "setup"),
+    ("lifecycle", "ci", "server", "setup", "metrics"),
     ("testrun", "rules"),
     ("engine",),
     ("incident",),

@@ -23,14 +23,15 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import __version__
+from hotfix_guard.config.defaults import DEFAULT_BRANCH_PATTERNS
 from hotfix_guard.engine.invocation import Invocation, PlainCommand, from_hook, plain_command
+from hotfix_guard.git.light import git_output
 
 if TYPE_CHECKING:
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
 
 CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
 CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
-DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)  # config's default, without importing it
 # Every question about where we are, in one git process. HEAD before --symbolic-full-name gives its
 # commit; after it, its branch (`HEAD` itself when detached). An unborn branch fails the whole call.
 PROBE = (
@@ -56,7 +57,7 @@ class Probe(NamedTuple):
     def repository(self) -> Repository:
         from pathlib import Path
 
-        from hotfix_guard.git import Repository
+        from hotfix_guard.git.repository import Repository
 
         repo = Repository(Path(self.root), Path(self.git_dir), self.shallow)
         repo.known_head = (self.head_ref, self.head_commit)
@@ -113,9 +114,9 @@ def run(
     if where is not None and _nothing_to_check(command, call, where):
         return 0
     # A hotfix branch or something unusual: the full check, without click.
-    from hotfix_guard.config import load
+    from hotfix_guard.config.loader import load
     from hotfix_guard.engine import stages
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
 
     repo = where.repository() if where is not None else Repository.discover()
     config = load(repo.root)
@@ -185,38 +186,6 @@ def _no_trailers_to_add() -> bool:
     return not (prefix and branch.startswith(os.fsdecode(prefix)))
 
 
-def git_output(args: Sequence[str]) -> bytes | None:
-    """The output of `git ARGS`, or None when it fails (or git cannot be run: the full path then
-    says so). Spawned without the subprocess module where the system has posix_spawn: importing
-    subprocess (signal, threading, selectors) costs this path more than the git call itself."""
-    command = ["git", *args]
-    if not hasattr(os, "posix_spawnp"):  # pragma: no cover - Windows
-        import subprocess
-
-        result = subprocess.run(command, capture_output=True, check=False)
-        return result.stdout if result.returncode == 0 else None
-    read_end, write_end = os.pipe()  # both close on exec; the child's stdout is a copy
-    try:
-        pid = os.posix_spawnp(
-            "git",
-            command,
-            os.environ,
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, write_end, 1),
-                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-            ],
-        )
-    except OSError:
-        os.close(read_end)
-        return None
-    finally:
-        os.close(write_end)
-    with open(read_end, "rb") as stdout:
-        output = stdout.read()
-    _, status = os.waitpid(pid, 0)
-    return output if os.waitstatus_to_exitcode(status) == 0 else None
-
-
 def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | None:
     """branch-patterns and main-branch ("" for the default) of a valid config, else None."""
     signature = _config_signature(root)
@@ -230,7 +199,7 @@ def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | N
         pass
     from pathlib import Path
 
-    from hotfix_guard.config import load
+    from hotfix_guard.config.loader import load
     from hotfix_guard.errors import UsageError
 
     try:

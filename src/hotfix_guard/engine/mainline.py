@@ -18,12 +18,12 @@ from typing import Literal
 
 from hotfix_guard.backport.merges import merged_branch
 from hotfix_guard.catalog import CHANGE, MAIN
-from hotfix_guard.config import Config, matches_branch_patterns
+from hotfix_guard.config.loader import Config, matches_branch_patterns
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.request import Request
 from hotfix_guard.engine.runner import run_rules, selected_rules
-from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import branch_name
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.report.findings import Finding, Report
 from hotfix_guard.scope import MainBranch, Scope

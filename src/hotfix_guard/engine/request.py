@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from hotfix_guard.config import Config, load_at
+from hotfix_guard.config.loader import Config, load_at
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
-from hotfix_guard.overrides import OverrideValue
+from hotfix_guard.git.repository import Repository
+from hotfix_guard.overrides.trailers import OverrideValue
 from hotfix_guard.scope import MainBranch, copies_of, find_main
 
 WORK_TREE = "the work tree"

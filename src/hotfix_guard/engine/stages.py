@@ -9,17 +9,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE, TAG, Subject
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.invocation import Invocation, PushedRef
 from hotfix_guard.engine.request import Request, committed_at, main_before, of_work_tree
 from hotfix_guard.engine.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
-from hotfix_guard.overrides import OverrideValue
+from hotfix_guard.git.repository import Repository
+from hotfix_guard.overrides import trailers as overrides
+from hotfix_guard.overrides.trailers import OverrideValue
 from hotfix_guard.report.findings import Finding, Report
 from hotfix_guard.scope import Target
 
