@@ -155,3 +155,18 @@ def test_a_push_option_says_the_server_runs_no_tests(repo: Repo, server: Path) -
         "changed nothing here; a push with --no-verify skipped the client's tests too: run them "
         "(hotfix-guard run-tests) or let CI run them (hotfix-guard ci --tests)"
     ) in remote_lines(output)
+
+
+def test_one_hotfixs_override_does_not_cover_another_hotfix(repo: Repo, server: Path) -> None:
+    repo.branch("hotfix/generated-client")
+    own = "Hotfix-Guard-Override: diff-size: the generated client ships as one unit"
+    repo.commit(f"Regenerate the client\n\nSeverity: P1\n{own}", code_files(25), verify=False)
+    assert push(repo, "hotfix/generated-client")[0] == 0  # its own override counts
+    repo.branch("hotfix/fix-search")  # cut from the other hotfix, not from main
+    files = code_files(25, prefix="src/search")
+    repo.commit("Fix search\n\nSeverity: P1", files, verify=False)
+    status, output = push(repo, "hotfix/fix-search")
+    assert status == 1, output
+    lines = remote_lines(output)
+    assert not any("overridden" in line for line in lines), lines
+    assert any(line.startswith("remote: hotfix/fix-search: branch-base: ") for line in lines)

@@ -3,12 +3,13 @@ hooks/pre-receive, pushes from a clone without client hooks, and `ci` in a fresh
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import Repo, code_files
-from tests.test_ci import run_ci
+from tests.test_ci import ci_clone, run_ci
 from tests.test_server_e2e import push, remote_lines
 
 OVERRIDE_DIFF_SIZE = "Hotfix-Guard-Override: diff-size, rename: the generated client ships whole"
@@ -201,3 +202,27 @@ def test_ci_on_main_runs_mains_rules(repo: Repo, remote: Path, tmp_path: Path) -
         and "but has not reached origin/develop" in text
     )
     assert "not a hotfix branch" not in text
+
+
+def test_ci_on_a_github_push_of_main_judges_the_hotfix_merge_it_lands(
+    repo: Repo, remote: Path, tmp_path: Path
+) -> None:
+    """Case 2: the push event of a main that merged a noisy hotfix locally exited 0."""
+    before = repo.head()
+    merge = noisy_hotfix_merged_locally(repo)
+    repo.git("push", "-q", "--no-verify", "origin", "main")  # a forge without the hook
+    clone_path = ci_clone(remote, tmp_path, "main")  # shallow, detached, as actions/checkout
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"before": before, "repository": {"default_branch": "main"}}))
+    environ = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_REF": "refs/heads/main",
+        "GITHUB_SHA": merge,
+        "GITHUB_EVENT_PATH": str(event),
+    }
+    result = run_ci(clone_path, environ)
+    assert result.returncode == 1, result.stdout + result.stderr
+    where = f"hotfix/quick-fix (merged into main by {merge[:12]})"
+    assert f"{where}: diff-size: 26 changed files (limit 20)" in result.stdout
+    assert f"(config from {before})" in result.stderr  # main's config before the push

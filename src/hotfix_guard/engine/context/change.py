@@ -184,10 +184,23 @@ class Context:
         others = set(self.repo.refs_containing(commits)) - set(self.repo.refs_containing([tip]))
         found: dict[str, str] = {}
         for ref in sorted(other for other in others if branch_name(other) not in own):
+            if not self._source_of_commits(ref, tip):
+                continue
             for commit in commits:
                 if commit not in found and self.repo.is_ancestor(commit, ref):
                     found[commit] = ref
         return found
+
+    def _source_of_commits(self, ref: str, tip: str) -> bool:
+        """Whether REF's commits are its own, not the hotfix's: a backport or hotfix branch
+        always (a hotfix cut from develop or from another hotfix), another branch unless it is
+        behind the tip (a backup or scratch branch cut from the hotfix itself)."""
+        from hotfix_guard.git.refs import branch_name
+
+        name = branch_name(ref) or ref
+        if name in self.config.backport_branches or self.config.is_hotfix_branch(name):
+            return True
+        return not self.repo.is_ancestor(ref, tip)
 
     @cached_property
     def file_patches(self) -> list[FilePatch]:
