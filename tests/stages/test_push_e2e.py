@@ -115,6 +115,7 @@ def test_tests_block_a_failing_hotfix_and_remember_a_passing_tree(guarded: Repo)
 
 def test_lint_fix_that_rewrites_a_file_fails_the_push_and_leaves_the_tree(guarded: Repo) -> None:
     configure(guarded, "printf '# formatted\\n' >> app/main.py")
+    guarded.git("push", "-q", "--no-verify", "origin", "main")  # else branch-base: not released
     guarded.branch("hotfix/fix-login")
     guarded.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
     guarded.write("app/main.py", "def main():\n    return 1  # not committed\n")

@@ -67,6 +67,8 @@ def test_a_no_verify_push_of_an_oversized_hotfix_is_refused(repo: Repo, server: 
         f"remote: To fix: diff-size: git diff {base} -- {split} > split-out.patch && git restore "
         f"--source={base} --staged --worktree -- {split} (then apply split-out.patch in a "
         "separate change through the normal release)",
+        "remote: To fix: if diff-size must not hold for this hotfix, record why on the branch: "
+        "hotfix-guard override diff-size --reason '<why, 10 characters or more>'",
     ]
     assert (
         "!\trefs/heads/hotfix/big:refs/heads/hotfix/big\t"

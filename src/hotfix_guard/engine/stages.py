@@ -147,7 +147,7 @@ def change_report(ctx: Context, subjects: Sequence[Subject], *, summarize: bool 
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
     if report.errors:
-        report = overrides.apply(report, ctx.overrides.valid, ())
+        report = overrides.with_override_hint(overrides.apply(report, ctx.overrides.valid, ()))
     return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
 
 
@@ -177,11 +177,11 @@ def commit_stage(
         )
     extra: tuple[OverrideValue, ...] = ()
     if message is not None:
-        from hotfix_guard.git.records import OVERRIDE_KEY, message_trailers
+        from hotfix_guard.git.records import OVERRIDE_KEY
 
         extra = tuple(
             (value, "message", "commit message", None, None)
-            for key, value in message_trailers(repo, message)
+            for key, value in repo.message_trailers(message.encode())
             if key.lower() == OVERRIDE_KEY.lower()
         )
     request = replace(of_work_tree(config, rules), extra_overrides=extra)
