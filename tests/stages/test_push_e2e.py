@@ -32,7 +32,7 @@ def guarded(repo: Repo, remote: Path, precommit: PreCommit) -> Repo:
     """pre-commit for both stages plus `hotfix-guard install`; v1.2.3 released on origin."""
     precommit.install(repo, hook_types=("pre-commit", "pre-push"))
     configure(repo, PASSING)
-    repo.tag("v1.2.3", "Release 1.2.3", target="HEAD~2")
+    repo.tag("v1.2.3", "Release 1.2.3")  # the setup commits are released: a hotfix ships alone
     repo.git("push", "-q", "--no-verify", "origin", "main", "v1.2.3")
     installed = subprocess.run(
         [sys.executable, "-m", "hotfix_guard", "install"], capture_output=True, text=True

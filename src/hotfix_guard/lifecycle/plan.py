@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config.loader import Config
+from hotfix_guard.engine.request import Request
 from hotfix_guard.engine.stages import check_change
 from hotfix_guard.errors import CommandStopped, UsageError
 from hotfix_guard.git import refs
@@ -24,7 +25,7 @@ from hotfix_guard.lifecycle.common import description_of, hotfix_record, unpushe
 from hotfix_guard.lifecycle.state import FinishState
 from hotfix_guard.releases.versions import next_release, parse_version, render_version
 from hotfix_guard.report.findings import render_text
-from hotfix_guard.scope import current_branch, find_main
+from hotfix_guard.scope import Target, current_branch, find_main
 
 MERGE_MAIN, TAG, PUSH, CLEANUP = "merge-main", "tag", "push", "cleanup"
 BUMP = "bump-version"  # before the merge: the version files state the tag's version
@@ -78,9 +79,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     tag = _next_tag(repo, config, main_tip, remote, problems)
     if tag:
         before[f"{refs.TAGS}{tag}"] = None
-    report = check_change(
-        repo, config, branch=branch, head=tip, staged=False, subjects=(CHANGE, PUSHED_TREE)
-    )
+    report = check_change(repo, Request(config), Target(branch, tip), (CHANGE, PUSHED_TREE))
     if report.errors:
         problems.append(f"the hotfix fails its checks:\n{_indent(render_text(report))}")
     record = hotfix_record(repo, config, tip)
