@@ -106,7 +106,7 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     contains the tip already is not a source. At commit time the tip is the commit being made,
     which no branch contains yet: a hotfix just cut from develop is caught at its first commit.
     """
-    own_commits = [commit for commit, *_ in ctx.commits]
+    own_commits = _candidates(ctx)
     if not own_commits:
         return []
     main_refs = ctx.scope.main.refs
@@ -147,6 +147,26 @@ def check_branch_base(ctx: Context) -> list[Finding]:
             ref=ctx.where,
             fix=_clean_branch(ctx, [c for c, *parents in ctx.commits if c not in reached]),
         )
+    ]
+
+
+def _candidates(ctx: Context) -> list[str]:
+    """The branch's commits that could have come from another branch, newest first.
+
+    Not the tip (unless a commit is being made on it): a backport branch that contains it got it
+    from the hotfix (a fast-forward, or the fix merged there first and released from there).
+    Not a commit the reflog says was made on the branch. Not a merge whose merged-in parents
+    are all on main: `Merge branch 'master' into develop` or a release merged back into develop
+    brings main's own work, not develop's.
+    """
+    own = {commit for commit, *_ in ctx.commits}
+    made_here = _made_on_branch(ctx) or set()
+    return [
+        commit
+        for commit, *parents in ctx.commits
+        if (commit != ctx.scope.head or ctx.scope.staged)
+        and commit not in made_here
+        and not (len(parents) > 1 and all(parent not in own for parent in parents[1:]))
     ]
 
 
