@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from hotfix_guard.context import Context
+from hotfix_guard.context import Context, judging_the_rest
 from hotfix_guard.fixes import quote, quoted
 from hotfix_guard.git.search import words_in_tree
 from hotfix_guard.hunks import Block
@@ -224,6 +224,7 @@ def renames(ctx: Context, repeated: dict[tuple[str, str], Uses]) -> dict[tuple[s
     }
 
 
+@judging_the_rest
 def check_identifier_rename(ctx: Context) -> list[Finding]:
     minimum = ctx.config.option("identifier-rename-min-lines")
     findings = unread(ctx)

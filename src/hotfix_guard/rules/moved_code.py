@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from hotfix_guard.context import Context
+from hotfix_guard.context import Context, judging_the_rest
 from hotfix_guard.fixes import undo_hunks
 from hotfix_guard.hunks import FilePatch
 from hotfix_guard.report import Finding, display_path
@@ -123,6 +123,7 @@ def find_moves(file_patches: Sequence[FilePatch], minimum: int) -> Iterator[Move
             position += length
 
 
+@judging_the_rest
 def check_moved_code(ctx: Context) -> list[Finding]:
     # One finding per (from file, to file), at the first moved block's new place.
     grouped: dict[tuple[str, str], list[Move]] = {}

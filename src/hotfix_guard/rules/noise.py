@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from hotfix_guard import hunks
-from hotfix_guard.context import Context
+from hotfix_guard.context import Context, judging_the_rest
 from hotfix_guard.fixes import undo_hunks
 from hotfix_guard.hunks import Block, FilePatch, too_big_to_read
 from hotfix_guard.report import ERROR, INFO, WARNING, Finding, with_fix
@@ -104,6 +104,7 @@ def unread(ctx: Context) -> list[Finding]:
     ]
 
 
+@judging_the_rest
 def check_whitespace(ctx: Context) -> list[Finding]:
     findings = unread(ctx)
     warn_lines = ctx.config.option("whitespace-warn-lines")

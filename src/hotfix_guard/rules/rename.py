@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hotfix_guard.context import Context
+from hotfix_guard.context import Context, judging_the_rest
 from hotfix_guard.diff import EXCLUDED, FileChange
 from hotfix_guard.fixes import quote
 from hotfix_guard.git.search import blob_text
@@ -30,6 +30,7 @@ HEADER_STARTS = ("<?php", "//", "#", "/*", "*", "--", "<!--", '"""', "'''")
 VARIANT_SEPARATORS = ("_", "-", ".")
 
 
+@judging_the_rest
 def check_rename(ctx: Context) -> list[Finding]:
     """Files git's rename and copy detection pairs with another path (not delete + add)."""
     findings = []

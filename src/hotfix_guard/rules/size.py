@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hotfix_guard.context import Context
-from hotfix_guard.diff import FileChange
+from hotfix_guard.diff import FileChange, build_change
 from hotfix_guard.fixes import split_out
 from hotfix_guard.report import INFO, Finding, display_path
+from hotfix_guard.rollback import Rollback
 
 SHOWN_FILES = 10
 
@@ -38,20 +39,23 @@ def check_diff_size(ctx: Context) -> list[Finding]:
             )
         )
         return findings
-    if rollback is not None and rollback.paths:
+    rest = ctx.rest_of_rollback if rollback is not None else None
+    if rollback is not None and rest is not None:
+        # Reverts first, the rest after them: the rest is counted, on its own.
+        assert rollback.rest_base is not None
+        undone = build_change(ctx.repo, ctx.config, ctx.scope.base, rollback.rest_base).counted
+        counted = list(rest.change.counted)
+        files, lines = len(counted), sum(entry.lines for entry in counted)
+        findings.append(_not_counted(ctx, rollback, undone, "the change after them counts"))
+        if files <= max_files and lines <= max_lines:
+            return findings
+        ctx = rest
+    elif rollback is not None and rollback.paths:
         # A rollback plus a small rest: the reverting commits' files do not count.
-        undone = [entry for entry in counted if entry.path in rollback.paths]
+        undone = tuple(entry for entry in counted if entry.path in rollback.paths)
         counted = [entry for entry in counted if entry.path not in rollback.paths]
         files, lines = len(counted), sum(entry.lines for entry in counted)
-        findings.append(
-            Finding(
-                f"not counted: {len(undone)} files and {sum(e.lines for e in undone)} code lines "
-                f"that only {', '.join(rollback.reverting)} change, reverting commits already on "
-                f"{ctx.scope.main.name} ({', '.join(rollback.reverted)})",
-                ref=ctx.where,
-                severity=INFO,
-            )
-        )
+        findings.append(_not_counted(ctx, rollback, undone, "files the rest changes count"))
         if files <= max_files and lines <= max_lines:
             return findings
     to_split = files_to_split_out(counted, max_files, max_lines)
@@ -69,6 +73,18 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         )
     )
     return findings
+
+
+def _not_counted(
+    ctx: Context, rollback: Rollback, undone: Sequence[FileChange], rest: str
+) -> Finding:
+    return Finding(
+        f"not counted: {len(undone)} files and {sum(e.lines for e in undone)} code lines that "
+        f"{', '.join(rollback.reverting)} change, reverting commits already on "
+        f"{ctx.scope.main.name} ({', '.join(rollback.reverted)}); {rest}",
+        ref=ctx.where,
+        severity=INFO,
+    )
 
 
 def severity_limits(ctx: Context) -> str:
