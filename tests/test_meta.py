@@ -20,17 +20,23 @@ from hotfix_guard.config import KNOWN_KEYS, Config
 from tests.conftest import Repo
 
 ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text()
+DOCS = ROOT / "docs"
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
 RULE_HOOKS = [hook for hook in HOOKS if shlex.split(hook["entry"])[1] == "hook"]
 
 
-def readme_section(heading: str) -> str:
-    """The README text from HEADING to the next heading of the same level."""
-    level = heading.split(" ")[0]
-    start = README.index(f"\n{heading}\n")
-    end = README.find(f"\n{level} ", start + len(heading) + 2)
-    return README[start : end if end != -1 else None]
+def doc_section(page: str, heading: str) -> str:
+    """The text of docs/PAGE from HEADING up to the next heading (code blocks do not count)."""
+    lines = (DOCS / page).read_text().splitlines()
+    start = lines.index(heading)
+    fenced = False
+    for end in range(start + 1, len(lines)):
+        fenced ^= lines[end].startswith("```")
+        if not fenced and lines[end].startswith("#"):
+            break
+    else:
+        end = len(lines)
+    return "\n".join(lines[start:end])
 
 
 def table_names(text: str) -> list[str]:
@@ -44,8 +50,8 @@ def mentions(text: str, name: str) -> bool:
     return re.search(rf'(?<![\w-])(?:"{re.escape(name)}"|{re.escape(name)}:)', text) is not None
 
 
-def test_every_hook_id_is_documented_in_the_readme() -> None:
-    documented = table_names(readme_section("## Using it with pre-commit"))
+def test_every_hook_id_is_documented_in_the_setup_page() -> None:
+    documented = table_names(doc_section("setup.md", "## Hook ids"))
     assert [hook["id"] for hook in HOOKS] == documented
 
 
@@ -81,12 +87,14 @@ def test_single_purpose_hooks_run_exactly_their_catalog_family() -> None:
 
 
 def test_every_rule_is_documented_configured_and_loads() -> None:
-    documented = table_names(readme_section("## Rules"))
+    rules_table = doc_section("rules.md", "# Rules")
+    documented = table_names(rules_table)
     assert documented == list(catalog.RULE_NAMES)
-    rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \| (error|warn) \|$", README, re.MULTILINE)
+    rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \| (error|warn) \|$", rules_table, re.MULTILINE)
+    assert [name for name, _, _ in rows] == documented
     for name, text, level in rows:
         rule = catalog.BY_NAME[name]
-        # The README's row is the catalog's summary, with code marks and links added.
+        # The Rules page's row is the catalog's summary, with code marks and links added.
         shown = re.sub(r" \(see \[[^\]]*\]\([^)]*\)\)", "", text).replace("`", "")
         assert (shown, level) == (rule.summary, rule.default_level), name
     assert tuple(Config().rules) == catalog.RULE_NAMES
@@ -125,7 +133,7 @@ def test_fast_path_knows_exactly_the_hotfix_branch_rules() -> None:
 
 
 def test_every_config_key_is_documented_and_every_documented_key_is_known() -> None:
-    documented = table_names(readme_section("## Configuration"))
+    documented = table_names(doc_section("configuration.md", "# Configuration"))
     for key in KNOWN_KEYS:
         assert key in documented, key
     for key in documented:

@@ -250,8 +250,8 @@ def test_a_server_without_hotfix_guard_refuses(
     status, output = push(repo, "hotfix/fix-login")
     assert status == 1
     assert remote_lines(output) == [
-        "remote: hotfix-guard: not found on the server; install it (pipx install hotfix-guard) "
-        "or set HOTFIX_GUARD"
+        "remote: hotfix-guard: not found on the server; install it from its repository "
+        "(pipx install git+<its URL>, or pipx install <a clone>) or set HOTFIX_GUARD"
     ]
 
 

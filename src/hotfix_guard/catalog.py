@@ -50,7 +50,7 @@ class Rule(NamedTuple):
     check: str
     hook: str  # the single-purpose pre-commit hook id that runs this rule's family
     fix: str  # the "To fix:" hint when the rule fails
-    summary: str  # when the rule holds: the README's Rules table and SARIF's rule descriptions
+    summary: str  # when the rule holds: docs/rules.md's Rules table and SARIF's rule descriptions
     default_level: Level = "error"
     options: tuple[Option, ...] = ()
 
