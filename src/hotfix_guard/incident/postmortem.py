@@ -18,7 +18,7 @@ from hotfix_guard.git import Repository
 from hotfix_guard.git.history import History
 from hotfix_guard.incident.due import latest_hotfix_tag, names_tag
 from hotfix_guard.incident.record import format_time
-from hotfix_guard.incident.timeline import Hotfix, build, restore_verdict, short
+from hotfix_guard.incident.timeline import Hotfix, build, hotfix_clocks, short
 
 SHOWN_FILES = 20
 NO_BRANCH = "none in history (a squash merge, or a fix committed on main)"
@@ -67,6 +67,7 @@ def render(hotfix: Hotfix, config: Config) -> str:
     severity = record.valid_severity or (
         f"{record.severity} (not one of P0..P3)" if record.severity else "not recorded"
     )
+    response, restore = hotfix_clocks(hotfix, config)
     lines = [
         f"# Postmortem: {hotfix.description} ({tag.name})",
         "",
@@ -81,7 +82,8 @@ def render(hotfix: Hotfix, config: Config) -> str:
         f"| incident | {cell(record.incident or 'not recorded')} |",
         f"| hotfix tag | {cell(tag.name)}, {minute(tag.tagged)} UTC |",
         f"| branch | {cell(hotfix.branch or NO_BRANCH)} |",
-        f"| time to restore | {cell(restore_verdict(hotfix, config))} |",
+        f"| response clock | {cell(response.verdict())} |",
+        f"| restore clock | {cell(restore.verdict())} |",
         "",
         "## Summary (from git, edit freely)",
         "",
@@ -101,7 +103,8 @@ def render(hotfix: Hotfix, config: Config) -> str:
         "| --- | --- | --- |",
         *(f"| {minute(e.time)} | {cell(e.what)} | {code(cell(e.ref))} |" for e in hotfix.events),
         "",
-        f"Time to restore: {restore_verdict(hotfix, config)}.",
+        f"{response.line()}.",
+        f"{restore.line()}.",
         "",
         "Add what git does not know as rows of your own: the first alert, who was paged, the "
         "status page updates.",
