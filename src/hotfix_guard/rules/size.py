@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hotfix_guard.context import Context
 from hotfix_guard.diff import FileChange, build_change
@@ -58,12 +58,24 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         findings.append(_not_counted(ctx, rollback, undone, "files the rest changes count"))
         if files <= max_files and lines <= max_lines:
             return findings
-    to_split = files_to_split_out(counted, max_files, max_lines)
+    weights = judged_lines(ctx, counted)
+    judged = sum(weights.values())
+    if files <= max_files and judged <= max_lines:
+        findings.append(
+            Finding(
+                f"within the limits: {lines} changed code lines count as {judged} ({JUDGED_HOW})",
+                ref=ctx.where,
+                severity=INFO,
+            )
+        )
+        return findings
+    to_split = files_to_split_out(counted, max_files, max_lines, weights)
     shown = ", ".join(f"{display_path(f.path)} ({f.size})" for f in to_split[:SHOWN_FILES])
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
+    how = f", {judged} as counted: {JUDGED_HOW}" if judged != lines else ""
     findings.append(
         Finding(
-            f"{files} changed files (limit {max_files}) and {lines} changed code lines "
+            f"{files} changed files (limit {max_files}) and {lines} changed code lines{how} "
             f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
             f"{len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
@@ -73,6 +85,31 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         )
     )
     return findings
+
+
+JUDGED_HOW = "whitespace-only changes left out, lines removed beyond those added count a quarter"
+# Deleting code is how a hotfix takes a broken feature out: a removed line reviews faster and
+# ships less risk than a new one. Lines removed beyond those a file adds count this share.
+DELETION_WEIGHT = 4
+
+
+def weigh(added: int, removed: int) -> int:
+    """A file's lines as diff-size judges them: added, plus as many removed, plus a quarter of
+    the removed lines beyond those (rounded up)."""
+    paired = min(added, removed)
+    return added + paired + -(-(removed - paired) // DELETION_WEIGHT)
+
+
+def judged_lines(ctx: Context, counted: Sequence[FileChange]) -> dict[str, int]:
+    """Path -> its lines as judged: lines that only change whitespace (`git diff -w`: a view
+    re-indented because the fix wraps it) left out, a deletion discounted. One more numstat
+    query, asked only of a change over the limits; a moved file keeps its own counts."""
+    blind = ctx.repo.line_counts(ctx.scope.base, ctx.head, "-w")
+    judged = {}
+    for file in counted:
+        counts = blind.get(file.path, (0, 0)) if file.status in ("M", "T") else None
+        judged[file.path] = weigh(*(counts or (file.added, file.removed)))
+    return judged
 
 
 def _not_counted(
@@ -99,7 +136,10 @@ ADDED = ("A", "C")
 
 
 def files_to_split_out(
-    counted: Sequence[FileChange], max_files: int, max_lines: int
+    counted: Sequence[FileChange],
+    max_files: int,
+    max_lines: int,
+    weights: Mapping[str, int] | None = None,
 ) -> list[FileChange]:
     """Files to move to a separate change so that both counts get within the limits.
 
@@ -108,28 +148,33 @@ def files_to_split_out(
     over the limit are taken from the biggest of the rest; files over the limit from those the
     change touches least, which are the cheapest to leave out.
     """
-    files, lines = len(counted), sum(f.lines for f in counted)
+    judged = weights or {}
+
+    def size(file: FileChange) -> int:
+        return judged.get(file.path, file.lines)
+
+    files, lines = len(counted), sum(size(f) for f in counted)
     if files <= max_files and lines <= max_lines:
         return []
     edited = [f for f in counted if f.status not in ADDED]
-    fix = max(edited, key=lambda f: (f.lines, f.path)) if edited else None
+    fix = max(edited, key=lambda f: (size(f), f.path)) if edited else None
     added = [f for f in counted if f.status in ADDED]
     others = [f for f in edited if f is not fix]
     last = [fix] if fix is not None else []
     chosen: list[FileChange] = []
     biggest_first = [
-        *sorted(added, key=lambda f: (-f.lines, f.path)),
-        *sorted(others, key=lambda f: (-f.lines, f.path)),
+        *sorted(added, key=lambda f: (-size(f), f.path)),
+        *sorted(others, key=lambda f: (-size(f), f.path)),
         *last,
     ]
     for entry in biggest_first:
         if lines <= max_lines:
             break
         chosen.append(entry)
-        files, lines = files - 1, lines - entry.lines
+        files, lines = files - 1, lines - size(entry)
     least_first = [
-        *sorted(added, key=lambda f: (f.lines, f.path)),
-        *sorted(others, key=lambda f: (f.lines, f.path)),
+        *sorted(added, key=lambda f: (size(f), f.path)),
+        *sorted(others, key=lambda f: (size(f), f.path)),
         *last,
     ]
     for entry in least_first:
