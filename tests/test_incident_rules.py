@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.config import Config, parse
+from hotfix_guard.engine.stages import PushedRef, push_stage
 from hotfix_guard.git import Repository
 from hotfix_guard.incident.due import names_tag, postmortem_states
-from hotfix_guard.stages import PushedRef, push_stage
 from tests.conftest import Repo, code_files, without_pass_summary
 from tests.incident_support import at, hand_made_hotfix
 

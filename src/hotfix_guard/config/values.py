@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from hotfix_guard.globs import GlobError, translate
+from hotfix_guard.config.globs import GlobError, translate
 
 
 class Invalid(Exception):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from hotfix_guard.config import Config
-from hotfix_guard.context.tag import TagContext
 from hotfix_guard.git import Repository
 from hotfix_guard.git.tags import TagQueries
+from hotfix_guard.releases.tags import TagContext
 
 # Hotfix tags older than this are not looked at: a repository that adopts the rule is not
 # reminded of every hotfix it ever made (the backport rule looks back as far).

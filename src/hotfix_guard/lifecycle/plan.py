@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config import Config
+from hotfix_guard.engine.stages import check_change
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
@@ -20,10 +21,9 @@ from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle.common import description_of, hotfix_record
 from hotfix_guard.lifecycle.state import FinishState
-from hotfix_guard.releases import next_release, parse_version, render_version
-from hotfix_guard.report import render_text
+from hotfix_guard.releases.versions import next_release, parse_version, render_version
+from hotfix_guard.report.findings import render_text
 from hotfix_guard.scope import current_branch, find_main
-from hotfix_guard.stages import check_change
 
 MERGE_MAIN, TAG, PUSH, CLEANUP = "merge-main", "tag", "push", "cleanup"
 BACKPORT = "backport:"

@@ -13,7 +13,7 @@ from typing import Any
 from hotfix_guard.backport.merges import hotfix_tips
 from hotfix_guard.backport.status import status as backport_status
 from hotfix_guard.config import Config
-from hotfix_guard.diff import build_change
+from hotfix_guard.engine.diff import build_change
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import REMOTES, local
 from hotfix_guard.git.tags import TagQueries

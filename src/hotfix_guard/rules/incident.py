@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 
 from hotfix_guard.config import SEVERITIES
 from hotfix_guard.config.defaults import severity_help
-from hotfix_guard.context import Context
+from hotfix_guard.engine.context import Context
 from hotfix_guard.incident.due import postmortem_states
-from hotfix_guard.report import Finding
+from hotfix_guard.report.findings import Finding
 
 
 def check_severity(ctx: Context) -> list[Finding]:

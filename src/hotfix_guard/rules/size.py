@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from hotfix_guard.context import Context
-from hotfix_guard.diff import FileChange, build_change
-from hotfix_guard.fixes import split_out
-from hotfix_guard.report import INFO, Finding, display_path
-from hotfix_guard.rollback import Rollback
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.context.rollback import Rollback
+from hotfix_guard.engine.diff import FileChange, build_change
+from hotfix_guard.report.findings import INFO, Finding, display_path
+from hotfix_guard.report.fixes import split_out
 
 SHOWN_FILES = 10
 

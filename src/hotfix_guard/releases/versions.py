@@ -1,6 +1,6 @@
 """Release versions: a tag's version read with `tag-format` (literal text around
 {major}.{minor}.{patch}[.{build}]), written back, and the next patch. Which tags are releases and
-which are hotfixes is the tag context's (context/tag.py)."""
+which are hotfixes is the tag context's (tags.py)."""
 
 from __future__ import annotations
 
