@@ -226,3 +226,152 @@ def test_markup_attribute_names_are_not_identifiers(repo: Repo) -> None:
     fixed = LAYOUT.replace("layout_width", "layout_height")
     hotfix(repo, {"app/res/layout/main.xml": fixed}, base={"app/res/layout/main.xml": LAYOUT})
     assert check("identifier-rename") == (0, [])
+
+
+# --- diff-size: generated data, deletions, a re-indent over the limit -------------------------
+
+
+def _lines(count: int, prefix: str = "line") -> str:
+    return "".join(f"{prefix}_{n} = {n}\n" for n in range(count))
+
+
+def test_a_room_schema_export_is_data_not_code(repo: Repo) -> None:
+    schema = "".join(f'  "column_{n}": "TEXT",\n' for n in range(680))
+    hotfix(
+        repo,
+        {"app/service.py": edit(SERVICE, FIX), "app/schemas/AppDb/7.json": "{\n" + schema + "}\n"},
+    )
+    code, lines = check("diff-size")
+    assert code == 0
+    assert lines == [
+        "app/schemas/AppDb/7.json: diff-size: not counted (data file: 682 changed lines): +682 -0"
+    ]
+
+
+def test_a_feature_deleted_by_hand_counts_its_removed_lines_at_a_quarter(repo: Repo) -> None:
+    base = {"app/feature.py": _lines(551), "app/service.py": SERVICE}
+    hotfix(repo, {"app/feature.py": _lines(40, "kept"), "app/service.py": SERVICE}, base=base)
+    code, lines = check("diff-size")
+    assert (code, lines) == (
+        0,
+        [
+            "hotfix/fix-login: diff-size: within the limits: 591 changed code lines count as 208 "
+            "(whitespace-only changes left out, lines removed beyond those added count a quarter)"
+        ],
+    )
+
+
+def test_new_code_over_the_limit_still_blocks_with_both_counts(repo: Repo) -> None:
+    base = {"app/old.py": _lines(100), "app/service.py": SERVICE}
+    hotfix(repo, {"app/old.py": "", "app/new.py": _lines(400, "new")}, base=base)
+    code, lines = check("diff-size")
+    assert code == 1
+    assert lines[0] == (
+        "hotfix/fix-login: diff-size: 2 changed files (limit 20) and 500 changed code lines, 425 "
+        "as counted: whitespace-only changes left out, lines removed beyond those added count a "
+        "quarter (limit 400); to get under the limits, split out 1 file: app/new.py (+400 -0)"
+    )
+
+
+def test_one_line_over_the_limit_from_a_re_indented_view_passes(repo: Repo) -> None:
+    views = "".join(f'    <TextView android:id="@+id/v{n}" />\n' for n in range(20))
+    layout = f"<LinearLayout>\n{views}</LinearLayout>\n"
+    wrapped = (
+        layout.replace("<LinearLayout>\n", "<LinearLayout>\n  <ScrollView>\n")
+        .replace("</LinearLayout>", "  </ScrollView>\n</LinearLayout>")
+        .replace("    <TextView", "      <TextView")
+    )
+    base = {"app/res/layout/main.xml": layout, "app/big.py": _lines(10)}
+    hotfix(repo, {"app/res/layout/main.xml": wrapped, "app/big.py": _lines(369)}, base=base)
+    code, lines = check("diff-size")
+    assert (code, lines) == (
+        0,
+        [
+            "hotfix/fix-login: diff-size: within the limits: 401 changed code lines count as 361 "
+            "(whitespace-only changes left out, lines removed beyond those added count a quarter)"
+        ],
+    )
+
+
+# --- moved-code: a small move inside the fixed file ------------------------------------------
+
+
+def test_a_seven_line_block_moved_inside_the_fixed_file_passes(repo: Repo) -> None:
+    calls = "".join(f"    step_{n}(job)\n" for n in range(7))
+    base = f"def run(job):\n    job.prepare()\n{calls}    job.finish()\n    job.report()\n"
+    fixed = (
+        "def run(job):\n    if not job.ready():\n        return\n    job.prepare()\n"
+        f"    job.finish()\n{calls}    job.report()\n"
+    )
+    hotfix(repo, {"app/run.py": fixed}, base={"app/run.py": base})
+    assert check("moved-code") == (0, [])
+
+
+def test_a_block_moved_to_another_file_still_blocks(repo: Repo) -> None:
+    calls = "".join(f"    step_{n}(job)\n" for n in range(7))
+    base = {"app/run.py": f"def run(job):\n{calls}", "app/other.py": "def other(job):\n    pass\n"}
+    fixed = {
+        "app/run.py": "def run(job):\n    other(job)\n",
+        "app/other.py": f"def other(job):\n{calls}",
+    }
+    hotfix(repo, fixed, base=base)
+    assert findings("moved-code") == [
+        "app/other.py:2: moved-code: a block of 7 lines moved here unchanged from app/run.py line 2"
+    ]
+
+
+# --- rename: resources, and a class hidden from the release build ----------------------------
+
+VECTOR = (
+    '<vector xmlns:android="http://schemas.android.com/apk/res/android"\n'
+    + "".join(f'    <path android:pathData="M{n},0" />\n' for n in range(10))
+    + "</vector>\n"
+)
+
+
+def test_a_drawable_split_into_light_and_dark_by_the_night_qualifier_passes(repo: Repo) -> None:
+    base = {"app/src/main/res/drawable-night/logo.xml": VECTOR, "app/service.py": SERVICE}
+    fixed = {
+        "app/src/main/res/drawable/logo_dark.xml": VECTOR,
+        "app/src/main/res/drawable/logo_light.xml": VECTOR.replace("M9,0", "M9,1"),
+        "app/service.py": edit(SERVICE, FIX),
+    }
+    repo.commit("base", base)
+    repo.branch("hotfix/fix-login")
+    repo.git("rm", "-q", "app/src/main/res/drawable-night/logo.xml")
+    repo.commit("fix", fixed)
+    assert check("rename") == (0, [])
+
+
+def test_a_class_moved_into_an_internal_module_passes(repo: Repo) -> None:
+    source = (
+        "package app\n\nclass Beta {\n"
+        + "".join(f"    fun f{n}() = {n}\n" for n in range(10))
+        + "}\n"
+    )
+    repo.commit("base", {"app/src/main/java/app/Beta.kt": source})
+    repo.branch("hotfix/fix-login")
+    repo.git("mv", "app/src/main/java/app/Beta.kt", "app/Beta.kt")
+    repo.write("internal/src/main/java/app/Beta.kt", source)
+    repo.git("rm", "-q", "--cached", "app/Beta.kt")
+    (repo.path / "app/Beta.kt").unlink()
+    repo.commit("hide the beta from the release build")
+    assert check("rename") == (0, [])
+
+
+def test_a_class_moved_to_another_package_still_blocks(repo: Repo) -> None:
+    source = (
+        "package app\n\nclass Beta {\n"
+        + "".join(f"    fun f{n}() = {n}\n" for n in range(10))
+        + "}\n"
+    )
+    repo.commit("base", {"app/src/main/java/app/Beta.kt": source})
+    repo.branch("hotfix/fix-login")
+    repo.git("rm", "-q", "app/src/main/java/app/Beta.kt")
+    repo.commit("move", {"app/src/main/java/app/beta/Beta.kt": source})
+    code, lines = check("rename")
+    assert code == 1
+    assert lines[0] == (
+        "app/src/main/java/app/beta/Beta.kt:1: rename: renamed: app/src/main/java/app/Beta.kt -> "
+        "app/src/main/java/app/beta/Beta.kt (similarity 100%)"
+    )

@@ -26,7 +26,7 @@ from hotfix_guard.engine.hunks import Block
 from hotfix_guard.git.search import words_in_tree
 from hotfix_guard.report.findings import Finding, display_path
 from hotfix_guard.report.fixes import quote, quoted
-from hotfix_guard.rules.noise import TOKEN, changed_lines, is_prose, unread
+from hotfix_guard.rules.noise import TOKEN, changed_lines, is_markup, is_prose, unread
 
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 # Swapping one of these is a change of meaning (visibility, a flag, a type), not a new name.
@@ -177,9 +177,6 @@ API_DECLARING = frozenset(
         "macro",
     ]
 )
-# Markup: its attribute and element names (`layout_width=`, `<LinearLayout`) are the format's
-# vocabulary, not the project's identifiers.
-MARKUP_SUFFIXES = (".xml", ".html", ".htm", ".xhtml", ".svg", ".xaml", ".vue")
 
 
 def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
@@ -187,7 +184,7 @@ def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
     for file_patch in ctx.file_patches:
         if is_prose(file_patch.path):
             continue
-        markup = file_patch.path.lower().endswith(MARKUP_SUFFIXES)
+        markup = is_markup(file_patch.path)
         for block in file_patch.blocks:
             if not block.removed or not block.added:
                 continue

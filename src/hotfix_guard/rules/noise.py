@@ -42,6 +42,15 @@ TRANSLATION_DIRS = frozenset(
 )
 
 
+# Markup: its element and attribute names are the format's vocabulary, and the order of its
+# elements is what a user sees.
+MARKUP_SUFFIXES = (".xml", ".html", ".htm", ".xhtml", ".svg", ".xaml", ".vue")
+
+
+def is_markup(path: str) -> bool:
+    return path.lower().endswith(MARKUP_SUFFIXES)
+
+
 def is_prose(path: str) -> bool:
     """Documentation or translations: a repeated word change there is wording, not a rename."""
     name = path.rsplit("/", 1)[-1].lower()
