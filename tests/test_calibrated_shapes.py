@@ -15,6 +15,14 @@ from tests.test_noise_rules import SERVICE, check, edit, findings, hotfix
 FIX = ("    if user.password != password:", "    if not user.active or user.password != password:")
 EDITOR = "as an editor or a formatter makes them"
 
+
+def warning(rule: str) -> str:
+    """The one finding line of RULE's check, which passes with a warning."""
+    code, lines = check(rule)
+    assert code == 0 and lines[1].startswith("hotfix-guard passed with warnings: "), lines
+    return lines[0]
+
+
 # --- whitespace: what an editor does on save, a formatter next to the fix --------------------
 
 
@@ -34,9 +42,7 @@ def test_an_editor_stripping_trailing_spaces_on_five_lines_of_the_fixed_file_war
 ) -> None:
     base = _with_trailing_spaces(SERVICE, 5)
     hotfix(repo, {"app/service.py": edit(SERVICE, FIX)}, base={"app/service.py": base})
-    code, lines = check("whitespace")
-    assert code == 0
-    assert lines[0] == (
+    assert warning("whitespace") == (
         f"app/service.py:1: whitespace: 3 whitespace-only changes in the fixed file, {EDITOR} "
         "(trailing whitespace, 10 changed lines)"
     )
@@ -78,9 +84,7 @@ def test_docblock_columns_realigned_for_the_fixs_longer_tag_warn(repo: Repo) -> 
         ("        return $this", "        $this->guard->assertOpen($user);\n        return $this"),
     )
     hotfix(repo, {"src/Login.php": fixed}, base={"src/Login.php": DOCBLOCK})
-    code, lines = check("whitespace")
-    assert code == 0
-    assert lines[0] == (
+    assert warning("whitespace") == (
         f"src/Login.php:5: whitespace: a whitespace-only change in the fixed file, {EDITOR} "
         "(spacing inside lines, 4 changed lines)"
     )
@@ -93,9 +97,7 @@ def test_a_formatter_rewrapping_the_fixed_functions_signature_warns(repo: Repo) 
         ("def profile(store, user_id):", "def profile(\n    store, user_id\n):"),
     )
     hotfix(repo, {"app/service.py": fixed})
-    code, lines = check("whitespace")
-    assert code == 0
-    assert lines[0] == (
+    assert warning("whitespace") == (
         f"app/service.py:27: whitespace: a whitespace-only change in the fixed file, {EDITOR} "
         "(line breaks, 4 changed lines)"
     )
@@ -139,9 +141,7 @@ def test_a_blank_line_in_a_pull_request_template_warns(repo: Repo) -> None:
         {"app/service.py": edit(SERVICE, FIX), ".github/PULL_REQUEST_TEMPLATE.md": template + "\n"},
         base={"app/service.py": SERVICE, ".github/PULL_REQUEST_TEMPLATE.md": template},
     )
-    code, lines = check("whitespace")
-    assert code == 0
-    assert lines[0] == (
+    assert warning("whitespace") == (
         ".github/PULL_REQUEST_TEMPLATE.md:4: whitespace: the whole change of this file is "
         "whitespace (blank lines, 1 changed line)"
     )
