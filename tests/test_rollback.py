@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
@@ -218,3 +219,17 @@ def test_a_message_that_names_a_revert_but_touches_other_files_is_checked(repo: 
         in lines
     )
     assert any(line.startswith("app/service.py:1: rename: renamed: ") for line in lines)
+
+
+def test_a_revert_of_a_commit_older_than_the_search_depth_passes_by_its_message(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hotfix_guard.engine.context import rollback
+
+    monkeypatch.setattr(rollback, "REVERT_SEARCH_DEPTH", 2)  # main's history is long
+    release = reshaping_release(repo)
+    for n in range(3):
+        repo.commit(f"later {n}", {f"docs/note_{n}.md": "note\n"})
+    repo.branch("hotfix/rollback-users")
+    repo.git("revert", "--no-edit", release)
+    assert check() == (0, [])

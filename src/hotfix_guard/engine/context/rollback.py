@@ -19,11 +19,13 @@ in a reverted file is checked while the revert next to it is not (`rest_base`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hotfix_guard.git import FileStatuses, Repository
 from hotfix_guard.git.search import (
+    MergeWalk,
     commit_messages,
     commits_mentioning,
     inverse_patch_ids,
@@ -132,6 +134,10 @@ def _undone_by_message(
     for commit, message in commit_messages(ctx.repo, commits).items():
         shas = tuple(REVERTS_COMMIT.findall(message))
         targets = [full for full in found if shas and full.startswith(shas)]
+        if shas and not targets:  # older than the search depth: asked by name
+            older = _named_on_main(ctx, shas)
+            found = {**found, **older}
+            targets = list(older)
         numbers = REVERTS_PULL_BODY.findall(message) or REVERTS_PULL_SUBJECT.findall(message)
         if not targets and numbers:
             if pulls is None:
@@ -141,6 +147,26 @@ def _undone_by_message(
         if targets and {path for path, _ in own.get(commit, frozenset())} <= touched:
             reverting[commit] = targets[0]
     return reverting
+
+
+def _named_on_main(ctx: Context, shas: Sequence[str]) -> dict[str, FileStatuses]:
+    """The files of the commits SHAS name that are on main, however old (a merge's against its
+    first parent)."""
+    repo = ctx.repo
+    named = [repo.resolve_commit(sha) for sha in shas]
+    on_main = [
+        commit
+        for commit in named
+        if commit is not None and any(repo.is_ancestor(commit, ref) for ref in ctx.scope.main.refs)
+    ]
+    if not on_main:
+        return {}
+    merges = merges_among(repo, on_main)
+    plain = [commit for commit in on_main if commit not in merges]
+    statuses = repo.statuses_by_commit(Walk.of(plain)) if plain else {}
+    if merges:
+        statuses.update(repo.statuses_by_commit(MergeWalk(exactly=tuple(merges))))
+    return statuses
 
 
 def _rest_base(ctx: Context, reverting: set[str]) -> str | None:
