@@ -256,20 +256,33 @@ def test_a_feature_deleted_by_hand_counts_its_removed_lines_at_a_quarter(repo: R
         0,
         [
             "hotfix/fix-login: diff-size: within the limits: 591 changed code lines count as 208 "
-            "(whitespace-only changes left out, lines removed beyond those added count a quarter)"
+            "(whitespace-only lines of markup left out, in a deletion lines removed beyond those "
+            "added count a quarter)"
         ],
     )
 
 
-def test_new_code_over_the_limit_still_blocks_with_both_counts(repo: Repo) -> None:
+def test_new_code_over_the_limit_still_blocks(repo: Repo) -> None:
     base = {"app/old.py": _lines(100), "app/service.py": SERVICE}
     hotfix(repo, {"app/old.py": "", "app/new.py": _lines(400, "new")}, base=base)
     code, lines = check("diff-size")
     assert code == 1
     assert lines[0] == (
-        "hotfix/fix-login: diff-size: 2 changed files (limit 20) and 500 changed code lines, 425 "
-        "as counted: whitespace-only changes left out, lines removed beyond those added count a "
-        "quarter (limit 400); to get under the limits, split out 1 file: app/new.py (+400 -0)"
+        "hotfix/fix-login: diff-size: 2 changed files (limit 20) and 500 changed code lines "
+        "(limit 400); to get under the limits, split out 1 file: app/new.py (+400 -0)"
+    )
+
+
+def test_a_big_deletion_still_over_the_limit_gives_both_counts(repo: Repo) -> None:
+    base = {"app/old.py": _lines(1600), "app/service.py": SERVICE}
+    hotfix(repo, {"app/old.py": _lines(100, "kept"), "app/new.py": _lines(400, "new")}, base=base)
+    code, lines = check("diff-size")
+    assert code == 1
+    assert lines[0] == (
+        "hotfix/fix-login: diff-size: 2 changed files (limit 20) and 2100 changed code lines, 975 "
+        "as counted: whitespace-only lines of markup left out, in a deletion lines removed beyond "
+        "those added count a quarter (limit 400); to get under the limits, split out 2 files: "
+        "app/new.py (+400 -0), app/old.py (+100 -1600)"
     )
 
 
@@ -288,7 +301,8 @@ def test_one_line_over_the_limit_from_a_re_indented_view_passes(repo: Repo) -> N
         0,
         [
             "hotfix/fix-login: diff-size: within the limits: 401 changed code lines count as 361 "
-            "(whitespace-only changes left out, lines removed beyond those added count a quarter)"
+            "(whitespace-only lines of markup left out, in a deletion lines removed beyond those "
+            "added count a quarter)"
         ],
     )
 

@@ -19,8 +19,8 @@ def test_a_blank_line_removed_away_from_the_fix_warns(repo: Repo) -> None:
     code, lines = check("whitespace")
     assert (code, lines[0]) == (
         0,
-        "app/service.py:2: whitespace: a whitespace-only change in the fixed file, as an editor "
-        "or a formatter makes them (blank lines, 1 changed line)",
+        "app/service.py:2: whitespace: a whitespace-only change away from the fix "
+        "(blank lines, 1 changed line)",
     )
     assert lines[1].startswith("hotfix-guard passed with warnings: 0 errors, 1 warning ")
 

@@ -242,10 +242,9 @@ def test_whitespace_changes_away_from_the_fix_are_reported_at_the_first(repo: Re
         ('    log.info("logout %s", user_id)', '    log.info("logout %s",  user_id)'),
     )
     hotfix(repo, {"app/service.py": noisy})
-    assert findings("whitespace") == [  # the blank line next to the fix is an editor's
-        "app/service.py:16: whitespace: 2 whitespace-only changes away from the fix "
-        "(spacing inside lines, 4 changed lines; 5 whitespace-only changed lines in this file "
-        "in all)"
+    assert findings("whitespace") == [
+        "app/service.py:3: whitespace: 3 whitespace-only changes away from the fix "
+        "(blank lines, spacing inside lines, 5 changed lines)"
     ]
 
 

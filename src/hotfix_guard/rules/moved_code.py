@@ -156,13 +156,17 @@ def check_moved_code(ctx: Context) -> list[Finding]:
 SMALL_MOVE_LINES = 8
 
 
+def _has_code(line: str) -> bool:
+    return any(char.isalnum() for char in line)
+
+
 def small_move_in_the_fix(moves: Sequence[Move], lines: int) -> bool:
     """Whether MOVES are a small move inside one file that the fix changes besides (or a
     layout, where moving an element is the change)."""
     patch = moves[0].target
     if patch is not moves[0].source or lines > SMALL_MOVE_LINES:
         return False
-    changed = sum(len(block.added) for block in patch.blocks)
+    changed = sum(1 for block in patch.blocks for line in block.added if _has_code(line))
     return changed > lines or is_markup(patch.path)
 
 

@@ -358,10 +358,13 @@ EDITOR_MAX_LINES = 12
 # What a formatter or a longer docblock tag does next to the fix: a signature re-wrapped (the
 # fixed function's or its neighbour's), `@param` columns re-aligned. At most this many such
 # places, each of at most this many changed lines, this many lines from a change of the fix.
-NEAR_KINDS = frozenset(["line breaks", "blank lines", "spacing inside lines"])
+NEAR_KINDS = frozenset(["line breaks", "spacing inside lines"])
 NEAR_MAX_PLACES = 2
 NEAR_MAX_LINES = 12
-NEAR_FIX_LINES = 40
+NEAR_FIX_LINES = 30
+# ... and only in a file whose real change is at most this many changed lines: a fix, not a
+# rewrite (in a refactor every line is near a change).
+NEAR_FIX_MAX_CHANGE = 20
 COMMENT_LINE = re.compile(r"\s*(?:\*|//|#|/\*|--|;)")
 
 
@@ -391,6 +394,8 @@ def tolerated(stray: Sequence[Block], runs: Sequence[Sequence[Run]]) -> list[Blo
             or all(COMMENT_LINE.match(line) for line in (*block.removed, *block.added))
         )
     ]
+    if sum(end - start for start, end in real) > NEAR_FIX_MAX_CHANGE:
+        near = []  # measured: in a refactor's rewrite every re-wrap is near a change
     if whitespace_lines(editor) > EDITOR_MAX_LINES or len(near) > NEAR_MAX_PLACES:
         return []
     return editor + near

@@ -9,6 +9,7 @@ from hotfix_guard.engine.context.rollback import Rollback
 from hotfix_guard.engine.diff import FileChange, build_change
 from hotfix_guard.report.findings import INFO, Finding, display_path
 from hotfix_guard.report.fixes import split_out
+from hotfix_guard.rules.noise import is_markup
 
 SHOWN_FILES = 10
 
@@ -87,29 +88,40 @@ def check_diff_size(ctx: Context) -> list[Finding]:
     return findings
 
 
-JUDGED_HOW = "whitespace-only changes left out, lines removed beyond those added count a quarter"
-# Deleting code is how a hotfix takes a broken feature out: a removed line reviews faster and
-# ships less risk than a new one. Lines removed beyond those a file adds count this share.
+JUDGED_HOW = (
+    "whitespace-only lines of markup left out, in a deletion lines removed beyond those added "
+    "count a quarter"
+)
+# Deleting code is how a hotfix takes a broken feature out: a change that removes at least this
+# many times the lines it adds is a deletion, whose removed lines beyond the added ones count
+# DELETION_WEIGHT times less. A refactor that moves code removes about what it adds.
+DELETION_RATIO = 3
 DELETION_WEIGHT = 4
 
 
 def weigh(added: int, removed: int) -> int:
-    """A file's lines as diff-size judges them: added, plus as many removed, plus a quarter of
-    the removed lines beyond those (rounded up)."""
+    """A file's lines in a deletion: added, plus as many removed, plus a quarter of the removed
+    lines beyond those (rounded up)."""
     paired = min(added, removed)
     return added + paired + -(-(removed - paired) // DELETION_WEIGHT)
 
 
 def judged_lines(ctx: Context, counted: Sequence[FileChange]) -> dict[str, int]:
-    """Path -> its lines as judged: lines that only change whitespace (`git diff -w`: a view
-    re-indented because the fix wraps it) left out, a deletion discounted. One more numstat
-    query, asked only of a change over the limits; a moved file keeps its own counts."""
+    """Path -> its lines as judged. In markup, lines that only change whitespace are left out
+    (`git diff -w`: a layout re-indented because the fix wraps a view in another); a deletion
+    is discounted. One more numstat query, asked only of a change over the limits."""
     blind = ctx.repo.line_counts(ctx.scope.base, ctx.head, "-w")
-    judged = {}
+    counts = {}
     for file in counted:
-        counts = blind.get(file.path, (0, 0)) if file.status in ("M", "T") else None
-        judged[file.path] = weigh(*(counts or (file.added, file.removed)))
-    return judged
+        markup = file.status in ("M", "T") and is_markup(file.path)
+        counts[file.path] = (blind.get(file.path, (0, 0)) if markup else None) or (
+            file.added,
+            file.removed,
+        )
+    added = sum(a for a, _ in counts.values())
+    removed = sum(r for _, r in counts.values())
+    deletion = removed >= DELETION_RATIO * max(added, 1)
+    return {path: weigh(a, r) if deletion else a + r for path, (a, r) in counts.items()}
 
 
 def _not_counted(
