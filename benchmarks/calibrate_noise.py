@@ -39,9 +39,9 @@ from calibration_synthetic import report as report_cases
 from calibration_synthetic import run_cases
 
 from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import ERROR, WARNING, Finding
 from hotfix_guard.scope import MainBranch, Scope
 

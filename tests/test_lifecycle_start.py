@@ -94,6 +94,13 @@ def test_start_refuses_a_dirty_tree_an_existing_branch_and_a_bad_time(repo: Repo
         "hotfix-guard: 'yesterday' is not a time: use ISO 8601 in UTC, e.g. 2026-11-28T22:40:00Z, "
         "or 'now'\n"
     )
+    for far in ("9999-12-31T23:59:59Z", "0001-01-01T00:00:00+01:00"):
+        overflow = invoke("start", "Fix that", "--severity", "P1", "--detected", far)
+        assert overflow.exit_code == 2
+        assert overflow.stderr == (
+            f"hotfix-guard: {far!r} is out of range: a time between the years 1970 and 2999\n"
+        )
+    assert "refs/heads/hotfix/fix-that" not in repo.git("for-each-ref")
     words = invoke("start", "!!!", "--severity", "P1")
     assert words.exit_code == 2 and "has no letters or digits" in words.stderr
     assert repo.git("symbolic-ref", "--short", "HEAD") == "main"

@@ -352,3 +352,18 @@ def test_no_hook_imports_the_report_libraries(repo: Repo) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "[]", result.stderr
+
+
+def test_progress_is_told_as_each_repository_is_read(history: DatedRepo, tmp_path: Path) -> None:
+    from hotfix_guard.metrics.collect import read_all
+
+    other = make_repo(tmp_path / "other")
+    other.commit("initial")
+    progress = io.StringIO()
+    facts = read_all([str(history.path), str(other.path)], progress)
+    assert [len(fact.hotfixes) for fact in facts] == [4, 0]
+    told = progress.getvalue().split("\r")[1:]
+    assert len(told) == 2
+    assert told[0].startswith("metrics: 1/2 repositories read (")
+    assert told[1].startswith("metrics: 2/2 repositories read (")
+    assert progress.getvalue().endswith("\n")

@@ -40,7 +40,7 @@ def ci(
     """
     from hotfix_guard.ci.environment import detect
     from hotfix_guard.ci.run import run
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
     from hotfix_guard.report.findings import render_text
     from hotfix_guard.report.formats import render, rule_infos
 
@@ -56,9 +56,15 @@ def ci(
     if output is None:
         click.echo(rendered)
     else:
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(rendered + "\n")
         click.echo(render_text(result.report))
+        try:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(rendered + "\n")
+        except OSError as error:
+            raise UsageError(
+                f"--output {output!r}: cannot write it ({error.strerror or error}); the text "
+                "report above is the check's result"
+            ) from None
     sys.exit(result.report.exit_code)
 
 
@@ -88,8 +94,8 @@ def pre_receive() -> None:
 @format_option
 def overrides(since: str | None, output_format: str) -> None:
     """List every override: trailers in history and push options the server recorded."""
-    from hotfix_guard.git import Repository
     from hotfix_guard.git.records import open_bare
+    from hotfix_guard.git.repository import Repository
     from hotfix_guard.overrides.history import entries, parse_since, render_json, render_text
 
     try:

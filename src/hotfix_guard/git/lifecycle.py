@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotfix_guard.git import GitError, Repository, split_z
+from hotfix_guard.git.process import GitError, split_z
 from hotfix_guard.git.refs import TAGS, local
+from hotfix_guard.git.repository import Repository
 
 ZERO_SHA = "0" * 40
 # Set for every git command finish runs: its value is the step.
@@ -205,6 +206,17 @@ class LifecycleGit:
     def commit_message(self, message: str, *, allow_empty: bool) -> Outcome:
         extra = ["--allow-empty"] if allow_empty else []
         return self._outcome(["commit", "-q", *extra, "-F", "-"], stdin=message.encode())
+
+    def stage(self, paths: Sequence[str]) -> None:
+        self._checked(["--literal-pathspecs", "add", "--", *paths])
+
+    def restore(self, paths: Sequence[str]) -> None:
+        """PATHS in the index and the work tree as HEAD has them."""
+        self._checked(["--literal-pathspecs", "checkout", "HEAD", "--", *paths])
+
+    def commit_staged(self, *, amend: bool) -> Outcome:
+        """Commit the index with the message git has (a merge's MERGE_MSG, or the amended one's)."""
+        return self._outcome(["commit", "-q", "--no-edit", *(["--amend"] if amend else [])])
 
     def merge(self, commit: str, message: str) -> Outcome:
         """`git merge --no-ff` of COMMIT into the checked-out branch, with MESSAGE; hooks run."""

@@ -12,16 +12,16 @@ from typing import Any
 
 from hotfix_guard.backport.merges import hotfix_tips
 from hotfix_guard.backport.status import status as backport_status
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.diff import build_change
-from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import REMOTES, local
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
-from hotfix_guard.incident.due import postmortem_file
+from hotfix_guard.incident.due import drafts_in, postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.scope import find_main
-from hotfix_guard.testrun import pass_key, passes_dir
+from hotfix_guard.testrun.run import pass_key, passes_dir
 
 WINDOW_DAYS = 30
 
@@ -45,6 +45,8 @@ class HotfixStatus:
     pushed: bool
     backports: dict[str, str]  # branch -> its state
     postmortem: str | None  # "present", "due <time>", "overdue since <time>"; None while open
+    # The version files at the tip (open) or the merge (merged), and what they state.
+    versions: str = ""
 
 
 def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatus]:
@@ -60,7 +62,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
     upstream = [ref for ref in main.refs if ref.startswith(REMOTES)]
     for hotfix, backports in report.backports.items():
         record = branch_record(repo, hotfix.tip, [hotfix.base])
-        files, lines = _size(repo, config, hotfix.base, hotfix.tip)
+        size = _size(repo, config, hotfix.base, hotfix.tip)
         tag = tags_at.get(hotfix.commit)
         # Restored when tagged; a hotfix merged without a tag counts from its merge.
         restored = queries.tag_times.get(tag, hotfix.landed) if tag else hotfix.landed
@@ -68,13 +70,14 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
             _status(
                 config, hotfix.branch, "merged", record,
                 _clocks(repo, config, record, (hotfix.tip, hotfix.base), restored, now),
-                files, lines,
+                size,
                 tests=_tests(repo, config, hotfix.tip),
                 merged=hotfix.commit,
                 tag=tag,
                 pushed=any(repo.is_ancestor(hotfix.commit, ref) for ref in upstream),
                 backports={b.branch: b.status for b in backports},
                 postmortem=_postmortem(repo, config, queries, tag, hotfix.landed, now),
+                versions=_versions(repo, config, hotfix.commit),
             )
         )  # fmt: skip
     return statuses
@@ -102,16 +105,16 @@ def _open(
     tip = repo.refs[refs[0]]
     base = repo.merge_base(tip, main_refs) or tip
     record = branch_record(repo, tip, list(main_refs))
-    files, lines = _size(repo, config, base, tip)
+    size = _size(repo, config, base, tip)
     local_ref = local(name)
     remote_tips = {repo.refs[ref] for ref in refs if ref.startswith(REMOTES)}
     return _status(
         config, name, "open", record, _clocks(repo, config, record, (tip, base), None, now),
-        files, lines,
+        size,
         tests=_tests(repo, config, tip),
         merged=None, tag=None,
         pushed=(repo.refs.get(local_ref, tip) in remote_tips),
-        backports={}, postmortem=None,
+        backports={}, postmortem=None, versions=_versions(repo, config, tip),
     )  # fmt: skip
 
 
@@ -142,10 +145,10 @@ def _status(
     state: str,
     record: IncidentRecord,
     clocks: tuple[Clock, Clock],
-    files: int,
-    lines: int,
+    size: tuple[int, int],
     **rest: Any,
 ) -> HotfixStatus:
+    files, lines = size
     max_files, max_lines = config.limits(record.valid_severity)
     return HotfixStatus(
         branch=branch,
@@ -177,6 +180,13 @@ def _tests(repo: Repository, config: Config, tip: str) -> str:
     return "passed" if passed else "not run"
 
 
+def _versions(repo: Repository, config: Config, commit: str) -> str:
+    from hotfix_guard.versions.tree import versions_at
+
+    detection = versions_at(repo, config, commit)
+    return "; ".join((detection.summary(), *detection.notes))
+
+
 def _postmortem(
     repo: Repository,
     config: Config,
@@ -190,10 +200,7 @@ def _postmortem(
     after the tag was made."""
     if tag is None:
         return None
-    folder = repo.root / config.postmortem_dir
-    paths = sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
-    files = {path.relative_to(folder).as_posix(): path.read_bytes() for path in paths}
-    if postmortem_file(files, tag) is not None:
+    if postmortem_file(drafts_in(repo.root / config.postmortem_dir), tag) is not None:
         return "present"
     tagged = datetime.fromtimestamp(queries.tag_times.get(tag, landed), timezone.utc)
     due = tagged + config.postmortem_due
@@ -215,6 +222,7 @@ def render_text(statuses: list[HotfixStatus]) -> str:
             f"  size {item.files}/{item.max_files} files, {item.lines}/{item.max_lines} lines; "
             f"tests {item.tests}; pushed {'yes' if item.pushed else 'no'}"
         )
+        lines.append(f"  {item.versions}")
         if item.state == "merged":
             backports = ", ".join(f"{name} {state}" for name, state in item.backports.items())
             lines.append(

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.landings import Line, LogCommit, TagEntry, read_line, read_tags
 from hotfix_guard.git.refs import HEADS, branch_name
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import names_tag
 from hotfix_guard.incident.record import (
     DETECTED_KEY,
@@ -91,16 +92,19 @@ def read_repository(repo: Repository, config: Config, main: str, name: str) -> R
     """Every hotfix and release of REPO, with main as MAIN."""
     from hotfix_guard.git.landings import first_parent_sizes
 
-    line = read_line(repo, main)
-    tags = read_tags(repo)
+    with ThreadPoolExecutor(max_workers=3) as pool:  # git works while Python parses
+        reading = pool.submit(read_line, repo, main)
+        tags_read = pool.submit(read_tags, repo)
+        notes: list[str] = []
+        backports = pool.submit(_backport_lines, repo, config, notes)
+        line, tags = reading.result(), tags_read.result()
     tags_by_landing = _tags_by_landing(line, tags, config)
     found = _hotfixes_on_main(line, tags_by_landing, config)
-    notes: list[str] = []
     sources = _Sources(
         name,
         line,
         first_parent_sizes(repo, (merge for merge, _, _ in found)),
-        _backport_lines(repo, config, notes),
+        backports.result(),
         _postmortems(repo, config, main),
     )
     hotfixes = [_hotfix(sources, merge, branch, tag) for merge, branch, tag in found]

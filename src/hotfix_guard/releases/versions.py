@@ -5,12 +5,14 @@ which are hotfixes is the tag context's (tags.py)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 Version = tuple[int, ...]
 
 LOOKS_LIKE_A_RELEASE = re.compile(r"[^\d]*?(\d+(?:\.\d+){2,3})")
 
 
+@lru_cache(maxsize=8)  # a history of thousands of tags reads them all with one format
 def format_regex(tag_format: str) -> re.Pattern[str]:
     parts = re.split(r"\{\w+\}", tag_format)
     return re.compile(r"(\d+)".join(re.escape(part) for part in parts))

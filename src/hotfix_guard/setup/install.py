@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.hooks import (
     MARKER,
     SAVED_SUFFIX,
@@ -28,6 +27,7 @@ from hotfix_guard.git.hooks import (
     hooks_dir,
     is_pre_commit_script,
 )
+from hotfix_guard.git.repository import Repository
 
 HOOK_TYPES = ("pre-commit", "pre-push")
 # The incident trailers (lifecycle/trailers.py): installed when asked for by --hook-type.
@@ -137,12 +137,36 @@ def install_all(repo: Repository, hook_types: Sequence[str], python: str) -> lis
     so a refusal leaves the hooks folder as it was. One line per hook saying what was done."""
     directory = usable_hooks_dir(repo)
     plans = [plan(repo, Placement(hook_type, directory)) for hook_type in hook_types]
+    _require_writable(directory)
+    done: list[str] = []
     for planned in plans:
-        planned.place.hooks_dir.mkdir(parents=True, exist_ok=True)
-        if planned.keep:
-            os.rename(planned.target, planned.place.saved)
-        _write(planned.target, script_text(planned.place.hook_type, python))
-    return [planned.done for planned in plans]
+        try:
+            planned.place.hooks_dir.mkdir(parents=True, exist_ok=True)
+            if planned.keep:
+                os.rename(planned.target, planned.place.saved)
+            _write(planned.target, script_text(planned.place.hook_type, python))
+        except OSError as error:
+            so_far = f"; done before it: {'; '.join(done)}" if done else "; nothing was changed"
+            raise UsageError(
+                f"cannot install the {planned.place.hook_type} hook at {planned.target} "
+                f"({error.strerror or error}){so_far}"
+            ) from None
+        done.append(planned.done)
+    return done
+
+
+def _require_writable(directory: Path) -> None:
+    """The hooks folder (or the folder it will be made in) can be written: else refuse before
+    writing anything (a read-only .git: a shared or mounted repository)."""
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        why = "not a folder" if not existing.is_dir() else "not writable"
+        raise UsageError(
+            f"cannot install hooks: {existing} is {why}; nothing was changed (ask whoever owns "
+            "the repository, or set core.hooksPath to a folder you can write)"
+        )
 
 
 def plan(repo: Repository, place: Placement) -> Plan:

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hotfix_guard.git import FileStatuses, Repository
+from hotfix_guard.git.changes import FileStatuses
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.search import (
     MergeWalk,
     commit_messages,
