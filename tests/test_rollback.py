@@ -233,3 +233,18 @@ def test_a_revert_of_a_commit_older_than_the_search_depth_passes_by_its_message(
     repo.branch("hotfix/rollback-users")
     repo.git("revert", "--no-edit", release)
     assert check() == (0, [])
+
+
+def test_a_revert_that_also_adjusts_a_test_passes_by_its_message(repo: Repo) -> None:
+    release = reshaping_release(repo)
+    repo.commit("a test of the release", {"tests/test_orders.py": "def test_it():\n    pass\n"})
+    repo.branch("hotfix/rollback-users")
+    repo.git("revert", "--no-commit", release)
+    repo.write("app/orders.py", ORDERS.replace("order.step = 1", "order.step = -1"))
+    repo.write("tests/test_orders.py", "def test_it():\n    assert True\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", f"Revert the release\n\nThis reverts commit {release}.")
+    assert check() == (
+        0,
+        ["tests/test_orders.py: diff-size: not counted (test: test_*.py): +1 -1"],
+    )

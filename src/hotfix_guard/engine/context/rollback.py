@@ -126,12 +126,13 @@ def _undone_by_patch(
 def _undone_by_message(
     ctx: Context, found: dict[str, FileStatuses], own: dict[str, FileStatuses], commits: list[str]
 ) -> dict[str, str]:
-    """Commit -> the main commit its message says it reverts, when it touches only that one's
-    files: a revert whose conflicts were resolved is no exact inverse, yet undoes only X."""
+    """Commit -> the main commit its message says it reverts, when it touches no code file but
+    that one's: a revert whose conflicts were resolved is no exact inverse, yet undoes only X."""
     if not commits:
         return {}
     pulls: dict[str, str] | None = None
     reverting = {}
+    code = {file.path for file in ctx.change.files if file.counted}
     for commit, message in commit_messages(ctx.repo, commits).items():
         shas = tuple(REVERTS_COMMIT.findall(message))
         targets = [full for full in found if shas and full.startswith(shas)]
@@ -145,7 +146,9 @@ def _undone_by_message(
                 pulls = pull_request_commits(ctx.repo, ctx.scope.main.refs, REVERT_SEARCH_DEPTH)
             targets = [pulls[number] for number in numbers if pulls.get(number) in found]
         touched = {path for target in targets for path, _ in found[target]}
-        if targets and {path for path, _ in own.get(commit, frozenset())} <= touched:
+        extra = {path for path, _ in own.get(commit, frozenset())} - touched
+        # A test adjusted in the same commit is no code the revert sneaks in.
+        if targets and not any(path in code for path in extra):
             reverting[commit] = targets[0]
     return reverting
 
