@@ -4,7 +4,7 @@ Every case is a small git history: BASE committed on main, then a hotfix branch 
 changes of FIX (a path mapped to None is deleted; `steps` run git commands in between, for
 reverts). The rules run as calibrate_noise.py runs them (the branch's change from the merge
 base); each case has the verdict a strict but reasonable reviewer gives. Hand-written tests of
-the same shapes assert the exact messages (tests/test_calibrated_shapes.py, test_rollback.py).
+the same shapes assert the exact messages (tests/rules/test_calibrated_shapes.py, test_rollback.py).
 
     python benchmarks/calibration_synthetic.py      # prints each case; exit 1 on a mismatch
 """

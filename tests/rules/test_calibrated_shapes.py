@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import Repo
-from tests.test_noise_rules import SERVICE, check, edit, findings, hotfix
+from tests.support.noise import SERVICE, check, edit, findings, hotfix
+from tests.support.repos import Repo
 
 FIX = ("    if user.password != password:", "    if not user.active or user.password != password:")
 EDITOR = "as an editor or a formatter makes them"
