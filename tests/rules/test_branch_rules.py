@@ -103,9 +103,24 @@ def test_merging_main_in_and_own_remote_copy_are_fine(repo: Repo, remote: Path) 
     repo.git("push", "-q", "origin", "hotfix/fix-login")
     repo.switch("main")
     repo.commit("main moves", {"README": "newer\n"})
+    repo.git("push", "-q", "origin", "main")  # as released: a main origin lacks is not main
     repo.switch("hotfix/fix-login")
     repo.merge("main", "--no-ff")
     assert check() == (0, [])
+
+
+def test_a_local_main_ahead_of_origin_is_measured_against_origin(repo: Repo, remote: Path) -> None:
+    repo.commit("Unreleased on main", {"README": "local\n"})
+    unreleased = repo.head()
+    repo.branch("hotfix/fix-login")
+    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    status, lines = check()
+    assert status == 1
+    assert lines[0] == (
+        "hotfix/fix-login: branch-base: carries 1 commit that is not on origin/main, from main "
+        f"(1): {unreleased[:10]} Unreleased on main; a hotfix is cut from origin/main and merges "
+        "nothing else in"
+    )
 
 
 def test_backported_hotfix_is_not_foreign(repo: Repo) -> None:

@@ -179,6 +179,8 @@ def test_what_follows_the_reverts_is_still_checked(repo: Repo) -> None:
         "hotfix-guard failed: 1 error, 0 warnings (hotfix/rollback-users against main, merge base "
         f"{release[:12]} + staged changes)",
         "To fix: rename: git mv -- src/renamed.py src/module_1.py",
+        "To fix: if rename must not hold for this hotfix, record why on the branch: "
+        "hotfix-guard override rename --reason '<why, 10 characters or more>'",
     ]
 
 

@@ -121,8 +121,15 @@ class Classifier:
         return CODE, None
 
 
-def build_change(repo: Repository, config: Config, base: str, head: str | None) -> Change:
-    """The change from BASE to HEAD (None: the staged index).
+def build_change(
+    repo: Repository,
+    config: Config,
+    base: str,
+    head: str | None,
+    attributes_at: str | None = None,
+) -> Change:
+    """The change from BASE to HEAD (None: the staged index), its files classified by the
+    .gitattributes of ATTRIBUTES_AT (None: the head commit's own, the work tree's for the index).
 
     Numbers first: one query with rename detection. Copies can only be found for added files,
     so the costlier query with copy detection runs only when there are some, and not at all on a
@@ -131,13 +138,16 @@ def build_change(repo: Repository, config: Config, base: str, head: str | None) 
     raw = repo.file_changes(base, head, find_copies=False)
     # A rename's old path may come back as a deletion once copies are looked for.
     paths = [r.path for r in raw] + [r.old_path for r in raw if r.old_path is not None]
-    # A commit is judged by its own .gitattributes; the staged change by the work tree's.
-    if head is None:
+    # A commit is judged by its own .gitattributes, or those of the request's revision (the
+    # server, CI: main's, so a pushed .gitattributes cannot exempt itself); the index by the
+    # work tree's.
+    source = attributes_at or head
+    if source is None:
         attributes = repo.attributes(paths, GENERATED_ATTRIBUTES)
     else:
-        from hotfix_guard.git.scratch import attributes_at  # push time only: a commit stays light
+        from hotfix_guard.git.scratch import attributes_at as committed  # push time only
 
-        attributes = attributes_at(repo, head, paths, GENERATED_ATTRIBUTES)
+        attributes = committed(repo, source, paths, GENERATED_ATTRIBUTES)
     change = classify_changes(raw, config, attributes)
     if not any(f.status in "AR" for f in change.files):
         return change
