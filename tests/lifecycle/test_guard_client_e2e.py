@@ -21,7 +21,7 @@ from tests.support.lifecycle import FIXED, invoke, start_hotfix
 from tests.support.precommit import PreCommit, git_result, output
 from tests.support.repos import Repo, code_files, git
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BRANCH = "hotfix/fix-login-timeout"
 # The README's complete configuration: its hook ids and the stages it installs.
 HOOK_IDS = ("hotfix-guard", "hotfix-trailers", "hotfix-guard-commit-msg", "hotfix-backport")
