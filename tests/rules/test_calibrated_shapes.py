@@ -1,4 +1,4 @@
-"""Issue 19's shapes of good hotfixes the noise rules blocked, and the noise that stays blocked.
+"""The shapes of good hotfixes the noise rules blocked, and the noise that stays blocked.
 
 Each test is shaped like a case of the round-two review (benchmarks/calibration.md), written
 by hand through real git: what an editor or a formatter does next to the fix warns; the same
