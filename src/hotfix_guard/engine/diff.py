@@ -28,6 +28,8 @@ GENERATED_ATTRIBUTES = ("linguist-generated", "linguist-vendored")
 # least this many changed lines, is generated or imported data that no reviewer reads line by line.
 DATA_SUFFIXES = (".json", ".csv", ".tsv", ".dat", ".list", ".txt")
 GENERATED_DATA_LINES = 1000
+# Schema exports at any size: Room writes `app/schemas/<Database>/<version>.json` on every build.
+SCHEMA_DIRS = frozenset(["schemas"])
 # A change this many times over max-files or max-lines is far over the limits: no detail can
 # change its verdict, so work that grows faster than the diff (copy detection, hunk analysis) is
 # bounded there (see Context.analysis_limited).
@@ -181,7 +183,8 @@ def classify_changes(
 
 
 def _bulk_data(entry: RawFileChange) -> bool:
-    return (
-        entry.path.lower().endswith(DATA_SUFFIXES)
-        and entry.added + entry.removed >= GENERATED_DATA_LINES
-    )
+    path = entry.path.lower()
+    if not path.endswith(DATA_SUFFIXES):
+        return False
+    schema = path.endswith(".json") and bool(SCHEMA_DIRS.intersection(path.split("/")[:-1]))
+    return schema or entry.added + entry.removed >= GENERATED_DATA_LINES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
+from collections.abc import Sequence
 
 from hotfix_guard.config.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
 from hotfix_guard.engine.context import Context
@@ -80,9 +81,10 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     """
     main_refs, main_name = _trusted_main(ctx)
     if main_refs == ctx.scope.main.refs:
-        own_commits = [commit for commit, *_ in ctx.commits]
+        lines: Sequence[Sequence[str]] = ctx.commits
     else:  # below the merge base with the local main too: its commits nobody released
-        own_commits = [line[0] for line in ctx.repo.commits_with_parents(ctx.scope.head, main_refs)]
+        lines = ctx.repo.commits_with_parents(ctx.scope.head, main_refs)
+    own_commits = _candidates(ctx, lines)
     if not own_commits:
         return []
     others = set(ctx.repo.refs_containing(own_commits)) - _own_refs(ctx) - set(main_refs)
@@ -120,8 +122,28 @@ def check_branch_base(ctx: Context) -> list[Finding]:
             f"{source_text}: {shown}{more}; a hotfix is cut from {main_name} and merges "
             "nothing else in",
             ref=ctx.where,
-            fix=_clean_branch(ctx, [c for c in own_commits if c not in reached], main_name),
+            fix=_clean_branch(ctx, [c for c, *_ in lines if c not in reached], main_name),
         )
+    ]
+
+
+def _candidates(ctx: Context, lines: Sequence[Sequence[str]]) -> list[str]:
+    """The branch's commits that could have come from another branch, newest first.
+
+    Not the tip (unless a commit is being made on it): a backport branch that contains it got it
+    from the hotfix (a fast-forward, or the fix merged there first and released from there).
+    Not a commit the reflog says was made on the branch. Not a merge whose merged-in parents
+    are all on main: `Merge branch 'master' into develop` or a release merged back into develop
+    brings main's own work, not develop's.
+    """
+    own = {commit for commit, *_ in lines}
+    made_here = _made_on_branch(ctx) or set()
+    return [
+        commit
+        for commit, *parents in lines
+        if (commit != ctx.scope.head or ctx.scope.staged)
+        and commit not in made_here
+        and not (len(parents) > 1 and all(parent not in own for parent in parents[1:]))
     ]
 
 

@@ -22,8 +22,8 @@ How rules that read hunks stay affordable on any diff size:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
+from functools import cached_property, wraps
 
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context.rollback import Rollback, find_rollback
@@ -84,6 +84,9 @@ class Context:
         self.config = self.request.config
         self.scope = scope
         self.coverage: AnalysisCoverage | None = None
+        # The context of a rollback's rest (see rest_of_rollback): its reverts are already set
+        # aside, so it looks for none.
+        self.judging_rest = False
         self.capped: list[str] = []  # files whose patch was too long to read (file_sections)
 
     @property
@@ -114,10 +117,24 @@ class Context:
         The staged index is compared with main's commits only when the change is over the
         limits: that costs a patch of the index, which a commit within them need not pay.
         """
+        if self.judging_rest:
+            return None
         change = self.change
         max_files, max_lines = self.limits
         over = len(change.counted) > max_files or change.changed_code_lines > max_lines
         return find_rollback(self, with_staged=over)
+
+    @cached_property
+    def rest_of_rollback(self) -> Context | None:
+        """The change after a leading run of reverts, for the rules to judge instead of the
+        whole (shared by them all); None when there is no such run."""
+        rollback = self.rollback
+        if rollback is None or rollback.whole or rollback.rest_base is None:
+            return None
+        scope = replace(self.scope, base=rollback.rest_base)
+        rest = Context(self.repo, self.request, scope)
+        rest.judging_rest = True
+        return rest
 
     def without_rolled_back(self, findings: list[Finding]) -> list[Finding]:
         """FINDINGS but those about files only reverting commits change: a rollback's lines
@@ -353,3 +370,23 @@ class Context:
                 severity=INFO,
             )
         ]
+
+
+def judging_the_rest(
+    check: Callable[[Context], list[Finding]],
+) -> Callable[[Context], list[Finding]]:
+    """CHECK, judging only what follows a leading run of reverts when it finds something.
+
+    A rollback with lint and test fix-ups after it: the fix-ups are checked, the reverted
+    renames and moves are not (rollback.py). Asked only when CHECK blocks something.
+    """
+
+    @wraps(check)
+    def judged(ctx: Context) -> list[Finding]:
+        findings = check(ctx)
+        if not any(f.severity != INFO for f in findings):
+            return findings
+        rest = ctx.rest_of_rollback
+        return findings if rest is None else check(rest)
+
+    return judged
