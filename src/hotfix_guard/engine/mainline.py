@@ -18,7 +18,7 @@ from typing import Literal
 
 from hotfix_guard.backport.merges import merged_branch
 from hotfix_guard.catalog import CHANGE, MAIN
-from hotfix_guard.config.loader import Config, matches_branch_patterns
+from hotfix_guard.config.loader import matches_branch_patterns
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.request import Request
 from hotfix_guard.engine.runner import run_rules, selected_rules
@@ -177,16 +177,3 @@ def outside_findings(ctx: Context, found: list[Landing]) -> list[Finding]:
             )
         )
     return findings
-
-
-def postmortem_commits(repo: Repository, config: Config, commits: list[str]) -> set[str]:
-    """The COMMITS that only add or change postmortems (files in postmortem-dir): the postmortem
-    rule asks for them on main, so they may land there directly and ship with the next tag."""
-    if not commits:
-        return set()
-    folder = config.postmortem_dir.rstrip("/") + "/"
-    return {
-        commit
-        for commit, statuses in repo.statuses_by_commit(Walk.of(commits)).items()
-        if statuses and all(path.startswith(folder) and status != "D" for path, status in statuses)
-    }

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from hotfix_guard.backport.merges import FAST_FORWARD
 from hotfix_guard.engine.context import Context
-from hotfix_guard.engine.mainline import Landing, landings, outside_findings, postmortem_commits
+from hotfix_guard.engine.mainline import Landing, landings, outside_findings
 from hotfix_guard.engine.stages import landed_hotfixes
 from hotfix_guard.git.walk import Walk
+from hotfix_guard.incident.shipped import postmortem_commits
 from hotfix_guard.report.findings import Finding
 
 

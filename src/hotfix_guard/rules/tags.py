@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from hotfix_guard.engine.mainline import postmortem_commits
+from hotfix_guard.incident.shipped import postmortem_commits
 from hotfix_guard.releases.tags import TagContext
 from hotfix_guard.releases.versions import next_release, render_version
 from hotfix_guard.report.findings import INFO, Finding, short_line
