@@ -56,21 +56,7 @@ def start(
     now: datetime,
 ) -> str:
     """Cut the branch and record the incident; return the branch name."""
-    if request.severity not in SEVERITIES:
-        raise UsageError(
-            f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
-        )
-    for option, value in (("--service", request.service), ("--impact", request.impact)):
-        _require_one_line(option, value)
-    _require_past(request.detected, now, echo)
-    one_line("the description", request.description)
-    if request.incident is not None:
-        one_line("--incident", request.incident)
-    if rollbacks.in_progress(repo):
-        raise UsageError(
-            "a rollback start began in this work tree is stopped: hotfix-guard start --continue, "
-            "or hotfix-guard start --abort"
-        )
+    _check_request(repo, request, echo, now)
     git = LifecycleGit(repo)
     rolling_back = request.mitigation == "rollback"
     name = "" if rolling_back else _branch_name(config, request.description)
@@ -110,6 +96,28 @@ def start(
         echo("Next: commit the fix (each commit carries the incident's trailers through the")
         echo("hotfix-trailers hook), then: hotfix-guard finish --push")
     return name
+
+
+def _check_request(
+    repo: Repository, request: StartRequest, echo: Callable[[str], None], now: datetime
+) -> None:
+    """Refuse, before anything moves, values that are not one bounded line, a detection in the
+    future, and a stopped rollback start."""
+    if request.severity not in SEVERITIES:
+        raise UsageError(
+            f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
+        )
+    for option, value in (("--service", request.service), ("--impact", request.impact)):
+        _require_one_line(option, value)
+    _require_past(request.detected, now, echo)
+    one_line("the description", request.description)
+    if request.incident is not None:
+        one_line("--incident", request.incident)
+    if rollbacks.in_progress(repo):
+        raise UsageError(
+            "a rollback start began in this work tree is stopped: hotfix-guard start --continue, "
+            "or hotfix-guard start --abort"
+        )
 
 
 # A trailer value longer than this is not a line anyone reads in a status message.
