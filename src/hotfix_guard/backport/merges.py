@@ -14,7 +14,6 @@ Where each went afterwards: reach.py.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -169,7 +168,7 @@ def _replayed(
                 forks[tip] = fork
     if not forks:
         return []
-    on_main = repo.patch_ids(dataclasses.replace(walk, merges=False))
+    on_main = repo.patch_ids(walk._replace(merges=False))
     whole = repo.range_patch_ids([(fork, tip) for tip, fork in forks.items()])
     by_commit = {
         commit: patch_id

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hotfix_guard.catalog import DEFAULT_LEVELS, LEVELS, OPTIONS, Level
 from hotfix_guard.config.defaults import (
@@ -54,8 +54,7 @@ CONFIG_FILE = ".hotfix-guard.toml"
 SEVERITIES = ("P0", "P1", "P2", "P3")
 
 
-@dataclass(frozen=True)
-class SeverityPolicy:
+class SeverityPolicy(NamedTuple):
     """A `[severity.Px]` table: the targets of the two clocks (detection to the first response,
     detection to the hotfix tag), and limits that replace the global ones."""
 
@@ -71,8 +70,11 @@ SEVERITY_DEFAULTS = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+# Read-only views: one default shared by every Config() must not be changed through one of them.
+DEFAULT_OPTIONS = MappingProxyType({key: option.default for key, option in OPTIONS.items()})
+
+
+class Config(NamedTuple):
     """The validated settings; every field has the documented default."""
 
     source: str | None = None
@@ -97,14 +99,12 @@ class Config:
     # A Keep a Changelog file finish adds the hotfix's entry to (versions/changelog.py).
     changelog: str | None = None
     # status-message templates by state, overriding the Statuspage wording (incident/status_message)
-    status_templates: Mapping[str, str] = field(default_factory=dict)
+    status_templates: Mapping[str, str] = MappingProxyType({})
     status_wording: str = "runbook"  # or "statuspage"
     # The options the catalog gives rules (`moved-code-min-lines`), by config key.
-    options: Mapping[str, Any] = field(
-        default_factory=lambda: {key: option.default for key, option in OPTIONS.items()}
-    )
-    severity: Mapping[str, SeverityPolicy] = field(default_factory=lambda: dict(SEVERITY_DEFAULTS))
-    rules: Mapping[str, Level] = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    options: Mapping[str, Any] = DEFAULT_OPTIONS
+    severity: Mapping[str, SeverityPolicy] = MappingProxyType(SEVERITY_DEFAULTS)
+    rules: Mapping[str, Level] = MappingProxyType(DEFAULT_LEVELS)
 
     def level(self, rule: str) -> Level:
         return self.rules[rule]
@@ -259,7 +259,7 @@ def _parse_severity(value: Any, source: str, table_name: str) -> dict[str, Sever
                 raise _unknown(source, "key", key, where_key, _SEVERITY_KEYS)
             attribute, validate = _SEVERITY_KEYS[key]
             fields[attribute] = _validated(source, f"severity.{name}.{key}", setting, validate)
-        policies[name] = replace(policies[name], **fields)
+        policies[name] = policies[name]._replace(**fields)
     return policies
 
 

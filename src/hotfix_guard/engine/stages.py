@@ -7,7 +7,6 @@ import shlex
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hotfix_guard import scope as scopes
@@ -137,7 +136,7 @@ def wrong_case_report(config: Config, branch: str, rules: Sequence[str] = ()) ->
     if wrong_case is None or (rules and "branch-name" not in rules):
         return None
     severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
-    found = replace(wrong_case, rule="branch-name", severity=severity)
+    found = wrong_case._replace(rule="branch-name", severity=severity)
     return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
 
 
@@ -149,10 +148,10 @@ def change_report(ctx: Context, subjects: Sequence[Subject], *, summarize: bool 
     # Say so when the change was too big for every detail to be looked at.
     cut_short = ctx.analysis_findings() if chosen else []
     if cut_short:
-        report = replace(report, findings=(*report.findings, *cut_short))
+        report = report._replace(findings=(*report.findings, *cut_short))
     if report.errors:
         report = overrides.with_override_hint(overrides.apply(report, ctx.overrides.valid, ()))
-    return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
+    return report._replace(summary=change_summary(ctx, len(chosen))) if summarize else report
 
 
 def change_summary(ctx: Context, checks: int) -> str:
@@ -188,7 +187,7 @@ def commit_stage(
             for key, value in repo.message_trailers(message.encode())
             if key.lower() == OVERRIDE_KEY.lower()
         )
-    request = replace(of_work_tree(config, rules), extra_overrides=extra)
+    request = (of_work_tree(config, rules))._replace(extra_overrides=extra)
     return check_change(repo, request, Target(branch, "HEAD", staged=True))
 
 
@@ -212,7 +211,7 @@ def push_stage(repo: Repository, pushed: Sequence[PushedRef], rules: Sequence[st
             continue
         ctx: Context | None = None
         if found is not None and ref.branch == found.main.name:
-            request = replace(found.request, pushed_tips=_pushed_tips(pushed))
+            request = found.request._replace(pushed_tips=_pushed_tips(pushed))
             report, ctx = check_main_update(repo, request, (found.before, ref.local_sha))
         else:
             request = committed_at(repo, ref.local_sha, rules)
@@ -302,7 +301,7 @@ def check_tag(repo: Repository, request: Request, tag: TagRef, queries: TagQueri
     summary = (
         f"hotfix-guard passed: {tag.name} is a good {kind}: {len(chosen)} checks passed ({names})"
     )
-    return replace(run_rules(ctx, chosen, f"{kind} {tag.name}"), summary=summary)
+    return (run_rules(ctx, chosen, f"{kind} {tag.name}"))._replace(summary=summary)
 
 
 def merge_reports(reports: Sequence[Report], subject: str) -> Report:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from hotfix_guard.git.changes import ChangeQueries
 from hotfix_guard.git.light import git_command, git_environment
@@ -24,8 +23,7 @@ from hotfix_guard.git.walk import Walk
 CHERRY_PICKED_FROM = re.compile(rf"^\(cherry picked from commit ({OBJECT_ID})\)$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class LoggedCommit:
+class LoggedCommit(NamedTuple):
     """One commit of a first-parent walk: id, parents, committer time (Unix) and subject."""
 
     sha: str
@@ -34,8 +32,7 @@ class LoggedCommit:
     subject: str
 
 
-@dataclass(frozen=True)
-class ChangedCommit:
+class ChangedCommit(NamedTuple):
     """One commit with who made it and what it touched (a merge: against its first parent)."""
 
     sha: str
@@ -264,6 +261,8 @@ class CommitQueries(ChangeQueries):
         objects = os.fsdecode(
             self.git("rev-parse", "--path-format=absolute", "--git-path", "objects")
         )
+        import tempfile  # status and push checks only: a commit's check does not load it
+
         env = git_environment(self.env)
         alternates = [objects.strip(), *filter(None, [env.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")])]
         with tempfile.TemporaryDirectory(prefix="hotfix-guard-objects-") as scratch:

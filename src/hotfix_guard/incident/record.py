@@ -8,9 +8,8 @@ fetches the branch or the tag sees the same record. Nothing that matters lives o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from hotfix_guard.config.loader import SEVERITIES
 from hotfix_guard.errors import UsageError
@@ -35,8 +34,7 @@ Mitigation = Literal["rollback", "hotfix", "feature-flag"]
 VALUE_LIMIT = 200
 
 
-@dataclass(frozen=True)
-class IncidentRecord:
+class IncidentRecord(NamedTuple):
     severity: str | None = None  # as written: the severity rule judges it
     incident: str | None = None  # an id or a URL
     detected: datetime | None = None  # timezone-aware, UTC
@@ -70,7 +68,7 @@ class IncidentRecord:
         changes = {
             name: getattr(newer, name) for name in FIELDS if getattr(newer, name) is not None
         }
-        return replace(self, **changes)
+        return self._replace(**changes)
 
 
 # The record's fields, in the order of RECORD_KEYS.

@@ -22,8 +22,8 @@ How rules that read hunks stay affordable on any diff size:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from functools import cached_property, wraps
+from typing import NamedTuple
 
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context.rollback import Rollback, find_rollback
@@ -46,8 +46,7 @@ from hotfix_guard.scope import Scope
 SECTION_START = b"diff --git "
 
 
-@dataclass(frozen=True)
-class FoundOverrides:
+class FoundOverrides(NamedTuple):
     """The hotfix's overrides: the valid ones and the `override` findings for the rest."""
 
     valid: tuple[Override, ...]
@@ -60,8 +59,7 @@ MAX_LINE_BYTES = 64 * 1024
 MAX_SECTION_BYTES = 8 * 2**20
 
 
-@dataclass(frozen=True)
-class AnalysisCoverage:
+class AnalysisCoverage(NamedTuple):
     """How much of what the hunk-reading rules wanted they were given."""
 
     files: int
@@ -131,7 +129,7 @@ class Context:
         rollback = self.rollback
         if rollback is None or rollback.whole or rollback.rest_base is None:
             return None
-        scope = replace(self.scope, base=rollback.rest_base)
+        scope = self.scope._replace(base=rollback.rest_base)
         rest = Context(self.repo, self.request, scope)
         rest.judging_rest = True
         return rest
