@@ -37,9 +37,9 @@ from calibration_labels import LABELS, check_labels, load_labels
 
 from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
 from hotfix_guard.config import Config
-from hotfix_guard.context import Context
+from hotfix_guard.engine.context import Context
 from hotfix_guard.git import Repository
-from hotfix_guard.report import ERROR, WARNING, Finding
+from hotfix_guard.report.findings import ERROR, WARNING, Finding
 from hotfix_guard.scope import MainBranch, Scope
 
 NOISE_RULES = rules_of_hook("hotfix-no-refactor")

@@ -4,6 +4,10 @@ snapshot of everything finish may touch (refs, HEAD, index, work tree bytes, the
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +81,22 @@ def hotfix(released: Repo) -> Repo:
     released.commit("Return 1 on login timeout", {"app/main.py": FIXED})
     released.git("push", "-q", "origin", "hotfix/fix-login-timeout")
     return released
+
+
+def run_until(repo: Repo, marker: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """hotfix-guard ARGS in its own process group, SIGINT to the group once MARKER appears."""
+    script = Path(sys.executable).with_name("hotfix-guard")
+    process = subprocess.Popen(
+        [str(script), *args],
+        cwd=repo.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(args, process.returncode, out, err)

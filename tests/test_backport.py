@@ -24,8 +24,8 @@ from hotfix_guard.backport.reach import BackportBranches
 from hotfix_guard.backport.status import POST_COMMIT, POST_MERGE, day, reminder
 from hotfix_guard.cli import cli
 from hotfix_guard.config import Config
+from hotfix_guard.engine.stages import PushedRef, push_stage
 from hotfix_guard.git import Repository
-from hotfix_guard.stages import PushedRef, push_stage
 from tests.conftest import Repo
 
 FIXED = "def main():\n    return 1\n"
@@ -503,7 +503,7 @@ def test_status_says_once_that_a_backport_branch_is_missing_everywhere(repo: Rep
 
 
 def test_fast_path_leaves_the_reminder_and_pushes_of_main_to_the_full_path(repo: Repo) -> None:
-    from hotfix_guard.fastpath import nothing_to_check
+    from hotfix_guard.engine.fastpath import nothing_to_check
 
     repo.branch("feature/x")
     assert nothing_to_check(["backport-reminder"], {}) is False
@@ -513,7 +513,7 @@ def test_fast_path_leaves_the_reminder_and_pushes_of_main_to_the_full_path(repo:
 
 
 def test_fast_path_knows_main_named_only_by_origin_head(repo: Repo, remote: Path) -> None:
-    from hotfix_guard.fastpath import nothing_to_check
+    from hotfix_guard.engine.fastpath import nothing_to_check
 
     repo.git("branch", "-m", "main", "trunk")
     repo.git("push", "-q", "origin", "trunk")

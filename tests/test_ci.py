@@ -242,3 +242,43 @@ def test_a_github_pull_request_checked_out_as_its_merge_commit(
     # The PR's own commits are judged, not the merge commit (which would merge main in).
     assert [line.split(": ")[1] for line in lines[:-2]] == ["diff-size"]
     assert lines[-2].startswith("hotfix-guard failed: 1 error, 0 warnings (hotfix/big against main")
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (None, "larger than 25 MB, not an event payload"),  # /dev/zero
+        ("[" * 200_000, "nested too deeply"),
+    ],
+)
+def test_a_runaway_or_deep_event_file_is_one_line(
+    repo: Repo, remote: Path, tmp_path: Path, content: str | None, why: str
+) -> None:
+    pushed_big_hotfix(repo)
+    event = Path("/dev/zero")
+    if content is not None:
+        event = tmp_path / "event.json"
+        event.write_text(content)
+    environ = {**github_pr(repo.path, "hotfix/big"), "GITHUB_EVENT_PATH": str(event)}
+    result = run_ci(repo.path, environ)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"hotfix-guard: GITHUB_EVENT_PATH {str(event)!r} cannot be read as JSON: {why}\n"
+    )
+
+
+def test_an_unwritable_output_file_is_one_line_after_the_text_report(
+    repo: Repo, remote: Path, tmp_path: Path
+) -> None:
+    pushed_big_hotfix(repo)
+    target = tmp_path / "missing-folder" / "report.sarif"
+    result = run_ci(
+        repo.path, {}, "--head", "hotfix/big", "--base", "main", "--format", "sarif",
+        "--output", str(target),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout.startswith("hotfix/big: diff-size: 25 changed files")
+    assert result.stderr.splitlines()[-1] == (
+        f"hotfix-guard: --output {str(target)!r}: cannot write it (No such file or directory); "
+        "the text report above is the check's result"
+    )

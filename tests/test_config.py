@@ -152,12 +152,17 @@ def test_severity_tables_replace_the_defaults_key_by_key(tmp_path: Path) -> None
     write(
         tmp_path,
         ".hotfix-guard.toml",
-        '[severity.P0]\nrespond-within = "30m"\nmax-files = 40\n[severity.P3]\nmax-lines = 50\n',
+        '[severity.P0]\nrespond-within = "30m"\nrestore-within = "2h"\nmax-files = 40\n'
+        "[severity.P3]\nmax-lines = 50\n",
     )
     config = load(tmp_path)
     assert config.severity["P0"].respond_within == timedelta(minutes=30)
-    assert config.severity["P1"].respond_within == timedelta(hours=4)
-    assert config.severity["P3"].respond_within is None
+    assert config.severity["P0"].restore_within == timedelta(hours=2)
+    # The runbook's response times stay where the table leaves them; no restore target.
+    assert [config.severity[level].respond_within for level in ("P1", "P2", "P3")] == [
+        timedelta(hours=1), timedelta(hours=4), timedelta(hours=24)
+    ]  # fmt: skip
+    assert config.severity["P1"].restore_within is None
     assert config.limits("P0") == (40, 400)
     assert config.limits("P3") == (20, 50)
     assert config.limits(None) == (20, 400)
@@ -179,7 +184,7 @@ def test_severity_tables_replace_the_defaults_key_by_key(tmp_path: Path) -> None
         (
             "[severity.P1]\nmax_files = 3\n",
             ".hotfix-guard.toml: unknown key 'max_files' in [severity.P1] (did you mean "
-            "'max-files'?); known keys: respond-within, max-files, max-lines",
+            "'max-files'?); known keys: respond-within, restore-within, max-files, max-lines",
         ),
     ],
 )

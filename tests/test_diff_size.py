@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.diff import FileChange
+from hotfix_guard.engine.diff import FileChange
 from hotfix_guard.rules.size import files_to_split_out
 from tests.conftest import Repo, code_files
 

@@ -133,3 +133,36 @@ def test_every_command_outside_a_repository_is_one_line_and_exit_2(
         message = result.stderr if expected else result.stdout
         assert message.count("\n") == 1 and "not inside a git" in message, (name, message)
         assert "Traceback" not in result.stderr
+
+
+def test_the_crash_report_never_follows_a_planted_symlink(repo: Repo, tmp_path: Path) -> None:
+    """The cache folder cannot be written (a server's git account): the report goes to a new
+    private file in the temp folder, not through a name another user planted there."""
+    hotfix(repo)
+    blob = repo.git("rev-parse", "main:app/main.py")
+    os.remove(repo.path / ".git" / "objects" / blob[:2] / blob[2:])
+    unwritable = tmp_path / "cache-is-a-file"
+    unwritable.write_text("")
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("someone else's file\n")
+    (shared / "hotfix-guard-crash.log").symlink_to(victim)
+    env = {**os.environ, "XDG_CACHE_HOME": str(unwritable), "TMPDIR": str(shared)}
+    result = run("check", env=env)
+    assert result.returncode == 3
+    assert victim.read_text() == "someone else's file\n"
+    where = Path(result.stderr.rstrip("\n").rsplit("; full report: ", 1)[1])
+    assert where.parent == shared and where.name.startswith("hotfix-guard-crash-")
+    assert oct(where.stat().st_mode & 0o777) == "0o600"
+    assert "command: hotfix-guard check" in where.read_text()
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(repo: Repo) -> None:
+    """`hotfix-guard status | head -0`: no traceback, no "unexpected failure", exit 141."""
+    process = subprocess.Popen([SCRIPT, "status"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert stderr == b""

@@ -161,7 +161,7 @@ def test_without_push_abort_works_even_after_the_last_step(
     assert invoke("finish").exit_code == 130
     aborted = invoke("finish", "--abort")
     assert aborted.output == (
-        "finish aborted: every ref and the work tree are as they were (main, develop, v1.2.4 "
-        "put back)\n"
+        "finish aborted: every ref and the work tree are as they were (main, develop put back, "
+        "v1.2.4 deleted)\n"
     )
     assert snapshot(hotfix, remote) == before

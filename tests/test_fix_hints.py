@@ -9,7 +9,7 @@ import subprocess
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.fixes import quote
+from hotfix_guard.report.fixes import quote
 from tests.conftest import Repo, code_files
 from tests.test_noise_rules import SERVICE
 

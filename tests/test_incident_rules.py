@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.config import Config, parse
+from hotfix_guard.engine.stages import PushedRef, push_stage
 from hotfix_guard.git import Repository
 from hotfix_guard.incident.due import names_tag, postmortem_states
-from hotfix_guard.stages import PushedRef, push_stage
 from tests.conftest import Repo, code_files, without_pass_summary
 from tests.incident_support import at, hand_made_hotfix
 
@@ -36,11 +36,13 @@ def test_severity_warns_on_a_hotfix_without_the_trailer(repo: Repo) -> None:
     assert code == 0
     assert output.splitlines()[0] == (
         "hotfix/fix-login: severity: no commit of the hotfix carries a Severity: trailer; the "
-        "severity sets the response target and the size limits"
+        "severity sets the response and restore targets and the size limits"
     )
     assert output.splitlines()[2] == (
-        "To fix: severity: record the severity in the next commit: git commit --trailer "
-        "'Severity: P1' (P0 critical, P1 major feature, P2 some users, P3 minor)"
+        "To fix: severity: record the severity in the next commit (git commit --trailer "
+        "'Severity: P1'), the level from the runbook's table: P0 system down (complete outage, "
+        "data loss); P1 major feature broken (auth broken, payments failing); P2 feature "
+        "degraded (slow performance, partial outage); P3 minor issue (UI bug, non-critical error)"
     )
 
 
@@ -52,7 +54,7 @@ def test_severity_names_an_invalid_value_and_can_be_an_error(repo: Repo) -> None
     assert code == 1
     assert output.splitlines()[0] == (
         "hotfix/fix-login: severity: Severity: 'P5' is not one of P0, P1, P2, P3; the severity "
-        "sets the response target and the size limits"
+        "sets the response and restore targets and the size limits"
     )
 
 

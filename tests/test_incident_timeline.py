@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.config import Config
+from hotfix_guard.config import CONFIG_FILE, Config, from_files
 from hotfix_guard.git import Repository
 from hotfix_guard.git.history import History
 from hotfix_guard.incident import timeline
@@ -26,6 +26,10 @@ def build(tag: str, config: Config | None = None) -> timeline.Hotfix:
     repo = Repository.discover()
     with History(repo) as history:
         return timeline.build(repo, history, config or Config(), tag)
+
+
+def config_with(toml: str) -> Config:
+    return from_files({CONFIG_FILE: toml.encode()}.get)
 
 
 def rows(hotfix: timeline.Hotfix) -> list[tuple[str, str, str]]:
@@ -87,13 +91,26 @@ def test_timeline_rows_their_order_and_their_commits(
     )
 
 
-def test_time_to_restore_against_the_severity_target(
+def verdicts(hotfix: timeline.Hotfix, config: Config) -> tuple[str, str]:
+    response, restore = timeline.hotfix_clocks(hotfix, config)
+    return response.verdict(), restore.verdict()
+
+
+def test_both_clocks_against_the_severity_targets(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base_history(repo, monkeypatch)
     hand_made_hotfix(repo, monkeypatch)
-    assert timeline.restore_verdict(build("v1.2.4"), Config()) == (
-        "1h 25m from detected to tagged; target for P1: 4h, met"
+    assert verdicts(build("v1.2.4"), Config()) == (
+        "15m; target for P1: 1h, met",
+        "1h 25m; no target for P1 (set restore-within)",
+    )
+    restore_hour = config_with('[severity.P1]\nrestore-within = "1h"\n')
+    assert verdicts(build("v1.2.4"), restore_hour)[1] == "1h 25m; target for P1: 1h, missed by 25m"
+    at_the_edge = config_with('[severity.P1]\nrespond-within = "15m"\nrestore-within = "1h25m"\n')
+    assert verdicts(build("v1.2.4"), at_the_edge) == (
+        "15m; target for P1: 15m, met",
+        "1h 25m; target for P1: 1h 25m, met",
     )
     search_hotfix(
         repo,
@@ -102,12 +119,13 @@ def test_time_to_restore_against_the_severity_target(
         record="Severity: P0\nDetected: 2026-11-29T08:00:00Z",
         day="2026-11-29",
     )
-    assert timeline.restore_verdict(build("v1.2.5"), Config()) == (
-        "1h 25m from detected to tagged; target for P0: 1h, missed by 25m"
+    assert verdicts(build("v1.2.5"), Config()) == (
+        "30m; target for P0: 15m, missed by 15m",
+        "1h 25m; no target for P0 (set restore-within)",
     )
 
 
-def test_missing_trailers_start_the_clock_at_the_first_commit_without_a_target(
+def test_missing_trailers_leave_both_clocks_unknown(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base_history(repo, monkeypatch)
@@ -117,10 +135,7 @@ def test_missing_trailers_start_the_clock_at_the_first_commit_without_a_target(
     assert [kind for _, kind, _ in rows(hotfix)] == [
         "branch-cut", "commit", "commit", "merged", "tagged", "backport"
     ]  # fmt: skip
-    assert timeline.restore_verdict(hotfix, Config()) == (
-        "1h 10m from first commit (no Detected: trailer) to tagged; no target: the hotfix "
-        "carries no valid Severity: trailer"
-    )
+    assert verdicts(hotfix, Config()) == ("unknown: no Detected: trailer to start it",) * 2
     text = render(hotfix, Config())
     assert "| severity | not recorded |\n| incident | not recorded |" in text
     assert "git does not say when it was detected (no Detected: trailer)." in text
@@ -303,8 +318,9 @@ def test_a_hotfix_shaped_as_finish_makes_it(repo: Repo, monkeypatch: pytest.Monk
     assert [kind for _, kind, _ in rows(hotfix)] == [
         "branch-cut", "detected", "commit", "merged", "tagged", "backport"
     ]  # fmt: skip
-    assert timeline.restore_verdict(hotfix, Config()) == (
-        "40m from detected to tagged; target for P1: 4h, met"
+    assert verdicts(hotfix, Config()) == (
+        "15m; target for P1: 1h, met",
+        "40m; no target for P1 (set restore-within)",
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hotfix_guard.cli import cli
-from hotfix_guard.hookinstall import script_text
+from hotfix_guard.setup.install import script_text
 from tests.conftest import Repo
 from tests.precommit_support import PreCommit
 

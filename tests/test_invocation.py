@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from hotfix_guard.catalog import RULE_NAMES
-from hotfix_guard.errors import UsageError
-from hotfix_guard.fastpath import nothing_to_check
-from hotfix_guard.invocation import (
+from hotfix_guard.engine.fastpath import nothing_to_check
+from hotfix_guard.engine.invocation import (
     Invocation,
     PlainCommand,
     PushedRef,
@@ -20,6 +19,7 @@ from hotfix_guard.invocation import (
     parse_push_lines,
     plain_command,
 )
+from hotfix_guard.errors import UsageError
 from tests.conftest import Repo
 
 SCRIPT = str(Path(sys.executable).with_name("hotfix-guard"))

@@ -157,7 +157,8 @@ def test_a_conflict_in_develop_stops_there_and_abort_puts_everything_back(
     aborted = invoke("finish", "--abort")
     assert aborted.exit_code == 0, aborted.output
     assert aborted.output == (
-        "finish aborted: every ref and the work tree are as they were (main, v1.2.4 put back)\n"
+        "finish aborted: every ref and the work tree are as they were (main put back, "
+        "v1.2.4 deleted)\n"
     )
     assert snapshot(hotfix, remote) == before
     assert not state_file(hotfix).exists()

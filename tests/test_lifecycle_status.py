@@ -10,6 +10,7 @@ import pytest
 
 from hotfix_guard.lifecycle import common
 from tests.conftest import Repo
+from tests.incident_support import at
 from tests.lifecycle_support import hotfix, invoke, released
 
 __all__ = ["hotfix", "released"]  # fixtures
@@ -22,6 +23,7 @@ def test_status_shows_open_and_merged_hotfixes(
 ) -> None:
     assert invoke("finish", "--push").exit_code == 0
     merge = hotfix.git("rev-parse", "main")
+    at(monkeypatch, "2026-11-28T21:20:00Z")  # start's commit: the first response
     result = invoke("start", "Fix signup", "--severity", "P0", "--incident", "INC-43",
                     "--detected", "2026-11-28T21:00:00Z")  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -30,14 +32,17 @@ def test_status_shows_open_and_merged_hotfixes(
     text = invoke("status")
     assert text.exit_code == 0, text.output
     lines = text.output.splitlines()
-    assert lines[:5] == [
-        "hotfix/fix-signup [open] P0, INC-43, open 2h 10m (OVERDUE 1h)",
+    assert lines[:9] == [
+        "hotfix/fix-signup [open] P0, INC-43",
+        "  response clock: 20m; target for P0: 15m, missed by 5m",
+        "  restore clock: running for 2h 10m; no target for P0 (set restore-within)",
         "  size 1/20 files, 2/400 lines; tests no test-commands; pushed no",
-        "hotfix/fix-login-timeout [merged] P1, INC-42, merged after "
-        + lines[2].split(" after ")[1],
+        "hotfix/fix-login-timeout [merged] P1, INC-42",
+        "  response clock: " + lines[5].split(": ", 1)[1],
+        "  restore clock: " + lines[6].split(": ", 1)[1],
         "  size 1/20 files, 2/400 lines; tests no test-commands; pushed yes",
         f"  merged {merge[:12]}; tag v1.2.4; backports: develop merge; postmortem due "
-        + lines[4].rsplit(" ", 1)[1],
+        + lines[8].rsplit(" ", 1)[1],
     ]
     found = json.loads(invoke("status", "--format", "json").output)["hotfixes"]
     # The merged one's clock ran from the fixed detection time to the real merge: not asserted.
@@ -45,7 +50,18 @@ def test_status_shows_open_and_merged_hotfixes(
         ("hotfix/fix-signup", "open"),
         ("hotfix/fix-login-timeout", "merged"),
     ]
-    assert found[0]["overdue"] is True and found[0]["age"] == "2h 10m"
+    assert found[0]["response"] == {
+        "measures": "detection to the first response in git",
+        "started": "2026-11-28T21:00:00Z",
+        "stopped": "2026-11-28T21:20:00Z",
+        "running": False,
+        "minutes": 20,
+        "target_minutes": 15,
+        "met": False,
+        "overdue": True,
+        "verdict": "20m; target for P0: 15m, missed by 5m",
+    }
+    assert found[0]["restore"]["running"] is True and found[0]["restore"]["minutes"] == 130
     assert found[1]["tag"] == "v1.2.4" and found[1]["backports"] == {"develop": "merge"}
     hotfix.commit("Postmortem", {"docs/postmortems/v1.2.4.md": "# v1.2.4\n"})
     again = json.loads(invoke("status", "--format", "json").output)["hotfixes"]

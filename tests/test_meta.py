@@ -149,8 +149,8 @@ def test_every_rule_option_is_a_config_key_with_its_default() -> None:
 
 
 NEW_RULE_MODULE = """
-from hotfix_guard.context import Context
-from hotfix_guard.report import Finding
+from hotfix_guard.engine.context import Context
+from hotfix_guard.report.findings import Finding
 
 
 def check_no_todo(ctx: Context) -> list[Finding]:

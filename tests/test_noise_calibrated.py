@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotfix_guard import hunks
+from hotfix_guard.engine import hunks
 from tests.conftest import Repo
 from tests.test_noise_rules import SERVICE, check, findings, hotfix
 

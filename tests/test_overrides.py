@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from hotfix_guard import overrides
 from hotfix_guard.cli import cli
-from hotfix_guard.report import Finding
+from hotfix_guard.report.findings import Finding
 from tests.conftest import Repo, code_files
 from tests.precommit_support import PreCommit, git_result, output
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from hotfix_guard import scope as scopes
 from hotfix_guard.cli import cli
 from hotfix_guard.config import Config
-from hotfix_guard.context import Context
-from hotfix_guard.diff import FileChange
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.diff import FileChange
 from hotfix_guard.git import Repository
 from tests.conftest import Repo, code_files
 
@@ -42,7 +42,7 @@ def test_fast_path_loads_no_click_gitpython_or_unidiff(repo: Repo, args: tuple[s
     repo.branch("feature/monthly-report")
     result, modules = imported_modules(repo, *args)
     assert (result.returncode, result.stdout) == (0, "")
-    assert "hotfix_guard.fastpath" in modules  # the measurement saw the run
+    assert "hotfix_guard.engine.fastpath" in modules  # the measurement saw the run
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY_MODULES)
     assert heavy == []
 
@@ -63,7 +63,7 @@ def test_the_fast_path_remembers_a_valid_config_until_it_changes(repo: Repo) -> 
     # An edit is seen at once: now the branch is a hotfix branch and is checked (badly named).
     repo.write("pyproject.toml", '[tool.hotfix-guard]\nbranch-patterns = ["feature/*"]\n')
     edited, modules = imported_modules(repo, "hook")
-    assert edited.returncode == 1 and "hotfix_guard.stages" in modules
+    assert edited.returncode == 1 and "hotfix_guard.engine.stages" in modules
     assert "feature/monthly-report: branch-name: " in edited.stdout
     # A broken config is never remembered: every run reports it.
     repo.write("pyproject.toml", "[tool.hotfix-guard]\nmax-files = 'many'\n")
@@ -81,7 +81,7 @@ def test_a_hotfix_branch_is_checked_without_click(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
     result, modules = imported_modules(repo, "hook")
     assert result.returncode == 0
-    assert "hotfix_guard.stages" in modules and "click" not in modules
+    assert "hotfix_guard.engine.stages" in modules and "click" not in modules
 
 
 @pytest.mark.parametrize(

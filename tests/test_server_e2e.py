@@ -286,3 +286,45 @@ def test_a_broken_config_on_main_is_repaired_by_a_push_of_main_alone(
     assert status == 0, output
     assert "remote: hotfix-guard: this push repairs the invalid config of main" in output
     assert push(repo, "hotfix/fix-login")[0] == 0
+
+
+def test_a_file_where_the_log_folder_goes_refuses_the_override_in_one_line(
+    repo: Repo, server: Path
+) -> None:
+    (server / "hotfix-guard").write_text("not a folder\n")
+    big_hotfix(repo)
+    option = "hotfix-guard.override=diff-size: P0 outage, split after the incident"
+    status, output = push(repo, "-o", option, "hotfix/big")
+    assert status == 1
+    assert "Traceback" not in output, output
+    assert (
+        f"remote: hotfix-guard: cannot record the override in {server}/hotfix-guard/"
+        "overrides.jsonl (File exists): the push is refused; the server's admin must make "
+        "that path a writable file"
+    ) in output
+    assert not on_server(server, "refs/heads/hotfix/big")
+
+
+def test_damaged_lines_of_the_override_log_are_skipped(repo: Repo, server: Path) -> None:
+    good = {
+        "date": "2026-11-28T22:10:00Z",
+        "pusher": "alice",
+        "refs": ["refs/heads/hotfix/big 000000000000..1234567890ab"],
+        "rules": ["diff-size"],
+        "reason": "P0 outage, split after the incident",
+    }
+    damaged = [
+        {**good, "date": "2026-13-45T99:00:00Z"},
+        {**good, "date": "9999-12-31T23:59:59-01:00"},
+        {**good, "date": 20261128},
+        {**good, "date": "2026-11-28T22:10:00"},  # no zone
+    ]
+    log = server / "hotfix-guard" / "overrides.jsonl"
+    log.parent.mkdir()
+    log.write_text("".join(json.dumps(line) + "\n" for line in [*damaged, good]) + "{not json\n")
+    text = run_cli(server, "overrides").stdout.splitlines()
+    assert text == [
+        "2026-11-28T22:10:00Z  push refs/heads/hotfix/big 000000000000..1234567890ab  alice  "
+        "diff-size: P0 outage, split after the incident",
+        "1 override: 0 in commits, 1 recorded by the server",
+    ]

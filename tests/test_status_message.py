@@ -116,6 +116,23 @@ def test_templates_come_from_the_config(repo: Repo) -> None:
          "not {owner}"),
         ('[status-message]\nfixed = "done"\n',
          "a table whose keys are investigating, identified, monitoring, resolved, not 'fixed'"),
+        ('[status-message]\ninvestigating = "{title:{title}}"\n',
+         "a plain format after {title: (no nested fields)"),
+        ('[status-message]\ninvestigating = "{ti{{tle}"\n',
+         "a template str.format reads (unexpected '{' in field name; write a literal brace as {{)"),
+        ('[status-message]\ninvestigating = "{impact:>{incident}}"\n',
+         "a plain format after {impact: (no nested fields)"),
+        ('[status-message]\ninvestigating = "{title:>99999999{severity}}"\n',
+         "a plain format after {title: (no nested fields)"),
+        ('[status-message]\ninvestigating = "{title:>99999999}"\n',
+         "a width of at most 200 in {title:>99999999}"),
+        ('[status-message]\ninvestigating = "{title:d}"\n',
+         "a format a text takes in {title:d} (Unknown format code 'd' for object of type 'str')"),
+        ('[status-message]\ninvestigating = "{title!x}"\n',
+         "a conversion !r, !s or !a after {title, not !x"),
+        ('[status-message]\ninvestigating = "{title.upper}"\n',
+         "templates naming only {title}, {severity}, {impact}, {incident}, {tag}, {branch}, "
+         "not {title.upper}"),
     ],
 )  # fmt: skip
 def test_a_bad_template_is_one_line_and_exit_2(repo: Repo, toml: str, expected: str) -> None:

@@ -80,7 +80,7 @@ def test_install_adds_the_message_hooks_when_named_and_uninstall_removes_them(re
 
 
 def test_the_message_hooks_take_the_fast_path_off_hotfix_branches(repo: Repo) -> None:
-    from hotfix_guard.fastpath import nothing_to_check
+    from hotfix_guard.engine.fastpath import nothing_to_check
 
     message_file = repo.write("msg", "Fix\n")
     assert nothing_to_check(["trailers", str(message_file)], {}) is True  # on main

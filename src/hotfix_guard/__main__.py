@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    from hotfix_guard.engine.fastpath import run
     from hotfix_guard.errors import error_boundary
-    from hotfix_guard.fastpath import run
 
     # `hook` and plain `check` are answered without click (fastpath); the rest goes to click.
     with error_boundary(args[0] if args else ""):

@@ -236,8 +236,8 @@ RULES: tuple[Rule, ...] = (
         CHANGE,
         "incident:check_severity",
         "hotfix-branch",
-        "record the severity in the next commit: git commit --trailer 'Severity: P1' "
-        "(P0 critical, P1 major feature, P2 some users, P3 minor)",
+        "record the severity in the next commit: git commit --trailer 'Severity: P1' (the "
+        "runbook's levels: hotfix-guard start --help)",
         default_level="warn",
         summary="the hotfix's commits carry a Severity: trailer of P0..P3",
     ),

@@ -1,6 +1,6 @@
 """The `hotfix-guard` command line: the click group; the commands live in commands/.
 
-`hook` and plain `check` are usually answered before click loads (fastpath.py); everything
+`hook` and plain `check` are usually answered before click loads (engine/fastpath.py); everything
 else, --help and usage mistakes included, comes here.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from hotfix_guard import __version__
-from hotfix_guard.commands import backports, checks, enforce, incident, lifecycle, setup
+from hotfix_guard.commands import backports, checks, enforce, incident, lifecycle, metrics, setup
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +32,7 @@ for command in (
     lifecycle.status,
     incident.postmortem,
     incident.status_message,
+    metrics.metrics,
     enforce.ci,
     enforce.pre_receive,
     enforce.overrides,

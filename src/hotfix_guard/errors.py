@@ -14,6 +14,9 @@ from typing import NoReturn
 USAGE = 2
 UNFORESEEN = 3
 INTERRUPTED = 130
+# The reader of our output went away (`hotfix-guard status | head -1`): quiet, as a tool killed by
+# SIGPIPE (128 + 13), which is what the shell reports for `git log | head -1` too.
+CLOSED_PIPE = 141
 
 
 class UsageError(Exception):
@@ -49,10 +52,33 @@ def error_boundary(command: str) -> Iterator[None]:
     except KeyboardInterrupt:
         _say("interrupted", line_prefix(command))
         raise SystemExit(INTERRUPTED) from None
+    except BrokenPipeError as error:
+        if not _stdout_closed():
+            raise_unforeseen(command, error)  # a pipe to a child process, not our reader
+        raise SystemExit(CLOSED_PIPE) from None
     except Exception as error:  # the unforeseen: one line here, the traceback in the report
         if type(error).__module__.startswith("click."):
             raise  # click's own usage errors and exits: click reports them
         raise_unforeseen(command, error)
+
+
+def _stdout_closed() -> bool:
+    """stdout is a pipe whose reader is gone (poll says POLLERR). Then stdout is pointed at
+    /dev/null, so the interpreter's final flush does not complain on the way out."""
+    import select
+
+    try:
+        descriptor = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(descriptor, select.POLLOUT)
+        broken = any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
+    if broken:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, descriptor)
+        os.close(devnull)
+    return broken
 
 
 def raise_unforeseen(command: str, error: Exception) -> NoReturn:
@@ -87,7 +113,6 @@ def report_path() -> str:
 def write_report(command: str) -> str:
     """Write the traceback being handled, the command line and versions; return the path."""
     import platform
-    import tempfile
     import time
     import traceback
 
@@ -102,12 +127,28 @@ def write_report(command: str) -> str:
         "\n"
         f"{traceback.format_exc()}"
     )
-    for path in (report_path(), os.path.join(tempfile.gettempdir(), "hotfix-guard-crash.log")):
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8", errors="backslashreplace") as report:
-                report.write(text)
-            return path
-        except OSError:
-            continue
-    return "(no writable place for the report)"
+    try:
+        return _write_private(text)
+    except OSError:
+        return "(no writable place for the report)"
+
+
+def _write_private(text: str) -> str:
+    """TEXT in the user's cache folder (mode 0600, never through a symlink), else in a new file
+    of the shared temp folder that only we can open (mkstemp: unique name, created exclusively):
+    a name planted there by another user is never written through."""
+    import tempfile
+
+    data = text.encode("utf-8", "backslashreplace")
+    path = report_path()
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(path, flags, 0o600)
+    except OSError:
+        descriptor, path = tempfile.mkstemp(prefix="hotfix-guard-crash-", suffix=".log")
+    try:
+        os.write(descriptor, data)
+    finally:
+        os.close(descriptor)
+    return path

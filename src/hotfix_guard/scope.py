@@ -8,7 +8,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.refs import branch_name, remote_of
-from hotfix_guard.report import shell_word
+from hotfix_guard.report.findings import shell_word
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import remote_of
 from hotfix_guard.git.walk import Walk
-from hotfix_guard.report import display_path, shell_word
+from hotfix_guard.report.findings import display_path, shell_word
 
 MERGE_TREE_VERSION = (2, 38)
 # The history walk stops at the first commit older than asked; a day of margin absorbs clocks

@@ -15,7 +15,7 @@ from hotfix_guard.backport.reach import MISSING, Backport, BackportBranches
 from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
-from hotfix_guard.report import json_path
+from hotfix_guard.report.findings import json_path
 
 DAY = 86400
 POST_MERGE, POST_COMMIT = "post-merge", "post-commit"

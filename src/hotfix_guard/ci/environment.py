@@ -144,12 +144,24 @@ def _gitlab(environ: Mapping[str, str]) -> CiTarget:
     )
 
 
+# GitHub's event payloads are a few hundred KB at most (its webhooks cap them at 25 MB).
+EVENT_LIMIT = 25 * 2**20
+
+
 def _event(environ: Mapping[str, str]) -> Any:
     path = environ.get("GITHUB_EVENT_PATH")
     if not path:
         return {}
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        with Path(path).open("rb") as file:
+            data = file.read(EVENT_LIMIT + 1)  # /dev/zero, or a runaway file, ends here
+        if len(data) > EVENT_LIMIT:
+            raise ValueError(f"larger than {EVENT_LIMIT // 2**20} MB, not an event payload")
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise UsageError(
+            f"GITHUB_EVENT_PATH {path!r} cannot be read as JSON: nested too deeply"
+        ) from None
     except (OSError, ValueError) as error:
         raise UsageError(f"GITHUB_EVENT_PATH {path!r} cannot be read as JSON: {error}") from None
 

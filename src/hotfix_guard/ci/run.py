@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
-from hotfix_guard import stages
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.ci.environment import CiTarget
 from hotfix_guard.config import Config, load_at
+from hotfix_guard.engine import stages
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.records import (
@@ -32,7 +32,7 @@ from hotfix_guard.git.records import (
 )
 from hotfix_guard.git.refs import local, remote_tracking, tag_ref
 from hotfix_guard.git.tags import TagQueries
-from hotfix_guard.report import Report
+from hotfix_guard.report.findings import Report
 
 REMOTE = "origin"
 HOW_TO_FETCH = (

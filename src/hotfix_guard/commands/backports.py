@@ -51,7 +51,7 @@ def backport_reminder(stage: str, squash_flag: str | None) -> None:
     pre-commit it comes from PRE_COMMIT_IS_SQUASH_MERGE.
     """
     from hotfix_guard.backport.status import POST_COMMIT, POST_MERGE, reminder
-    from hotfix_guard.invocation import from_hook
+    from hotfix_guard.engine.invocation import from_hook
 
     if stage == "auto" and squash_flag is not None:
         stage = POST_MERGE  # git's own post-merge hook passed its argument on

@@ -38,7 +38,7 @@ def check(
     output_format: str,
 ) -> None:
     """Check the hotfix branch's change (the checked-out branch, or --head) against main."""
-    from hotfix_guard.stages import check_report
+    from hotfix_guard.engine.stages import check_report
 
     _refuse_rules_check_does_not_run(rules)
     repo, config = open_repository()
@@ -79,8 +79,8 @@ def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
     git's own hook arguments; at pre-push the pushed refs are read from stdin. At commit-msg the
     argument is the message file: its Hotfix-Guard-Override trailers count.
     """
-    from hotfix_guard.invocation import from_hook
-    from hotfix_guard.stages import hook_report
+    from hotfix_guard.engine.invocation import from_hook
+    from hotfix_guard.engine.stages import hook_report
 
     call = from_hook(stage, hook_args, os.environ, sys.stdin.read)
     repo, config = open_repository()
@@ -92,7 +92,7 @@ def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
 def run_tests(no_cache: bool) -> None:
     """Run test-commands on the HEAD commit as a push of it would (uncommitted work left out)."""
     from hotfix_guard import scope
-    from hotfix_guard.report import Report
+    from hotfix_guard.report.findings import Report
     from hotfix_guard.testrun import tests_findings
 
     repo, config = open_repository()
@@ -118,9 +118,9 @@ def run_tests(no_cache: bool) -> None:
 @click.argument("tags", nargs=-1)
 def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Sequence[str]) -> None:
     """Check release tags: the named TAGS, or the local tags the remote does not have yet."""
+    from hotfix_guard.engine.stages import check_tag as check_one
+    from hotfix_guard.engine.stages import merge_reports
     from hotfix_guard.git.tags import TagQueries
-    from hotfix_guard.stages import check_tag as check_one
-    from hotfix_guard.stages import merge_reports
 
     repo, config = open_repository()
     queries = TagQueries(repo)

@@ -67,13 +67,13 @@ def open_lifecycle() -> tuple[Any, Any]:
 
 
 def emit_and_exit(report: Any, output_format: str) -> NoReturn:
-    from hotfix_guard.stages import emit
+    from hotfix_guard.engine.stages import emit
 
     sys.exit(emit(report, output_format))
 
 
 def note_report(note: str) -> Any:
     """A passing report that only says NOTE."""
-    from hotfix_guard.report import Report
+    from hotfix_guard.report.findings import Report
 
     return Report(subject=note, notes=(f"hotfix-guard: {note}",))

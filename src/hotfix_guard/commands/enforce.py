@@ -40,9 +40,9 @@ def ci(
     """
     from hotfix_guard.ci.environment import detect
     from hotfix_guard.ci.run import run
-    from hotfix_guard.formats import render, rule_infos
     from hotfix_guard.git import Repository
-    from hotfix_guard.report import render_text
+    from hotfix_guard.report.findings import render_text
+    from hotfix_guard.report.formats import render, rule_infos
 
     repo = Repository.discover()
     target = detect(os.environ, base=base, head=head)
@@ -56,9 +56,15 @@ def ci(
     if output is None:
         click.echo(rendered)
     else:
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(rendered + "\n")
         click.echo(render_text(result.report))
+        try:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(rendered + "\n")
+        except OSError as error:
+            raise UsageError(
+                f"--output {output!r}: cannot write it ({error.strerror or error}); the text "
+                "report above is the check's result"
+            ) from None
     sys.exit(result.report.exit_code)
 
 
@@ -71,7 +77,7 @@ def pre_receive() -> None:
     and recorded. Under GitLab, the lines of a refusal start with GL-HOOK-ERR: so its UI shows them.
     """
     from hotfix_guard.git.records import open_bare
-    from hotfix_guard.report import render_text
+    from hotfix_guard.report.findings import render_text
     from hotfix_guard.server.prereceive import prefix_lines, read_invocation, run
 
     # Errors go through the error boundary, which prefixes them for GitLab too.

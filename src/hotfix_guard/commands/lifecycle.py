@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import click
 
 from hotfix_guard.commands.common import GuardedCommand, format_option, open_lifecycle
+from hotfix_guard.config.defaults import severity_help
 from hotfix_guard.errors import UsageError
 
 
@@ -18,7 +19,7 @@ from hotfix_guard.errors import UsageError
     "--severity",
     required=True,
     type=click.Choice(["P0", "P1", "P2", "P3"]),
-    help="P0 critical (1 h), P1 high (4 h), P2 medium (24 h), P3 low (next release).",
+    help=f"The runbook's level: {severity_help()}.",
 )
 @click.option("--incident", metavar="ID", help="The incident's id or URL.")
 @click.option(

@@ -14,7 +14,7 @@ from hotfix_guard.commands.common import GuardedCommand
 @click.option("--keep", is_flag=True, help="Keep the throwaway repository and print its path.")
 def demo(keep: bool) -> None:
     """Build a throwaway repository with a good and a bad hotfix, and check both."""
-    from hotfix_guard.demo import run_demo
+    from hotfix_guard.setup.demo import run_demo
 
     sys.exit(run_demo(keep=keep, echo=click.echo))
 
@@ -36,8 +36,8 @@ def install(uninstall: bool, hook_types: Sequence[str]) -> None:
     The pre-push hook checks every pushed ref, tag-only pushes included, which pre-commit's
     pre-push stage cannot see.
     """
-    from hotfix_guard import hookinstall
     from hotfix_guard.git import Repository
+    from hotfix_guard.setup import install as hookinstall
 
     repo = Repository.discover()
     if uninstall:

@@ -17,6 +17,7 @@ from hotfix_guard.config.defaults import (
     DEFAULT_BRANCH_NAME_REGEX,
     DEFAULT_EXCLUDE,
     DEFAULT_TEST_PATHS,
+    RESPONSE_MINUTES,
 )
 from hotfix_guard.config.values import (
     OPTION_KINDS,
@@ -51,18 +52,18 @@ SEVERITIES = ("P0", "P1", "P2", "P3")
 
 @dataclass(frozen=True)
 class SeverityPolicy:
-    """A `[severity.Px]` table: the response target, and limits that replace the global ones."""
+    """A `[severity.Px]` table: the targets of the two clocks (detection to the first response,
+    detection to the hotfix tag), and limits that replace the global ones."""
 
-    respond_within: timedelta | None  # None: the next release, no clock
+    respond_within: timedelta | None  # None: no response target
+    restore_within: timedelta | None = None  # None: no restore target
     max_files: int | None = None
     max_lines: int | None = None
 
 
+# The runbook's response times (config/defaults.py SEVERITY_TABLE); no restore target by default.
 SEVERITY_DEFAULTS = {
-    "P0": SeverityPolicy(timedelta(hours=1)),
-    "P1": SeverityPolicy(timedelta(hours=4)),
-    "P2": SeverityPolicy(timedelta(hours=24)),
-    "P3": SeverityPolicy(None),
+    level: SeverityPolicy(timedelta(minutes=minutes)) for level, minutes in RESPONSE_MINUTES.items()
 }
 
 
@@ -142,6 +143,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "respond-within": ("respond_within", duration),
+    "restore-within": ("restore_within", duration),
     "max-files": ("max_files", positive_int),
     "max-lines": ("max_lines", positive_int),
 }

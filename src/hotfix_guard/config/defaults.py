@@ -59,3 +59,23 @@ DEFAULT_TEST_PATHS = (
     "*_spec.rb",
     "*_test.rb",
 )
+
+# The runbook's severity table: impact, response time and examples of each level. The response
+# times are the default `respond-within` of each `[severity.Px]` table; "immediate" is taken as
+# 15 minutes (IMMEDIATE): long enough to be paged, open a laptop and cut the branch, short enough
+# that a P0 is never measured against the P1 hour.
+IMMEDIATE_MINUTES = 15
+SEVERITY_TABLE: dict[str, tuple[str, str, str]] = {
+    "P0": ("system down", "immediate", "complete outage, data loss"),
+    "P1": ("major feature broken", "< 1 hour", "auth broken, payments failing"),
+    "P2": ("feature degraded", "< 4 hours", "slow performance, partial outage"),
+    "P3": ("minor issue", "< 24 hours", "UI bug, non-critical error"),
+}
+RESPONSE_MINUTES = {"P0": IMMEDIATE_MINUTES, "P1": 60, "P2": 4 * 60, "P3": 24 * 60}
+
+
+def severity_help() -> str:
+    """`P0 system down (complete outage, data loss), P1 ...`: the table in one line."""
+    return "; ".join(
+        f"{level} {impact} ({examples})" for level, (impact, _, examples) in SEVERITY_TABLE.items()
+    )

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from string import Formatter
 from typing import Any
 
-from hotfix_guard.globs import GlobError, translate
+from hotfix_guard.config.globs import GlobError, translate
 
 
 class Invalid(Exception):
@@ -133,14 +134,43 @@ def status_templates(value: Any) -> dict[str, str]:
         if state not in STATUS_STATES:
             raise Invalid(f"a table whose keys are {', '.join(STATUS_STATES)}, not {state!r}")
         text = string(template)
-        names = re.findall(r"\{([^{}]*)\}", text.replace("{{", "").replace("}}", ""))
-        unknown = [name for name in names if name not in STATUS_FIELDS]
-        if unknown:
-            raise Invalid(
-                f"templates naming only {{{'}, {'.join(STATUS_FIELDS)}}}, not {{{unknown[0]}}}"
-            )
+        _check_template(text)
         templates[state] = text
     return templates
+
+
+# The widest a template field may be padded to (`{title:>60}`): a status line, not a memory bomb.
+TEMPLATE_WIDTH_LIMIT = 200
+
+
+def _check_template(text: str) -> None:
+    """The whole of TEXT as str.format will read it: known names only, no nested fields, format
+    specs a string accepts, widths up to TEMPLATE_WIDTH_LIMIT."""
+    names = f"{{{'}, {'.join(STATUS_FIELDS)}}}"
+    try:
+        fields = [
+            (name, spec, conv)
+            for _, name, spec, conv in Formatter().parse(text)
+            if name is not None
+        ]
+    except ValueError as error:
+        raise Invalid(
+            f"a template str.format reads ({error}; write a literal brace as {{{{)"
+        ) from None
+    for name, spec, conversion in fields:
+        if name not in STATUS_FIELDS:
+            raise Invalid(f"templates naming only {names}, not {{{name}}}")
+        if "{" in (spec or ""):
+            raise Invalid(f"a plain format after {{{name}: (no nested fields)")
+        if conversion not in (None, "r", "s", "a"):
+            raise Invalid(f"a conversion !r, !s or !a after {{{name}, not !{conversion}")
+        width = re.match(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)", spec or "")
+        if width and width.group(1) and int(width.group(1)) > TEMPLATE_WIDTH_LIMIT:
+            raise Invalid(f"a width of at most {TEMPLATE_WIDTH_LIMIT} in {{{name}:{spec}}}")
+        try:
+            format("text", spec or "")
+        except ValueError as error:
+            raise Invalid(f"a format a text takes in {{{name}:{spec}}} ({error})") from None
 
 
 # Validators of the option kinds the catalog declares.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -219,17 +220,35 @@ class CommitQueries(ChangeQueries):
     def merge_conflicts(self, ours: str, theirs: str) -> list[str]:
         """Paths that would conflict merging THEIRS into OURS, computed in memory (git 2.38+).
 
-        `git merge-tree --write-tree` writes only objects: the work tree, index and refs stay put.
+        `git merge-tree --write-tree` writes the objects of its result: they go to a temporary
+        object directory (the repository's own is only read, as an alternate), so a check stays
+        read-only and works for a user who cannot write .git/objects.
         """
-        result = subprocess.run(
-            git_command(
-                ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ours, theirs]
-            ),
-            cwd=self.root,
-            capture_output=True,
-            check=False,
-            env=git_environment(self.env),
+        objects = os.fsdecode(
+            self.git("rev-parse", "--path-format=absolute", "--git-path", "objects")
         )
+        env = git_environment(self.env)
+        alternates = [objects.strip(), *filter(None, [env.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")])]
+        with tempfile.TemporaryDirectory(prefix="hotfix-guard-objects-") as scratch:
+            env["GIT_OBJECT_DIRECTORY"] = scratch
+            env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = os.pathsep.join(alternates)
+            result = subprocess.run(
+                git_command(
+                    [
+                        "merge-tree",
+                        "--write-tree",
+                        "--name-only",
+                        "--no-messages",
+                        "-z",
+                        ours,
+                        theirs,
+                    ]
+                ),
+                cwd=self.root,
+                capture_output=True,
+                check=False,
+                env=env,
+            )
         if result.returncode not in (0, 1):
             raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
         # The tree id comes first; then, when it conflicts, one path per conflicted file.

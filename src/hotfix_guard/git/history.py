@@ -53,7 +53,9 @@ class History:
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
-        self._git = git.Repo(repo.root, odbt=git.GitCmdObjectDB)
+        # The git dir, not the work tree: under GIT_DIR/GIT_WORK_TREE the work tree has no .git
+        # for GitPython to find. Only objects are read, so GitPython's idea of a work tree is moot.
+        self._git = git.Repo(repo.git_dir, odbt=git.GitCmdObjectDB)
 
     def __enter__(self) -> History:
         return self

@@ -107,6 +107,40 @@ class LifecycleGit:
     def merge_in_progress(self) -> bool:
         return self.repo.try_git("rev-parse", "-q", "--verify", "MERGE_HEAD") is not None
 
+    def head_branch(self) -> str | None:
+        """The full ref HEAD is on now (None: detached), asked of git (no cached value)."""
+        result = self._run(["symbolic-ref", "-q", "HEAD"])
+        return os.fsdecode(result.stdout).strip() or None
+
+    def index_is_tree(self, tree: str) -> bool:
+        """The index holds exactly TREE and the tracked files match the index."""
+        index = self._run(["write-tree"])  # fails with unmerged entries: not a finished merge
+        if index.returncode != 0 or index.stdout.decode().strip() != tree:
+            return False
+        return self._run(["diff", "--quiet", "--no-ext-diff"]).returncode == 0
+
+    def index_matches_head(self) -> bool:
+        return self._run(["diff", "--cached", "--quiet", "--no-ext-diff"]).returncode == 0
+
+    def forget_merge(self) -> None:
+        """Remove MERGE_HEAD and its files, index and work tree as they are."""
+        self._checked(["merge", "--quit"])
+
+    def reset_hard(self) -> None:
+        self._checked(["reset", "-q", "--hard", "HEAD"])
+
+    def remote_refs(self, remote: str, names: Sequence[str]) -> dict[str, str] | None:
+        """Full ref -> object id on REMOTE for the refs NAMES (absent: not there); None when
+        the remote cannot be asked."""
+        result = self._run(["ls-remote", "--", remote, *names])
+        if result.returncode != 0:
+            return None
+        found = {}
+        for line in os.fsdecode(result.stdout).splitlines():
+            sha, _, ref = line.partition("\t")
+            found[ref] = sha
+        return found
+
     def unmerged_paths(self) -> list[str]:
         return sorted(set(split_z(self.repo.git("diff", "--name-only", "-z", "--diff-filter=U"))))
 

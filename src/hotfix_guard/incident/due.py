@@ -8,15 +8,18 @@ main runs this, and GitPython stays out of hooks.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from hotfix_guard.config import Config
-from hotfix_guard.context.tag import TagContext
 from hotfix_guard.git import Repository
 from hotfix_guard.git.tags import TagQueries
+from hotfix_guard.releases.tags import TagContext
 
 # Hotfix tags older than this are not looked at: a repository that adopts the rule is not
 # reminded of every hotfix it ever made (the backport rule looks back as far).
@@ -76,6 +79,40 @@ def names_tag(text: str, tag: str) -> bool:
     # name such as 2026-11-28-v1.2.4.md or v1.2.4-postmortem.md names it.
     after = r"(?!\w|\.\d|-(?:rc|alpha|beta|pre|preview|dev)(?![a-z]))"
     return re.search(rf"(?<![\w.]){re.escape(tag)}{after}", text, re.IGNORECASE) is not None
+
+
+# How much of a draft in the work tree is read to see whether it names a tag: the tag is in its
+# title, so the first MiB is plenty, and a huge file costs no more.
+DRAFT_READ_LIMIT = 2**20
+
+
+def read_draft(path: Path, limit: int = DRAFT_READ_LIMIT) -> bytes | None:
+    """The first LIMIT bytes of the regular file PATH; None for anything else (a FIFO, which
+    would block a plain read forever, a folder, a device) or a file that cannot be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return os.read(descriptor, limit)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def drafts_in(folder: Path) -> dict[str, bytes]:
+    """Path (relative to FOLDER) -> the start of each readable regular file below FOLDER."""
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        content = read_draft(path)
+        if content is not None:
+            found[path.relative_to(folder).as_posix()] = content
+    return found
 
 
 def postmortem_file(files: dict[str, bytes], tag: str) -> str | None:

@@ -16,9 +16,9 @@ from hotfix_guard.config import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.history import History
-from hotfix_guard.incident.due import latest_hotfix_tag, names_tag
+from hotfix_guard.incident.due import latest_hotfix_tag, names_tag, read_draft
 from hotfix_guard.incident.record import format_time
-from hotfix_guard.incident.timeline import Hotfix, build, restore_verdict, short
+from hotfix_guard.incident.timeline import Hotfix, build, hotfix_clocks, short
 
 SHOWN_FILES = 20
 NO_BRANCH = "none in history (a squash merge, or a fix committed on main)"
@@ -67,6 +67,7 @@ def render(hotfix: Hotfix, config: Config) -> str:
     severity = record.valid_severity or (
         f"{record.severity} (not one of P0..P3)" if record.severity else "not recorded"
     )
+    response, restore = hotfix_clocks(hotfix, config)
     lines = [
         f"# Postmortem: {hotfix.description} ({tag.name})",
         "",
@@ -81,7 +82,8 @@ def render(hotfix: Hotfix, config: Config) -> str:
         f"| incident | {cell(record.incident or 'not recorded')} |",
         f"| hotfix tag | {cell(tag.name)}, {minute(tag.tagged)} UTC |",
         f"| branch | {cell(hotfix.branch or NO_BRANCH)} |",
-        f"| time to restore | {cell(restore_verdict(hotfix, config))} |",
+        f"| response clock | {cell(response.verdict())} |",
+        f"| restore clock | {cell(restore.verdict())} |",
         "",
         "## Summary (from git, edit freely)",
         "",
@@ -101,7 +103,8 @@ def render(hotfix: Hotfix, config: Config) -> str:
         "| --- | --- | --- |",
         *(f"| {minute(e.time)} | {cell(e.what)} | {code(cell(e.ref))} |" for e in hotfix.events),
         "",
-        f"Time to restore: {restore_verdict(hotfix, config)}.",
+        f"{response.line()}.",
+        f"{restore.line()}.",
         "",
         "Add what git does not know as rows of your own: the first alert, who was paged, the "
         "status page updates.",
@@ -171,14 +174,21 @@ def default_path(root: Path, hotfix: Hotfix, config: Config) -> Path:
     """`<postmortem-dir>/<date>-<slug>.md`; when another hotfix took that name, the tag is added.
     Raises UsageError when this tag's draft is there already."""
     directory = root / config.postmortem_dir
+    inside = directory.resolve()
+    if not inside.is_relative_to(root.resolve()):
+        raise UsageError(
+            f"postmortem-dir {config.postmortem_dir} leads outside the repository (to {inside}, "
+            "through a symlink): the draft is not written there; pass --output PATH"
+        )
     date = f"{hotfix.tag.tagged:%Y-%m-%d}"
     stem = slug(hotfix.description) or slug(hotfix.tag.name) or "hotfix"
     tag_slug = slug(hotfix.tag.name) or "tag"
     for name in (f"{date}-{stem}.md", f"{date}-{stem}-{tag_slug}.md"):
         path = directory / name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             return path
-        if names_tag(path.read_text(encoding="utf-8", errors="replace"), hotfix.tag.name):
+        content = read_draft(path)  # None: a folder, a FIFO, unreadable: the name is taken
+        if content is not None and names_tag(content.decode("utf-8", "replace"), hotfix.tag.name):
             raise UsageError(
                 f"{path.relative_to(root)} already holds the postmortem of {hotfix.tag.name}: "
                 "edit it (an existing file is never overwritten), or pass --output PATH"

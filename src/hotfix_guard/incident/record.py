@@ -60,6 +60,10 @@ class IncidentRecord:
         return replace(self, **changes)
 
 
+# The years a recorded time may fall in.
+YEARS = (1970, 2999)
+
+
 def parse_time(text: str, now: datetime | None = None) -> datetime:
     """An ISO 8601 time (`2026-11-28T22:40Z`, an offset, or naive meaning UTC) or `now`, in UTC."""
     stripped = text.strip()
@@ -74,7 +78,16 @@ def parse_time(text: str, now: datetime | None = None) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00: before the first representable moment
+        moment = datetime.min.replace(tzinfo=timezone.utc)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        # Clocks add days to it (due times, the next update): 9999-12-31 would overflow them.
+        raise UsageError(
+            f"{text!r} is out of range: a time between the years {YEARS[0]} and {YEARS[1]}"
+        )
+    return moment
 
 
 def format_time(moment: datetime) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from hotfix_guard import scope as scopes
@@ -26,6 +26,7 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.history import CommitFacts, History, TagFacts, utc
 from hotfix_guard.git.walk import Walk
+from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
 from hotfix_guard.incident.record import IncidentRecord, commit_records, record_from_trailers
 
 EventKind = Literal["detected", "branch-cut", "commit", "merged", "tagged", "backport"]
@@ -71,53 +72,22 @@ class Hotfix:
         return self.tag.tagged
 
     @property
-    def started(self) -> tuple[datetime, str] | None:
-        """When the clock started, and from what: the detection, else the first commit."""
-        if self.record.detected is not None:
-            return self.record.detected, "detected"
-        if self.commits:
-            return self.commits[0].committed, "first commit (no Detected: trailer)"
-        return None
-
-    @property
-    def time_to_restore(self) -> timedelta | None:
-        started = self.started
-        return self.restored - started[0] if started else None
+    def first_response(self) -> datetime | None:
+        """The first response recorded in git: the branch's first commit (start's, when start
+        cut the branch), or the one commit of a squash."""
+        return self.commits[0].committed if self.commits else None
 
 
 def short(sha: str) -> str:
     return sha[:12]
 
 
-def format_duration(span: timedelta) -> str:
-    """`45m`, `2h 5m`, `1d 3h`: minutes are enough for an incident."""
-    minutes = int(span.total_seconds() // 60)
-    sign, minutes = ("-", -minutes) if minutes < 0 else ("", minutes)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m"]
-    if days or hours:
-        parts[2] = f"{minutes}m" if minutes else ""
-    return sign + " ".join(part for part in parts if part)
-
-
-def restore_verdict(hotfix: Hotfix, config: Config) -> str:
-    """`2h 5m from detected to tagged; target for P1: 4h, met` and the like."""
-    spent, started = hotfix.time_to_restore, hotfix.started
-    if spent is None or started is None:
-        return "unknown: no Detected: trailer and no commit to start the clock"
-    text = f"{format_duration(spent)} from {started[1]} to tagged"
-    severity = hotfix.record.valid_severity
-    if severity is None:
-        return f"{text}; no target: the hotfix carries no valid Severity: trailer"
-    target = config.severity[severity].respond_within
-    if target is None:
-        return f"{text}; {severity} has no target (next release)"
-    if spent <= target:
-        return f"{text}; target for {severity}: {format_duration(target)}, met"
+def hotfix_clocks(hotfix: Hotfix, config: Config) -> tuple[Clock, Clock]:
+    """The response and restore clocks of a released hotfix: both stopped."""
+    record, tagged = hotfix.record, hotfix.restored
     return (
-        f"{text}; target for {severity}: {format_duration(target)}, "
-        f"missed by {format_duration(spent - target)}"
+        response_clock(config, record, hotfix.first_response, tagged),
+        restore_clock(config, record, tagged, tagged),
     )
 
 

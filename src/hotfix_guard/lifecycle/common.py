@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from hotfix_guard.config import Config
 from hotfix_guard.config.defaults import DEFAULT_BRANCH_NAME_REGEX
@@ -75,24 +75,6 @@ def description_of(repo: Repository, config: Config, branch: str, head: str) -> 
         if subject.startswith(START_SUBJECT):
             return subject.removeprefix(START_SUBJECT).strip()
     return branch.removeprefix(branch_prefix(config)).replace("-", " ").strip() or branch
-
-
-def respond_within(config: Config, severity: str | None) -> timedelta | None:
-    policy = config.severity.get(severity) if severity else None
-    return policy.respond_within if policy else None
-
-
-def duration(span: timedelta) -> str:
-    """`4h`, `1h 30m`, `2d 3h`: how long, to the minute."""
-    minutes = int(abs(span).total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [
-        f"{days}d" if days else "",
-        f"{hours}h" if hours else "",
-        f"{minutes}m" if minutes else "",
-    ]
-    return " ".join(part for part in parts if part) or "0m"
 
 
 def now() -> datetime:

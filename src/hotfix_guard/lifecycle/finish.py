@@ -19,6 +19,13 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.lifecycle import state as states
+from hotfix_guard.lifecycle import transaction
+from hotfix_guard.lifecycle.abort import abort, remote_has_push
+from hotfix_guard.lifecycle.halfdone import (
+    forget_committed_merge,
+    own_half_merge,
+    refs_moved_by,
+)
 from hotfix_guard.lifecycle.plan import (
     BACKPORT,
     CLEANUP,
@@ -57,7 +64,7 @@ def finish_command(
     stopped to WARN (the CLI's stdout and stderr)."""
     try:
         if mode == "abort":
-            abort(repo, require_state(repo, "--abort"), echo)
+            return abort(repo, require_state(repo, "--abort"), echo, warn)
         elif mode == "continue":
             run(repo, require_state(repo, "--continue"), echo)
         else:
@@ -89,8 +96,10 @@ def run(repo: Repository, state: FinishState, echo: Echo) -> None:
     git_dir = repo.git_dir
     try:
         while (step := state.next_step) is not None:
-            state = states.save(git_dir, state.started(step))
+            moving = transaction.moving(repo, state.moved_from, refs_moved_by(state, step))
+            state = states.save(git_dir, state.started(step, moving))
             try:
+                forget_committed_merge(LifecycleGit(repo, step))
                 state = _step_function(step)(repo, state, step)
             except Stopped as stop:
                 raise FinishStopped(stop_message(state, stop)) from None
@@ -121,25 +130,29 @@ def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
         and main_tip != state.before[main_ref]
         and repo.is_ancestor(state.hotfix_tip, main_tip)
     ):
-        return replace(state, merged=main_tip)  # merged, by us or by the user's own commit
-    _merge(git, state.main, state.hotfix_tip, main_message(state), step)
-    return replace(state, merged=repo.resolve_commit(main_ref))
+        # merged, by us or by the user's own commit
+        return replace(state, merged=main_tip, wrote={**state.wrote, main_ref: main_tip})
+    _merge(git, state, state.main, state.hotfix_tip, main_message(state), step)
+    merged = repo.resolve_commit(main_ref)
+    return replace(state, merged=merged, wrote={**state.wrote, main_ref: merged})
 
 
 def _tag(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     assert state.merged is not None
-    existing = repo.resolve_commit(f"{refs.TAGS}{state.tag}")
-    if existing == state.merged:
-        return state  # made before an interrupt
-    if existing is not None:
+    tag_ref = f"{refs.TAGS}{state.tag}"
+    existing = repo.resolve_commit(tag_ref)
+    if existing is not None and existing != state.merged:
         raise Stopped(
-            step, f"tag {state.tag} appeared meanwhile at {existing[:12]}; it is not finish's"
+            step,
+            f"tag {state.tag} appeared meanwhile at {existing[:12]}; it is not this finish's "
+            "(another finish took that release?): abort and finish again for the next one",
         )
-    made = git.tag_annotated(state.tag, state.merged, tag_message(state))
-    if not made.ok:
-        raise Stopped(step, f"git tag refused: {made.stderr}")
-    return state
+    if existing is None:  # else made before an interrupt
+        made = git.tag_annotated(state.tag, state.merged, tag_message(state))
+        if not made.ok:
+            raise Stopped(step, f"git tag refused: {made.stderr}")
+    return replace(state, wrote={**state.wrote, tag_ref: repo.resolve_object(tag_ref)})
 
 
 def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
@@ -148,21 +161,26 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
     tagged = repo.resolve_commit(f"{refs.TAGS}{state.tag}")
     if tagged is None:
         raise Stopped(step, f"tag {state.tag}, made at step 2, was deleted by something else")
-    tip = repo.resolve_commit(refs.local(branch))
-    if tip is not None and repo.is_ancestor(tagged, tip):
-        return state
-    message = (
-        f"Merge tag '{state.tag}' into {branch}: backport of {state.hotfix}\n\n"
-        + trailer_block(state)
-    )
-    _merge(git, branch, f"{refs.TAGS}{state.tag}", message, step)  # not a branch of that name
-    return state
+    branch_ref = refs.local(branch)
+    tip = repo.resolve_commit(branch_ref)
+    if tip is None or not repo.is_ancestor(tagged, tip):
+        message = (
+            f"Merge tag '{state.tag}' into {branch}: backport of {state.hotfix}\n\n"
+            + trailer_block(state)
+        )
+        # by its full name: not a branch of that name
+        _merge(git, state, branch, f"{refs.TAGS}{state.tag}", message, step)
+    return replace(state, wrote={**state.wrote, branch_ref: repo.resolve_commit(branch_ref)})
 
 
 def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     assert state.remote is not None
     deleted = [state.hotfix] if state.delete_remote else []
+    if state.current == PUSH and remote_has_push(git, state):
+        git.fetch(state.remote)  # an interrupted run got there: only the tracking refs lag
+        git.forget_cached_refs()
+        return state
     pushed = git.push_atomic(state.remote, [state.main, *state.backports], [state.tag], deleted)
     if not pushed.ok:
         raise Stopped(
@@ -205,9 +223,10 @@ def _step_function(step: str) -> Callable[[Repository, FinishState, str], Finish
     return STEPS[BACKPORT] if step.startswith(BACKPORT) else STEPS[step]
 
 
-def _merge(git: LifecycleGit, branch: str, commit: str, message: str, step: str) -> None:
-    if git.merge_in_progress():
-        raise Stopped(step, f"a merge is still in progress: {_unmerged(git)}", merge=True)
+def _merge(
+    git: LifecycleGit, state: FinishState, branch: str, commit: str, message: str, step: str
+) -> None:
+    _clear_own_half_merge(git, state, step)
     switched = git.switch(branch)
     if not switched.ok:
         raise Stopped(step, f"cannot switch to {branch}: {switched.stderr}")
@@ -221,13 +240,35 @@ def _merge(git: LifecycleGit, branch: str, commit: str, message: str, step: str)
             if files
             else f"a hook refused the merge commit: {merged.stderr}"
         )
-        raise Stopped(step, f"merging into {branch}: {why}", merge=True)
+        raise Stopped(step, f"merging into {branch}: {why}", merge=bool(files))
     raise Stopped(step, f"git merge into {branch} failed: {merged.stderr}")
 
 
-def _unmerged(git: LifecycleGit) -> str:
-    files = git.unmerged_paths()
-    return f"unresolved conflicts in {', '.join(files)}" if files else "resolved but not committed"
+def _clear_own_half_merge(git: LifecycleGit, state: FinishState, step: str) -> None:
+    """What an earlier run of STEP left: its own whole merge, uncommitted, is undone so the merge
+    runs again with its hooks; a merge with conflicts, or edits, are the user's and stop."""
+    in_progress = git.merge_in_progress()
+    if not in_progress and not git.tracked_changes():
+        return
+    if own_half_merge(git, state, step):
+        if in_progress:
+            git.merge_abort()
+        else:
+            git.reset_hard()
+        return
+    files = git.unmerged_paths() if in_progress else []
+    if files:
+        raise Stopped(
+            step, f"a merge is still in progress: unresolved conflicts in {', '.join(files)}", True
+        )
+    if in_progress:
+        raise Stopped(step, "the merge is resolved but not committed: commit it (git commit)")
+    changed = git.tracked_changes()
+    raise Stopped(
+        step,
+        f"uncommitted changes in {', '.join(changed[:3])} are not finish's: commit them, or "
+        "stash them (git stash)",
+    )
 
 
 # --- messages ----------------------------------------------------------------------------------
@@ -309,26 +350,10 @@ def require_state(repo: Repository, option: str) -> FinishState:
     state = states.load(repo.git_dir)
     if state is None:
         raise UsageError(f"{option}: no finish in progress in this work tree ({repo.root})")
-    return state
-
-
-def abort(repo: Repository, state: FinishState, echo: Echo) -> None:
-    """Put back every ref finish moved and the work tree, delete what it created."""
-    if PUSH in state.done:
+    unknown = [step for step in state.steps if not step.startswith(BACKPORT) and step not in STEPS]
+    if unknown:
         raise UsageError(
-            f"the push is done: {state.remote} has {', '.join(push_refspecs_names(state))}; abort "
-            "cannot take that back. Run hotfix-guard finish --continue to complete the clean-up"
+            f"{states.state_path(repo.git_dir)}: damaged finish state (unknown step {unknown[0]!r})"
+            ": nothing can be resumed or undone from it; look at the refs by hand and remove it"
         )
-    git = LifecycleGit(repo, "abort")
-    if git.merge_in_progress():
-        git.merge_abort()
-    restored = []
-    for ref, old in state.before.items():
-        current = repo.resolve_object(ref)
-        if current != old:
-            git.update_ref(ref, old, current, "hotfix-guard finish --abort")
-            restored.append(refs.short_name(ref))
-    git.point_head_at(state.head_ref, state.head_commit, "hotfix-guard finish --abort")
-    states.remove(repo.git_dir)
-    put_back = f" ({', '.join(restored)} put back)" if restored else ""
-    echo(f"finish aborted: every ref and the work tree are as they were{put_back}")
+    return state

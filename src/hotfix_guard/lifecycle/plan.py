@@ -13,16 +13,17 @@ from dataclasses import dataclass
 
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config import Config
+from hotfix_guard.engine.stages import check_change
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.tags import TagQueries
+from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle.common import description_of, hotfix_record
 from hotfix_guard.lifecycle.state import FinishState
-from hotfix_guard.releases import next_release, parse_version, render_version
-from hotfix_guard.report import render_text
+from hotfix_guard.releases.versions import next_release, parse_version, render_version
+from hotfix_guard.report.findings import render_text
 from hotfix_guard.scope import current_branch, find_main
-from hotfix_guard.stages import check_change
 
 MERGE_MAIN, TAG, PUSH, CLEANUP = "merge-main", "tag", "push", "cleanup"
 BACKPORT = "backport:"
@@ -209,7 +210,14 @@ def _next_tag(
         )
         return None
     tag = render_version(next_release(max(versions.values())), config.tag_format)
-    if tag in queries.tags:
+    claimed = _claimed_elsewhere(repo, tag)
+    if claimed:
+        problems.append(
+            f"tag {tag} is claimed by the finish of {claimed[0]} in progress in {claimed[1]}: "
+            "releases go out in order; complete or abort that one first (hotfix-guard finish "
+            "--continue or --abort there)"
+        )
+    elif tag in queries.tags:
         problems.append(
             f"tag {tag} exists already (on {queries.tags[tag].commit or '?'}): the next "
             "patch release is taken; delete the stray tag or release it first"
@@ -227,6 +235,29 @@ def _next_tag(
                 f"{shlex.quote(remote)} tag {shlex.quote(tag)}) and see which release it is"
             )
     return tag
+
+
+def _claimed_elsewhere(repo: Repository, tag: str) -> tuple[str, str] | None:
+    """(hotfix, work tree) of a finish in progress in another work tree of this clone that will
+    make TAG: two finishes never claim the same release."""
+    _, common = repo.tree_and_common_dir("HEAD")
+    own = repo.git_dir.resolve()
+    for git_dir in (common, *sorted((common / "worktrees").glob("*"))):
+        if git_dir.resolve() == own:
+            continue
+        try:
+            other = states.load(git_dir)
+        except UsageError:
+            continue  # a damaged state file there is that work tree's to report
+        if other is not None and other.tag == tag:
+            gitdir_file = git_dir / "gitdir"
+            where = (
+                gitdir_file.read_text().strip().removesuffix("/.git")
+                if gitdir_file.is_file()
+                else str(git_dir.parent)
+            )
+            return other.hotfix, where
+    return None
 
 
 def _predict(git: LifecycleGit, state: FinishState) -> dict[str, tuple[str, ...]]:

@@ -17,12 +17,11 @@ from hotfix_guard.config import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.incident.clocks import response_clock, restore_clock
 from hotfix_guard.incident.record import IncidentRecord, format_time
 from hotfix_guard.lifecycle.common import (
     START_SUBJECT,
     branch_prefix,
-    duration,
-    respond_within,
     slug,
 )
 from hotfix_guard.scope import find_main
@@ -82,17 +81,25 @@ def start(
     message = f"{START_SUBJECT}{request.description.strip()}\n\n" + "".join(
         f"{key}: {value}\n" for key, value in record.trailers()
     )
-    committed = git.commit_message(message, allow_empty=True)
+    try:
+        committed = git.commit_message(message, allow_empty=True)
+    except KeyboardInterrupt:
+        _undo(git, name, head_ref, head_commit)  # Ctrl-C in a hook: as if start never ran
+        raise
     if not committed.ok:
-        # Leave nothing half made: back where start began, and the new branch gone.
-        if head_commit is not None:
-            git.point_head_at(head_ref, head_commit, "hotfix-guard start: undo")
-        git.update_ref(
-            refs.local(name), None, repo.resolve_commit(name), "hotfix-guard start: undo"
-        )
+        _undo(git, name, head_ref, head_commit)
         raise UsageError(f"the first commit of {name} was refused: {committed.stderr}")
     _say_next(config, name, main, main_tip, record, echo, now)
     return name
+
+
+def _undo(git: LifecycleGit, name: str, head_ref: str | None, head_commit: str | None) -> None:
+    """Leave nothing half made: back where start began, and the new branch gone."""
+    if head_commit is not None:
+        git.point_head_at(head_ref, head_commit, "hotfix-guard start: undo")
+    git.update_ref(
+        refs.local(name), None, git.repo.resolve_commit(name), "hotfix-guard start: undo"
+    )
 
 
 def _branch_name(config: Config, description: str) -> str:
@@ -159,21 +166,9 @@ def _say_next(
     detected = record.detected or now
     echo(f"Started {name} from {main} at {main_tip[:12]}.")
     echo(f"Incident: {record.severity}{incident}, detected {format_time(detected)}.")
-    target = respond_within(config, record.severity)
-    if target is None:
-        echo(f"Response target for {record.severity}: the next release.")
-    else:
-        due = detected + target
-        left = due - now
-        when = (
-            f"{duration(left)} left"
-            if left.total_seconds() >= 0
-            else f"OVERDUE by {duration(left)}"
-        )
-        echo(
-            f"Response target for {record.severity}: {duration(target)}, "
-            f"due {format_time(due)} ({when})."
-        )
+    # The branch just cut is the first response git records: the response clock stops now.
+    echo(f"{response_clock(config, record, now, now).line()}.")
+    echo(f"{restore_clock(config, record, None, now).line()}.")
     echo("Next: commit the fix (each commit carries the incident's trailers through the")
     echo("hotfix-trailers hook), then: hotfix-guard finish --push")
 

@@ -36,7 +36,7 @@ class FinishState:
     keep: bool
     head_ref: str | None  # where HEAD was (None: detached at head_commit)
     head_commit: str
-    # Every ref finish may move, with its value before (None: it did not exist).
+    # Every ref finish may move, with its value when finish was planned (None: did not exist).
     before: dict[str, str | None]
     # Remote-tracking refs of the hotfix branch deleted on the remote with the push.
     delete_remote: dict[str, str] = field(default_factory=dict)
@@ -44,6 +44,10 @@ class FinishState:
     done: tuple[str, ...] = ()
     current: str | None = None
     merged: str | None = None  # main's merge commit, once made
+    # The transaction's journal (see transaction.py): a ref's value just before a step moved it,
+    # saved before the move, and what the step wrote.
+    moved_from: dict[str, str | None] = field(default_factory=dict)
+    wrote: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def next_step(self) -> str | None:
@@ -52,8 +56,8 @@ class FinishState:
     def position(self, step: str) -> str:
         return f"step {self.steps.index(step) + 1} of {len(self.steps)}, {step}"
 
-    def started(self, step: str) -> FinishState:
-        return replace(self, current=step)
+    def started(self, step: str, moved_from: dict[str, str | None]) -> FinishState:
+        return replace(self, current=step, moved_from=moved_from)
 
     def finished(self, step: str, **changes: Any) -> FinishState:
         return replace(self, done=(*self.done, step), current=None, **changes)
@@ -71,14 +75,72 @@ def load(git_dir: Path) -> FinishState | None:
         return None
     except (OSError, ValueError) as error:
         raise UsageError(f"{path}: unreadable finish state ({error}): remove it by hand") from None
-    if data.pop("format", None) != STATE_FORMAT:
+    if not isinstance(data, dict) or data.pop("format", None) != STATE_FORMAT:
         raise UsageError(
             f"{path}: written by another hotfix-guard version: finish it with that one"
+        )
+    problem = _malformed(data)
+    if problem:
+        raise UsageError(
+            f"{path}: damaged finish state ({problem}): nothing can be resumed or undone from it; "
+            "look at the refs by hand (git log --all --oneline -5) and remove the file"
         )
     data["trailers"] = tuple(tuple(pair) for pair in data["trailers"])
     for key in ("backports", "steps", "done"):
         data[key] = tuple(data[key])
     return FinishState(**data)
+
+
+_TEXT = ("hotfix", "hotfix_tip", "description", "main", "tag", "head_commit")
+_OPTIONAL_TEXT = ("remote", "head_ref", "current", "merged")
+_FLAGS = ("push", "keep")
+_LISTS = ("backports", "steps", "done")
+_MAPS = ("before", "delete_remote", "moved_from", "wrote")
+_REQUIRED = (*_TEXT, "remote", "head_ref", *_FLAGS, "before", "trailers")
+
+
+def _malformed(data: dict[str, Any]) -> str | None:
+    """What is wrong with DATA as FinishState fields, or None."""
+    known = {*_TEXT, *_OPTIONAL_TEXT, *_FLAGS, *_LISTS, *_MAPS, "trailers"}
+    missing = [key for key in _REQUIRED if key not in data]
+    if missing or set(data) - known:
+        return (
+            f"missing {', '.join(missing)}"
+            if missing
+            else f"unknown {sorted(set(data) - known)[0]}"
+        )
+    checks = [
+        *((key, isinstance(data[key], str)) for key in _TEXT),
+        *((key, data.get(key) is None or isinstance(data[key], str)) for key in _OPTIONAL_TEXT),
+        *((key, isinstance(data[key], bool)) for key in _FLAGS),
+        *((key, _strings(data.get(key, []))) for key in _LISTS),
+        *((key, _string_map(data.get(key, {}))) for key in _MAPS),
+        ("trailers", _pairs(data["trailers"])),
+    ]
+    wrong = next((f"{key} has the wrong type" for key, ok in checks if not ok), None)
+    if wrong:
+        return wrong
+    steps = set(data.get("steps", []))
+    running = {data["current"]} if data.get("current") else set()
+    if not steps or not set(data.get("done", [])) | running <= steps:
+        return "its steps do not hold the steps done"
+    return None
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _string_map(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(item, str) or item is None for item in value.values()
+    )
+
+
+def _pairs(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(pair, list) and len(pair) == 2 and _strings(pair) for pair in value
+    )
 
 
 def save(git_dir: Path, state: FinishState) -> FinishState:

@@ -13,13 +13,13 @@ from typing import Any
 from hotfix_guard.backport.merges import hotfix_tips
 from hotfix_guard.backport.status import status as backport_status
 from hotfix_guard.config import Config
-from hotfix_guard.diff import build_change
+from hotfix_guard.engine.diff import build_change
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import REMOTES, local
 from hotfix_guard.git.tags import TagQueries
-from hotfix_guard.incident.due import postmortem_file
+from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
+from hotfix_guard.incident.due import drafts_in, postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
-from hotfix_guard.lifecycle.common import duration, respond_within
 from hotfix_guard.scope import find_main
 from hotfix_guard.testrun import pass_key, passes_dir
 
@@ -33,9 +33,8 @@ class HotfixStatus:
     severity: str | None
     incident: str | None
     detected: str | None
-    age: str | None  # open: detected until now; merged: detected until the merge
-    target: str | None  # "4h", "next release"
-    overdue: bool
+    response: dict[str, Any]  # the response clock (incident/clocks.py Clock.as_json)
+    restore: dict[str, Any]  # the restore clock
     files: int
     lines: int
     max_files: int
@@ -63,10 +62,13 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
         record = branch_record(repo, hotfix.tip, [hotfix.base])
         files, lines = _size(repo, config, hotfix.base, hotfix.tip)
         tag = tags_at.get(hotfix.commit)
+        # Restored when tagged; a hotfix merged without a tag counts from its merge.
+        restored = queries.tag_times.get(tag, hotfix.landed) if tag else hotfix.landed
         statuses.append(
             _status(
                 config, hotfix.branch, "merged", record,
-                datetime.fromtimestamp(hotfix.landed, timezone.utc), files, lines,
+                _clocks(repo, config, record, (hotfix.tip, hotfix.base), restored, now),
+                files, lines,
                 tests=_tests(repo, config, hotfix.tip),
                 merged=hotfix.commit,
                 tag=tag,
@@ -104,7 +106,8 @@ def _open(
     local_ref = local(name)
     remote_tips = {repo.refs[ref] for ref in refs if ref.startswith(REMOTES)}
     return _status(
-        config, name, "open", record, now, files, lines,
+        config, name, "open", record, _clocks(repo, config, record, (tip, base), None, now),
+        files, lines,
         tests=_tests(repo, config, tip),
         merged=None, tag=None,
         pushed=(repo.refs.get(local_ref, tip) in remote_tips),
@@ -112,18 +115,37 @@ def _open(
     )  # fmt: skip
 
 
+def _clocks(
+    repo: Repository,
+    config: Config,
+    record: IncidentRecord,
+    span: tuple[str, str],
+    restored: int | None,
+    now: datetime,
+) -> tuple[Clock, Clock]:
+    """Both clocks of the hotfix whose commits are SPAN (tip, base): the response stops at its
+    first commit, the restore at RESTORED (the tag, Unix time; None: still running)."""
+    tip, base = span
+    commits = [line[0] for line in repo.commits_with_parents(tip, [base])]
+    times = repo.commit_times(commits[-1:])
+    first = datetime.fromtimestamp(times[commits[-1]], timezone.utc) if commits else None
+    stopped = datetime.fromtimestamp(restored, timezone.utc) if restored is not None else None
+    return (
+        response_clock(config, record, first, now),
+        restore_clock(config, record, stopped, now),
+    )
+
+
 def _status(
     config: Config,
     branch: str,
     state: str,
     record: IncidentRecord,
-    until: datetime,
+    clocks: tuple[Clock, Clock],
     files: int,
     lines: int,
     **rest: Any,
 ) -> HotfixStatus:
-    target = respond_within(config, record.valid_severity)
-    age = until - record.detected if record.detected else None
     max_files, max_lines = config.limits(record.valid_severity)
     return HotfixStatus(
         branch=branch,
@@ -131,10 +153,8 @@ def _status(
         severity=record.severity,
         incident=record.incident,
         detected=format_time(record.detected) if record.detected else None,
-        age=duration(age) if age is not None else None,
-        target=duration(target) if target else ("next release" if record.valid_severity else None),
-        # A merged hotfix's clock stopped at the merge: overdue says whether it beat the target.
-        overdue=bool(target and age is not None and age > target),
+        response=clocks[0].as_json(),
+        restore=clocks[1].as_json(),
         files=files,
         lines=lines,
         max_files=max_files,
@@ -170,10 +190,7 @@ def _postmortem(
     after the tag was made."""
     if tag is None:
         return None
-    folder = repo.root / config.postmortem_dir
-    paths = sorted(path for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else []
-    files = {path.relative_to(folder).as_posix(): path.read_bytes() for path in paths}
-    if postmortem_file(files, tag) is not None:
+    if postmortem_file(drafts_in(repo.root / config.postmortem_dir), tag) is not None:
         return "present"
     tagged = datetime.fromtimestamp(queries.tag_times.get(tag, landed), timezone.utc)
     due = tagged + config.postmortem_due
@@ -188,12 +205,9 @@ def render_text(statuses: list[HotfixStatus]) -> str:
         incident = ", ".join(
             part for part in (item.severity or "no severity", item.incident) if part
         )
-        clock = ""
-        if item.age is not None:
-            state = "OVERDUE" if item.overdue else "target"
-            verb = "open" if item.state == "open" else "merged after"
-            clock = f", {verb} {item.age} ({state} {item.target})"
-        lines.append(f"{item.branch} [{item.state}] {incident}{clock}")
+        lines.append(f"{item.branch} [{item.state}] {incident}")
+        lines.append(f"  response clock: {item.response['verdict']}")
+        lines.append(f"  restore clock: {item.restore['verdict']}")
         lines.append(
             f"  size {item.files}/{item.max_files} files, {item.lines}/{item.max_lines} lines; "
             f"tests {item.tests}; pushed {'yes' if item.pushed else 'no'}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from hotfix_guard.catalog import BY_NAME, RULE_NAMES
-from hotfix_guard.report import ERROR, OVERRIDDEN, WARNING, Finding, Report
+from hotfix_guard.report.findings import ERROR, OVERRIDDEN, WARNING, Finding, Report
 
 OVERRIDE_RULE = "override"
 MIN_REASON_LENGTH = 10

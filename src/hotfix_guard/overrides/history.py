@@ -2,7 +2,7 @@
 
 History: the `Hotfix-Guard-Override` trailers of every commit on a branch, tag or remote-tracking
 branch (found with git's own trailer parser). Server: the push-option overrides the pre-receive
-hook honoured, from `<git dir>/hotfix-guard/overrides.jsonl` (see server/log.py): run the command
+hook honoured, from `<git dir>/hotfix-guard/overrides.jsonl` (see overrides/log.py): run the command
 on the server, or in a clone that keeps a copy of that file, to see them.
 """
 
@@ -19,7 +19,7 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository
 from hotfix_guard.git.records import override_trailers
 from hotfix_guard.git.walk import Walk
-from hotfix_guard.server import log
+from hotfix_guard.overrides import log
 
 DURATION = re.compile(r"(\d+)([hdw])")
 UNITS = {"h": "hours", "d": "days", "w": "weeks"}

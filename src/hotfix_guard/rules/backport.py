@@ -10,8 +10,8 @@ import time
 from hotfix_guard.backport.merges import recognise
 from hotfix_guard.backport.reach import MISSING, BackportBranches
 from hotfix_guard.backport.status import missing_message, window_start
-from hotfix_guard.context import Context
-from hotfix_guard.report import Finding
+from hotfix_guard.engine.context import Context
+from hotfix_guard.report.findings import Finding
 
 
 def check_backport(ctx: Context) -> list[Finding]:

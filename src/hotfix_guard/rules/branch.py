@@ -6,13 +6,12 @@ import re
 import shlex
 from collections import Counter
 
-from hotfix_guard.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
-from hotfix_guard.config import Config
-from hotfix_guard.context import Context
+from hotfix_guard.config.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
+from hotfix_guard.engine.context import Context
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.refs import branch_name, local, short_name
 from hotfix_guard.git.walk import Walk
-from hotfix_guard.report import Finding, short_line
+from hotfix_guard.report.findings import Finding, short_line
 
 SHOWN_COMMITS = 3
 
@@ -56,33 +55,6 @@ def _rename_to(branch: str, suggestion: str, regex: str) -> str | None:
     except RegexTimeout:
         return None
     return f"git branch -m {shlex.quote(branch)} {shlex.quote(suggestion)}"
-
-
-def case_only_match(branch: str, config: Config) -> Finding | None:
-    """A branch that is a hotfix branch only when case is ignored (`Hotfix/fix-login`).
-
-    git refs are case-sensitive, so it is not one, yet it was meant to be: passing it silently
-    would let a hotfix skip every check. It is a branch-name error, reported where the check
-    would otherwise say "not a hotfix branch".
-    """
-    from fnmatch import fnmatchcase
-
-    if config.is_hotfix_branch(branch) or config.level("branch-name") == "off":
-        return None
-    folded = branch.casefold()
-    matched = [p for p in config.branch_patterns if fnmatchcase(folded, p.casefold())]
-    if not matched:
-        return None
-    pattern = matched[0]
-    # The pattern's literal start in its own case (`hotfix/` of `hotfix/*`) names the branch.
-    literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
-    fixed = literal + branch[len(literal) :]
-    return Finding(
-        f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
-        f"hotfix check ran; rename it: git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
-        ref=branch,
-        fix=f"git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
-    )
 
 
 def _own_refs(ctx: Context) -> set[str]:

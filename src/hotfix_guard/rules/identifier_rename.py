@@ -21,11 +21,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from hotfix_guard.context import Context
-from hotfix_guard.fixes import quote, quoted
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.hunks import Block
 from hotfix_guard.git.search import words_in_tree
-from hotfix_guard.hunks import Block
-from hotfix_guard.report import Finding, display_path
+from hotfix_guard.report.findings import Finding, display_path
+from hotfix_guard.report.fixes import quote, quoted
 from hotfix_guard.rules.noise import TOKEN, changed_lines, unread
 
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")

@@ -14,9 +14,10 @@ import shlex
 from datetime import datetime, timezone
 
 from hotfix_guard.config import SEVERITIES
-from hotfix_guard.context import Context
+from hotfix_guard.config.defaults import severity_help
+from hotfix_guard.engine.context import Context
 from hotfix_guard.incident.due import postmortem_states
-from hotfix_guard.report import Finding
+from hotfix_guard.report.findings import Finding
 
 
 def check_severity(ctx: Context) -> list[Finding]:
@@ -31,8 +32,12 @@ def check_severity(ctx: Context) -> list[Finding]:
         return []
     return [
         Finding(
-            f"{problem}; the severity sets the response target and the size limits",
+            f"{problem}; the severity sets the response and restore targets and the size limits",
             ref=ctx.where,
+            fix=(
+                "record the severity in the next commit (git commit --trailer 'Severity: P1'), "
+                f"the level from the runbook's table: {severity_help()}"
+            ),
         )
     ]
 

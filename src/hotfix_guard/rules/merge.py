@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import shlex
 
-from hotfix_guard.backport.merges import FAST_FORWARD, HotfixMerge, recognise
-from hotfix_guard.context import Context
-from hotfix_guard.report import Finding
-
-
-def landed_hotfixes(ctx: Context) -> list[HotfixMerge]:
-    """The hotfixes this push of main lands (between what the remote had and the pushed tip)."""
-    if ctx.scope.base == ctx.scope.head:
-        return []
-    return recognise(ctx.repo, ctx.config, ctx.scope.main, [ctx.scope.head], [ctx.scope.base])
+from hotfix_guard.backport.merges import FAST_FORWARD
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.stages import landed_hotfixes
+from hotfix_guard.report.findings import Finding
 
 
 def check_hotfix_merge(ctx: Context) -> list[Finding]:

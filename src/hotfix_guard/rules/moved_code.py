@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from hotfix_guard.context import Context
-from hotfix_guard.fixes import undo_hunks
-from hotfix_guard.hunks import FilePatch
-from hotfix_guard.report import Finding, display_path
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.hunks import FilePatch
+from hotfix_guard.report.findings import Finding, display_path
+from hotfix_guard.report.fixes import undo_hunks
 from hotfix_guard.rules.noise import squeeze, unread
 
 # Comment lines in the languages the rules read: a group of statements moved up to fix their

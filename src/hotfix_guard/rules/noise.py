@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from hotfix_guard import hunks
-from hotfix_guard.context import Context
-from hotfix_guard.fixes import undo_hunks
-from hotfix_guard.hunks import Block, FilePatch, too_big_to_read
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding, with_fix
+from hotfix_guard.engine import hunks
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.hunks import Block, FilePatch, too_big_to_read
+from hotfix_guard.report.findings import ERROR, INFO, WARNING, Finding, with_fix
+from hotfix_guard.report.fixes import undo_hunks
 
 # How many unchanged lines from the fix a blank line added or removed still belongs to it.
 BLANK_LINE_REACH = 3

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hotfix_guard.report import Finding
+from hotfix_guard.report.findings import Finding
 
 if TYPE_CHECKING:
-    from hotfix_guard.context import Context
+    from hotfix_guard.engine.context import Context
 
 
 def check_override(ctx: Context) -> list[Finding]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hotfix_guard.context import Context
-from hotfix_guard.diff import EXCLUDED, FileChange
-from hotfix_guard.fixes import quote
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.diff import EXCLUDED, FileChange
 from hotfix_guard.git.search import blob_text
-from hotfix_guard.report import Finding, display_path
+from hotfix_guard.report.findings import Finding, display_path
+from hotfix_guard.report.fixes import quote
 
 WHAT_GIT_FOUND = {"R": "renamed", "C": "copied"}
 # git calls a new file a copy from 50% similarity on, but a new class that shares a license header

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hotfix_guard.context import Context
-from hotfix_guard.diff import FileChange
-from hotfix_guard.fixes import split_out
-from hotfix_guard.report import INFO, Finding, display_path
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.diff import FileChange
+from hotfix_guard.report.findings import INFO, Finding, display_path
+from hotfix_guard.report.fixes import split_out
 
 SHOWN_FILES = 10
 

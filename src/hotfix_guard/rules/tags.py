@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shlex
 
-from hotfix_guard.context.tag import TagContext
-from hotfix_guard.releases import next_release, render_version
-from hotfix_guard.report import INFO, Finding, short_line
+from hotfix_guard.releases.tags import TagContext
+from hotfix_guard.releases.versions import next_release, render_version
+from hotfix_guard.report.findings import INFO, Finding, short_line
 
 # Descriptions that say nothing about what was fixed.
 PLACEHOLDERS = frozenset(

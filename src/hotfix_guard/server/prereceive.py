@@ -23,17 +23,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from hotfix_guard import overrides, stages
+from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE
 from hotfix_guard.config import Config, load_at
+from hotfix_guard.engine import stages
 from hotfix_guard.errors import UsageError, line_prefix
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import HEADS, tag_name
 from hotfix_guard.git.tags import TagQueries
-from hotfix_guard.overrides import OverrideValue
-from hotfix_guard.report import Report, text_line
-from hotfix_guard.server import log
+from hotfix_guard.overrides import OverrideValue, log
+from hotfix_guard.report.findings import Report, text_line
 
 PUSH_OPTION = "hotfix-guard.override="
 OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")

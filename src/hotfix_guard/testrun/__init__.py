@@ -44,7 +44,7 @@ from hotfix_guard.git.scratch import (
     save_changes,
 )
 from hotfix_guard.git.worktree import tracked_changes as changed_paths
-from hotfix_guard.report import ERROR, INFO, WARNING, Finding, display_path, shell_word
+from hotfix_guard.report.findings import ERROR, INFO, WARNING, Finding, display_path, shell_word
 from hotfix_guard.testrun.shell import (
     command_environment,
     interrupts_unwind_once,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import replace
 
-from hotfix_guard.context import Context
-from hotfix_guard.report import ERROR, Finding
+from hotfix_guard.engine.context import Context
+from hotfix_guard.report.findings import ERROR, Finding
 from hotfix_guard.testrun import tests_findings
 
 

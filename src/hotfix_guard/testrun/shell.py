@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from hotfix_guard.engine.invocation import PRE_COMMIT_VARIABLES
 from hotfix_guard.git.worktree import environment_for_other_work_tree
-from hotfix_guard.invocation import PRE_COMMIT_VARIABLES
 
 TAIL_BYTES = 64 * 1024
 STOP_GRACE = 5.0

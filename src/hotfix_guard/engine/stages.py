@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -11,17 +13,17 @@ from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config import Config, load_at
-from hotfix_guard.context import Context
+from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.invocation import Invocation, PushedRef
+from hotfix_guard.engine.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git import Repository, is_zero_id
-from hotfix_guard.invocation import Invocation, PushedRef
 from hotfix_guard.overrides import OverrideValue
-from hotfix_guard.report import Finding, Report
-from hotfix_guard.rules.branch import case_only_match
-from hotfix_guard.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
+from hotfix_guard.report.findings import Finding, Report
 
 if TYPE_CHECKING:
     # Push-time only (tags, main): imported where used, so a commit's check does not load them.
+    from hotfix_guard.backport.merges import HotfixMerge
     from hotfix_guard.git.tags import TagQueries, TagRef
 
 # `hotfix-guard hook` and `check` without click (fastpath) and with it (cli) share these three.
@@ -31,19 +33,15 @@ def hook_report(
     repo: Repository, config: Config, call: Invocation, rules: Sequence[str] = ()
 ) -> Report:
     """What `hotfix-guard hook` reports at the stage CALL describes."""
-    from hotfix_guard import hookinstall
+    from hotfix_guard.git import hooks
 
     if call.stage == "commit-msg":
         return commit_stage(repo, config, rules, call.message())
     if not call.is_push:
-        if (
-            not call.stage_given
-            and call.in_git_commit
-            and hookinstall.commit_msg_stage_checks(repo)
-        ):
+        if not call.stage_given and call.in_git_commit and hooks.commit_msg_stage_checks(repo):
             return note_report("the commit is checked at commit-msg, with its message")
         return commit_stage(repo, config, rules)
-    if not call.stage_given and hookinstall.native_hook_installed(repo, "pre-push"):
+    if not call.stage_given and hooks.native_hook_installed(repo, "pre-push"):
         return note_report("this push is checked by hotfix-guard's own pre-push hook")
     pushed = call.pushed_refs(
         lambda rev, is_tag: repo.resolve_object(rev) if is_tag else repo.resolve_commit(rev),
@@ -92,7 +90,7 @@ def check_report(
 
 def emit(report: Report, output_format: str = "text") -> int:
     """Print REPORT as the command line shows it; return its exit status."""
-    from hotfix_guard.report import render_json, render_text
+    from hotfix_guard.report.findings import render_json, render_text
 
     if output_format == "json":
         text = render_json(report)
@@ -284,7 +282,6 @@ def _check_main_push(
 ) -> tuple[Report, Context | None]:
     """main's rules at the pushed commit; its tests too when the push lands a hotfix."""
     from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
-    from hotfix_guard.rules.merge import landed_hotfixes
 
     main = scopes.find_main(repo, config)
     before = None if is_zero_id(ref.remote_sha) else repo.resolve_commit(ref.remote_sha)
@@ -329,7 +326,7 @@ def check_tag(
     main: scopes.MainBranch | None = None,
 ) -> Report:
     """The tag rules on one tag; a tag that is not a release tag passes with a note."""
-    from hotfix_guard.context.tag import TagContext
+    from hotfix_guard.releases.tags import TagContext
 
     ctx = TagContext(repo, config, tag, queries, main)
     if not ctx.is_release:
@@ -363,3 +360,39 @@ def merge_reports(reports: Sequence[Report], subject: str) -> Report:
         hints=tuple(dict.fromkeys(hints)),
         summary="\n".join(summaries) if summaries and not notes else None,
     )
+
+
+def case_only_match(branch: str, config: Config) -> Finding | None:
+    """A branch that is a hotfix branch only when case is ignored (`Hotfix/fix-login`).
+
+    git refs are case-sensitive, so it is not one, yet it was meant to be: passing it silently
+    would let a hotfix skip every check. It is a branch-name error, reported where the check
+    would otherwise say "not a hotfix branch".
+    """
+    from fnmatch import fnmatchcase
+
+    if config.is_hotfix_branch(branch) or config.level("branch-name") == "off":
+        return None
+    folded = branch.casefold()
+    matched = [p for p in config.branch_patterns if fnmatchcase(folded, p.casefold())]
+    if not matched:
+        return None
+    pattern = matched[0]
+    # The pattern's literal start in its own case (`hotfix/` of `hotfix/*`) names the branch.
+    literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+    fixed = literal + branch[len(literal) :]
+    return Finding(
+        f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
+        f"hotfix check ran; rename it: git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
+        ref=branch,
+        fix=f"git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
+    )
+
+
+def landed_hotfixes(ctx: Context) -> list[HotfixMerge]:
+    """The hotfixes this push of main lands (between what the remote had and the pushed tip)."""
+    from hotfix_guard.backport.merges import recognise  # main's push only
+
+    if ctx.scope.base == ctx.scope.head:
+        return []
+    return recognise(ctx.repo, ctx.config, ctx.scope.main, [ctx.scope.head], [ctx.scope.base])

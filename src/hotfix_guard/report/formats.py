@@ -1,6 +1,6 @@
 """CI output formats of a Report: GitHub workflow commands, SARIF 2.1.0 and GitLab Code Quality.
 
-`text` and `json` live in report.py. In every format a finding's rule name is its id, and an
+`text` and `json` live in findings.py. In every format a finding's rule name is its id, and an
 overridden error stays visible: a notice on GitHub, a suppressed result in SARIF (with the
 override's reason as the justification), an `info` issue for GitLab. Informational findings (a
 file not counted, an exemption) are GitHub notices but stay out of SARIF and Code Quality, where
@@ -17,7 +17,7 @@ from typing import Any
 
 from hotfix_guard import __version__
 from hotfix_guard.config import Config
-from hotfix_guard.report import (
+from hotfix_guard.report.findings import (
     ERROR,
     INFO,
     OVERRIDDEN,

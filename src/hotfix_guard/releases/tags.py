@@ -15,7 +15,7 @@ from hotfix_guard.config import Config
 from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import branch_name
 from hotfix_guard.git.tags import TagObject, TagQueries, TagRef
-from hotfix_guard.releases import (
+from hotfix_guard.releases.versions import (
     LOOKS_LIKE_A_RELEASE,
     Version,
     parse_version,

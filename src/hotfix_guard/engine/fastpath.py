@@ -22,7 +22,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import __version__
-from hotfix_guard.invocation import Invocation, PlainCommand, from_hook, plain_command
+from hotfix_guard.engine.invocation import Invocation, PlainCommand, from_hook, plain_command
 
 if TYPE_CHECKING:
     from hotfix_guard.git import Repository
@@ -112,8 +112,8 @@ def run(
     if where is not None and _nothing_to_check(command, call, where):
         return 0
     # A hotfix branch or something unusual: the full check, without click.
-    from hotfix_guard import stages
     from hotfix_guard.config import load
+    from hotfix_guard.engine import stages
     from hotfix_guard.git import Repository
 
     repo = where.repository() if where is not None else Repository.discover()

@@ -25,7 +25,7 @@ from hotfix_guard.git.search import (
 from hotfix_guard.git.walk import Walk
 
 if TYPE_CHECKING:
-    from hotfix_guard.context import Context
+    from hotfix_guard.engine.context import Context
 
 # How far back main's history is searched for the commits a hotfix reverts.
 REVERT_SEARCH_DEPTH = 1000

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hotfix_guard.config import Config
+from hotfix_guard.engine.stages import check_change
 from hotfix_guard.git import Repository
-from hotfix_guard.report import Report, render_text
-from hotfix_guard.stages import check_change
+from hotfix_guard.report.findings import Report, render_text
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Demo Author",

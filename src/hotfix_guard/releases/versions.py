@@ -1,16 +1,18 @@
 """Release versions: a tag's version read with `tag-format` (literal text around
 {major}.{minor}.{patch}[.{build}]), written back, and the next patch. Which tags are releases and
-which are hotfixes is the tag context's (context/tag.py)."""
+which are hotfixes is the tag context's (tags.py)."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 Version = tuple[int, ...]
 
 LOOKS_LIKE_A_RELEASE = re.compile(r"[^\d]*?(\d+(?:\.\d+){2,3})")
 
 
+@lru_cache(maxsize=8)  # a history of thousands of tags reads them all with one format
 def format_regex(tag_format: str) -> re.Pattern[str]:
     parts = re.split(r"\{\w+\}", tag_format)
     return re.compile(r"(\d+)".join(re.escape(part) for part in parts))

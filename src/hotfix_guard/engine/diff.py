@@ -13,8 +13,8 @@ from typing import Literal
 
 from hotfix_guard.config import Config
 from hotfix_guard.config.defaults import LOCKFILES
+from hotfix_guard.config.globs import PathMatcher
 from hotfix_guard.git import RawFileChange, Repository
-from hotfix_guard.globs import PathMatcher
 
 Category = Literal["code", "test", "excluded"]
 CODE: Category = "code"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from hotfix_guard.diff import FileChange
+from hotfix_guard.engine.diff import FileChange
 
 # A file with more changed lines than this is left to diff-size: noise in it cannot be told from
 # the change itself, and parsing it would cost every commit on a huge branch memory and time.

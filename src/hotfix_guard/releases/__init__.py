@@ -1,0 +1,1 @@
+"""Release versions and release tags (which tags are releases, which are hotfixes)."""

@@ -1,0 +1,1 @@
+"""Findings, the reports they make, and their output formats."""

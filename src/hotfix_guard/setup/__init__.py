@@ -1,0 +1,1 @@
+"""Setting a repository up: the native git hooks, and the demo."""
