@@ -110,8 +110,9 @@ def commands_and_outputs(body: str) -> list[tuple[str, list[str]]]:
     return pairs
 
 
-# Exactly three dots: a longer run (pre-commit's `hotfix-guard.....Passed`) is literal.
-PLACEHOLDER = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+# Three dots, and a fourth is a full stop after them (`at ....`); a run of five or more
+# (pre-commit's `hotfix-guard.....Passed`) is literal.
+PLACEHOLDER = re.compile(r"(?<!\.)\.\.\.(?!\.\.)")
 
 
 def pattern(expected: list[str]) -> re.Pattern[str]:
@@ -224,4 +225,5 @@ def test_the_output_patterns() -> None:
     assert not shows(["a", "z"], ["a", "b", "z"])
     assert not shows(["a ... z"], ["a b", "z"])
     assert shows(["x (1.5x)"], ["x (1.5x)", ""]) and not shows(["x (1.5x)"], ["x (1a5x)"])
-    assert shows(["hook....Passed"], ["hook....Passed"]) and not shows(["a....b"], ["a....xb"])
+    assert shows(["hook.....Passed"], ["hook.....Passed"])
+    assert not shows(["a.....b"], ["a.....xb"]) and shows(["at ...."], ["at 1a2b."])
