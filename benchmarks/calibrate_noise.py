@@ -36,9 +36,9 @@ from pathlib import Path
 from calibration_labels import LABELS, check_labels, load_labels
 
 from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import ERROR, WARNING, Finding
 from hotfix_guard.scope import MainBranch, Scope
 

@@ -23,9 +23,9 @@ from hotfix_guard.backport.merges import (
 from hotfix_guard.backport.reach import BackportBranches
 from hotfix_guard.backport.status import POST_COMMIT, POST_MERGE, day, reminder
 from hotfix_guard.cli import cli
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import PushedRef, push_stage
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from tests.conftest import Repo
 
 FIXED = "def main():\n    return 1\n"

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.config import Config, load, load_at
 from hotfix_guard.config.defaults import DEFAULT_EXCLUDE
+from hotfix_guard.config.loader import Config, load, load_at
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from tests.conftest import Repo
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.report.findings import Finding, Report
 from hotfix_guard.report.formats import fingerprint, render, rule_infos
 

@@ -75,9 +75,9 @@ def test_a_commit_with_only_renames_and_tests_reads_no_patch(repo: Repo) -> None
     repo.branch("hotfix/fix-login")
     repo.git("mv", "app/a.py", "app/b.py")
     repo.commit("move", {"tests/test_a.py": "assert 2\n"})
-    from hotfix_guard.config import Config
+    from hotfix_guard.config.loader import Config
     from hotfix_guard.engine.context import Context
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
     from hotfix_guard.scope import resolve
 
     repository = Repository.discover()

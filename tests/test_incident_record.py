@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import (
     IncidentRecord,
     branch_record,

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.config import Config, parse
+from hotfix_guard.config.loader import Config, parse
 from hotfix_guard.engine.stages import PushedRef, push_stage
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import names_tag, postmortem_states
 from tests.conftest import Repo, code_files, without_pass_summary
 from tests.incident_support import at, hand_made_hotfix
@@ -178,7 +178,7 @@ def test_names_tag_is_a_whole_word() -> None:
 
 
 def test_postmortem_dir_must_stay_inside_the_repository(tmp_path: Path) -> None:
-    from hotfix_guard.config import load
+    from hotfix_guard.config.loader import load
     from hotfix_guard.errors import UsageError
 
     for value in ("../elsewhere", "/abs", "docs/../../x"):
@@ -271,7 +271,7 @@ def test_a_real_push_of_main_warns_then_blocks_until_the_postmortem_is_committed
 def test_incident_keys_name_the_key_value_and_expectation(
     tmp_path: Path, toml: str, message: str
 ) -> None:
-    from hotfix_guard.config import load
+    from hotfix_guard.config.loader import load
     from hotfix_guard.errors import UsageError
 
     (tmp_path / ".hotfix-guard.toml").write_text(toml)

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.config import CONFIG_FILE, Config, from_files
-from hotfix_guard.git import Repository
+from hotfix_guard.config.loader import CONFIG_FILE, Config, from_files
 from hotfix_guard.git.history import History
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident import timeline
 from hotfix_guard.incident.postmortem import render, slug
 from hotfix_guard.incident.record import commit_records

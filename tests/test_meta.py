@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from hotfix_guard import catalog
 from hotfix_guard.cli import cli
-from hotfix_guard.config import KNOWN_KEYS, Config
+from hotfix_guard.config.loader import KNOWN_KEYS, Config
 from tests.conftest import Repo
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from hotfix_guard import overrides
 from hotfix_guard.cli import cli
+from hotfix_guard.overrides import trailers as overrides
 from hotfix_guard.report.findings import Finding
 from tests.conftest import Repo, code_files
 from tests.precommit_support import PreCommit, git_result, output

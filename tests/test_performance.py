@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.cli import cli
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.diff import FileChange
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from tests.conftest import Repo, code_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,9 +51,9 @@ def test_the_fast_path_remembers_a_valid_config_until_it_changes(repo: Repo) -> 
     repo.commit("config", {"pyproject.toml": "[tool.hotfix-guard]\nmax-files = 5\n"})
     repo.branch("feature/monthly-report")
     first, modules = imported_modules(repo, "hook")
-    assert first.returncode == 0 and "hotfix_guard.config" in modules
+    assert first.returncode == 0 and "hotfix_guard.config.loader" in modules
     second, modules = imported_modules(repo, "hook")
-    assert second.returncode == 0 and "hotfix_guard.config" not in modules
+    assert second.returncode == 0 and "hotfix_guard.config.loader" not in modules
     # Nor what the config, the change model and git's spawning would load: no dataclass is made.
     assert {"dataclasses", "tomllib", "subprocess", "pathlib"} & modules == set()
     # Nor the catalog: the umbrella hook names no rule.

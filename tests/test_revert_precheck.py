@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from tests.conftest import Repo, code_files
 
 

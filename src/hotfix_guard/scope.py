@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.defaults import main_name
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.refs import branch_name, remote_of
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import shell_word
 
 
@@ -38,21 +40,31 @@ class Scope:
 
 def find_main(repo: Repository, config: Config) -> MainBranch:
     """main-branch, else main, else master, else the remote's HEAD: local and remote-tracking."""
-    names = [config.main_branch] if config.main_branch else ["main", "master"]
-    for name in names:
-        refs = copies_of(repo, name)
-        if refs:
-            return MainBranch(name, refs)
-    if not config.main_branch:
-        remote_head = repo.remote_head()
-        if remote_head:
-            name = branch_name(remote_head) or remote_head
-            return MainBranch(name, copies_of(repo, name) or (remote_head,))
-    looked_for = config.main_branch or "main, master or origin/HEAD"
-    raise UsageError(
-        f"no main branch found (looked for {looked_for}, local or remote-tracking): "
-        "fetch it (git fetch origin), set main-branch in the config, or pass --base REF"
-    )
+    main = main_or_none(repo, config)
+    if main is None:
+        looked_for = config.main_branch or "main, master or origin/HEAD"
+        raise UsageError(
+            f"no main branch found (looked for {looked_for}, local or remote-tracking): "
+            "fetch it (git fetch origin), set main-branch in the config, or pass --base REF"
+        )
+    return main
+
+
+def main_or_none(repo: Repository, config: Config) -> MainBranch | None:
+    """find_main, or None where there is no main branch (for the callers that go on without)."""
+    remote_head: list[str] = []
+
+    def remote_branch() -> str | None:
+        ref = repo.remote_head()
+        if ref is None:
+            return None
+        remote_head.append(ref)
+        return branch_name(ref) or ref
+
+    name = main_name(config.main_branch, lambda name: bool(copies_of(repo, name)), remote_branch)
+    if name is None:
+        return None
+    return MainBranch(name, copies_of(repo, name) or tuple(remote_head))
 
 
 def copies_of(repo: Repository, name: str) -> tuple[str, ...]:

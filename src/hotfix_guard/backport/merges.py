@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.config import Config
-from hotfix_guard.git import LoggedCommit, Repository, refs
+from hotfix_guard.config.loader import Config
+from hotfix_guard.git import refs
+from hotfix_guard.git.commits import LoggedCommit
 from hotfix_guard.git.refs import branch_name, remote_of
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 
 # How far back `backport-status` and the push of main look for hotfixes merged into main.

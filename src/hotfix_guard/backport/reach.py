@@ -15,9 +15,9 @@ from typing import Literal
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport.merges import HotfixMerge, cut_point
-from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
+from hotfix_guard.config.loader import Config
 from hotfix_guard.git.refs import remote_of
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.report.findings import display_path, shell_word
 

@@ -12,9 +12,9 @@ from typing import Any
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS, HotfixMerge, recognise
 from hotfix_guard.backport.reach import MISSING, Backport, BackportBranches
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import json_path
 
 DAY = 86400
@@ -75,9 +75,8 @@ def reminder(
     MERGED: the branch a `git merge --squash` merged (git names it only in its hooks'
     environment; invocation.Invocation.merged_branch reads it)."""
     branch = scopes.current_branch(repo)
-    try:
-        main = scopes.find_main(repo, config)
-    except UsageError:
+    main = scopes.main_or_none(repo, config)
+    if main is None:
         return ""  # no main branch: nothing can be merged into it
     branches = BackportBranches(repo, config, main)
     if branch != main.name or not any(branches.copies.values()):

@@ -18,10 +18,9 @@ from dataclasses import dataclass, replace
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.ci.environment import CiTarget
-from hotfix_guard.config import Config, load_at
+from hotfix_guard.config.loader import Config, load_at
 from hotfix_guard.engine import stages
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.records import (
     fetch_branch,
     fetch_commit,
@@ -31,6 +30,7 @@ from hotfix_guard.git.records import (
     unshallow,
 )
 from hotfix_guard.git.refs import local, remote_tracking, tag_ref
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.report.findings import Report
 
@@ -141,10 +141,9 @@ def _main(repo: Repository, history: History, target: CiTarget) -> scopes.MainBr
         return scopes.MainBranch(
             target.default_branch, (history.branch_ref(target.default_branch),)
         )
-    try:
-        return scopes.find_main(repo, Config())
-    except UsageError:
-        pass
+    main = scopes.main_or_none(repo, Config())
+    if main is not None:
+        return main
     first_problem: UsageError | None = None
     for name in ("main", "master"):
         try:

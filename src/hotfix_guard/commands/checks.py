@@ -93,7 +93,7 @@ def run_tests(no_cache: bool) -> None:
     """Run test-commands on the HEAD commit as a push of it would (uncommitted work left out)."""
     from hotfix_guard import scope
     from hotfix_guard.report.findings import Report
-    from hotfix_guard.testrun import tests_findings
+    from hotfix_guard.testrun.run import tests_findings
 
     repo, config = open_repository()
     head = repo.resolve_commit("HEAD")

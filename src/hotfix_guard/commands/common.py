@@ -51,8 +51,8 @@ class GuardedCommand(click.Command):
 
 def open_repository() -> tuple[Any, Any]:
     """The repository around the working directory and its work tree's config."""
-    from hotfix_guard.config import load
-    from hotfix_guard.git import Repository
+    from hotfix_guard.config.loader import load
+    from hotfix_guard.git.repository import Repository
 
     repo = Repository.discover()
     return repo, load(repo.root)

@@ -40,7 +40,7 @@ def ci(
     """
     from hotfix_guard.ci.environment import detect
     from hotfix_guard.ci.run import run
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
     from hotfix_guard.report.findings import render_text
     from hotfix_guard.report.formats import render, rule_infos
 
@@ -94,8 +94,8 @@ def pre_receive() -> None:
 @format_option
 def overrides(since: str | None, output_format: str) -> None:
     """List every override: trailers in history and push options the server recorded."""
-    from hotfix_guard.git import Repository
     from hotfix_guard.git.records import open_bare
+    from hotfix_guard.git.repository import Repository
     from hotfix_guard.overrides.history import entries, parse_since, render_json, render_text
 
     try:

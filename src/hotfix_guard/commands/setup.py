@@ -36,7 +36,7 @@ def install(uninstall: bool, hook_types: Sequence[str]) -> None:
     The pre-push hook checks every pushed ref, tag-only pushes included, which pre-commit's
     pre-push stage cannot see.
     """
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
     from hotfix_guard.setup import install as hookinstall
 
     repo = Repository.discover()

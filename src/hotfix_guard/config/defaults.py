@@ -3,6 +3,10 @@ the common languages, and the branch name a hotfix should have."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)
+
 DEFAULT_BRANCH_NAME_REGEX = r"hotfix/(?:[A-Z][A-Z0-9]*-[0-9]+|[a-z0-9]+)(?:[-.][a-z0-9]+)*"
 
 LOCKFILES = (
@@ -79,3 +83,18 @@ def severity_help() -> str:
     return "; ".join(
         f"{level} {impact} ({examples})" for level, (impact, _, examples) in SEVERITY_TABLE.items()
     )
+
+
+def main_name(
+    configured: str | None, has_branch: Callable[[str], bool], remote_head: Callable[[], str | None]
+) -> str | None:
+    """What main is, the one rule both the full path (scope.find_main) and the fast path follow:
+    the configured main-branch if it exists; else main, else master; else (nothing configured)
+    the branch the remote's HEAD names. None: no main branch.
+
+    HAS_BRANCH tells whether a branch of that name exists (locally or remote-tracking);
+    REMOTE_HEAD, asked only when needed, is the short name the remote's HEAD points at."""
+    for name in (configured,) if configured else ("main", "master"):
+        if has_branch(name):
+            return name
+    return None if configured else remote_head()

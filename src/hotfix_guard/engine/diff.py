@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from hotfix_guard.config import Config
 from hotfix_guard.config.defaults import LOCKFILES
 from hotfix_guard.config.globs import PathMatcher
-from hotfix_guard.git import RawFileChange, Repository
+from hotfix_guard.config.loader import Config
+from hotfix_guard.git.changes import RawFileChange
+from hotfix_guard.git.repository import Repository
 
 Category = Literal["code", "test", "excluded"]
 CODE: Category = "code"

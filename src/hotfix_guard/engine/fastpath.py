@@ -22,14 +22,15 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import __version__
+from hotfix_guard.config.defaults import DEFAULT_BRANCH_PATTERNS, main_name
 from hotfix_guard.engine.invocation import Invocation, PlainCommand, from_hook, plain_command
+from hotfix_guard.git.light import git_output
 
 if TYPE_CHECKING:
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
 
 CACHE_NAME = os.path.join("hotfix-guard", "fast-path")
 CONFIG_FILES = (".hotfix-guard.toml", "pyproject.toml")
-DEFAULT_BRANCH_PATTERNS = ("hotfix/*",)  # config's default, without importing it
 # Every question about where we are, in one git process. HEAD before --symbolic-full-name gives its
 # commit; after it, its branch (`HEAD` itself when detached). An unborn branch fails the whole call.
 PROBE = (
@@ -55,7 +56,7 @@ class Probe(NamedTuple):
     def repository(self) -> Repository:
         from pathlib import Path
 
-        from hotfix_guard.git import Repository
+        from hotfix_guard.git.repository import Repository
 
         repo = Repository(Path(self.root), Path(self.git_dir), self.shallow)
         repo.known_head = (self.head_ref, self.head_commit)
@@ -112,9 +113,9 @@ def run(
     if where is not None and _nothing_to_check(command, call, where):
         return 0
     # A hotfix branch or something unusual: the full check, without click.
-    from hotfix_guard.config import load
+    from hotfix_guard.config.loader import load
     from hotfix_guard.engine import stages
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
 
     repo = where.repository() if where is not None else Repository.discover()
     config = load(repo.root)
@@ -192,46 +193,16 @@ def _no_trailers_to_add() -> bool:
 
 
 def _is_main(branch: str, main_branch: str) -> bool:
-    """Whether BRANCH is main as scope.find_main sees it: configured, main, master, origin/HEAD."""
-    if main_branch:
-        return branch == main_branch
-    if branch in ("main", "master"):
-        return True
+    """Whether BRANCH is main by config.defaults.main_name, the full path's own rule. Only BRANCH
+    is taken to exist (no question to git): a `master` pushed beside a `main` goes to the full
+    path, which knows both and decides."""
+    return main_name(main_branch or None, lambda name: name == branch, _origin_head) == branch
+
+
+def _origin_head() -> str | None:
     stdout = git_output(("symbolic-ref", "-q", "refs/remotes/origin/HEAD"))
-    remote_head = (stdout or b"").decode(errors="surrogateescape").strip()
-    return remote_head == f"refs/remotes/origin/{branch}"
-
-
-def git_output(args: Sequence[str]) -> bytes | None:
-    """The output of `git ARGS`, or None when it fails (or git cannot be run: the full path then
-    says so). Spawned without the subprocess module where the system has posix_spawn: importing
-    subprocess (signal, threading, selectors) costs this path more than the git call itself."""
-    command = ["git", *args]
-    if not hasattr(os, "posix_spawnp"):  # pragma: no cover - Windows
-        import subprocess
-
-        result = subprocess.run(command, capture_output=True, check=False)
-        return result.stdout if result.returncode == 0 else None
-    read_end, write_end = os.pipe()  # both close on exec; the child's stdout is a copy
-    try:
-        pid = os.posix_spawnp(
-            "git",
-            command,
-            os.environ,
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, write_end, 1),
-                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-            ],
-        )
-    except OSError:
-        os.close(read_end)
-        return None
-    finally:
-        os.close(write_end)
-    with open(read_end, "rb") as stdout:
-        output = stdout.read()
-    _, status = os.waitpid(pid, 0)
-    return output if os.waitstatus_to_exitcode(status) == 0 else None
+    ref = (stdout or b"").decode(errors="surrogateescape").strip()
+    return ref.removeprefix("refs/remotes/origin/") if ref else None
 
 
 def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | None:
@@ -247,7 +218,7 @@ def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | N
         pass
     from pathlib import Path
 
-    from hotfix_guard.config import load
+    from hotfix_guard.config.loader import load
     from hotfix_guard.errors import UsageError
 
     try:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from hotfix_guard.catalog import RULES, Rule, Subject, load_check
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.report.findings import ERROR, INFO, WARNING, Finding, Report, Severity
 
 SEVERITY_OF_LEVEL: dict[str, Severity] = {"error": ERROR, "warn": WARNING}

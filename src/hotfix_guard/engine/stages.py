@@ -9,16 +9,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
-from hotfix_guard.config import Config, load_at
+from hotfix_guard.config.loader import Config, load_at
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.invocation import Invocation, PushedRef
 from hotfix_guard.engine.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, is_zero_id
-from hotfix_guard.overrides import OverrideValue
+from hotfix_guard.git.process import is_zero_id
+from hotfix_guard.git.repository import Repository
+from hotfix_guard.overrides import trailers as overrides
+from hotfix_guard.overrides.trailers import OverrideValue
 from hotfix_guard.report.findings import Finding, Report
 
 if TYPE_CHECKING:
@@ -203,7 +204,8 @@ def push_stage(
     not by the work tree. The tests run last, and only when nothing else refused the push: there
     is no point waiting for a suite whose result cannot change the answer. Deletions are skipped.
     """
-    main = main_name(repo, config)
+    found = scopes.main_or_none(repo, config)
+    main = found.name if found else None
     reports: list[Report] = []
     to_test: list[Context] = []
     for ref in pushed:
@@ -239,13 +241,6 @@ def push_stage(
                 tested = overrides.apply(tested, ctx.overrides.valid, ())
             reports.append(tested)
     return merge_reports(reports, subject="push")
-
-
-def main_name(repo: Repository, config: Config) -> str | None:
-    try:
-        return scopes.find_main(repo, config).name
-    except UsageError:
-        return None
 
 
 def check_main(

@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
+from hotfix_guard.git.light import git_command, git_environment
 from hotfix_guard.git.process import (
     STOPPED_BY_CLOSED_PIPE,
     GitAccess,
     GitError,
     error_file,
-    git_command,
-    git_environment,
     split_z,
 )
 from hotfix_guard.git.walk import Walk

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from hotfix_guard.git.changes import ChangeQueries
+from hotfix_guard.git.light import git_command, git_environment
 from hotfix_guard.git.process import (
     OBJECT_ID,
     GitError,
-    git_command,
-    git_environment,
     lines,
     split_z,
 )

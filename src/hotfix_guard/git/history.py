@@ -16,7 +16,7 @@ from types import TracebackType
 import git
 from git.objects import Commit, TagObject
 
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 
 SIGNATURE_MARKERS = ("-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----")
 

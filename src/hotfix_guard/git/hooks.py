@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 
 MARKER = "# hotfix-guard-hook:"
 SAVED_SUFFIX = ".hotfix-guard-saved"

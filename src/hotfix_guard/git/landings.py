@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from hotfix_guard.git import Repository, split_z
+from hotfix_guard.git.process import split_z
+from hotfix_guard.git.repository import Repository
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"

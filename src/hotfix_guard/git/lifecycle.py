@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotfix_guard.git import GitError, Repository, split_z
+from hotfix_guard.git.process import GitError, split_z
 from hotfix_guard.git.refs import TAGS, local
+from hotfix_guard.git.repository import Repository
 
 ZERO_SHA = "0" * 40
 # Set for every git command finish runs: its value is the step.

@@ -17,43 +17,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from hotfix_guard.git.light import git_command, git_environment
+
 # How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
 STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
 # An object id: 40 hex digits (SHA-1) or 64 (SHA-256).
 OBJECT_ID = r"[0-9a-f]{40}(?:[0-9a-f]{24})?"
-# Settings that would change what git prints for hotfix-guard to read, pinned on every call.
-PINNED_CONFIG = (
-    "log.showSignature=false",
-    "color.ui=false",
-    "diff.noprefix=false",
-    "diff.mnemonicPrefix=false",
-    "diff.relative=false",
-    "diff.context=3",
-    "diff.interHunkContext=0",
-    "diff.algorithm=myers",
-    "diff.suppressBlankEmpty=false",
-    "i18n.logOutputEncoding=UTF-8",
-    "core.quotePath=true",
-)
-PINNED_OPTIONS = tuple(option for setting in PINNED_CONFIG for option in ("-c", setting))
-# Variables that reshape every diff git prints, plumbing included.
-IGNORED_VARIABLES = ("GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF")
 
 
 def is_zero_id(object_id: str) -> bool:
     """The all-zero id git uses for "no object" (a deletion, a new ref), in either format."""
     return len(object_id) in (40, 64) and not object_id.strip("0")
-
-
-def git_command(args: Sequence[str]) -> list[str]:
-    """The command line for `git ARGS` with the user's output settings pinned."""
-    return ["git", *PINNED_OPTIONS, *args]
-
-
-def git_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for git: BASE (default: ours) minus the variables that reshape diffs."""
-    source = os.environ if base is None else base
-    return {name: value for name, value in source.items() if name not in IGNORED_VARIABLES}
 
 
 def lines(output: bytes) -> list[bytes]:

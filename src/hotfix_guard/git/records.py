@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import GitError, Repository
+from hotfix_guard.git.process import GitError
 from hotfix_guard.git.refs import local, remote_tracking, tag_name, tag_ref
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 
 OVERRIDE_KEY = "Hotfix-Guard-Override"

@@ -22,7 +22,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from hotfix_guard.git import GitError, Repository, lines, parse_check_attr, split_z
+from hotfix_guard.git.changes import parse_check_attr
+from hotfix_guard.git.process import GitError, lines, split_z
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.worktree import environment_for_other_work_tree
 
 TEMPORARY_PREFIX = "hotfix-guard-tests-"

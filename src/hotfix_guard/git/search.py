@@ -6,7 +6,9 @@ import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from hotfix_guard.git import FileStatuses, Repository, try_run
+from hotfix_guard.git.changes import FileStatuses
+from hotfix_guard.git.process import try_run
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 
 

@@ -8,12 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import (
-    GitError,
-    GitTimeout,
-    Repository,
-    lines,
-)
+from hotfix_guard.git.process import GitError, GitTimeout, lines
+from hotfix_guard.git.repository import Repository
 
 # How long `git ls-remote` may take before check-tag gives up on the remote (ssh, VPN down).
 REMOTE_TIMEOUT = 30.0

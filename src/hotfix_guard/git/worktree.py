@@ -8,7 +8,9 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from hotfix_guard.git import GitError, Repository, git_command, git_environment
+from hotfix_guard.git.light import git_command, git_environment
+from hotfix_guard.git.process import GitError
+from hotfix_guard.git.repository import Repository
 
 # Variables that point git at one repository; commands run in another work tree must not see them.
 _KEPT_GIT_VARIABLES = frozenset(

@@ -12,10 +12,10 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.history import History
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import latest_hotfix_tag, names_tag, read_draft
 from hotfix_guard.incident.record import format_time
 from hotfix_guard.incident.timeline import Hotfix, build, hotfix_clocks, short
@@ -63,36 +63,10 @@ def draft(repo: Repository, config: Config, tag: str | None) -> tuple[Hotfix, st
 
 
 def render(hotfix: Hotfix, config: Config) -> str:
-    record, tag = hotfix.record, hotfix.tag
-    severity = record.valid_severity or (
-        f"{record.severity} (not one of P0..P3)" if record.severity else "not recorded"
-    )
     response, restore = hotfix_clocks(hotfix, config)
     lines = [
-        f"# Postmortem: {hotfix.description} ({tag.name})",
-        "",
-        "Drafted by hotfix-guard from git. Sections marked (from git) are facts read from the "
-        "repository: check them. Sections marked (to fill) are for the people who handled the "
-        "incident.",
-        "",
-        "| field | value |",
-        "| --- | --- |",
-        "| status | draft |",
-        f"| severity | {cell(severity)} |",
-        f"| incident | {cell(record.incident or 'not recorded')} |",
-        f"| hotfix tag | {cell(tag.name)}, {minute(tag.tagged)} UTC |",
-        f"| branch | {cell(hotfix.branch or NO_BRANCH)} |",
-        f"| response clock | {cell(response.verdict())} |",
-        f"| restore clock | {cell(restore.verdict())} |",
-        "",
-        "## Summary (from git, edit freely)",
-        "",
-        *([hotfix.notes, ""] if hotfix.notes else []),
-        f"{hotfix.description}. Restored by {tag.name} with {len(hotfix.commits)} "
-        f"commit{'s' if len(hotfix.commits) != 1 else ''}:",
-        "",
-        *(f"- {code(short(c.sha))} {c.subject}" for c in hotfix.commits),
-        "",
+        *_heading(hotfix, response.verdict(), restore.verdict()),
+        *_summary(hotfix),
         "## Impact (to fill)",
         "",
         "Who was affected and how many, what they saw, for how long.",
@@ -125,23 +99,69 @@ def render(hotfix: Hotfix, config: Config) -> str:
         "",
         *_detection(hotfix),
         "",
-        "## Action items (to fill)",
-        "",
-        "| item | type | owner | ticket |",
-        "| --- | --- | --- | --- |",
-        "|  | mitigate |  |  |",
-        "|  | prevent |  |  |",
-        "",
-        "## Lessons learned (to fill)",
-        "",
-        "### What went well",
-        "",
-        "### What went wrong",
-        "",
-        "### Where we got lucky",
-        "",
+        *_CLOSING,
     ]
     return "\n".join(lines)
+
+
+def _heading(hotfix: Hotfix, response: str, restore: str) -> list[str]:
+    """Title, what the draft is, and the facts table (RESPONSE, RESTORE: the clocks' verdicts)."""
+    record, tag = hotfix.record, hotfix.tag
+    severity = record.valid_severity or (
+        f"{record.severity} (not one of P0..P3)" if record.severity else "not recorded"
+    )
+    return [
+        f"# Postmortem: {hotfix.description} ({tag.name})",
+        "",
+        "Drafted by hotfix-guard from git. Sections marked (from git) are facts read from the "
+        "repository: check them. Sections marked (to fill) are for the people who handled the "
+        "incident.",
+        "",
+        "| field | value |",
+        "| --- | --- |",
+        "| status | draft |",
+        f"| severity | {cell(severity)} |",
+        f"| incident | {cell(record.incident or 'not recorded')} |",
+        f"| hotfix tag | {cell(tag.name)}, {minute(tag.tagged)} UTC |",
+        f"| branch | {cell(hotfix.branch or NO_BRANCH)} |",
+        f"| response clock | {cell(response)} |",
+        f"| restore clock | {cell(restore)} |",
+        "",
+    ]
+
+
+def _summary(hotfix: Hotfix) -> list[str]:
+    count = len(hotfix.commits)
+    return [
+        "## Summary (from git, edit freely)",
+        "",
+        *([hotfix.notes, ""] if hotfix.notes else []),
+        f"{hotfix.description}. Restored by {hotfix.tag.name} with {count} "
+        f"commit{'s' if count != 1 else ''}:",
+        "",
+        *(f"- {code(short(c.sha))} {c.subject}" for c in hotfix.commits),
+        "",
+    ]
+
+
+# The sections only the people who handled the incident can write.
+_CLOSING = (
+    "## Action items (to fill)",
+    "",
+    "| item | type | owner | ticket |",
+    "| --- | --- | --- | --- |",
+    "|  | mitigate |  |  |",
+    "|  | prevent |  |  |",
+    "",
+    "## Lessons learned (to fill)",
+    "",
+    "### What went well",
+    "",
+    "### What went wrong",
+    "",
+    "### Where we got lucky",
+    "",
+)
 
 
 def _resolution(hotfix: Hotfix) -> list[str]:

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal, cast
 
-from hotfix_guard.config import SEVERITIES
+from hotfix_guard.config.loader import SEVERITIES
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.walk import Walk
 
 if TYPE_CHECKING:
-    from hotfix_guard.git import Repository
+    from hotfix_guard.git.repository import Repository
 
 Severity = Literal["P0", "P1", "P2", "P3"]
 SEVERITY_KEY = "Severity"

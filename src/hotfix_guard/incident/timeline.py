@@ -21,10 +21,10 @@ from typing import Literal
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.backport.merges import merged_branch
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.history import CommitFacts, History, TagFacts, utc
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
 from hotfix_guard.incident.record import IncidentRecord, commit_records, record_from_trailers

@@ -9,8 +9,9 @@ import shlex
 from collections.abc import Callable
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle import transaction
 from hotfix_guard.lifecycle.halfdone import merge_source, own_half_merge

@@ -8,11 +8,11 @@ import unicodedata
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from hotfix_guard.config import Config
 from hotfix_guard.config.defaults import DEFAULT_BRANCH_NAME_REGEX
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.scope import find_main
 

@@ -12,11 +12,12 @@ import shlex
 from dataclasses import dataclass
 
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import check_change
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle.common import description_of, hotfix_record
@@ -52,77 +53,24 @@ class ChecksFailed(Exception):
 
 
 def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
+    """Every check of step 1, all problems reported together (ChecksFailed); else the plan."""
     git = LifecycleGit(repo, step="check")
-    branch = current_branch(repo)
-    if branch is None or not config.is_hotfix_branch(branch):
-        where = f"on {branch}" if branch else "HEAD is detached"
-        raise UsageError(
-            f"{where}: check out the hotfix branch to finish (git switch hotfix/<name>)"
-        )
-    tip = repo.refs.get(refs.local(branch))
-    if tip is None:
-        raise UsageError(f"{branch} has no commits yet: commit the fix first")
+    branch, tip = _hotfix_to_finish(repo, config, git)
     problems: list[str] = []
     notes: list[str] = []
-    changed = git.tracked_changes()
-    if changed or git.merge_in_progress():
-        raise UsageError(
-            f"uncommitted changes ({', '.join(changed[:3]) or 'a merge in progress'}): commit or "
-            "stash them first; finish must be able to put the work tree back exactly"
-        )
-    remotes = git.remotes()
-    remote = "origin" if "origin" in remotes else (remotes[0] if remotes else None)
-    if remote is None:
-        if options.push:
-            problems.append("--push: no remote configured (git remote add origin URL)")
-        notes.append("no remote: main and the backports are compared with nothing")
-    else:
-        fetched = git.fetch(remote)
-        git.forget_cached_refs()
-        if not fetched.ok:
-            why = (fetched.stderr.splitlines() or ["no message"])[-1]
-            problems.append(f"cannot fetch {remote} ({why}): finish compares with the remote")
+    remote = _fetched_remote(git, options, problems, notes)
     main = find_main(repo, config).name
     if main == branch:
         raise UsageError(f"{branch} is main: finish runs on a hotfix branch")
     backports = tuple(
         name for name in config.backport_branches if options.backport and name not in (main, branch)
     )
-    before: dict[str, str | None] = {}
-    elsewhere = git.checked_out_elsewhere()
-    for name in (main, *backports):
-        ref = refs.local(name)
-        local = repo.refs.get(ref)
-        if local is None:
-            tracking = f"{remote}/{name}" if remote else "<commit>"
-            skip = " or pass --no-backport" if name != main else ""
-            problems.append(
-                f"{name}: no local branch; create it (git branch {shlex.quote(name)} "
-                f"{shlex.quote(tracking)}){skip}"
-            )
-            continue
-        before[ref] = local
-        if ref in elsewhere:
-            problems.append(
-                f"{name} is checked out in the work tree {elsewhere[ref]}: switch that one to "
-                "another branch first (finish merges into it here)"
-            )
-        problems.extend(_sync_problem(git, name, remote, notes))
+    before = _targets(git, (main, *backports), remote, problems, notes)
     main_tip = repo.refs.get(refs.local(main))
     if main_tip is not None and repo.is_ancestor(tip, main_tip):
         raise UsageError(f"{branch} is merged into {main} already: nothing to finish")
     before[refs.local(branch)] = tip
-    delete_remote = {}
-    if remote:
-        tracking_ref = refs.remote_tracking(remote, branch)
-        remote_tip = repo.refs.get(tracking_ref)
-        if remote_tip and not repo.is_ancestor(remote_tip, tip):
-            problems.append(
-                f"{remote}/{branch} has commits {branch} lacks: pull them first "
-                f"(git pull {shlex.quote(remote)} {shlex.quote(branch)})"
-            )
-        if remote_tip and options.push and not options.keep:
-            delete_remote[tracking_ref] = remote_tip
+    delete_remote = _remote_copy(repo, options, branch, tip, remote, problems)
     tag = _next_tag(repo, config, main_tip, remote, problems)
     if tag:
         before[f"{refs.TAGS}{tag}"] = None
@@ -136,19 +84,10 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         notes.append(f"{branch} carries no Severity trailer (start it with hotfix-guard start)")
     if problems:
         raise ChecksFailed(problems)
-    description = description_of(repo, config, branch, tip)
-    steps = (
-        MERGE_MAIN,
-        TAG,
-        *(f"{BACKPORT}{name}" for name in backports),
-        *((PUSH,) if options.push else ()),
-        CLEANUP,
-    )
-    head_ref = repo.symbolic_head()
     state = FinishState(
         hotfix=branch,
         hotfix_tip=tip,
-        description=description,
+        description=description_of(repo, config, branch, tip),
         trailers=tuple(record.trailers()),
         main=main,
         backports=backports,
@@ -156,13 +95,118 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         remote=remote,
         push=options.push,
         keep=options.keep,
-        head_ref=head_ref,
+        head_ref=repo.symbolic_head(),
         head_commit=tip,
         before=before,
         delete_remote=delete_remote,
-        steps=steps,
+        steps=_steps(backports, options),
     )
     return Plan(state, _predict(git, state), tuple(notes))
+
+
+def _hotfix_to_finish(repo: Repository, config: Config, git: LifecycleGit) -> tuple[str, str]:
+    """The checked-out hotfix branch and its tip, in a clean work tree; else a UsageError."""
+    branch = current_branch(repo)
+    if branch is None or not config.is_hotfix_branch(branch):
+        where = f"on {branch}" if branch else "HEAD is detached"
+        raise UsageError(
+            f"{where}: check out the hotfix branch to finish (git switch hotfix/<name>)"
+        )
+    tip = repo.refs.get(refs.local(branch))
+    if tip is None:
+        raise UsageError(f"{branch} has no commits yet: commit the fix first")
+    changed = git.tracked_changes()
+    if changed or git.merge_in_progress():
+        raise UsageError(
+            f"uncommitted changes ({', '.join(changed[:3]) or 'a merge in progress'}): commit or "
+            "stash them first; finish must be able to put the work tree back exactly"
+        )
+    return branch, tip
+
+
+def _fetched_remote(
+    git: LifecycleGit, options: FinishOptions, problems: list[str], notes: list[str]
+) -> str | None:
+    """origin (else the first remote), fetched so main and the backports compare with it."""
+    remotes = git.remotes()
+    remote = "origin" if "origin" in remotes else (remotes[0] if remotes else None)
+    if remote is None:
+        if options.push:
+            problems.append("--push: no remote configured (git remote add origin URL)")
+        notes.append("no remote: main and the backports are compared with nothing")
+        return None
+    fetched = git.fetch(remote)
+    git.forget_cached_refs()
+    if not fetched.ok:
+        why = (fetched.stderr.splitlines() or ["no message"])[-1]
+        problems.append(f"cannot fetch {remote} ({why}): finish compares with the remote")
+    return remote
+
+
+def _targets(
+    git: LifecycleGit,
+    names: tuple[str, ...],
+    remote: str | None,
+    problems: list[str],
+    notes: list[str],
+) -> dict[str, str | None]:
+    """The refs finish merges into (main, the backports) as they are now, each one present, not
+    checked out elsewhere and in sync with the remote."""
+    before: dict[str, str | None] = {}
+    elsewhere = git.checked_out_elsewhere()
+    for name in names:
+        ref = refs.local(name)
+        local = git.repo.refs.get(ref)
+        if local is None:
+            tracking = f"{remote}/{name}" if remote else "<commit>"
+            skip = " or pass --no-backport" if name != names[0] else ""
+            problems.append(
+                f"{name}: no local branch; create it (git branch {shlex.quote(name)} "
+                f"{shlex.quote(tracking)}){skip}"
+            )
+            continue
+        before[ref] = local
+        if ref in elsewhere:
+            problems.append(
+                f"{name} is checked out in the work tree {elsewhere[ref]}: switch that one to "
+                "another branch first (finish merges into it here)"
+            )
+        problems.extend(_sync_problem(git, name, remote, notes))
+    return before
+
+
+def _remote_copy(
+    repo: Repository,
+    options: FinishOptions,
+    branch: str,
+    tip: str,
+    remote: str | None,
+    problems: list[str],
+) -> dict[str, str]:
+    """The hotfix's copy on the remote to delete after a --push (unless --keep), checked to hold
+    nothing the local branch lacks."""
+    if remote is None:
+        return {}
+    tracking_ref = refs.remote_tracking(remote, branch)
+    remote_tip = repo.refs.get(tracking_ref)
+    if remote_tip and not repo.is_ancestor(remote_tip, tip):
+        problems.append(
+            f"{remote}/{branch} has commits {branch} lacks: pull them first "
+            f"(git pull {shlex.quote(remote)} {shlex.quote(branch)})"
+        )
+    if remote_tip and options.push and not options.keep:
+        return {tracking_ref: remote_tip}
+    return {}
+
+
+def _steps(backports: tuple[str, ...], options: FinishOptions) -> tuple[str, ...]:
+    return (
+        MERGE_MAIN,
+        TAG,
+        *(f"{BACKPORT}{name}" for name in backports),
+        *((PUSH,) if options.push else ()),
+        CLEANUP,
+    )
 
 
 def _sync_problem(git: LifecycleGit, name: str, remote: str | None, notes: list[str]) -> list[str]:

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from hotfix_guard.config import SEVERITIES, Config
+from hotfix_guard.config.loader import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository, refs
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.clocks import response_clock, restore_clock
 from hotfix_guard.incident.record import IncidentRecord, format_time
 from hotfix_guard.lifecycle.common import (
@@ -89,7 +90,8 @@ def start(
     if not committed.ok:
         _undo(git, name, head_ref, head_commit)
         raise UsageError(f"the first commit of {name} was refused: {committed.stderr}")
-    _say_next(config, name, main, main_tip, record, echo, now)
+    for line in _next_steps(config, name, main, main_tip, record, now):
+        echo(line)
     return name
 
 
@@ -153,24 +155,26 @@ def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
         )
 
 
-def _say_next(
+def _next_steps(
     config: Config,
     name: str,
     main: str,
     main_tip: str,
     record: IncidentRecord,
-    echo: Callable[[str], None],
     now: datetime,
-) -> None:
+) -> list[str]:
+    """What start did, the incident's clocks, and what to do next."""
     incident = f", incident {record.incident}" if record.incident else ""
     detected = record.detected or now
-    echo(f"Started {name} from {main} at {main_tip[:12]}.")
-    echo(f"Incident: {record.severity}{incident}, detected {format_time(detected)}.")
-    # The branch just cut is the first response git records: the response clock stops now.
-    echo(f"{response_clock(config, record, now, now).line()}.")
-    echo(f"{restore_clock(config, record, None, now).line()}.")
-    echo("Next: commit the fix (each commit carries the incident's trailers through the")
-    echo("hotfix-trailers hook), then: hotfix-guard finish --push")
+    return [
+        f"Started {name} from {main} at {main_tip[:12]}.",
+        f"Incident: {record.severity}{incident}, detected {format_time(detected)}.",
+        # The branch just cut is the first response git records: the response clock stops now.
+        f"{response_clock(config, record, now, now).line()}.",
+        f"{restore_clock(config, record, None, now).line()}.",
+        "Next: commit the fix (each commit carries the incident's trailers through the",
+        "hotfix-trailers hook), then: hotfix-guard finish --push",
+    ]
 
 
 def _first(paths: list[str]) -> str:

@@ -12,16 +12,16 @@ from typing import Any
 
 from hotfix_guard.backport.merges import hotfix_tips
 from hotfix_guard.backport.status import status as backport_status
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.diff import build_change
-from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import REMOTES, local
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
 from hotfix_guard.incident.due import drafts_in, postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.scope import find_main
-from hotfix_guard.testrun import pass_key, passes_dir
+from hotfix_guard.testrun.run import pass_key, passes_dir
 
 WINDOW_DAYS = 30
 
@@ -60,7 +60,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
     upstream = [ref for ref in main.refs if ref.startswith(REMOTES)]
     for hotfix, backports in report.backports.items():
         record = branch_record(repo, hotfix.tip, [hotfix.base])
-        files, lines = _size(repo, config, hotfix.base, hotfix.tip)
+        size = _size(repo, config, hotfix.base, hotfix.tip)
         tag = tags_at.get(hotfix.commit)
         # Restored when tagged; a hotfix merged without a tag counts from its merge.
         restored = queries.tag_times.get(tag, hotfix.landed) if tag else hotfix.landed
@@ -68,7 +68,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
             _status(
                 config, hotfix.branch, "merged", record,
                 _clocks(repo, config, record, (hotfix.tip, hotfix.base), restored, now),
-                files, lines,
+                size,
                 tests=_tests(repo, config, hotfix.tip),
                 merged=hotfix.commit,
                 tag=tag,
@@ -102,12 +102,12 @@ def _open(
     tip = repo.refs[refs[0]]
     base = repo.merge_base(tip, main_refs) or tip
     record = branch_record(repo, tip, list(main_refs))
-    files, lines = _size(repo, config, base, tip)
+    size = _size(repo, config, base, tip)
     local_ref = local(name)
     remote_tips = {repo.refs[ref] for ref in refs if ref.startswith(REMOTES)}
     return _status(
         config, name, "open", record, _clocks(repo, config, record, (tip, base), None, now),
-        files, lines,
+        size,
         tests=_tests(repo, config, tip),
         merged=None, tag=None,
         pushed=(repo.refs.get(local_ref, tip) in remote_tips),
@@ -142,10 +142,10 @@ def _status(
     state: str,
     record: IncidentRecord,
     clocks: tuple[Clock, Clock],
-    files: int,
-    lines: int,
+    size: tuple[int, int],
     **rest: Any,
 ) -> HotfixStatus:
+    files, lines = size
     max_files, max_lines = config.limits(record.valid_severity)
     return HotfixStatus(
         branch=branch,

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
+from hotfix_guard.config.loader import Config
 from hotfix_guard.git.lifecycle import LifecycleGit
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord
 from hotfix_guard.lifecycle.common import hotfix_record
 from hotfix_guard.scope import current_branch

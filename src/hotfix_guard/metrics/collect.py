@@ -16,8 +16,8 @@ from hotfix_guard.metrics.history import RepositoryFacts
 
 def read_path(path: str) -> RepositoryFacts:
     """The facts of the repository at PATH, judged by its own configuration and main branch."""
-    from hotfix_guard.config import load
-    from hotfix_guard.git import Repository
+    from hotfix_guard.config.loader import load
+    from hotfix_guard.git.repository import Repository
     from hotfix_guard.metrics.history import read_repository
     from hotfix_guard.scope import find_main
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.landings import Line, LogCommit, TagEntry, read_line, read_tags
 from hotfix_guard.git.refs import HEADS, branch_name
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import names_tag
 from hotfix_guard.incident.record import (
     DETECTED_KEY,

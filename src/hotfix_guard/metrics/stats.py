@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from hotfix_guard.config import SEVERITIES
+from hotfix_guard.config.loader import SEVERITIES
 from hotfix_guard.metrics.history import Hotfix, Release
 
 UNKNOWN_SEVERITY = "none"

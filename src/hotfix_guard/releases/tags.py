@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from hotfix_guard.config import Config
-from hotfix_guard.git import Repository
+from hotfix_guard.config.loader import Config
 from hotfix_guard.git.refs import branch_name
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagObject, TagQueries, TagRef
 from hotfix_guard.releases.versions import (
     LOOKS_LIKE_A_RELEASE,

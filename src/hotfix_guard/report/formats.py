@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hotfix_guard import __version__
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.report.findings import (
     ERROR,
     INFO,

@@ -13,8 +13,8 @@ from __future__ import annotations
 import shlex
 from datetime import datetime, timezone
 
-from hotfix_guard.config import SEVERITIES
 from hotfix_guard.config.defaults import severity_help
+from hotfix_guard.config.loader import SEVERITIES
 from hotfix_guard.engine.context import Context
 from hotfix_guard.incident.due import postmortem_states
 from hotfix_guard.report.findings import Finding

@@ -23,16 +23,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from hotfix_guard import overrides
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE
-from hotfix_guard.config import Config, load_at
+from hotfix_guard.config.loader import Config, load_at
 from hotfix_guard.engine import stages
 from hotfix_guard.errors import UsageError, line_prefix
-from hotfix_guard.git import Repository
 from hotfix_guard.git.refs import HEADS, tag_name
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
-from hotfix_guard.overrides import OverrideValue, log
+from hotfix_guard.overrides import log
+from hotfix_guard.overrides import trailers as overrides
+from hotfix_guard.overrides.trailers import OverrideValue
 from hotfix_guard.report.findings import Report, text_line
 
 PUSH_OPTION = "hotfix-guard.override="
@@ -199,10 +200,7 @@ def _nothing() -> Report:
 
 
 def _current_main(repo: Repository) -> scopes.MainBranch | None:
-    try:
-        return scopes.find_main(repo, Config())
-    except UsageError:
-        return None
+    return scopes.main_or_none(repo, Config())
 
 
 def record(repo: Repository, invocation: Invocation, report: Report) -> list[log.PushRecord]:

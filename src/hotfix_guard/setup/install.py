@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git import Repository
 from hotfix_guard.git.hooks import (
     MARKER,
     SAVED_SUFFIX,
@@ -28,6 +27,7 @@ from hotfix_guard.git.hooks import (
     hooks_dir,
     is_pre_commit_script,
 )
+from hotfix_guard.git.repository import Repository
 
 HOOK_TYPES = ("pre-commit", "pre-push")
 # The incident trailers (lifecycle/trailers.py): installed when asked for by --hook-type.

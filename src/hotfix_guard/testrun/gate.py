@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from hotfix_guard.engine.context import Context
 from hotfix_guard.report.findings import ERROR, Finding
-from hotfix_guard.testrun import tests_findings
+from hotfix_guard.testrun.run import tests_findings
 
 
 def check_tests(ctx: Context) -> list[Finding]:

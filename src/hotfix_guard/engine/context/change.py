@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from hotfix_guard.config import Config
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context.rollback import Rollback, find_rollback
 from hotfix_guard.engine.diff import FAR_OVER_FACTOR, Change, FileChange, build_change
 from hotfix_guard.engine.hunks import (
@@ -35,9 +35,9 @@ from hotfix_guard.engine.hunks import (
     parse_section,
     too_big_to_read,
 )
-from hotfix_guard.git import Repository
+from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record
-from hotfix_guard.overrides import Override, OverrideValue, parse_all
+from hotfix_guard.overrides.trailers import Override, OverrideValue, parse_all
 from hotfix_guard.report.findings import INFO, Finding
 from hotfix_guard.scope import Scope
 

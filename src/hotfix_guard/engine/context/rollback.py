@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hotfix_guard.git import FileStatuses
+from hotfix_guard.git.changes import FileStatuses
 from hotfix_guard.git.search import (
     commits_mentioning,
     inverse_patch_ids,
