@@ -70,7 +70,7 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "(did you mean 'max-files'?); known keys: main-branch, branch-patterns, "
             "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
-            "backport-branches, postmortem-dir, postmortem-due, status-message, "
+            "backport-branches, postmortem-dir, postmortem-due, status-message, version-files, "
             "whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, rules, "
             "severity",
         ),
@@ -107,7 +107,8 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             ".hotfix-guard.toml: unknown rule 'renames' in [rules] (did you mean 'rename'?); "
             "known rules: branch-name, branch-base, diff-size, rename, whitespace, "
             "identifier-rename, moved-code, override, tests, tag-format, tag-annotated, "
-            "tag-message, tag-version, tag-target, backport, hotfix-merge, severity, postmortem",
+            "tag-message, tag-version, tag-target, version-files, backport, hotfix-merge, "
+            "severity, postmortem",
         ),
         (
             "[rules]\nrename = 'warning'\n",

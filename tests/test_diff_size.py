@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
@@ -189,4 +190,45 @@ def test_a_schema_export_and_a_bundled_data_list_are_not_counted(repo: Repo) -> 
             "lines): +1503 -0",
             "data/blocklist.list: diff-size: not counted (data file: 5000 changed lines): +5000 -0",
         ],
+    )
+
+
+def test_split_out_is_linear_it_never_compares_two_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """20,000 files: a comparison of dataclasses per pair made it quadratic (issue 18)."""
+    files = [file_change(f"src/module_{n}.py", 1 + n % 7) for n in range(20_000)]
+
+    def no_comparisons(self: FileChange, other: object) -> bool:
+        raise AssertionError("files_to_split_out compared two files")
+
+    monkeypatch.setattr(FileChange, "__eq__", no_comparisons)
+    chosen = files_to_split_out(files, max_files=20, max_lines=400)
+    assert len(chosen) == 19_980
+    assert len({id(f) for f in chosen}) == len(chosen)
+
+
+def test_the_fix_names_at_most_20_files_and_says_so(repo: Repo) -> None:
+    repo.branch("hotfix/wide")
+    repo.commit("Touch everything", code_files(45))
+    code, lines = check()
+    assert code == 1
+    [fix] = [line for line in lines if line.startswith("To fix: diff-size: ")]
+    assert fix.count(".py") == 2 * 20  # each path in the diff and in the restore
+    assert fix.endswith(
+        "(then apply split-out.patch in a separate change through the normal release; these "
+        "are 20 of 25: run the check again for the rest)"
+    )
+
+
+def test_a_file_with_a_huge_line_is_counted_but_not_read_and_the_report_says_so(
+    repo: Repo,
+) -> None:
+    """One minified line of 100 KB: the line rules would hold it whole in memory many times."""
+    repo.branch("hotfix/bundle")
+    repo.commit("Ship the bundle", {"web/bundle.js": "var a=" + "1+" * 50_000 + "1;\n"})
+    result = CliRunner().invoke(cli, ["check", "--rule", "diff-size", "--rule", "whitespace"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "hotfix/bundle: diff-size: the hunks of web/bundle.js were not read (a line over 64 KiB "
+        "or a patch over 8 MiB): the line rules say nothing about them; counts and limits are "
+        "complete"
     )

@@ -470,3 +470,48 @@ def test_a_release_tag_on_a_tree_is_refused(repo: Repo) -> None:
         "release tag points at a commit on main"
     )
     assert "marker: does not point at a commit, no tag rule applies" in result.output
+
+
+# --- the lifecycle and server families (issue 18) ------------------------------------------------
+
+LIFECYCLE = {
+    "status": ["status"],
+    "status-json": ["status", "--format", "json"],
+    "finish-dry-run": ["finish", "--dry-run"],
+    "finish-continue": ["finish", "--continue"],
+    "finish-abort": ["finish", "--abort"],
+    "status-message": ["status-message", "investigating", "--format", "markdown"],
+    "postmortem": ["postmortem", "--output", "-"],
+    "overrides": ["overrides"],
+    "pre-receive": ["pre-receive"],
+}
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_lifecycle_and_server_commands_on_an_odd_repository(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No traceback and no change to the repository; a refusal is one line (exit 2); finish
+    without a finish in progress refuses --continue and --abort."""
+    shape = SHAPES[name](tmp_path)
+    monkeypatch.chdir(shape.cwd)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=shape.repo, capture_output=True, text=True
+    ).stdout.strip()
+    update = f"{'0' * len(head or '0' * 40)} {head or '0' * 40} refs/heads/{shape.branch}\n"
+    before = state(shape.repo)
+    for command, args in LIFECYCLE.items():
+        result = CliRunner().invoke(
+            cli, args, env=shape.env, input=update if command == "pre-receive" else None
+        )
+        shown = f"{name} / {command}: exit {result.exit_code}\n{result.output}"
+        assert "Traceback" not in result.output and "unexpected failure" not in result.output
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit
+        ), (shown, result.exception)
+        assert result.exit_code in (0, 1, 2), shown
+        if result.exit_code == 2:
+            assert result.stderr.startswith("hotfix-guard: ") and result.stderr.count("\n") == 1
+        if command.startswith("finish-") and command != "finish-dry-run":
+            assert result.exit_code == 2, shown  # nothing in progress (or the config says why)
+    assert state(shape.repo) == before, name

@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engine",),
     ("incident",),
     ("backport",),
+    ("versions",),
     ("releases",),
     ("scope",),
     ("overrides",),

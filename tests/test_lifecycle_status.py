@@ -32,17 +32,19 @@ def test_status_shows_open_and_merged_hotfixes(
     text = invoke("status")
     assert text.exit_code == 0, text.output
     lines = text.output.splitlines()
-    assert lines[:9] == [
+    assert lines[:11] == [
         "hotfix/fix-signup [open] P0, INC-43",
         "  response clock: 20m; target for P0: 15m, missed by 5m",
         "  restore clock: running for 2h 10m; no target for P0 (set restore-within)",
         "  size 1/20 files, 2/400 lines; tests no test-commands; pushed no",
+        "  version files: none found",
         "hotfix/fix-login-timeout [merged] P1, INC-42",
-        "  response clock: " + lines[5].split(": ", 1)[1],
-        "  restore clock: " + lines[6].split(": ", 1)[1],
+        "  response clock: " + lines[6].split(": ", 1)[1],
+        "  restore clock: " + lines[7].split(": ", 1)[1],
         "  size 1/20 files, 2/400 lines; tests no test-commands; pushed yes",
+        "  version files: none found",
         f"  merged {merge[:12]}; tag v1.2.4; backports: develop merge; postmortem due "
-        + lines[8].rsplit(" ", 1)[1],
+        + lines[10].rsplit(" ", 1)[1],
     ]
     found = json.loads(invoke("status", "--format", "json").output)["hotfixes"]
     # The merged one's clock ran from the fixed detection time to the real merge: not asserted.

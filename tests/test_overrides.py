@@ -28,8 +28,13 @@ def test_a_valid_override_names_its_rules_and_reason() -> None:
          "Override: <rule>[, <rule>]: <reason>)"),
         ("diff-size:", "'diff-size:' gives no reason: say why the rule must not hold for this "
          "hotfix"),
-        ("diff-size: urgent", "'diff-size: urgent' gives too short a reason (6 characters, at "
-         "least 10): say why the rule must not hold for this hotfix"),
+        ("diff-size: urgent", "'diff-size: urgent' gives too short a reason (6 visible "
+         "characters, at least 10): say why the rule must not hold for this hotfix"),
+        ("diff-size: " + "\u200b" * 10, f"{'diff-size: ' + chr(0x200B) * 10!r} gives no reason: "
+         "say why the rule must not hold for this hotfix"),
+        ("diff-size: a" + "\u0301" * 12, f"{'diff-size: a' + chr(0x301) * 12!r} gives too short "
+         "a reason (1 visible characters, at least 10): say why the rule must not hold for this "
+         "hotfix"),
         ("diff-sise, renames: a long enough reason", "'diff-sise, renames: a long enough reason' "
          "names unknown rules 'diff-sise', 'renames'; rules that can be overridden: "
          f"{OVERRIDABLE}"),
@@ -68,8 +73,8 @@ def test_a_bad_override_fails_the_check_with_its_hint(repo: Repo) -> None:
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
-        f"{repo.head()[:12]}: override: 'diff-size: soon' gives too short a reason (4 characters, "
-        "at least 10): say why the rule must not hold for this hotfix"
+        f"{repo.head()[:12]}: override: 'diff-size: soon' gives too short a reason (4 visible "
+        "characters, at least 10): say why the rule must not hold for this hotfix"
     )
     assert any(
         line.startswith("To fix: override: amend the commit's trailer")
@@ -133,4 +138,17 @@ def test_since_must_be_a_date_or_a_duration(repo: Repo, when: str) -> None:
     assert result.output == (
         f"hotfix-guard: --since {when!r} is not a date: use YYYY-MM-DD, an ISO 8601 time, or "
         "12h, 30d, 2w\n"
+    )
+
+
+def test_overrides_prints_terminal_escapes_as_escapes(repo: Repo) -> None:
+    """A trailer carrying CSI and OSC sequences: shown as text, never acted on by the terminal."""
+    repo.branch("hotfix/big")
+    hostile = "diff-size: \x1b[2J\x1b]0;owned\x07 the generated client ships as one"
+    repo.commit(f"Fix\n\nHotfix-Guard-Override: {hostile}")
+    result = CliRunner().invoke(cli, ["overrides"])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "diff-size: \\x1b[2J\\x1b]0;owned\\x07 the generated client ships as one" in (
+        result.output
     )

@@ -44,7 +44,8 @@ def test_good_hotfix_tag_passes(released: Repo) -> None:
     assert check_tag("v1.2.4") == (
         0,
         "hotfix-guard passed: v1.2.4 is a good hotfix tag (its message starts with 'Hotfix:'): "
-        "5 checks passed (tag-format, tag-annotated, tag-message, tag-version, tag-target)\n",
+        "6 checks passed (tag-format, tag-annotated, tag-message, tag-version, tag-target, "
+        "version-files)\n",
     )
 
 

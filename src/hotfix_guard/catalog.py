@@ -211,6 +211,16 @@ RULES: tuple[Rule, ...] = (
         summary="a hotfix tag points at a commit on main",
     ),
     Rule(
+        "version-files",
+        TAG,
+        "version_files:check_version_files",
+        "hotfix-tag",
+        "delete the tag (git tag -d <name>), commit the tag's version to the files named above "
+        "on the hotfix branch, merge it into main and tag the merge (hotfix-guard finish bumps "
+        "them itself); a project that versions in CI sets version-files = []",
+        summary="every version file in a hotfix tag's tree states the tag's version",
+    ),
+    Rule(
         "backport",
         MAIN,
         "backport:check_backport",

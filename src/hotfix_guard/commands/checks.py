@@ -113,10 +113,13 @@ def run_tests(no_cache: bool) -> None:
     show_default=True,
     help="Without TAG arguments: check the local tags this remote does not have.",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Also say which version files each tag has.")
 @rule_option
 @format_option
 @click.argument("tags", nargs=-1)
-def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Sequence[str]) -> None:
+def check_tag(
+    remote: str, verbose: bool, rules: Sequence[str], output_format: str, tags: Sequence[str]
+) -> None:
     """Check release tags: the named TAGS, or the local tags the remote does not have yet."""
     from hotfix_guard.engine.stages import check_tag as check_one
     from hotfix_guard.engine.stages import merge_reports
@@ -133,6 +136,13 @@ def check_tag(remote: str, rules: Sequence[str], output_format: str, tags: Seque
         on_remote = queries.remote_tag_names(remote)
         names = sorted(name for name in queries.tags if name not in on_remote)
     reports = [check_one(repo, config, queries.tags[name], queries, rules) for name in names]
+    if verbose:
+        from hotfix_guard.versions.tree import version_notes
+
+        reports = [
+            version_notes(repo, config, queries.tags[name], report)
+            for name, report in zip(names, reports)
+        ]
     report = merge_reports(reports, subject="tags")
     if not names:
         report = note_report(f"every local tag is on {remote} already, nothing to check")

@@ -74,12 +74,12 @@ def trailers(message_file: str | None, git_args: Sequence[str]) -> None:
 @click.option("--no-backport", is_flag=True, help="Do not merge into the backport branches.")
 @click.option("--keep", is_flag=True, help="With --push: keep the hotfix branch.")
 @click.option("--dry-run", is_flag=True, help="Check and print the plan; change nothing.")
+@click.option("--no-bump", is_flag=True, help="Do not commit the new version to the version files.")
 @click.option("--continue", "resume", is_flag=True, help="Resume a stopped finish.")
 @click.option("--abort", is_flag=True, help="Undo a stopped finish: refs and work tree as before.")
-def finish(
-    push: bool, no_backport: bool, keep: bool, dry_run: bool, resume: bool, abort: bool
-) -> None:
-    """Merge the hotfix into main (--no-ff), tag the next patch, backport, and with --push push.
+def finish(resume: bool, abort: bool, **plan_flags: bool) -> None:
+    """Bump the version files, merge the hotfix into main (--no-ff), tag the next patch,
+    backport (each backport branch keeps its own version), and with --push push.
 
     Everything is checked before a ref moves. A conflict, a failure or Ctrl-C stops with the
     state saved in this work tree's git dir: then `finish --continue` or `finish --abort`.
@@ -89,11 +89,17 @@ def finish(
 
     if resume and abort:
         raise UsageError("--continue and --abort exclude each other")
-    if (resume or abort) and (push or no_backport or keep or dry_run):
+    if (resume or abort) and any(plan_flags.values()):
         raise UsageError("--continue and --abort take no other option: the saved plan is used")
+    dry_run = plan_flags["dry_run"]
     mode: Mode = "abort" if abort else "continue" if resume else "dry-run" if dry_run else "run"
     repo, config = open_lifecycle()
-    options = FinishOptions(push=push, backport=not no_backport, keep=keep)
+    options = FinishOptions(
+        push=plan_flags["push"],
+        backport=not plan_flags["no_backport"],
+        keep=plan_flags["keep"],
+        bump=not plan_flags["no_bump"],
+    )
     warn = functools.partial(click.echo, err=True)
     sys.exit(finish_command(repo, config, mode, options, click.echo, warn))
 

@@ -35,6 +35,7 @@ from hotfix_guard.config.values import (
     tag_format,
     test_commands,
     timeout,
+    version_files,
 )
 from hotfix_guard.errors import UsageError
 
@@ -87,6 +88,8 @@ class Config:
     backport_branches: tuple[str, ...] = ("develop",)
     postmortem_dir: str = "docs/postmortems"
     postmortem_due: timedelta = timedelta(hours=48)
+    # The files that state the version (`path` or `path:key`); None: detect the common ones.
+    version_files: tuple[str, ...] | None = None
     # status-message templates by state, overriding the Statuspage wording (incident/status_message)
     status_templates: Mapping[str, str] = field(default_factory=dict)
     # The options the catalog gives rules (`moved-code-min-lines`), by config key.
@@ -140,6 +143,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "postmortem-dir": ("postmortem_dir", relative_dir),
     "postmortem-due": ("postmortem_due", duration),
     "status-message": ("status_templates", status_templates),
+    "version-files": ("version_files", version_files),
 }
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {

@@ -120,6 +120,24 @@ def relative_dir(value: Any) -> str:
     return text
 
 
+def version_files(value: Any) -> tuple[str, ...]:
+    """`path` or `path:key` entries (versions/detect.py reads them); [] turns detection off."""
+    expected = (
+        "a list of files in the repository, each 'path' or 'path:key' "
+        "(e.g. 'package.json', 'src/app/__init__.py:__version__', 'Chart.yaml:appVersion')"
+    )
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Invalid(expected)
+    for spec in value:
+        path, _, key = spec.partition(":")
+        bad_key = (
+            ":" in spec and re.fullmatch(r"[A-Za-z_][\w-]*(?:[.,][A-Za-z_][\w-]*)*", key) is None
+        )
+        if bad_key or not path or path.startswith("/") or ".." in path.split("/"):
+            raise Invalid(f"{expected}; not {spec!r}")
+    return tuple(value)
+
+
 # The status-page states (incident/status_message.py).
 STATUS_STATES = ("investigating", "identified", "monitoring", "resolved")
 # What a status-message template may name, filled from the incident record.

@@ -207,6 +207,17 @@ class LifecycleGit:
         extra = ["--allow-empty"] if allow_empty else []
         return self._outcome(["commit", "-q", *extra, "-F", "-"], stdin=message.encode())
 
+    def stage(self, paths: Sequence[str]) -> None:
+        self._checked(["--literal-pathspecs", "add", "--", *paths])
+
+    def restore(self, paths: Sequence[str]) -> None:
+        """PATHS in the index and the work tree as HEAD has them."""
+        self._checked(["--literal-pathspecs", "checkout", "HEAD", "--", *paths])
+
+    def commit_staged(self, *, amend: bool) -> Outcome:
+        """Commit the index with the message git has (a merge's MERGE_MSG, or the amended one's)."""
+        return self._outcome(["commit", "-q", "--no-edit", *(["--amend"] if amend else [])])
+
     def merge(self, commit: str, message: str) -> Outcome:
         """`git merge --no-ff` of COMMIT into the checked-out branch, with MESSAGE; hooks run."""
         return self._outcome(

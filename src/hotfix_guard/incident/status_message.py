@@ -18,6 +18,7 @@ from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
+from hotfix_guard.report.findings import printable
 
 State = Literal["investigating", "identified", "monitoring", "resolved"]  # config.STATUS_STATES
 
@@ -140,24 +141,47 @@ def _facts(message: StatusMessage) -> str:
 
 def render_text(message: StatusMessage) -> str:
     return "\n".join(
-        [
+        printable(line)
+        for line in (
             message.incident.title,
             f"{message.state.capitalize()} - {message.body}",
             _facts(message),
-        ]
+        )
     )
 
 
 def render_markdown(message: StatusMessage) -> str:
+    """Every value escaped for Markdown and the HTML it may carry: an incident id of `<script>`
+    or a `[x](javascript:...)` link shows as the text it is on a status page."""
     return "\n".join(
         [
-            f"### {message.incident.title}",
+            f"### {markdown_text(message.incident.title)}",
             "",
-            f"**{message.state.capitalize()}** - {message.body}",
+            f"**{message.state.capitalize()}** - {markdown_text(message.body)}",
             "",
-            f"_{_facts(message)}_",
+            f"_{markdown_text(_facts(message))}_",
         ]
     )
+
+
+# Inline Markdown only: every value sits after `### ` or `**State** - `, where no block syntax
+# (lists, headings) can start.
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]!|~")
+HTML_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}
+
+
+def markdown_text(text: str) -> str:
+    """TEXT as literal Markdown: HTML characters as entities, Markdown's punctuation escaped,
+    controls shown as escapes, one line."""
+    escaped = []
+    for char in printable(" ".join(text.splitlines())):
+        if char in HTML_ENTITIES:
+            escaped.append(HTML_ENTITIES[char])
+        elif char in MARKDOWN_SPECIALS:
+            escaped.append("\\" + char)
+        else:
+            escaped.append(char)
+    return "".join(escaped)
 
 
 def render_json(message: StatusMessage) -> str:

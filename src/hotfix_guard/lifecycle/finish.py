@@ -22,6 +22,7 @@ from hotfix_guard.git.repository import Repository
 from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle import transaction
 from hotfix_guard.lifecycle.abort import abort, remote_has_push
+from hotfix_guard.lifecycle.bump import bump, care_of
 from hotfix_guard.lifecycle.halfdone import (
     forget_committed_merge,
     own_half_merge,
@@ -29,6 +30,7 @@ from hotfix_guard.lifecycle.halfdone import (
 )
 from hotfix_guard.lifecycle.plan import (
     BACKPORT,
+    BUMP,
     CLEANUP,
     MERGE_MAIN,
     PUSH,
@@ -41,6 +43,8 @@ from hotfix_guard.lifecycle.plan import (
     render_plan,
 )
 from hotfix_guard.lifecycle.state import FinishState
+from hotfix_guard.report.findings import display_path
+from hotfix_guard.versions.merge import settle
 
 Echo = Callable[[str], None]
 Mode = Literal["run", "dry-run", "continue", "abort"]
@@ -133,9 +137,11 @@ def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
     ):
         # merged, by us or by the user's own commit
         return replace(state, merged=main_tip, wrote={**state.wrote, main_ref: main_tip})
-    _merge(git, state, state.main, state.hotfix_tip, main_message(state), step)
+    notes = _merge(git, state, state.main, state.hotfix_tip, main_message(state), step)
     merged = repo.resolve_commit(main_ref)
-    return replace(state, merged=merged, wrote={**state.wrote, main_ref: merged})
+    return replace(
+        state, merged=merged, wrote={**state.wrote, main_ref: merged}, version_notes=notes
+    )
 
 
 def _tag(repo: Repository, state: FinishState, step: str) -> FinishState:
@@ -170,8 +176,16 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
             + trailer_block(state)
         )
         # by its full name: not a branch of that name
-        _merge(git, state, branch, f"{refs.TAGS}{state.tag}", message, step)
+        notes = _merge(git, state, branch, f"{refs.TAGS}{state.tag}", message, step)
+        state = replace(state, version_notes=(*state.version_notes, *notes))
     return replace(state, wrote={**state.wrote, branch_ref: repo.resolve_commit(branch_ref)})
+
+
+def _bump(repo: Repository, state: FinishState, step: str) -> FinishState:
+    bumped = bump(repo, state)
+    if isinstance(bumped, str):
+        raise Stopped(step, bumped)
+    return bumped
 
 
 def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
@@ -212,6 +226,7 @@ def _cleanup(repo: Repository, state: FinishState, step: str) -> FinishState:
 
 
 STEPS: dict[str, Callable[[Repository, FinishState, str], FinishState]] = {
+    BUMP: _bump,
     MERGE_MAIN: _merge_main,
     TAG: _tag,
     BACKPORT: _backport,
@@ -226,14 +241,21 @@ def _step_function(step: str) -> Callable[[Repository, FinishState, str], Finish
 
 def _merge(
     git: LifecycleGit, state: FinishState, branch: str, commit: str, message: str, step: str
-) -> None:
+) -> tuple[str, ...]:
+    """Merge COMMIT into BRANCH; returns what was done about its version files (main states the
+    tag's version, a backport branch keeps its own: versions/merge.py)."""
     _clear_own_half_merge(git, state, step)
     switched = git.switch(branch)
     if not switched.ok:
         raise Stopped(step, f"cannot switch to {branch}: {switched.stderr}")
+    head = git.repo.resolve_commit("HEAD") or ""
     merged = git.merge(commit, message)
+    care = care_of(state, branch)
+    notes: list[str] = []
+    if care is not None:
+        merged, notes = settle(git.repo, git, care, head, merged)
     if merged.ok:
-        return
+        return tuple(f"{branch}: {note}" for note in notes)
     if git.merge_in_progress():
         files = git.unmerged_paths()
         why = (
@@ -330,6 +352,7 @@ def summary(state: FinishState) -> str:
     lines = [f"finished {state.hotfix}: {state.main} tagged {state.tag}"]
     if state.backports:
         lines.append(f"  backported into {', '.join(state.backports)}")
+    lines.extend(f"  version files: {note}" for note in state.version_notes)
     if state.push:
         lines.append(f"  pushed {', '.join(push_refspecs_names(state))} to {state.remote}")
     else:
@@ -350,7 +373,8 @@ def _indent(text: str) -> str:
 def require_state(repo: Repository, option: str) -> FinishState:
     state = states.load(repo.git_dir)
     if state is None:
-        raise UsageError(f"{option}: no finish in progress in this work tree ({repo.root})")
+        where = display_path(str(repo.root))  # one line, whatever the folder is called
+        raise UsageError(f"{option}: no finish in progress in this work tree ({where})")
     unknown = [step for step in state.steps if not step.startswith(BACKPORT) and step not in STEPS]
     if unknown:
         raise UsageError(

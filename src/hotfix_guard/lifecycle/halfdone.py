@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
-from hotfix_guard.lifecycle.plan import BACKPORT, MERGE_MAIN, TAG
+from hotfix_guard.lifecycle.plan import BACKPORT, BUMP, MERGE_MAIN, TAG
 from hotfix_guard.lifecycle.state import FinishState
 
 
 def refs_moved_by(state: FinishState, step: str) -> list[str]:
     """The refs STEP may move (recorded before it starts, so --abort knows where they were)."""
+    if step == BUMP:
+        return [refs.local(state.hotfix)]
     if step == MERGE_MAIN:
         return [refs.local(state.main)]
     if step == TAG:

@@ -27,6 +27,7 @@ from hotfix_guard.report.findings import render_text
 from hotfix_guard.scope import current_branch, find_main
 
 MERGE_MAIN, TAG, PUSH, CLEANUP = "merge-main", "tag", "push", "cleanup"
+BUMP = "bump-version"  # before the merge: the version files state the tag's version
 BACKPORT = "backport:"
 
 
@@ -35,6 +36,7 @@ class FinishOptions:
     push: bool = False
     backport: bool = True
     keep: bool = False
+    bump: bool = True  # commit the new version to the version files (versions/bump.py)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,12 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     record = hotfix_record(repo, config, tip)
     if record.severity is None:
         notes.append(f"{branch} carries no Severity trailer (start it with hotfix-guard start)")
+    from hotfix_guard.lifecycle.bump import plan_bump
+
+    release = parse_version(tag, config.tag_format) if tag else None
+    bump, bump_problems = plan_bump(repo, config, tip, release, options.bump)
+    problems.extend(bump_problems)
+    notes.extend(bump.notes)
     if problems:
         raise ChecksFailed(problems)
     state = FinishState(
@@ -99,7 +107,9 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         head_commit=tip,
         before=before,
         delete_remote=delete_remote,
-        steps=_steps(backports, options),
+        steps=_steps(backports, options, bump.commit),
+        version=bump.version,
+        version_files=bump.files,
     )
     return Plan(state, _predict(git, state), tuple(notes))
 
@@ -199,8 +209,9 @@ def _remote_copy(
     return {}
 
 
-def _steps(backports: tuple[str, ...], options: FinishOptions) -> tuple[str, ...]:
+def _steps(backports: tuple[str, ...], options: FinishOptions, bump: bool) -> tuple[str, ...]:
     return (
+        *((BUMP,) if bump else ()),
         MERGE_MAIN,
         TAG,
         *(f"{BACKPORT}{name}" for name in backports),
@@ -338,6 +349,9 @@ def render_plan(plan: Plan) -> list[str]:
 
 
 def describe_step(state: FinishState, step: str) -> str:
+    if step == BUMP:
+        files = ", ".join(path.partition(":")[0] for path in state.version_files)
+        return f"commit 'Bump version to {state.version}' on {state.hotfix} ({files})"
     if step == MERGE_MAIN:
         return f"merge {state.hotfix} into {state.main} (--no-ff)"
     if step == TAG:

@@ -48,6 +48,11 @@ class FinishState:
     # saved before the move, and what the step wrote.
     moved_from: dict[str, str | None] = field(default_factory=dict)
     wrote: dict[str, str | None] = field(default_factory=dict)
+    # The version files (versions/): the version finish bumps them to ("": no bump), and what
+    # it did about them (reported in the summary).
+    version: str = ""
+    version_files: tuple[str, ...] = ()
+    version_notes: tuple[str, ...] = ()
 
     @property
     def next_step(self) -> str | None:
@@ -86,15 +91,16 @@ def load(git_dir: Path) -> FinishState | None:
             "look at the refs by hand (git log --all --oneline -5) and remove the file"
         )
     data["trailers"] = tuple(tuple(pair) for pair in data["trailers"])
-    for key in ("backports", "steps", "done"):
-        data[key] = tuple(data[key])
+    for key in _LISTS:
+        if key in data:
+            data[key] = tuple(data[key])
     return FinishState(**data)
 
 
 _TEXT = ("hotfix", "hotfix_tip", "description", "main", "tag", "head_commit")
-_OPTIONAL_TEXT = ("remote", "head_ref", "current", "merged")
+_OPTIONAL_TEXT = ("remote", "head_ref", "current", "merged", "version")
 _FLAGS = ("push", "keep")
-_LISTS = ("backports", "steps", "done")
+_LISTS = ("backports", "steps", "done", "version_files", "version_notes")
 _MAPS = ("before", "delete_remote", "moved_from", "wrote")
 _REQUIRED = (*_TEXT, "remote", "head_ref", *_FLAGS, "before", "trailers")
 

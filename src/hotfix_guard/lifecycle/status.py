@@ -45,6 +45,8 @@ class HotfixStatus:
     pushed: bool
     backports: dict[str, str]  # branch -> its state
     postmortem: str | None  # "present", "due <time>", "overdue since <time>"; None while open
+    # The version files at the tip (open) or the merge (merged), and what they state.
+    versions: str = ""
 
 
 def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatus]:
@@ -75,6 +77,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
                 pushed=any(repo.is_ancestor(hotfix.commit, ref) for ref in upstream),
                 backports={b.branch: b.status for b in backports},
                 postmortem=_postmortem(repo, config, queries, tag, hotfix.landed, now),
+                versions=_versions(repo, config, hotfix.commit),
             )
         )  # fmt: skip
     return statuses
@@ -111,7 +114,7 @@ def _open(
         tests=_tests(repo, config, tip),
         merged=None, tag=None,
         pushed=(repo.refs.get(local_ref, tip) in remote_tips),
-        backports={}, postmortem=None,
+        backports={}, postmortem=None, versions=_versions(repo, config, tip),
     )  # fmt: skip
 
 
@@ -177,6 +180,13 @@ def _tests(repo: Repository, config: Config, tip: str) -> str:
     return "passed" if passed else "not run"
 
 
+def _versions(repo: Repository, config: Config, commit: str) -> str:
+    from hotfix_guard.versions.tree import versions_at
+
+    detection = versions_at(repo, config, commit)
+    return "; ".join((detection.summary(), *detection.notes))
+
+
 def _postmortem(
     repo: Repository,
     config: Config,
@@ -212,6 +222,7 @@ def render_text(statuses: list[HotfixStatus]) -> str:
             f"  size {item.files}/{item.max_files} files, {item.lines}/{item.max_lines} lines; "
             f"tests {item.tests}; pushed {'yes' if item.pushed else 'no'}"
         )
+        lines.append(f"  {item.versions}")
         if item.state == "merged":
             backports = ", ".join(f"{name} {state}" for name, state in item.backports.items())
             lines.append(

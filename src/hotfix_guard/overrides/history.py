@@ -20,6 +20,7 @@ from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.overrides import log
 from hotfix_guard.overrides import trailers as overrides
+from hotfix_guard.report.findings import printable
 
 DURATION = re.compile(r"(\d+)([hdw])")
 UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -102,7 +103,10 @@ def render_text(found: list[Entry]) -> str:
     lines = []
     for entry in found:
         where = f"commit {entry.where[:12]}" if entry.kind == "commit" else f"push {entry.where}"
-        line = f"{entry.date}  {where}  {entry.author}  {', '.join(entry.rules)}: {entry.reason}"
+        # From a push option or a trailer: anyone's text, escapes and all, reaches the terminal.
+        line = printable(
+            f"{entry.date}  {where}  {entry.author}  {', '.join(entry.rules)}: {entry.reason}"
+        )
         if entry.problem:
             line += "  (not honoured: invalid)"
         lines.append(line)

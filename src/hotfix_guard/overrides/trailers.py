@@ -76,14 +76,34 @@ def parse(
             f"{', '.join(repr(name) for name in unknown)}; rules that can be overridden: "
             + ", ".join(overridable_rules())
         )
-    if not reason:
+    visible = visible_length(reason)
+    if not visible:
         return problem("gives no reason: say why the rule must not hold for this hotfix")
-    if len(reason) < MIN_REASON_LENGTH:
+    if visible < MIN_REASON_LENGTH:
         return problem(
-            f"gives too short a reason ({len(reason)} characters, at least {MIN_REASON_LENGTH}): "
+            f"gives too short a reason ({visible} visible characters, at least "
+            f"{MIN_REASON_LENGTH}): "
             "say why the rule must not hold for this hotfix"
         )
     return Override(tuple(dict.fromkeys(names)), reason, source, origin, author, date)
+
+
+# Characters that show nothing by themselves: combining marks, format characters (U+200B and
+# other zero-width ones), controls, private use, unassigned.
+INVISIBLE_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Co", "Cs", "Cn"})
+
+
+def visible_length(text: str) -> int:
+    """Characters a reader sees: letters, digits, punctuation and symbols (a letter with its
+    combining marks is one), and one per run of spaces between words."""
+    import unicodedata
+
+    words = [
+        sum(unicodedata.category(char) not in INVISIBLE_CATEGORIES for char in word)
+        for word in text.split()
+    ]
+    shown = [count for count in words if count]
+    return sum(shown) + max(len(shown) - 1, 0)
 
 
 def parse_all(

@@ -101,6 +101,14 @@ def display_path(path: str) -> str:
     return f'"{escaped}"'
 
 
+def printable(text: str) -> str:
+    """TEXT with every character a terminal would act on (ESC and the CSI and OSC sequences it
+    starts, other controls, bidi overrides) shown as an escape instead: safe to print."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == " " else _escape(char) for char in text)
+
+
 def _escape(char: str) -> str:
     named = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"'}
     return named.get(char, f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")

@@ -10,6 +10,7 @@ from hotfix_guard.report.findings import INFO, Finding, display_path
 from hotfix_guard.report.fixes import split_out
 
 SHOWN_FILES = 10
+SPLIT_FIX_FILES = 20
 
 
 def check_diff_size(ctx: Context) -> list[Finding]:
@@ -64,11 +65,26 @@ def check_diff_size(ctx: Context) -> list[Finding]:
             f"{len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
             ref=ctx.where,
-            fix=f"{split_out(ctx.scope.base, [f.path for f in to_split])} (then apply "
-            "split-out.patch in a separate change through the normal release)",
+            fix=_split_fix(ctx.scope.base, to_split),
         )
     )
     return findings
+
+
+def _split_fix(base: str, to_split: Sequence[FileChange]) -> str:
+    """The commands that split the files out; for many, the first SPLIT_FIX_FILES of them (a
+    command of 5,000 paths is no hint anyone reads; run again, the check names the next ones)."""
+    paths = [f.path for f in to_split[:SPLIT_FIX_FILES]]
+    rest = len(to_split) - len(paths)
+    again = (
+        f"; these are {len(paths)} of {len(to_split)}: run the check again for the rest"
+        if rest
+        else ""
+    )
+    return (
+        f"{split_out(base, paths)} (then apply split-out.patch in a separate change through the "
+        f"normal release{again})"
+    )
 
 
 def severity_limits(ctx: Context) -> str:
@@ -106,10 +122,12 @@ def files_to_split_out(
         *sorted(others, key=lambda f: (-f.lines, f.path)),
         *last,
     ]
+    taken: set[int] = set()  # by identity: comparing dataclasses made this quadratic
     for entry in biggest_first:
         if lines <= max_lines:
             break
         chosen.append(entry)
+        taken.add(id(entry))
         files, lines = files - 1, lines - entry.lines
     least_first = [
         *sorted(added, key=lambda f: (f.lines, f.path)),
@@ -119,7 +137,7 @@ def files_to_split_out(
     for entry in least_first:
         if files <= max_files:
             break
-        if entry not in chosen:
+        if id(entry) not in taken:
             chosen.append(entry)
             files -= 1
     return chosen

@@ -38,7 +38,7 @@ from hotfix_guard.engine.hunks import (
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides.trailers import Override, OverrideValue, parse_all
-from hotfix_guard.report.findings import INFO, Finding
+from hotfix_guard.report.findings import INFO, Finding, display_path
 from hotfix_guard.scope import Scope
 
 SECTION_START = b"diff --git "
@@ -50,6 +50,12 @@ class FoundOverrides:
 
     valid: tuple[Override, ...]
     problems: tuple[Finding, ...]
+
+
+# Memory bounds of the hunk analysis, per file: a patch line or a file's patch longer than these
+# (minified code, a data blob on one line) is not read. The numbers count, the hunks do not.
+MAX_LINE_BYTES = 64 * 1024
+MAX_SECTION_BYTES = 8 * 2**20
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Context:
         self.config = config
         self.scope = scope
         self.coverage: AnalysisCoverage | None = None
+        self.capped: list[str] = []  # files whose patch was too long to read (file_sections)
         # Overrides not in the branch's commits: the message being written, push options.
         self.extra_overrides = extra_overrides
 
@@ -222,29 +229,59 @@ class Context:
         last = chosen[-1]
         number = -1  # of the section being read
         section: list[bytes] = []
+        size = 0
         with self.repo.patch_stream(
             self.scope.base, self.head, find_copies=not self.change.copies_skipped
         ) as stream:
             for line in stream:
                 if line.startswith(SECTION_START):
                     if number >= 0 and owners[number] in keep:
-                        yield files[owners[number]], b"".join(section)
+                        if size <= MAX_SECTION_BYTES:
+                            yield files[owners[number]], b"".join(section)
                         if owners[number] == last:
                             return
                     number += 1
                     if number >= len(owners):
                         break
-                    section = []
-                if number >= 0 and owners[number] in keep:
-                    section.append(line)
+                    section, size = [], 0
+                if number >= 0 and owners[number] in keep and size <= MAX_SECTION_BYTES:
+                    size += len(line)
+                    if len(line) > MAX_LINE_BYTES or size > MAX_SECTION_BYTES:
+                        # minified code, data: no noise rule can read it, and it costs memory
+                        size = MAX_SECTION_BYTES + 1
+                        section = []
+                        self.capped.append(files[owners[number]].path)
+                    else:
+                        section.append(line)
         if number != len(owners) - 1:
             raise RuntimeError(
                 f"the patch has {number + 1} file sections but the change has {len(owners)}"
             )
+        if size > MAX_SECTION_BYTES:
+            return
         yield files[owners[number]], b"".join(section)  # the last section is the last wanted
 
     def analysis_findings(self) -> list[Finding]:
-        """One INFO finding when the detailed analysis was cut short, saying what it covered."""
+        """INFO findings when the detailed analysis was cut short, saying what it covered."""
+        return self._capped_findings() + self._cut_short_findings()
+
+    def _capped_findings(self) -> list[Finding]:
+        if not self.capped:
+            return []
+        shown = ", ".join(display_path(path) for path in self.capped[:5])
+        more = f" and {len(self.capped) - 5} more" if len(self.capped) > 5 else ""
+        return [
+            Finding(
+                rule="diff-size",
+                message=f"the hunks of {shown}{more} were not read (a line over "
+                f"{MAX_LINE_BYTES // 1024} KiB or a patch over {MAX_SECTION_BYTES // 2**20} MiB): "
+                "the line rules say nothing about them; counts and limits are complete",
+                ref=self.where,
+                severity=INFO,
+            )
+        ]
+
+    def _cut_short_findings(self) -> list[Finding]:
         coverage = self.coverage
         cut = coverage is not None and not coverage.complete
         if not (self.change.copies_skipped or cut):
