@@ -242,9 +242,18 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "feature-flag",
+        CHANGE,
+        "feature_flag:check_feature_flag",
+        "hotfix-branch",
+        "move the code change to a hotfix of its own (hotfix-guard start --mitigation hotfix), "
+        "and keep only the flag files in this one",
+        summary="a feature-flag mitigation changes only files matching feature-flag-paths",
+    ),
+    Rule(
         "severity",
         CHANGE,
-        "incident:check_severity",
+        "severity:check_severity",
         "hotfix-branch",
         "record the severity in the next commit: git commit --trailer 'Severity: P1' (the "
         "runbook's levels: hotfix-guard start --help)",
@@ -254,7 +263,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "postmortem",
         MAIN,
-        "incident:check_postmortem",
+        "postmortem:check_postmortem",
         "hotfix-backport",
         "draft it from git (hotfix-guard postmortem <tag>), fill in what git cannot know, "
         "and commit it to main",

@@ -32,6 +32,7 @@ for command in (
     lifecycle.status,
     incident.postmortem,
     incident.status_message,
+    incident.assess,
     metrics.metrics,
     enforce.ci,
     enforce.pre_receive,

@@ -1,6 +1,7 @@
-"""The one exception for problems the user must fix, and the one boundary that maps every failure
-to an exit status: 2 the user's mistake (one line), 3 the unforeseen (one line and a report file),
-130 interrupted. Commands raise; only the boundary prints and exits.
+"""The exceptions for problems the user must fix, and the one boundary that maps every failure to
+an exit status: 1 a command that stopped and says why (its own lines), 2 the user's mistake (one
+line), 3 the unforeseen (one line and a report file), 130 interrupted. Commands raise; only the
+boundary prints and exits.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
+STOPPED = 1
 USAGE = 2
 UNFORESEEN = 3
 INTERRUPTED = 130
@@ -21,6 +23,11 @@ CLOSED_PIPE = 141
 
 class UsageError(Exception):
     """A usage, configuration or repository problem, with a message that says how to fix it."""
+
+
+class CommandStopped(Exception):
+    """A command stopped before it was done (finish: its checks failed, or a step did), having
+    kept everything; its message says why and what next, in as many lines as that takes."""
 
 
 # GitLab shows a server hook's refusal in its UI only from lines that start with this.
@@ -38,6 +45,11 @@ def error_boundary(command: str) -> Iterator[None]:
     """Turn what escapes COMMAND into one line on stderr and its exit status (SystemExit)."""
     try:
         yield
+    except CommandStopped as stop:
+        text = f"{stop}\n"
+        sys.stderr.write(text.encode("utf-8", "replace").decode("utf-8"))
+        sys.stderr.flush()
+        raise SystemExit(STOPPED) from None
     except UsageError as error:
         _say(str(error), line_prefix(command))
         raise SystemExit(USAGE) from None

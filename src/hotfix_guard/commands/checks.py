@@ -10,26 +10,19 @@ import click
 
 from hotfix_guard.commands.common import (
     GuardedCommand,
+    click_options,
     emit_and_exit,
     format_option,
     note_report,
     open_repository,
     rule_option,
-    stage_option,
 )
+from hotfix_guard.engine.invocation import CHECK_OPTIONS, HOOK_OPTIONS
 from hotfix_guard.errors import UsageError
 
 
 @click.command(cls=GuardedCommand)
-@click.option("--base", help="Compare against this commit or branch instead of main.")
-@click.option("--head", help="Check this branch or commit instead of the checked-out branch.")
-@click.option(
-    "--staged/--no-staged",
-    default=None,
-    help="Include the staged index. Default: on for the checked-out branch, off with --head.",
-)
-@rule_option
-@format_option
+@click_options(CHECK_OPTIONS)
 def check(
     base: str | None,
     head: str | None,
@@ -67,10 +60,7 @@ def _refuse_rules_check_does_not_run(rules: Sequence[str]) -> None:
 
 
 @click.command(cls=GuardedCommand)
-@stage_option(
-    "pre-commit", "commit-msg", "pre-push", help="auto: tell from pre-commit's environment."
-)
-@rule_option
+@click_options(HOOK_OPTIONS)
 @click.argument("hook_args", nargs=-1, type=click.UNPROCESSED)
 def hook(stage: str, rules: Sequence[str], hook_args: Sequence[str]) -> None:
     """Run the checks of the current git stage (what the pre-commit hooks and hooks/ call).

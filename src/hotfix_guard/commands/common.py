@@ -3,42 +3,55 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from hotfix_guard.catalog import RULE_NAMES
+from hotfix_guard.engine.invocation import FORMAT_OPTION, RULE_OPTION, OptionSpec
 from hotfix_guard.errors import error_boundary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-rule_option = click.option(
-    "--rule",
-    "rules",
-    multiple=True,
-    type=click.Choice(RULE_NAMES),
-    help="Run only this rule (repeatable). Default: every rule that is not off.",
-)
-format_option = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+
+def click_option(spec: OptionSpec) -> Callable[[F], F]:
+    """The click option of SPEC (engine/invocation.py declares check's and hook's, once)."""
+    if spec.is_switch:
+        return click.option("/".join(spec.flags), spec.name, default=None, help=spec.help)
+    choices = RULE_NAMES if spec.rule_names else spec.choices
+    return click.option(
+        *spec.flags,
+        spec.name,
+        multiple=spec.multiple,
+        type=click.Choice(list(choices)) if choices is not None else None,
+        default=spec.default,
+        show_default=spec.default is not None,
+        help=spec.help,
+    )
+
+
+def click_options(specs: Sequence[OptionSpec]) -> Callable[[F], F]:
+    """All of SPECS, shown in --help in their declared order."""
+
+    def decorate(function: F) -> F:
+        for spec in reversed(specs):
+            function = click_option(spec)(function)
+        return function
+
+    return decorate
+
+
+rule_option = click_option(RULE_OPTION)
+format_option = click_option(FORMAT_OPTION)
 
 
 def stage_option(*stages: str, help: str) -> Callable[[F], F]:
     """--stage: the git hook calling, or auto."""
-    return click.option(
-        "--stage",
-        type=click.Choice(["auto", *stages]),
-        default="auto",
-        show_default=True,
-        help=f"The git hook calling. {help}",
+    spec = OptionSpec(
+        ("--stage",), "stage", f"The git hook calling. {help}", ("auto", *stages), default="auto"
     )
+    return click_option(spec)
 
 
 class GuardedCommand(click.Command):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -14,12 +15,11 @@ from hotfix_guard.errors import UsageError
 
 
 @click.command(cls=GuardedCommand)
-@click.argument("description")
+@click.argument("description", required=False)
 @click.option(
     "--severity",
-    required=True,
     type=click.Choice(["P0", "P1", "P2", "P3"]),
-    help=f"The runbook's level: {severity_help()}.",
+    help=f"The runbook's level (required): {severity_help()}.",
 )
 @click.option("--incident", metavar="ID", help="The incident's id or URL.")
 @click.option(
@@ -29,22 +29,76 @@ from hotfix_guard.errors import UsageError
     show_default=True,
     help="When the incident was detected: ISO 8601 (2026-11-28T22:40:00Z; no zone = UTC) or now.",
 )
+@click.option("--service", metavar="NAME", help="The affected service, as status messages name it.")
+@click.option("--impact", metavar="TEXT", help="One line: who is affected and how.")
+@click.option(
+    "--mitigation",
+    type=click.Choice(["rollback", "hotfix", "feature-flag"]),
+    default="hotfix",
+    show_default=True,
+    help="rollback: revert to the last good release (cause unclear); hotfix: a minimal change "
+    "(cause clear); feature-flag: disable the feature (change only feature-flag-paths).",
+)
+@click.option(
+    "--good",
+    metavar="TAG",
+    help="With --mitigation rollback: the last known good release (default: the one before "
+    "the newest release on main).",
+)
 @click.option("--no-fetch", is_flag=True, help="Do not fetch the remote first.")
-def start(
-    description: str, severity: str, incident: str | None, detected: str, no_fetch: bool
-) -> None:
-    """Cut hotfix/<slug of DESCRIPTION> from an up-to-date main and record the incident."""
+@click.option("--continue", "resume", is_flag=True, help="Resume a rollback stopped by a conflict.")
+@click.option("--abort", is_flag=True, help="Undo a stopped rollback: delete its branch.")
+def start(description: str | None, resume: bool, abort: bool, **options: Any) -> None:
+    """Cut hotfix/<slug of DESCRIPTION> from an up-to-date main and record the incident.
+
+    With --mitigation rollback: cut hotfix/rollback-to-<good tag> and revert what main gained
+    since the last known good release; a conflict stops with --continue and --abort as the ways
+    on."""
     from hotfix_guard.incident.record import parse_time
+    from hotfix_guard.lifecycle import rollback as rollbacks
     from hotfix_guard.lifecycle.common import now
     from hotfix_guard.lifecycle.start import StartRequest
     from hotfix_guard.lifecycle.start import start as start_hotfix
 
+    given = [f"--{key.replace('_', '-')}" for key, value in options.items() if value not in
+             (None, False, "now", "hotfix")]  # fmt: skip
+    if resume or abort:
+        if (resume and abort) or description or given:
+            raise UsageError("start --continue and --abort take no other argument or option")
+        repo, config = open_lifecycle()
+        try:
+            if resume:
+                rollbacks.resume(repo, click.echo)
+            else:
+                sys.exit(rollbacks.abort(repo, click.echo, functools.partial(click.echo, err=True)))
+        except rollbacks.RollbackStopped as stopped:
+            click.echo(str(stopped), err=True)
+            sys.exit(1)
+        return
+    if description is None or options["severity"] is None:
+        raise UsageError("start needs DESCRIPTION and --severity P0..P3 (or --continue, --abort)")
+    if options["good"] is not None and options["mitigation"] != "rollback":
+        raise UsageError(
+            "--good names the release a rollback goes back to: add --mitigation rollback"
+        )
     repo, config = open_lifecycle()
     moment = now()
     request = StartRequest(
-        description, severity, incident, parse_time(detected, moment), not no_fetch
+        description,
+        options["severity"],
+        options["incident"],
+        parse_time(options["detected"], moment),
+        not options["no_fetch"],
+        service=options["service"],
+        impact=options["impact"],
+        mitigation=options["mitigation"],
+        good=options["good"],
     )
-    start_hotfix(repo, config, request, click.echo, moment)
+    try:
+        start_hotfix(repo, config, request, click.echo, moment)
+    except rollbacks.RollbackStopped as stopped:
+        click.echo(str(stopped), err=True)
+        sys.exit(1)
 
 
 @click.command(cls=GuardedCommand)

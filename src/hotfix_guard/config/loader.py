@@ -29,7 +29,9 @@ from hotfix_guard.config.values import (
     prefix,
     regex,
     relative_dir,
+    relative_file,
     status_templates,
+    status_wording,
     string,
     string_list,
     tag_format,
@@ -88,10 +90,13 @@ class Config:
     backport_branches: tuple[str, ...] = ("develop",)
     postmortem_dir: str = "docs/postmortems"
     postmortem_due: timedelta = timedelta(hours=48)
+    feature_flag_paths: tuple[str, ...] = ()  # the flag files a feature-flag mitigation may change
+    postmortem_template: str | None = None  # a file of the repository replacing the runbook's
     # The files that state the version (`path` or `path:key`); None: detect the common ones.
     version_files: tuple[str, ...] | None = None
     # status-message templates by state, overriding the Statuspage wording (incident/status_message)
     status_templates: Mapping[str, str] = field(default_factory=dict)
+    status_wording: str = "runbook"  # or "statuspage"
     # The options the catalog gives rules (`moved-code-min-lines`), by config key.
     options: Mapping[str, Any] = field(
         default_factory=lambda: {key: option.default for key, option in OPTIONS.items()}
@@ -113,6 +118,11 @@ class Config:
             policy.max_files if policy and policy.max_files else self.max_files,
             policy.max_lines if policy and policy.max_lines else self.max_lines,
         )
+
+    def tightest_limits(self) -> tuple[int, int]:
+        """The smallest (max-files, max-lines) of the global limits and every severity's."""
+        limits = [self.limits(severity) for severity in self.severity]
+        return min(files for files, _ in limits), min(lines for _, lines in limits)
 
     def is_hotfix_branch(self, branch: str) -> bool:
         return matches_branch_patterns(branch, self.branch_patterns)
@@ -142,7 +152,10 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "backport-branches": ("backport_branches", string_list),
     "postmortem-dir": ("postmortem_dir", relative_dir),
     "postmortem-due": ("postmortem_due", duration),
+    "postmortem-template": ("postmortem_template", relative_file),
+    "feature-flag-paths": ("feature_flag_paths", globs),
     "status-message": ("status_templates", status_templates),
+    "status-wording": ("status_wording", status_wording),
     "version-files": ("version_files", version_files),
 }
 # Keys of a `[severity.Px]` table.

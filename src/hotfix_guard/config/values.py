@@ -111,12 +111,21 @@ def parse_duration(text: str) -> timedelta:
 
 
 def relative_dir(value: Any) -> str:
+    return _inside(value, "a directory inside the repository, such as 'docs/postmortems'")
+
+
+def relative_file(value: Any) -> str:
+    return _inside(value, "a file inside the repository, such as 'docs/postmortem-template.md'")
+
+
+def _inside(value: Any, expected: str) -> str:
+    """VALUE as a path relative to the repository root, never outside it."""
     text = string(value).replace("\\", "/")
     if text.startswith("/") or text[1:2] == ":":
-        raise Invalid("a directory inside the repository, such as 'docs/postmortems'")
+        raise Invalid(expected)
     text = text.strip("/")
     if not text or text.startswith("../") or text == ".." or "/../" in f"/{text}/":
-        raise Invalid("a directory inside the repository, such as 'docs/postmortems'")
+        raise Invalid(expected)
     return text
 
 
@@ -141,7 +150,30 @@ def version_files(value: Any) -> tuple[str, ...]:
 # The status-page states (incident/status_message.py).
 STATUS_STATES = ("investigating", "identified", "monitoring", "resolved")
 # What a status-message template may name, filled from the incident record.
-STATUS_FIELDS = ("title", "severity", "impact", "incident", "tag", "branch")
+STATUS_FIELDS = (
+    "title",
+    "severity",
+    "impact",
+    "incident",
+    "tag",
+    "branch",
+    "service",
+    "impact_text",
+    "eta",
+    "status",
+    "next_update",
+    "duration",
+    "resolution",
+    "postmortem_due",
+)
+# The default wording of the status messages: the runbook's three messages, or Statuspage's.
+STATUS_WORDINGS = ("runbook", "statuspage")
+
+
+def status_wording(value: Any) -> str:
+    if value not in STATUS_WORDINGS:
+        raise Invalid(" or ".join(repr(wording) for wording in STATUS_WORDINGS))
+    return str(value)
 
 
 def status_templates(value: Any) -> dict[str, str]:
@@ -152,7 +184,7 @@ def status_templates(value: Any) -> dict[str, str]:
         if state not in STATUS_STATES:
             raise Invalid(f"a table whose keys are {', '.join(STATUS_STATES)}, not {state!r}")
         text = string(template)
-        _check_template(text)
+        check_template(text, STATUS_FIELDS)
         templates[state] = text
     return templates
 
@@ -161,10 +193,11 @@ def status_templates(value: Any) -> dict[str, str]:
 TEMPLATE_WIDTH_LIMIT = 200
 
 
-def _check_template(text: str) -> None:
-    """The whole of TEXT as str.format will read it: known names only, no nested fields, format
-    specs a string accepts, widths up to TEMPLATE_WIDTH_LIMIT."""
-    names = f"{{{'}, {'.join(STATUS_FIELDS)}}}"
+def check_template(text: str, known: tuple[str, ...]) -> None:
+    """The whole of TEXT as str.format will read it: KNOWN names only, no nested fields, format
+    specs a string accepts, widths up to TEMPLATE_WIDTH_LIMIT (status-message and
+    postmortem-template)."""
+    names = f"{{{'}, {'.join(known)}}}"
     try:
         fields = [
             (name, spec, conv)
@@ -176,7 +209,7 @@ def _check_template(text: str) -> None:
             f"a template str.format reads ({error}; write a literal brace as {{{{)"
         ) from None
     for name, spec, conversion in fields:
-        if name not in STATUS_FIELDS:
+        if name not in known:
             raise Invalid(f"templates naming only {names}, not {{{name}}}")
         if "{" in (spec or ""):
             raise Invalid(f"a plain format after {{{name}: (no nested fields)")

@@ -285,9 +285,57 @@ class PlainCommand(NamedTuple):
     output_format: str = "text"
 
 
+class OptionSpec(NamedTuple):
+    """One option of `check` or `hook`, declared once: commands/common.py builds the click option
+    from it and plain_command reads it without click, so the two parsers cannot drift apart."""
+
+    flags: tuple[str, ...]  # ("--rule",), or a switch's on and off ("--staged", "--no-staged")
+    name: str  # the parameter it fills
+    help: str
+    choices: tuple[str, ...] | None = None  # None: any value (git judges --head and --base)
+    default: str | None = None
+    multiple: bool = False
+    rule_names: bool = False  # the choices are the catalog's rule names
+
+    @property
+    def is_switch(self) -> bool:
+        return len(self.flags) == 2
+
+
 HOOK_STAGES = ("auto", "pre-commit", "commit-msg", "pre-push")
-# The values the click-free path accepts for an option (any other goes to click, which explains).
-VALUES_READ = {"--stage": HOOK_STAGES, "--format": ("text", "json")}
+RULE_OPTION = OptionSpec(
+    ("--rule",),
+    "rules",
+    "Run only this rule (repeatable). Default: every rule that is not off.",
+    multiple=True,
+    rule_names=True,
+)
+FORMAT_OPTION = OptionSpec(
+    ("--format",), "output_format", "Output format.", ("text", "json"), default="text"
+)
+CHECK_OPTIONS = (
+    OptionSpec(("--base",), "base", "Compare against this commit or branch instead of main."),
+    OptionSpec(
+        ("--head",), "head", "Check this branch or commit instead of the checked-out branch."
+    ),
+    OptionSpec(
+        ("--staged", "--no-staged"),
+        "staged",
+        "Include the staged index. Default: on for the checked-out branch, off with --head.",
+    ),
+    RULE_OPTION,
+    FORMAT_OPTION,
+)
+HOOK_OPTIONS = (
+    OptionSpec(
+        ("--stage",),
+        "stage",
+        "The git hook calling. auto: tell from pre-commit's environment.",
+        HOOK_STAGES,
+        default="auto",
+    ),
+    RULE_OPTION,
+)
 
 
 def plain_command(args: Sequence[str], rule_names: Container[str]) -> PlainCommand | None:
@@ -297,42 +345,42 @@ def plain_command(args: Sequence[str], rule_names: Container[str]) -> PlainComma
     if not args or args[0] not in ("hook", "check"):
         return None
     name: Literal["hook", "check"] = "hook" if args[0] == "hook" else "check"
-    takes_value = (
-        ("--rule", "--stage") if name == "hook" else ("--rule", "--head", "--base", "--format")
-    )
-    found: dict[str, str] = {}
+    declared = HOOK_OPTIONS if name == "hook" else CHECK_OPTIONS
+    specs = {flag: spec for spec in declared for flag in spec.flags}
+    found: dict[str, str] = {spec.name: spec.default for spec in declared if spec.default}
     rules: list[str] = []
     staged, positional = None, []
     rest = list(args[1:])
     while rest:
         option = rest.pop(0)
         key, equals, value = option.partition("=")
-        if key in takes_value:
-            if not equals:
-                if not rest or rest[0].startswith("-"):
-                    return None
-                value = rest.pop(0)
-            if not value or value not in VALUES_READ.get(key, (value,)):
-                return None
-            if key == "--rule":
-                if value not in rule_names:
-                    return None
-                rules.append(value)
-            else:
-                found[key] = value  # --head and --base take any value; git judges it
-        elif option in ("--staged", "--no-staged") and name == "check":
-            staged = option == "--staged"
-        elif name == "hook" and not option.startswith("-"):
-            positional.append(option)
-        else:
+        spec = specs.get(key)
+        if spec is None or (spec.is_switch and equals):
+            if name == "hook" and not option.startswith("-"):
+                positional.append(option)
+                continue
             return None
+        if spec.is_switch:
+            staged = key == spec.flags[0]
+            continue
+        if not equals:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        allowed = rule_names if spec.rule_names else spec.choices
+        if not value or (allowed is not None and value not in allowed):
+            return None
+        if spec.multiple:
+            rules.append(value)
+        else:
+            found[spec.name] = value  # --head and --base take any value; git judges it
     return PlainCommand(
         name,
         tuple(rules),
-        found.get("--stage", "auto"),
+        found.get("stage", "auto"),
         staged,
         tuple(positional),
-        found.get("--head"),
-        found.get("--base"),
-        found.get("--format", "text"),
+        found.get("head"),
+        found.get("base"),
+        found.get("output_format", "text"),
     )

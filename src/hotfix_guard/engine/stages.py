@@ -184,11 +184,11 @@ def commit_stage(
         )
     extra: tuple[OverrideValue, ...] = ()
     if message is not None:
-        from hotfix_guard.git.records import OVERRIDE_KEY, message_trailers
+        from hotfix_guard.git.records import OVERRIDE_KEY
 
         extra = tuple(
             (value, "message", "commit message", None, None)
-            for key, value in message_trailers(repo, message)
+            for key, value in repo.message_trailers(message.encode())
             if key.lower() == OVERRIDE_KEY.lower()
         )
     return check_change(

@@ -34,10 +34,48 @@ class LoggedCommit:
     subject: str
 
 
+@dataclass(frozen=True)
+class ChangedCommit:
+    """One commit with who made it and what it touched (a merge: against its first parent)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    committed: int
+    subject: str
+    body: str
+    files: tuple[str, ...]
+
+
 class CommitQueries(ChangeQueries):
     """History, patch ids, trailers, merges; patch ids build on the change queries."""
 
     # --- history -----------------------------------------------------------------------------
+
+    def commits_with_files(self, head: str, exclude: Sequence[str]) -> list[ChangedCommit]:
+        """The commits of HEAD ^EXCLUDE, newest first, each with its author, committer time,
+        message and the paths it changed (renames as their new path), NUL-safe."""
+        # One record per commit: RS, the fields NUL-separated, then the file names (-z).
+        output = self.git(
+            "log", "--diff-merges=first-parent", "--no-renames", "--name-only", "-z",
+            "--format=%x1e%H%x00%P%x00%an%x00%ct%x00%s%x00%b%x00", head,
+            *(f"^{ref}" for ref in exclude), "--",
+        )  # fmt: skip
+        found = []
+        for record in output.split(b"\x1e")[1:]:
+            sha, parents, author, committed, subject, body, *files = record.split(b"\0")
+            found.append(
+                ChangedCommit(
+                    sha.decode(),
+                    tuple(parents.decode().split()),
+                    os.fsdecode(author),
+                    int(committed),
+                    os.fsdecode(subject),
+                    os.fsdecode(body),
+                    tuple(os.fsdecode(path).strip("\n") for path in files if path.strip(b"\n")),
+                )
+            )
+        return found
 
     def commits_with_parents(self, head: str, exclude: Sequence[str]) -> list[tuple[str, ...]]:
         """`git rev-list --parents HEAD ^EXCLUDE...`: commit then its parents, newest first."""

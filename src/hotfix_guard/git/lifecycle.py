@@ -264,3 +264,40 @@ class LifecycleGit:
                 os.fsdecode(message_file),
             ]
         )
+
+    # --- rollback (lifecycle/rollback.py) ------------------------------------------------------
+
+    def first_parent_line(self, good: str, tip: str) -> list[tuple[str, int]]:
+        """(commit, number of parents) of TIP's first-parent line down to GOOD, newest first."""
+        output = self._checked(["rev-list", "--first-parent", "--parents", tip, f"^{good}", "--"])
+        found = []
+        for line in output.decode().splitlines():
+            sha, *parents = line.split()
+            found.append((sha, len(parents)))
+        return found
+
+    def paths_touched(self, good: str, tip: str) -> list[str]:
+        """Every path a commit of TIP's first-parent line after GOOD changed (a merge: against
+        its first parent), NUL-safe, sorted."""
+        output = self._checked(
+            ["log", "--first-parent", "-m", "--no-renames", "--name-only", "--format=", "-z",
+             tip, f"^{good}", "--"]
+        )  # fmt: skip
+        return sorted(set(split_z(output)))
+
+    def paths_differing(self, ours: str, theirs: str, paths: Sequence[str]) -> list[str]:
+        """Which of PATHS differ between the trees of OURS and THEIRS (literal paths)."""
+        if not paths:
+            return []
+        output = self._checked(
+            ["--literal-pathspecs", "diff", "--no-renames", "--name-only", "-z", ours, theirs,
+             "--", *paths]
+        )  # fmt: skip
+        return split_z(output)
+
+    def revert_no_commit(self, commit: str, merge: bool) -> Outcome:
+        """`git revert --no-commit` of COMMIT (a merge against its first parent: `-m 1`)."""
+        return self._outcome(["revert", "--no-commit", *(["-m", "1"] if merge else []), commit])
+
+    def revert_in_progress(self) -> bool:
+        return self.repo.try_git("rev-parse", "-q", "--verify", "REVERT_HEAD") is not None

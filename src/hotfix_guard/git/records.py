@@ -74,16 +74,6 @@ def override_trailers(repo: Repository, walk: Walk) -> list[TrailerRecord]:
     return records
 
 
-def message_trailers(repo: Repository, message: str) -> list[tuple[str, str]]:
-    """(key, value) of the trailers of a commit message being written (git's own parser)."""
-    output = repo.git("interpret-trailers", "--parse", "--unfold", stdin=message.encode())
-    trailers = []
-    for line in output.decode(errors="replace").splitlines():
-        key, _, value = line.partition(":")
-        trailers.append((key.strip(), value.strip()))
-    return trailers
-
-
 def fetch_branch(repo: Repository, remote: str, branch: str) -> tuple[str, str | None]:
     """Fetch BRANCH of REMOTE into its remote-tracking ref: (that ref, None or git's error)."""
     ref = remote_tracking(remote, branch)

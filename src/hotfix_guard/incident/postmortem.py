@@ -1,15 +1,13 @@
-"""The postmortem draft: the sections git can fill, and the ones it leaves for people.
+"""The postmortem draft's file: which hotfix, which template, where it goes.
 
-The fields are the ones Google's SRE postmortem and PagerDuty's template share. Sections headed
-"(from git)" are facts read from the repository; "(to fill)" sections are for the people who
-handled the incident. The draft is written once: an existing file is never overwritten.
+The draft follows the runbook's template (incident/postmortem_template.py), or the repository's
+own (`postmortem-template`). It is written once: an existing file is never overwritten.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
 from pathlib import Path
 
 from hotfix_guard.config.loader import Config
@@ -17,27 +15,8 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git.history import History
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import latest_hotfix_tag, names_tag, read_draft
-from hotfix_guard.incident.record import format_time
-from hotfix_guard.incident.timeline import Hotfix, build, hotfix_clocks, short
-
-SHOWN_FILES = 20
-NO_BRANCH = "none in history (a squash merge, or a fix committed on main)"
-TO_FILL = ("Impact", "Root cause", "Trigger", "Detection", "Action items", "Lessons learned")
-
-
-def cell(text: str) -> str:
-    """TEXT safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def code(text: str) -> str:
-    """TEXT as inline code, whatever backticks it holds."""
-    fence = "``" if "`" in text else "`"
-    return f"{fence}{text}{fence}" if fence == "`" else f"{fence} {text} {fence}"
-
-
-def minute(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}"
+from hotfix_guard.incident.postmortem_template import TEMPLATE, custom_template, render
+from hotfix_guard.incident.timeline import Hotfix, build
 
 
 def slug(text: str) -> str:
@@ -59,135 +38,23 @@ def draft(repo: Repository, config: Config, tag: str | None) -> tuple[Hotfix, st
         tag = latest.name
     with History(repo) as history:
         hotfix = build(repo, history, config, tag)
-    return hotfix, render(hotfix, config)
+    return hotfix, render(hotfix, config, _template(repo, config))
 
 
-def render(hotfix: Hotfix, config: Config) -> str:
-    response, restore = hotfix_clocks(hotfix, config)
-    lines = [
-        *_heading(hotfix, response.verdict(), restore.verdict()),
-        *_summary(hotfix),
-        "## Impact (to fill)",
-        "",
-        "Who was affected and how many, what they saw, for how long.",
-        "",
-        "## Timeline (from git, UTC)",
-        "",
-        "| time | event | commit or tag |",
-        "| --- | --- | --- |",
-        *(f"| {minute(e.time)} | {cell(e.what)} | {code(cell(e.ref))} |" for e in hotfix.events),
-        "",
-        f"{response.line()}.",
-        f"{restore.line()}.",
-        "",
-        "Add what git does not know as rows of your own: the first alert, who was paged, the "
-        "status page updates.",
-        "",
-        "## Root cause (to fill)",
-        "",
-        "Why it broke: keep asking why until the answer is something to change.",
-        "",
-        "## Trigger (to fill)",
-        "",
-        "What set it off: a deploy, a configuration change, a traffic pattern, a date.",
-        "",
-        "## Resolution (from git)",
-        "",
-        *_resolution(hotfix),
-        "",
-        "## Detection (to fill)",
-        "",
-        *_detection(hotfix),
-        "",
-        *_CLOSING,
-    ]
-    return "\n".join(lines)
-
-
-def _heading(hotfix: Hotfix, response: str, restore: str) -> list[str]:
-    """Title, what the draft is, and the facts table (RESPONSE, RESTORE: the clocks' verdicts)."""
-    record, tag = hotfix.record, hotfix.tag
-    severity = record.valid_severity or (
-        f"{record.severity} (not one of P0..P3)" if record.severity else "not recorded"
-    )
-    return [
-        f"# Postmortem: {hotfix.description} ({tag.name})",
-        "",
-        "Drafted by hotfix-guard from git. Sections marked (from git) are facts read from the "
-        "repository: check them. Sections marked (to fill) are for the people who handled the "
-        "incident.",
-        "",
-        "| field | value |",
-        "| --- | --- |",
-        "| status | draft |",
-        f"| severity | {cell(severity)} |",
-        f"| incident | {cell(record.incident or 'not recorded')} |",
-        f"| hotfix tag | {cell(tag.name)}, {minute(tag.tagged)} UTC |",
-        f"| branch | {cell(hotfix.branch or NO_BRANCH)} |",
-        f"| response clock | {cell(response)} |",
-        f"| restore clock | {cell(restore)} |",
-        "",
-    ]
-
-
-def _summary(hotfix: Hotfix) -> list[str]:
-    count = len(hotfix.commits)
-    return [
-        "## Summary (from git, edit freely)",
-        "",
-        *([hotfix.notes, ""] if hotfix.notes else []),
-        f"{hotfix.description}. Restored by {hotfix.tag.name} with {count} "
-        f"commit{'s' if count != 1 else ''}:",
-        "",
-        *(f"- {code(short(c.sha))} {c.subject}" for c in hotfix.commits),
-        "",
-    ]
-
-
-# The sections only the people who handled the incident can write.
-_CLOSING = (
-    "## Action items (to fill)",
-    "",
-    "| item | type | owner | ticket |",
-    "| --- | --- | --- | --- |",
-    "|  | mitigate |  |  |",
-    "|  | prevent |  |  |",
-    "",
-    "## Lessons learned (to fill)",
-    "",
-    "### What went well",
-    "",
-    "### What went wrong",
-    "",
-    "### Where we got lucky",
-    "",
-)
-
-
-def _resolution(hotfix: Hotfix) -> list[str]:
-    count = len(hotfix.files)
-    shown = ", ".join(code(path) for path in hotfix.files[:SHOWN_FILES])
-    more = f" and {count - SHOWN_FILES} more" if count > SHOWN_FILES else ""
-    how = (
-        f"merged into main by {code(short(hotfix.merge.sha))}"
-        if hotfix.merge
-        else "committed on main as one commit"
-    )
-    return [
-        f"The hotfix changed {count} file{'s' if count != 1 else ''} "
-        f"(+{hotfix.added} -{hotfix.removed} lines){': ' + shown + more if count else ''}; "
-        f"it was {how} and released as {code(hotfix.tag.name)}.",
-    ]
-
-
-def _detection(hotfix: Hotfix) -> list[str]:
-    detected = hotfix.record.detected
-    when = (
-        f"Detected at {format_time(detected)} (the Detected: trailer)."
-        if detected
-        else "git does not say when it was detected (no Detected: trailer)."
-    )
-    return [f"{when} How was it noticed: an alert, a customer, a colleague?"]
+def _template(repo: Repository, config: Config) -> str:
+    """The repository's own template (`postmortem-template`, read from the work tree), else the
+    runbook's."""
+    if config.postmortem_template is None:
+        return TEMPLATE
+    path = repo.root / config.postmortem_template
+    content = read_draft(path)  # bounded; a FIFO or a folder is not read
+    if content is None:
+        raise UsageError(
+            f"postmortem-template {config.postmortem_template}: cannot be read: fix the path in "
+            "the config or remove the key"
+        )
+    text = content.decode("utf-8", "replace")
+    return custom_template(text, f"postmortem-template {config.postmortem_template}")
 
 
 def default_path(root: Path, hotfix: Hotfix, config: Config) -> Path:

@@ -23,8 +23,14 @@ Severity = Literal["P0", "P1", "P2", "P3"]
 SEVERITY_KEY = "Severity"
 INCIDENT_KEY = "Incident"
 DETECTED_KEY = "Detected"
+SERVICE_KEY = "Service"
+IMPACT_KEY = "Impact"
+MITIGATION_KEY = "Mitigation"
 OVERRIDE_KEY = "Hotfix-Guard-Override"
-RECORD_KEYS = (SEVERITY_KEY, INCIDENT_KEY, DETECTED_KEY)
+RECORD_KEYS = (SEVERITY_KEY, INCIDENT_KEY, DETECTED_KEY, SERVICE_KEY, IMPACT_KEY, MITIGATION_KEY)
+# The runbook's three mitigations; a record without a Mitigation: trailer is a hotfix.
+MITIGATIONS = ("rollback", "hotfix", "feature-flag")
+Mitigation = Literal["rollback", "hotfix", "feature-flag"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,14 @@ class IncidentRecord:
     severity: str | None = None  # as written: the severity rule judges it
     incident: str | None = None  # an id or a URL
     detected: datetime | None = None  # timezone-aware, UTC
+    service: str | None = None  # what the status messages name
+    impact: str | None = None  # one line: who is affected and how
+    mitigation: str | None = None  # as written: rollback, hotfix or feature-flag
+
+    @property
+    def valid_mitigation(self) -> Mitigation:
+        """The mitigation, a hotfix when none (or an unknown one) is recorded."""
+        return cast(Mitigation, self.mitigation) if self.mitigation in MITIGATIONS else "hotfix"
 
     @property
     def valid_severity(self) -> Severity | None:
@@ -39,27 +53,26 @@ class IncidentRecord:
 
     @property
     def is_empty(self) -> bool:
-        return self.severity is None and self.incident is None and self.detected is None
+        return all(getattr(self, name) is None for name in FIELDS)
 
     def trailers(self) -> list[tuple[str, str]]:
         """The set fields as (key, value) trailers, in the record's order."""
-        values = (
-            self.severity,
-            self.incident,
-            format_time(self.detected) if self.detected else None,
-        )
+        values = [
+            format_time(value) if isinstance(value, datetime) else value
+            for value in (getattr(self, name) for name in FIELDS)
+        ]
         return [(key, value) for key, value in zip(RECORD_KEYS, values) if value is not None]
 
     def updated(self, newer: IncidentRecord) -> IncidentRecord:
         """This record with NEWER's set fields taking precedence."""
         changes = {
-            name: getattr(newer, name)
-            for name in ("severity", "incident", "detected")
-            if getattr(newer, name) is not None
+            name: getattr(newer, name) for name in FIELDS if getattr(newer, name) is not None
         }
         return replace(self, **changes)
 
 
+# The record's fields, in the order of RECORD_KEYS.
+FIELDS = ("severity", "incident", "detected", "service", "impact", "mitigation")
 # The years a recorded time may fall in.
 YEARS = (1970, 2999)
 
@@ -109,7 +122,14 @@ def record_from_trailers(pairs: Iterable[tuple[str, str]]) -> IncidentRecord:
             detected = parse_time(values[DETECTED_KEY])
         except UsageError:
             detected = None
-    return IncidentRecord(values.get(SEVERITY_KEY), values.get(INCIDENT_KEY), detected)
+    return IncidentRecord(
+        values.get(SEVERITY_KEY),
+        values.get(INCIDENT_KEY),
+        detected,
+        values.get(SERVICE_KEY),
+        values.get(IMPACT_KEY),
+        values.get(MITIGATION_KEY),
+    )
 
 
 def commit_records(

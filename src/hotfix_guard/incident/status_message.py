@@ -1,4 +1,6 @@
-"""The status-page update for the current incident, in Statuspage's states and wording.
+"""The status update for the current incident: the runbook's three messages by default
+(incident/runbook_messages.py), or Statuspage's states and wording (`status-wording =
+"statuspage"`).
 
 Severity maps to Statuspage's impact (P0 critical, P1 major, P2 minor, P3 none). The next update is
 due, following PagerDuty's practice for major incidents, every 20 minutes in the first 2 hours of a
@@ -10,13 +12,15 @@ resolved incident needs none.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
 from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.repository import Repository
+from hotfix_guard.incident import runbook_messages as runbook
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
 from hotfix_guard.report.findings import printable
 
@@ -43,6 +47,8 @@ class Incident:
     record: IncidentRecord
     branch: str | None = None
     tag: str | None = None
+    restored: datetime | None = None  # the hotfix tag's time
+    resolution: str | None = None  # the hotfix tag's description
 
     @property
     def source(self) -> str:
@@ -57,6 +63,17 @@ class StatusMessage:
     impact: str | None
     posted: datetime
     next_update: datetime | None
+    wording: str = "runbook"  # or "statuspage": the body is then one paragraph of a page
+    template: str = ""  # what BODY was made from, and with what values (Markdown escapes them)
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PeopleSay:
+    """What only people know: `--impact` (else the Impact: trailer) and `--eta`."""
+
+    impact: str | None = None
+    eta: str | None = None
 
 
 def title_of_branch(branch: str) -> str:
@@ -86,7 +103,13 @@ def current_incident(repo: Repository, config: Config) -> Incident:
         )
     with History(repo) as history:
         hotfix = timeline.build(repo, history, config, tag.name)
-    return Incident(hotfix.description, hotfix.record, tag=tag.name)
+    return Incident(
+        hotfix.description,
+        hotfix.record,
+        tag=tag.name,
+        restored=hotfix.restored,
+        resolution=hotfix.description,
+    )
 
 
 def next_update(state: State, record: IncidentRecord, now: datetime) -> datetime | None:
@@ -101,21 +124,53 @@ def next_update(state: State, record: IncidentRecord, now: datetime) -> datetime
     return now + SLOW_UPDATES
 
 
-def compose(state: State, incident: Incident, config: Config, now: datetime) -> StatusMessage:
+def compose(
+    state: State,
+    incident: Incident,
+    config: Config,
+    now: datetime,
+    people: PeopleSay = PeopleSay(),
+) -> StatusMessage:
     record = incident.record
     severity = record.valid_severity
     impact = IMPACT[severity] if severity else None
-    fields = {
+    due = next_update(state, record, now)
+    known = {
         "title": incident.title,
-        "severity": severity or "",
+        "severity": severity or "P?",
         "impact": impact or "",
         "incident": record.incident or "",
         "tag": incident.tag or "",
         "branch": incident.branch or "",
+        "service": record.service,
+        "impact_text": people.impact or record.impact,
+        "eta": people.eta,
+        "status": runbook.STATUS_LINES[state],
+        "next_update": str(int((due - now).total_seconds() // 60)) if due else None,
+        "duration": _duration(incident),
+        "resolution": incident.resolution,
+        "postmortem_due": runbook.hours_and_minutes(config.postmortem_due),
     }
-    template = config.status_templates.get(state, TEMPLATES[state])
-    body = template.format_map(fields)
-    return StatusMessage(state, incident, body, impact, now, next_update(state, record, now))
+    fields = {
+        name: value if value is not None else runbook.placeholder(state, name)
+        for name, value in known.items()
+    }
+    wording = config.status_wording
+    defaults = runbook.TEMPLATES if wording == "runbook" else TEMPLATES
+    template = config.status_templates.get(state, defaults[state])
+    # One printable line each: a value never adds a line or a terminal escape to the message.
+    body = template.format_map(
+        {name: printable(" ".join(v.splitlines())) for name, v in fields.items()}
+    )
+    return StatusMessage(state, incident, body, impact, now, due, wording, template, fields)
+
+
+def _duration(incident: Incident) -> str | None:
+    """From the detection to the tag (the restore clock), as the runbook writes it."""
+    detected, restored = incident.record.detected, incident.restored
+    if detected is None or restored is None:
+        return None
+    return runbook.hours_and_minutes(restored - detected)
 
 
 def _clock(moment: datetime) -> str:
@@ -140,6 +195,8 @@ def _facts(message: StatusMessage) -> str:
 
 
 def render_text(message: StatusMessage) -> str:
+    if message.wording == "runbook":
+        return message.body  # its values made printable by compose
     return "\n".join(
         printable(line)
         for line in (
@@ -153,6 +210,11 @@ def render_text(message: StatusMessage) -> str:
 def render_markdown(message: StatusMessage) -> str:
     """Every value escaped for Markdown and the HTML it may carry: an incident id of `<script>`
     or a `[x](javascript:...)` link shows as the text it is on a status page."""
+    if message.wording == "runbook":
+        # The message as text, each value escaped; the headline in bold, line breaks kept.
+        values = {name: markdown_text(value) for name, value in message.fields.items()}
+        headline, _, rest = message.template.format_map(values).partition("\n")
+        return f"**{headline}**\n{rest}".replace("\n", "  \n").replace("  \n  \n", "\n\n")
     return "\n".join(
         [
             f"### {markdown_text(message.incident.title)}",
@@ -190,6 +252,8 @@ def render_json(message: StatusMessage) -> str:
     return json.dumps(
         {
             "name": message.incident.title,
+            "wording": message.wording,
+            "service": record.service,
             "status": message.state,
             "body": message.body,
             "impact": message.impact,

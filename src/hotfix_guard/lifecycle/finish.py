@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Literal
 
 from hotfix_guard.config.loader import Config
-from hotfix_guard.errors import UsageError
+from hotfix_guard.errors import CommandStopped, UsageError
 from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
@@ -35,7 +35,6 @@ from hotfix_guard.lifecycle.plan import (
     MERGE_MAIN,
     PUSH,
     TAG,
-    ChecksFailed,
     FinishOptions,
     describe_step,
     make_plan,
@@ -58,41 +57,33 @@ class Stopped(Exception):
         self.step, self.reason, self.merge = step, reason, merge
 
 
-class FinishStopped(Exception):
-    """Raised to the CLI: finish stopped with its state saved (exit 1)."""
+class FinishStopped(CommandStopped):
+    """A step stopped with the state saved; the error boundary says so (exit 1)."""
 
 
 def finish_command(
     repo: Repository, config: Config, mode: Mode, options: FinishOptions, echo: Echo, warn: Echo
 ) -> int:
-    """The finish command: its exit status (0 done, 1 stopped). Progress goes to ECHO, why it
-    stopped to WARN (the CLI's stdout and stderr)."""
-    try:
-        if mode == "abort":
-            return abort(repo, require_state(repo, "--abort"), echo, warn)
-        elif mode == "continue":
-            run(repo, require_state(repo, "--continue"), echo)
-        else:
-            saved = states.load(repo.git_dir)
-            if saved is not None:
-                raise UsageError(
-                    f"a finish of {saved.hotfix} is in progress in this work tree: "
-                    "hotfix-guard finish --continue, or hotfix-guard finish --abort"
-                )
-            plan = make_plan(repo, config, options)
-            if mode == "dry-run":
-                echo("\n".join([*render_plan(plan), "dry run: nothing was changed"]))
-                return 0
-            for note in plan.notes:
-                echo(f"note: {note}")
-            run(repo, states.save(repo.git_dir, plan.state), echo)
-    except ChecksFailed as failed:
-        problems = "".join(f"\n  - {problem}" for problem in failed.problems)
-        warn(f"finish stopped at step 1, check: nothing was changed{problems}")
-        return 1
-    except FinishStopped as stopped:
-        warn(str(stopped))
-        return 1
+    """The finish command: its exit status (0 done; abort's own). Progress goes to ECHO, abort's
+    warnings to WARN (the CLI's stdout and stderr); a stop is raised (CommandStopped: exit 1)."""
+    if mode == "abort":
+        return abort(repo, require_state(repo, "--abort"), echo, warn)
+    if mode == "continue":
+        run(repo, require_state(repo, "--continue"), echo)
+        return 0
+    saved = states.load(repo.git_dir)
+    if saved is not None:
+        raise UsageError(
+            f"a finish of {saved.hotfix} is in progress in this work tree: "
+            "hotfix-guard finish --continue, or hotfix-guard finish --abort"
+        )
+    plan = make_plan(repo, config, options)
+    if mode == "dry-run":
+        echo("\n".join([*render_plan(plan), "dry run: nothing was changed"]))
+        return 0
+    for note in plan.notes:
+        echo(f"note: {note}")
+    run(repo, states.save(repo.git_dir, plan.state), echo)
     return 0
 
 

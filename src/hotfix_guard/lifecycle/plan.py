@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import check_change
-from hotfix_guard.errors import UsageError
+from hotfix_guard.errors import CommandStopped, UsageError
 from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
@@ -46,11 +46,12 @@ class Plan:
     notes: tuple[str, ...]
 
 
-class ChecksFailed(Exception):
+class ChecksFailed(CommandStopped):
     """Step 1 found problems; nothing was changed."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        listed = "".join(f"\n  - {problem}" for problem in problems)
+        super().__init__(f"finish stopped at step 1, check: nothing was changed{listed}")
         self.problems = problems
 
 

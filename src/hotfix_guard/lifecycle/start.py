@@ -18,8 +18,11 @@ from hotfix_guard.errors import UsageError
 from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
+from hotfix_guard.incident.assess import assess, summary_line
 from hotfix_guard.incident.clocks import response_clock, restore_clock
+from hotfix_guard.incident.deployments import releases_on
 from hotfix_guard.incident.record import IncidentRecord, format_time
+from hotfix_guard.lifecycle import rollback as rollbacks
 from hotfix_guard.lifecycle.common import (
     START_SUBJECT,
     branch_prefix,
@@ -35,6 +38,10 @@ class StartRequest:
     incident: str | None
     detected: datetime
     fetch: bool
+    service: str | None = None
+    impact: str | None = None
+    mitigation: str = "hotfix"
+    good: str | None = None  # a rollback's last known good release (default: the one before)
 
 
 def start(
@@ -49,20 +56,84 @@ def start(
         raise UsageError(
             f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
         )
-    git = LifecycleGit(repo)
-    name = _branch_name(config, request.description)
-    if any(refs.branch_name(ref) == name for ref in repo.refs):
+    for option, value in (("--service", request.service), ("--impact", request.impact)):
+        _require_one_line(option, value)
+    if rollbacks.in_progress(repo):
         raise UsageError(
-            f"branch {name} exists already: continue it (git switch {shlex.quote(name)}) "
-            "or describe this hotfix differently"
+            "a rollback start began in this work tree is stopped: hotfix-guard start --continue, "
+            "or hotfix-guard start --abort"
         )
+    git = LifecycleGit(repo)
+    rolling_back = request.mitigation == "rollback"
+    name = "" if rolling_back else _branch_name(config, request.description)
+    _refuse_existing(repo, name)
     changed = git.tracked_changes()
     if changed:
         raise UsageError(
             f"uncommitted changes in {len(changed)} tracked file(s) ({_first(changed)}): "
             "commit or stash them (git stash) before starting a hotfix"
         )
-    remote = _fetch(git, request.fetch, echo)
+    main, main_tip = _up_to_date_main(repo, config, git, request.fetch, echo)
+    description, plan = request.description.strip(), None
+    if rolling_back:
+        plan = rollbacks.plan(repo, config, main, main_tip, request.good)
+        description = rollbacks.describe(plan.good, request.description)
+        name = _branch_name(config, rollbacks.branch_name(plan.good), as_is=True)
+        _refuse_existing(repo, name)
+    record = IncidentRecord(
+        request.severity,
+        request.incident,
+        request.detected,
+        request.service,
+        request.impact,
+        request.mitigation,
+    )
+    head_ref, head_commit = repo.symbolic_head(), repo.resolve_commit("HEAD")
+    message = f"{START_SUBJECT}{description}\n\n" + "".join(
+        f"{key}: {value}\n" for key, value in record.trailers()
+    )
+    _cut(git, name, main_tip, message, (head_ref, head_commit))
+    for line in _started_lines(config, name, (main, main_tip), record, now):
+        echo(line)
+    _say_assessed(repo, config, (main, main_tip), record, echo)
+    if plan is not None:
+        before = (head_ref, head_commit or main_tip)
+        rollbacks.begin(repo, plan, name, record.trailers(), before, echo)
+        echo("Next: hotfix-guard finish --push (tags the next patch release)")
+    else:
+        echo("Next: commit the fix (each commit carries the incident's trailers through the")
+        echo("hotfix-trailers hook), then: hotfix-guard finish --push")
+    return name
+
+
+# A trailer value longer than this is not a line anyone reads in a status message.
+VALUE_LIMIT = 200
+
+
+def _require_one_line(option: str, value: str | None) -> None:
+    """VALUE becomes a trailer: one printable line, bounded, or it could forge trailers."""
+    if value is None:
+        return
+    if not value.strip() or not value.isprintable() or len(value) > VALUE_LIMIT:
+        raise UsageError(
+            f"{option} {value[:40]!r}: expected one line of printable text, at most "
+            f"{VALUE_LIMIT} characters"
+        )
+
+
+def _refuse_existing(repo: Repository, name: str) -> None:
+    if name and any(refs.branch_name(ref) == name for ref in repo.refs):
+        raise UsageError(
+            f"branch {name} exists already: continue it (git switch {shlex.quote(name)}) "
+            "or describe this hotfix differently"
+        )
+
+
+def _up_to_date_main(
+    repo: Repository, config: Config, git: LifecycleGit, fetch: bool, echo: Callable[[str], None]
+) -> tuple[str, str]:
+    """main's name and tip, fetched and checked up to date with its remote."""
+    remote = _fetch(git, fetch, echo)
     main = find_main(repo, config).name
     if refs.local(main) not in repo.refs:
         tracking = shlex.quote(f"{remote}/{main}" if remote else main)
@@ -73,26 +144,24 @@ def start(
         _require_up_to_date(git, main, remote)
     else:
         echo(f"hotfix-guard: no remote configured: cutting from the local {main} as it is")
-    record = IncidentRecord(request.severity, request.incident, request.detected)
-    main_tip = repo.refs[refs.local(main)]
-    head_ref, head_commit = repo.symbolic_head(), repo.resolve_commit("HEAD")
+    return main, repo.refs[refs.local(main)]
+
+
+def _cut(
+    git: LifecycleGit, name: str, main_tip: str, message: str, before: tuple[str | None, str | None]
+) -> None:
+    """Create NAME at MAIN_TIP, switch to it and make the first commit, or leave nothing."""
     created = git.create_and_switch(name, main_tip)
     if not created.ok:
         raise UsageError(f"cannot create {name}: {created.stderr}")
-    message = f"{START_SUBJECT}{request.description.strip()}\n\n" + "".join(
-        f"{key}: {value}\n" for key, value in record.trailers()
-    )
     try:
         committed = git.commit_message(message, allow_empty=True)
     except KeyboardInterrupt:
-        _undo(git, name, head_ref, head_commit)  # Ctrl-C in a hook: as if start never ran
+        _undo(git, name, *before)  # Ctrl-C in a hook: as if start never ran
         raise
     if not committed.ok:
-        _undo(git, name, head_ref, head_commit)
+        _undo(git, name, *before)
         raise UsageError(f"the first commit of {name} was refused: {committed.stderr}")
-    for line in _next_steps(config, name, main, main_tip, record, now):
-        echo(line)
-    return name
 
 
 def _undo(git: LifecycleGit, name: str, head_ref: str | None, head_commit: str | None) -> None:
@@ -104,8 +173,11 @@ def _undo(git: LifecycleGit, name: str, head_ref: str | None, head_commit: str |
     )
 
 
-def _branch_name(config: Config, description: str) -> str:
+def _branch_name(config: Config, description: str, as_is: bool = False) -> str:
+    """hotfix/ and DESCRIPTION's words (AS_IS: DESCRIPTION itself, when it matches the regex)."""
     words = slug(description)
+    if as_is and re.fullmatch(config.branch_name_regex, f"{branch_prefix(config)}{description}"):
+        words = description
     if not words:
         raise UsageError(
             f"the description {description!r} has no letters or digits for a branch name: "
@@ -155,26 +227,36 @@ def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
         )
 
 
-def _next_steps(
+def _started_lines(
     config: Config,
     name: str,
-    main: str,
-    main_tip: str,
+    main: tuple[str, str],
     record: IncidentRecord,
     now: datetime,
 ) -> list[str]:
-    """What start did, the incident's clocks, and what to do next."""
+    """What start did and the incident's clocks."""
     incident = f", incident {record.incident}" if record.incident else ""
     detected = record.detected or now
     return [
-        f"Started {name} from {main} at {main_tip[:12]}.",
+        f"Started {name} from {main[0]} at {main[1][:12]}.",
         f"Incident: {record.severity}{incident}, detected {format_time(detected)}.",
         # The branch just cut is the first response git records: the response clock stops now.
         f"{response_clock(config, record, now, now).line()}.",
         f"{restore_clock(config, record, None, now).line()}.",
-        "Next: commit the fix (each commit carries the incident's trailers through the",
-        "hotfix-trailers hook), then: hotfix-guard finish --push",
     ]
+
+
+def _say_assessed(
+    repo: Repository,
+    config: Config,
+    main: tuple[str, str],
+    record: IncidentRecord,
+    echo: Callable[[str], None],
+) -> None:
+    """assess's one line: the suspects are in view while the branch is cut."""
+    if not releases_on(repo, config, main[1]):
+        return  # a repository that tags no release: nothing to say
+    echo(summary_line(assess(repo, config, main, (), record.detected, None)))
 
 
 def _first(paths: list[str]) -> str:

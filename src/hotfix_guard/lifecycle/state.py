@@ -150,11 +150,16 @@ def _pairs(value: object) -> bool:
 
 
 def save(git_dir: Path, state: FinishState) -> FinishState:
-    path = state_path(git_dir)
-    temporary = path.with_name(f"{STATE_FILE}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"format": STATE_FORMAT, **asdict(state)}, indent=1) + "\n")
-    os.replace(temporary, path)
+    write_atomically(state_path(git_dir), {"format": STATE_FORMAT, **asdict(state)})
     return state
+
+
+def write_atomically(path: Path, data: dict[str, Any]) -> None:
+    """DATA as JSON at PATH, through a temporary file renamed over it: an interrupt leaves the
+    old state or the new one, never half of one (also rollback's state, lifecycle/rollback.py)."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, indent=1) + "\n")
+    os.replace(temporary, path)
 
 
 def remove(git_dir: Path) -> None:

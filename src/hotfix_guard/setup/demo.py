@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import check_change
+from hotfix_guard.git.process import run
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import Report, render_text
 
@@ -32,12 +32,20 @@ def login(user, password, session):
 """
 
 
+def demo_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """ENVIRON without git's variables (nothing inherited may point the demo's git elsewhere),
+    with the demo's own identity and no user or system config."""
+    kept = {name: value for name, value in environ.items() if not name.startswith("GIT_")}
+    return {**kept, **IDENTITY}
+
+
 class _Builder:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, env: Mapping[str, str]) -> None:
         self.root = root
+        self.env = env
 
     def git(self, *args: str) -> None:
-        subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True)
+        run(args, cwd=self.root, env=self.env)
 
     def write(self, path: str, text: str) -> None:
         target = self.root / path
@@ -49,9 +57,9 @@ class _Builder:
         self.git("commit", "-q", "-m", message)
 
 
-def build_demo_repository(root: Path) -> None:
+def build_demo_repository(root: Path, env: Mapping[str, str]) -> None:
     """main with a small app, a develop branch ahead of it, and two hotfix branches."""
-    repo = _Builder(root)
+    repo = _Builder(root, env)
     repo.git("init", "-q", "-b", "main")
     repo.write("app/login.py", LOGIN)
     for number in range(30):
@@ -87,23 +95,16 @@ def build_demo_repository(root: Path) -> None:
 
 def run_demo(keep: bool, echo: Callable[[str], None]) -> int:
     """Build, check both hotfixes, print both reports; 0 when the good passes and the bad fails."""
-    saved = dict(os.environ)
-    # The demo's git runs against its own repository: nothing inherited may point elsewhere.
-    for name in list(os.environ):
-        if name.startswith("GIT_"):
-            del os.environ[name]
-    os.environ.update(IDENTITY)
-    root = Path(tempfile.mkdtemp(prefix="hotfix-guard-demo-"))
+    env = demo_environment(os.environ)
+    root = Path(tempfile.mkdtemp(prefix="hotfix-guard-demo-")).resolve()
     try:
-        build_demo_repository(root)
-        repo = Repository.discover(root)
+        build_demo_repository(root, env)
+        repo = Repository(root, root / ".git", shallow=False, env=env)
         reports = [
             _check(repo, branch, echo)
             for branch in ("hotfix/fix-login-timeout", "hotfix/Quick_Cleanup")
         ]
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
         if keep:
             echo(f"\nThe demo repository is kept at {root}")
         else:

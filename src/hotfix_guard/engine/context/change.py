@@ -147,6 +147,8 @@ class Context:
         policies = self.config.severity.values()
         if not any(policy.max_files or policy.max_lines for policy in policies):
             return self.config.max_files, self.config.max_lines  # no table sets limits: no query
+        if self.incident.mitigation == "feature-flag":
+            return self.config.tightest_limits()  # a flag flip: the smallest any table allows
         return self.config.limits(self.incident.valid_severity)
 
     @cached_property

@@ -1,0 +1,1 @@
+"""Backports: the hotfixes merged into main and where each one went."""

@@ -1,0 +1,1 @@
+"""The incident: its record, timeline, postmortem drafts, status messages and metrics."""

@@ -1,0 +1,1 @@
+"""The hotfix lifecycle: start, finish (and its --continue and --abort), status."""

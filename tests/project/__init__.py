@@ -1,0 +1,1 @@
+"""Promises of the whole tool: its command line, errors, config, formats, docs and layout."""

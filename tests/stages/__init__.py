@@ -1,0 +1,1 @@
+"""When the checks run: at commit, at push, under pre-commit, in CI, on the server; how fast."""

@@ -1,0 +1,1 @@
+"""The tests gate: test-commands run on exactly the pushed tree."""
