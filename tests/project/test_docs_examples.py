@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.precommit_support import HookRepo
+from tests.support.precommit import HookRepo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELL = ("sh", "bash", "console")
 FENCE = re.compile(r"^```(\S*)\s*$")
