@@ -17,7 +17,8 @@ For each repository (a clone or a bare snapshot) it runs `diff-size`, `rename`, 
 A hotfix is blocked by an error at the default level (a warning passes). It prints, per project
 and rule, the hotfixes blocked and the refactor commits flagged, a sweep of whitespace-warn-lines,
 every blocked hotfix with its findings, and whether the hand-labelled hotfixes of
-calibration-labels.toml get their verdict (exit 1 when one does not). It needs fetched
+calibration-labels.toml and the synthetic hotfixes of calibration_synthetic.py get their verdict
+(exit 1 when one does not). It needs fetched
 repositories, so it is not part of the test suite.
 """
 
@@ -34,6 +35,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from calibration_labels import LABELS, check_labels, load_labels
+from calibration_synthetic import report as report_cases
+from calibration_synthetic import run_cases
 
 from hotfix_guard.catalog import BY_NAME, load_check, rules_of_hook
 from hotfix_guard.config.loader import Config
@@ -340,12 +343,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{share(flagged, totals['refactors'])}"
         )
     mismatches = check_labels(load_labels(args.labels), verdicts)
+    print("synthetic cases (calibration_synthetic.py):")
+    synthetic = run_cases()
+    mismatches += [f"synthetic: {name}" for name in report_cases(synthetic)]
     if args.failures:
         args.failures.write_text(failures_markdown(summaries))
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"totals": totals, "label_mismatches": mismatches, "repositories": summaries},
+                {
+                    "totals": totals,
+                    "label_mismatches": mismatches,
+                    "synthetic": [
+                        {
+                            "case": case.name,
+                            "shape": case.shape,
+                            "verdict": case.verdict,
+                            "blocked_by": blocked,
+                        }
+                        for case, blocked in synthetic
+                    ],
+                    "repositories": summaries,
+                },
                 indent=2,
             )
         )

@@ -29,8 +29,7 @@ def build_many(root: Path, files: int) -> None:
     base = {f"src/pkg_{n % 100}/module_{n}.py": repos.source_file(n, 6) for n in range(files)}
     first = stream.commit("main", "Release 1.2.3", base)
     changed = {
-        f"src/pkg_{n % 100}/module_{n}.py": repos.source_file(n, 6, range(1))
-        for n in range(files)
+        f"src/pkg_{n % 100}/module_{n}.py": repos.source_file(n, 6, range(1)) for n in range(files)
     }
     stream.commit("hotfix/many", "Change every module", changed, (), first)
     stream.run(root)

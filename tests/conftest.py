@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,3 +61,16 @@ def remote(repo: Repo, tmp_path: Path) -> Iterator[Path]:
     repo.git("push", "-q", "origin", "main")
     yield bare
     shutil.rmtree(bare, ignore_errors=True)
+
+
+@pytest.fixture
+def server(repo: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """origin is a bare repository guarded by hooks/pre-receive, with push options on."""
+    hooks = Path(__file__).resolve().parents[1] / "hooks"
+    shutil.copy(hooks / "pre-receive", remote / "hooks" / "pre-receive")
+    subprocess.run(
+        ["git", "config", "receive.advertisePushOptions", "true"], cwd=remote, check=True
+    )
+    # The hook finds hotfix-guard through HOTFIX_GUARD, as a server admin may set it.
+    monkeypatch.setenv("HOTFIX_GUARD", str(Path(sys.executable).with_name("hotfix-guard")))
+    return remote

@@ -30,7 +30,7 @@ MAIN: Subject = "main"
 TAG: Subject = "tag"
 
 # How an option's value is validated (config/values.py maps each kind to its validator).
-OptionKind = Literal["positive-int", "non-negative-int"]
+OptionKind = Literal["positive-int", "non-negative-int", "patterns"]
 
 
 class Option(NamedTuple):
@@ -208,7 +208,11 @@ RULES: tuple[Rule, ...] = (
         "tags:check_tag_target",
         "hotfix-tag",
         "delete the tag (git tag -d <name>), merge the hotfix into main, and tag the merge",
-        summary="a hotfix tag points at a commit on main",
+        summary=(
+            "a hotfix tag points at a commit on main and ships its hotfix alone: between the "
+            "previous release tag on its line and a tagged merge lie only that merge and the "
+            "hotfix's commits"
+        ),
     ),
     Rule(
         "version-files",
@@ -239,6 +243,31 @@ RULES: tuple[Rule, ...] = (
         "then push main again",
         summary=(
             "a hotfix reaches main through a merge commit (git merge --no-ff), not a fast-forward"
+        ),
+    ),
+    Rule(
+        "main-landing",
+        MAIN,
+        "landing:check_main_landing",
+        "hotfix-backport",
+        "keep the commits on a branch and move main back (the commands are above), then bring "
+        "the change through a hotfix or release branch merged with --no-ff",
+        options=(
+            Option(
+                "main-landing-branches",
+                "patterns",
+                ("release/*",),
+                "branches (glob patterns) whose merges may land on main besides the hotfix "
+                "branches (branch-patterns), which the branch rules judge",
+            ),
+        ),
+        summary=(
+            "main moves only by merges of hotfix branches (each judged by the branch rules on "
+            "what it brings to main, first parent to merge, with main's config from before the "
+            "update) and of main-landing-branches (release/*); a direct commit, a fast-forward "
+            "of develop, a squash or a merge of another branch is refused; a commit that only "
+            "adds postmortems may go straight to main; runs when main is pushed (client and "
+            "server) and in ci on main"
         ),
     ),
     Rule(

@@ -9,7 +9,16 @@ from __future__ import annotations
 import click
 
 from hotfix_guard import __version__
-from hotfix_guard.commands import backports, checks, enforce, incident, lifecycle, metrics, setup
+from hotfix_guard.commands import (
+    backports,
+    checks,
+    enforce,
+    incident,
+    lifecycle,
+    metrics,
+    override,
+    setup,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,6 +45,7 @@ for command in (
     metrics.metrics,
     enforce.ci,
     enforce.pre_receive,
+    override.override,
     enforce.overrides,
     setup.install,
     setup.demo,

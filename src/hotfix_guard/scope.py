@@ -22,6 +22,17 @@ class MainBranch:
 
 
 @dataclass(frozen=True)
+class Target:
+    """What a check judges: BRANCH at HEAD (a revision), with the staged index or not, measured
+    against main or against BASE when given."""
+
+    branch: str | None
+    head: str
+    staged: bool = False
+    base: str | None = None
+
+
+@dataclass(frozen=True)
 class Scope:
     """The hotfix's change: from `base` (merge base with main) to `head` (and the index)."""
 
@@ -30,6 +41,8 @@ class Scope:
     staged: bool
     main: MainBranch
     base: str
+    # The hotfix's own tip when `head` is its merge on main: its trailers are read from there.
+    own_tip: str | None = None
 
     @property
     def label(self) -> str:
@@ -96,19 +109,13 @@ def current_branch(repo: Repository) -> str | None:
 
 
 def resolve(
-    repo: Repository,
-    config: Config,
-    *,
-    branch: str | None,
-    head: str,
-    staged: bool,
-    base: str | None = None,
-    main: MainBranch | None = None,
+    repo: Repository, config: Config, target: Target, main: MainBranch | None = None
 ) -> Scope:
-    """The scope for BRANCH at HEAD (a revision), measured against main or the given BASE.
+    """The scope of TARGET: its head commit and merge base with main (or its base).
 
-    MAIN, when given, is the main branch as the caller knows it (the server: main as it will be
-    after the push being checked)."""
+    MAIN, when given, is the main branch as the caller knows it (the server: main as it is
+    before the push being checked)."""
+    branch, head, staged, base = target.branch, target.head, target.staged, target.base
     head_commit = repo.resolve_commit(head)
     if head_commit is None:
         if head == "HEAD" and branch:

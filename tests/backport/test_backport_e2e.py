@@ -93,7 +93,14 @@ def test_push_of_main_warns_and_blocks_at_error_level(
         "git merge --no-ff hotfix/fix-login"
         in output(warned)
     )
+    # main's config from before a push judges it: the stricter config is on origin first (a
+    # config commit straight on main needs --no-verify, or the server's push option).
     repo.commit("block", {".hotfix-guard.toml": '[rules]\nbackport = "error"\n'}, verify=False)
+    repo.git("push", "-q", "--no-verify", "origin", "main")
+    repo.branch("hotfix/fix-logout")
+    repo.commit("fix logout\n\nSeverity: P2", {"app/logout.py": "x = 1\n"})
+    repo.switch("main")
+    repo.merge("hotfix/fix-logout", "--no-ff")
     blocked = git_result(repo, "push", "origin", "main")
     assert blocked.returncode == 1
-    assert "hotfix-guard failed: 1 error, 0 warnings (main at " in output(blocked)
+    assert "hotfix-guard failed: 2 errors, 0 warnings (push: main: main at " in output(blocked)

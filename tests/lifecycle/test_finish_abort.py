@@ -303,6 +303,7 @@ def test_continue_stops_on_a_resolution_not_committed_and_names_it(
 ) -> None:
     hotfix.switch("main")
     hotfix.commit("Main moved on", {"app/main.py": "def main():\n    return 3\n"})
+    hotfix.git("push", "-q", "origin", "main")  # finish refuses a main with unpushed commits
     hotfix.switch(BRANCH)
     assert invoke("finish").exit_code == 1
     hotfix.write("app/main.py", FIXED)

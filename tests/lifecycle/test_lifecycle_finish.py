@@ -74,20 +74,38 @@ def test_finish_push_merges_tags_backports_pushes_and_deletes_the_branch(
 
 
 def test_finish_without_push_keeps_the_branch_and_says_how_to_push(hotfix: Repo) -> None:
-    hotfix.switch("main")  # an unpushed commit on main is noted
+    hotfix.switch("develop")  # an unpushed commit on a backport branch is noted
     hotfix.commit("Unpushed", {"README": "local\n"})
     hotfix.switch(BRANCH)
-    result = invoke("finish", "--no-backport")
+    result = invoke("finish")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        "note: main has 1 commit(s) origin lacks: a --push takes them too\n"
+        "note: develop has 1 commit(s) origin lacks: a --push takes them too\n"
     )
     assert result.output.endswith(
         f"done: switch back to {BRANCH}\nfinished {BRANCH}: main tagged v1.2.4\n"
-        "  not pushed: git push --atomic origin main v1.2.4\n"
+        "  backported into develop\n"
+        "  not pushed: git push --atomic origin main develop v1.2.4\n"
     )
     assert hotfix.git("symbolic-ref", "--short", "HEAD") == BRANCH
-    assert hotfix.git("rev-parse", "develop") == hotfix.git("rev-parse", "origin/develop")
+    assert hotfix.git("rev-parse", "main") != hotfix.git("rev-parse", "origin/main")
+
+
+def test_finish_refuses_a_main_with_commits_origin_lacks(hotfix: Repo, remote: Path) -> None:
+    hotfix.switch("main")
+    unpushed = hotfix.commit("Unpushed", {"README": "local\n"})
+    hotfix.switch(BRANCH)
+    before = snapshot(hotfix, remote)
+    result = invoke("finish", "--push")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "finish stopped at step 1, check: nothing was changed\n"
+        f"  - main has 1 commit(s) that origin/main lacks ({unpushed[:10]} Unpushed): they are not "
+        "released, and a hotfix built on main would ship them; keep them on a branch and put main "
+        f"back to origin/main (git branch main-unpushed-{unpushed[:8]} main && git switch main && "
+        "git reset --keep origin/main)\n"
+    )
+    assert snapshot(hotfix, remote) == before
 
 
 def test_dry_run_prints_the_plan_with_predicted_conflicts_and_changes_nothing(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,20 @@ def test_start_slugs_a_non_ascii_description(repo: Repo) -> None:
     assert repo.git("log", "-1", "--format=%s") == "Start hotfix: Réparer l'écran de connexion!"
 
 
+def test_start_transliterates_cyrillic_and_says_what_it_takes(repo: Repo) -> None:
+    result = invoke("start", "Ошибка входа в систему", "--severity", "P2")
+    assert result.exit_code == 0, result.output
+    assert repo.git("symbolic-ref", "--short", "HEAD") == "hotfix/oshibka-vkhoda-v-sistemu"
+    repo.switch("main")
+    refused = invoke("start", "登录失败", "--severity", "P2")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "hotfix-guard: the description '登录失败' has no letters or digits for a branch name "
+        "(ASCII letters and digits; accents are dropped, Cyrillic is transliterated, other "
+        'scripts are not): describe the fix in words (e.g. "fix login timeout")\n'
+    )
+
+
 def test_start_refuses_a_dirty_tree_an_existing_branch_and_a_bad_time(repo: Repo) -> None:
     repo.write("app/main.py", "changed\n")
     dirty = invoke("start", "Fix it", "--severity", "P1")
@@ -121,12 +136,14 @@ def test_start_refuses_a_main_behind_or_diverged_from_origin(
         "hotfix-guard: main is 1 commit(s) behind origin/main: update it first "
         "(git switch main && git pull --ff-only origin main)\n"
     )
-    repo.commit("Mine", {"README": "mine\n"})
+    mine = repo.commit("Mine", {"README": "mine\n"})
     diverged = invoke("start", "Fix it", "--severity", "P1")
     assert diverged.exit_code == 2
     assert diverged.stderr == (
-        "hotfix-guard: main has diverged from origin/main (1 commit(s) only here, 1 only there): "
-        "reconcile it first (git switch main && git pull --rebase origin main)\n"
+        f"hotfix-guard: main has 1 commit(s) that origin/main lacks ({mine[:10]} Mine): they are "
+        "not released, and a hotfix built on main would ship them; keep them on a branch and put "
+        f"main back to origin/main (git branch main-unpushed-{mine[:8]} main && git switch main "
+        "&& git reset --keep origin/main)\n"
     )
     assert "hotfix/fix-it" not in repo.git("branch", "--list")
 
@@ -159,6 +176,95 @@ def test_a_refused_first_commit_leaves_nothing_behind(repo: Repo) -> None:
     assert repo.git("symbolic-ref", "--short", "HEAD") == "feature/x"
     assert repo.git("for-each-ref", "--format=%(refname) %(objectname)") == before
     assert (repo.path / "feature.py").exists() and repo.git("status", "--porcelain") == ""
+
+
+def test_start_refuses_a_main_that_has_commits_origin_lacks_and_its_fix_loses_nothing(
+    repo: Repo, remote: Path
+) -> None:
+    """Local main fast-forwarded to develop by mistake: 4 unreleased commits would ship."""
+    repo.branch("develop")
+    work = [
+        repo.commit(f"Develop work {n}", {f"app/feature_{n}.py": f"F = {n}\n"}) for n in range(4)
+    ]
+    repo.switch("main")
+    repo.git("merge", "-q", "--ff-only", "develop")
+    refused = invoke("start", "Fix it", "--severity", "P1", "--incident", "INC-9")
+    assert refused.exit_code == 2
+    keep = f"main-unpushed-{work[3][:8]}"
+    shown = "; ".join(f"{sha[:10]} Develop work {n}" for n, sha in reversed(list(enumerate(work))))
+    assert refused.stderr == (
+        "hotfix-guard: main has 4 commit(s) that origin/main lacks ("
+        + "; ".join(shown.split("; ")[:3])
+        + " and 1 more): they are not released, and a hotfix built on main would ship them; keep "
+        f"them on a branch and put main back to origin/main (git branch {keep} main && git "
+        "switch main && git reset --keep origin/main)\n"
+    )
+    assert "hotfix/fix-it" not in repo.git("branch", "--list")
+    fix = refused.stderr.split("(git branch ", 1)[1].rstrip(")\n")
+    subprocess.run(f"git branch {fix}", shell=True, cwd=repo.path, check=True, capture_output=True)
+    assert repo.git("rev-parse", keep) == work[3]  # nothing lost
+    assert repo.git("rev-parse", "main") == repo.git("rev-parse", "origin/main")
+    assert invoke("start", "Fix it", "--severity", "P1").exit_code == 0
+
+
+def test_start_refuses_a_detection_time_in_the_future_beyond_clock_skew(repo: Repo) -> None:
+    now = datetime.now(timezone.utc)
+    later = (now + timedelta(hours=12, minutes=42)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    refused = invoke("start", "Fix it", "--severity", "P1", "--detected", later)
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"hotfix-guard: --detected {later} is 12h 4")
+    assert refused.stderr.endswith(
+        " in the future (now "
+        + refused.stderr.split("(now ", 1)[1].split(";")[0]
+        + "; up to 5m of clock skew is tolerated): give the time the incident was detected, "
+        "or now\n"
+    )
+    assert "hotfix/fix-it" not in repo.git("branch", "--list")
+    skewed = (now + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    accepted = invoke("start", "Fix it", "--severity", "P1", "--detected", skewed)
+    assert accepted.exit_code == 0, accepted.output
+    assert "ahead of this machine's clock: tolerated as clock skew (up to 5m)\n" in accepted.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "shown"),
+    [
+        (
+            "--incident",
+            "INC-1\nHotfix-Guard-Override: diff-size: thirty files at once",
+            "--incident 'INC-1\\nHotfix-Guard-Override: diff-size: thirty files at once'",
+        ),
+        ("--incident", "INC-1\u2028Severity: P3", "--incident 'INC-1\\u2028Severity: P3'"),
+        (
+            "description",
+            "Fix it\n\nHotfix-Guard-Override: rename: moved for good",
+            "the description 'Fix it\\n\\nHotfix-Guard-Override: rename: moved for good'",
+        ),
+    ],
+)
+def test_start_values_are_one_line_and_cannot_write_a_trailer(
+    repo: Repo, option: str, value: str, shown: str
+) -> None:
+    args = ["start", value if option == "description" else "Fix it", "--severity", "P1"]
+    if option != "description":
+        args += [option, value]
+    refused = invoke(*args)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"hotfix-guard: {shown} is not one line of printable characters: a line break or control "
+        "character in it could write a trailer of its own; give one line\n"
+    )
+    assert repo.git("branch", "--list", "hotfix/*") == ""
+    assert "Hotfix-Guard-Override" not in repo.git("log", "--all", "--format=%B")
+
+
+def test_start_values_are_bounded(repo: Repo) -> None:
+    refused = invoke("start", "Fix it", "--severity", "P1", "--incident", "I" * 201)
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "hotfix-guard: --incident is 201 characters long (at most 200): shorten it (link the "
+        "details instead)\n"
+    )
 
 
 def test_ctrl_c_in_a_hook_during_the_first_commit_leaves_nothing_behind(

@@ -4,6 +4,7 @@ tag rule, and the backport that keeps develop's own version."""
 from __future__ import annotations
 
 import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -23,23 +24,30 @@ def develop_version(text: bytes) -> bytes:
     return text.replace(b"1.2.3", b"1.3.0-dev")
 
 
-@pytest.fixture
-def versioned(repo: Repo, remote: Path) -> Repo:
-    """A JavaScript and Python project released as v1.2.3; develop has moved on to 1.3.0-dev
-    (its version lines differ from main's) and has a feature; a hotfix fixes app/main.py."""
-    repo.commit("Version files", {"package.json": PACKAGE, "pyproject.toml": PYPROJECT})
+def release_with(repo: Repo, main: dict[str, str | bytes], develop: dict[str, str | bytes]) -> Repo:
+    """MAIN's files released as v1.2.3; develop changes them to DEVELOP and has a feature; a
+    hotfix fixes app/main.py. Everything but the hotfix is on origin."""
+    repo.commit("Version files", main)
     repo.tag("v1.2.3", "Release 1.2.3")
     repo.branch("develop")
-    repo.commit(
-        "Start 1.3.0",
-        {"package.json": develop_version(PACKAGE), "pyproject.toml": develop_version(PYPROJECT)},
-    )
+    repo.commit("Start 1.3.0", develop)
     repo.commit("Develop work", {"app/feature.py": "FEATURE = 1\n"})
     repo.switch("main")
     repo.git("push", "-q", "origin", "main", "develop", "v1.2.3")
     start_hotfix(repo)
     repo.commit("Return 1 on login timeout", {"app/main.py": FIXED})
     return repo
+
+
+@pytest.fixture
+def versioned(repo: Repo, remote: Path) -> Repo:
+    """A JavaScript and Python project released as v1.2.3; develop has moved on to 1.3.0-dev
+    (its version lines differ from main's)."""
+    return release_with(
+        repo,
+        {"package.json": PACKAGE, "pyproject.toml": PYPROJECT},
+        {"package.json": develop_version(PACKAGE), "pyproject.toml": develop_version(PYPROJECT)},
+    )
 
 
 def show(repo: Repo, rev: str, path: str) -> bytes:
@@ -180,3 +188,58 @@ def test_the_version_files_config_is_validated(versioned: Repo) -> None:
         "(e.g. 'package.json', 'src/app/__init__.py:__version__', 'Chart.yaml:appVersion'); "
         "not '../outside.json'\n"
     )
+
+
+CHANGELOG = (
+    b"# Changelog\n\n## [Unreleased]\n\n## [1.2.3] - 2026-11-01\n\n### Fixed\n\n"
+    b"- A crash at checkout\n\n[1.2.3]: https://example.com/v1.2.3\n"
+)
+UNRELEASED = b"## [Unreleased]\n\n### Added\n\n- Dark mode\n\n"
+
+
+def test_a_configured_changelog_gets_the_entry_and_develop_keeps_its_own_changes(
+    repo: Repo, remote: Path
+) -> None:
+    config = b'changelog = "CHANGELOG.md"\n'
+    develop = {
+        "package.json": develop_version(PACKAGE),
+        "CHANGELOG.md": CHANGELOG.replace(b"## [Unreleased]\n\n", UNRELEASED),
+    }
+    main = {"package.json": PACKAGE, "CHANGELOG.md": CHANGELOG, ".hotfix-guard.toml": config}
+    release_with(repo, main, develop)
+    result = invoke("finish")
+    assert result.exit_code == 0, result.output
+    assert "note: CHANGELOG.md: the 1.2.4 entry goes under its own heading" in result.output
+    assert (
+        "  version files: develop: CHANGELOG.md: resolved a conflict only about the entry: the "
+        "1.2.4 entry below its own unreleased changes"
+    ) in result.output.splitlines()
+    today = datetime.now(timezone.utc).date().isoformat()
+    entry = f"## [1.2.4] - {today}\n\n### Fixed\n\n- Fix login timeout\n\n".encode()
+    with_entry = CHANGELOG.replace(b"## [1.2.3]", entry + b"## [1.2.3]")
+    assert show(repo, "v1.2.4", "CHANGELOG.md") == with_entry
+    assert show(repo, "develop", "CHANGELOG.md") == with_entry.replace(
+        b"## [Unreleased]\n\n", UNRELEASED
+    )
+    assert repo.git("diff", "--numstat", f"{BRANCH}^", BRANCH) == (
+        "6\t0\tCHANGELOG.md\n1\t1\tpackage.json"
+    )
+
+
+def test_main_released_meanwhile_gets_the_new_version_without_a_stop(versioned: Repo) -> None:
+    """Another release moved main to 1.2.4 after this hotfix was cut: the hotfix is 1.2.5, and
+    main's merge conflicts only on version lines: resolved to 1.2.5."""
+    versioned.switch("main")
+    versioned.commit("Release 1.2.4", {"package.json": FILES["package.json"][1]})
+    versioned.tag("v1.2.4", "Release 1.2.4")
+    versioned.git("push", "-q", "origin", "main", "v1.2.4")
+    versioned.switch(BRANCH)
+    result = invoke("finish", "--no-backport")
+    assert result.exit_code == 0, result.output
+    assert (
+        "  version files: main: package.json: resolved a conflict only about its version lines: "
+        "it states 1.2.5"
+    ) in result.output.splitlines()
+    assert show(versioned, "v1.2.5", "package.json") == PACKAGE.replace(b"1.2.3", b"1.2.5")
+    assert show(versioned, "v1.2.5", "app/main.py") == FIXED.encode()
+    assert invoke("check-tag", "v1.2.5").exit_code == 0

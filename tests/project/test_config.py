@@ -71,9 +71,9 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "branch-name-regex, max-files, max-lines, exclude, extend-exclude, test-paths, "
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
             "backport-branches, postmortem-dir, postmortem-due, postmortem-template, "
-            "feature-flag-paths, status-message, status-wording, version-files, "
-            "whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, rules, "
-            "severity",
+            "feature-flag-paths, status-message, status-wording, version-files, changelog, "
+            "whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, "
+            "main-landing-branches, rules, severity",
         ),
         (
             "max-files = 'many'\n",
@@ -109,7 +109,7 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "known rules: branch-name, branch-base, diff-size, rename, whitespace, "
             "identifier-rename, moved-code, override, tests, tag-format, tag-annotated, "
             "tag-message, tag-version, tag-target, version-files, backport, hotfix-merge, "
-            "feature-flag, severity, postmortem",
+            "main-landing, feature-flag, severity, postmortem",
         ),
         (
             "[rules]\nrename = 'warning'\n",

@@ -125,7 +125,11 @@ def test_every_command_outside_a_repository_is_one_line_and_exit_2(
 
     monkeypatch.chdir(tmp_path)
     # The arguments a command cannot go without: click checks these first.
-    required = {"start": ("Fix it", "--severity", "P1"), "status-message": ("investigating",)}
+    required = {
+        "start": ("Fix it", "--severity", "P1"),
+        "status-message": ("investigating",),
+        "override": ("diff-size", "--reason", "the client is generated as one unit"),
+    }
     for name in sorted(set(cli.commands) - {"demo"}):
         result = run(name, *required.get(name, ()))
         expected = 0 if name == "backport-reminder" else 2
@@ -166,3 +170,40 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(repo: Repo) -> None:
     stderr = process.stderr.read()
     assert process.wait(timeout=60) == 141
     assert stderr == b""
+
+
+def test_check_rule_tests_is_refused_on_the_fast_path_too(repo: Repo) -> None:
+    """The console script answers plain checks without click: the refusal must not be lost."""
+    hotfix(repo)
+    result = run("check", "--rule", "tests")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "hotfix-guard: --rule tests: check does not run it, it is checked at push time; "
+        "hotfix-guard run-tests runs the tests on HEAD now\n"
+    )
+
+
+def test_a_git_add_running_meanwhile_never_breaks_the_staged_check(repo: Repo) -> None:
+    """An IDE stages files while the commit check reads the index: it reads one copy of it."""
+    import threading
+
+    hotfix(repo)
+    stop = threading.Event()
+
+    def stage_and_unstage() -> None:
+        number = 0
+        while not stop.is_set():
+            number += 1
+            for index in range(10):
+                (repo.path / f"app/gen_{index}.py").write_text(f"VALUE = {number}\n")
+            subprocess.run(["git", "add", "app"], cwd=repo.path, capture_output=True)
+            subprocess.run(["git", "reset", "-q"], cwd=repo.path, capture_output=True)
+
+    worker = threading.Thread(target=stage_and_unstage)
+    worker.start()
+    try:
+        codes = [run("check", "--staged").returncode for _ in range(15)]
+    finally:
+        stop.set()
+        worker.join()
+    assert set(codes) <= {0, 1}, codes

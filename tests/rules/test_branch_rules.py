@@ -103,9 +103,24 @@ def test_merging_main_in_and_own_remote_copy_are_fine(repo: Repo, remote: Path) 
     repo.git("push", "-q", "origin", "hotfix/fix-login")
     repo.switch("main")
     repo.commit("main moves", {"README": "newer\n"})
+    repo.git("push", "-q", "origin", "main")  # as released: a main origin lacks is not main
     repo.switch("hotfix/fix-login")
     repo.merge("main", "--no-ff")
     assert check() == (0, [])
+
+
+def test_a_local_main_ahead_of_origin_is_measured_against_origin(repo: Repo, remote: Path) -> None:
+    repo.commit("Unreleased on main", {"README": "local\n"})
+    unreleased = repo.head()
+    repo.branch("hotfix/fix-login")
+    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    status, lines = check()
+    assert status == 1
+    assert lines[0] == (
+        "hotfix/fix-login: branch-base: carries 1 commit that is not on origin/main, from main "
+        f"(1): {unreleased[:10]} Unreleased on main; a hotfix is cut from origin/main and merges "
+        "nothing else in"
+    )
 
 
 def test_backported_hotfix_is_not_foreign(repo: Repo) -> None:
@@ -225,3 +240,61 @@ def test_a_case_only_match_is_not_waved_through_by_the_fast_path(repo: Repo) -> 
 
     repo.branch("HotFix/fix-login")
     assert main(["check"]) == 1
+
+
+# --- a hotfix already backported: its own commits are not develop's ---------------------------
+
+
+def test_a_hotfix_fast_forwarded_into_develop_is_not_from_develop(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    fix = repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    base = repo.git("rev-parse", "main").strip()
+    repo.switch("main")
+    repo.git("branch", "develop")
+    repo.switch("develop")
+    repo.merge("hotfix/fix-login")  # develop had nothing new: a fast-forward backport
+    assert check("--base", base, "--head", fix) == (0, [])
+
+
+def test_a_hotfix_checked_after_main_was_merged_into_develop_is_not_from_develop(
+    repo: Repo,
+) -> None:
+    make_develop(repo)
+    repo.branch("hotfix/fix-login")
+    fix = repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    base = repo.git("rev-parse", "main").strip()
+    repo.switch("main")
+    repo.merge("hotfix/fix-login")  # landed (fast-forward), then main merged into develop
+    repo.switch("develop")
+    repo.merge("main", "--no-ff", "-m", "Merge branch 'main' into develop")
+    repo.switch("main")
+    repo.git("branch", "-D", "hotfix/fix-login")
+    assert check("--base", base, "--head", fix) == (0, [])
+
+
+def test_a_release_merged_back_into_develop_is_not_develops_work(repo: Repo) -> None:
+    """Cut from develop's merge of the release that main has too: nothing of develop's."""
+    repo.branch("release/1.0")
+    repo.commit("Bump version to 1.0", {"VERSION": "1.0\n"})
+    repo.switch("main")
+    repo.branch("develop")
+    repo.merge("release/1.0", "--no-ff", "-m", "Merge branch 'release/1.0' into develop")
+    repo.switch("main")
+    repo.merge("release/1.0", "--no-ff", "-m", "Merge branch 'release/1.0'")
+    repo.branch("hotfix/fix-login", "develop")
+    repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    assert check() == (0, [])
+
+
+def test_a_hotfix_cut_from_develop_is_still_caught_after_its_backport(repo: Repo) -> None:
+    made = make_develop(repo, commits=1)
+    repo.branch("hotfix/fix-login", "develop")
+    fix = repo.commit("the fix", {"app/main.py": "def main():\n    return 1\n"})
+    repo.switch("develop")
+    repo.merge("hotfix/fix-login", "--no-ff")
+    code, lines = check("--head", fix)
+    assert code == 1
+    assert lines[0] == (
+        f"{fix[:12]}: branch-base: carries 1 commit that is not on main, from develop (1): "
+        f"{made[0][:10]} feature 0; a hotfix is cut from main and merges nothing else in"
+    )

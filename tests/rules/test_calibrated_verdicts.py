@@ -35,8 +35,8 @@ def test_trailing_whitespace_an_editor_stripped_warns(repo: Repo) -> None:
     code, lines = check("whitespace")
     assert code == 0
     assert lines[0] == (
-        "app/service.py:1: whitespace: a whitespace-only change away from the fix "
-        "(trailing whitespace, 2 changed lines)"
+        "app/service.py:1: whitespace: a whitespace-only change in the fixed file, as an editor "
+        "or a formatter makes them (trailing whitespace, 2 changed lines)"
     )
 
 
@@ -46,8 +46,8 @@ def test_a_missing_newline_at_the_end_of_the_fixed_file_warns(repo: Repo) -> Non
     code, lines = check("whitespace")
     assert (code, lines[0]) == (
         0,
-        "app/service.py:34: whitespace: a whitespace-only change away from the fix "
-        "(newline at end of file, 2 changed lines)",
+        "app/service.py:34: whitespace: a whitespace-only change in the fixed file, as an editor "
+        "or a formatter makes them (newline at end of file, 2 changed lines)",
     )
 
 
@@ -67,10 +67,11 @@ def test_more_than_the_warn_lines_of_spacing_still_blocks(repo: Repo) -> None:
 
 def test_the_warn_threshold_is_a_config_key(repo: Repo) -> None:
     repo.write(".hotfix-guard.toml", "whitespace-warn-lines = 0\n")
-    hotfix(repo, {"app/service.py": edit(SERVICE, FIX, ("import logging\n\n", "import logging\n"))})
+    respaced = ('    log.info("login %s", user_id)', '    log.info("login %s",  user_id)')
+    hotfix(repo, {"app/service.py": edit(SERVICE, FIX, respaced)})
     assert findings("whitespace") == [
-        "app/service.py:2: whitespace: a whitespace-only change away from the fix "
-        "(blank lines, 1 changed line)"
+        "app/service.py:15: whitespace: a whitespace-only change away from the fix "
+        "(spacing inside lines, 2 changed lines)"
     ]
 
 

@@ -232,3 +232,13 @@ def test_a_file_with_a_huge_line_is_counted_but_not_read_and_the_report_says_so(
         "or a patch over 8 MiB): the line rules say nothing about them; counts and limits are "
         "complete"
     )
+
+
+def test_one_file_over_the_line_limit_is_one_changed_file(repo: Repo) -> None:
+    repo.branch("hotfix/long")
+    repo.commit("One long fix", {"app/long.py": lines_of(401)})
+    code, lines = check()
+    assert code == 1
+    assert lines[0].startswith(
+        "hotfix/long: diff-size: 1 changed file (limit 20) and 401 changed code lines (limit 400)"
+    )

@@ -33,6 +33,9 @@ def test_each_failing_rule_has_its_own_fix_line_with_quoted_paths(repo: Repo) ->
         "To fix: rename: git mv -- app/new.py app/old.py",
         f"To fix: whitespace: git checkout -p {base} -- 'web/log in.js' (undo the "
         "whitespace-only hunks)",
+        "To fix: if diff-size, rename, whitespace must not hold for this hotfix, record why on "
+        "the branch: hotfix-guard override diff-size,rename,whitespace --reason '<why, 10 "
+        "characters or more>'",
     ]
 
 

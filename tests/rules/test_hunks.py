@@ -78,10 +78,10 @@ def test_a_commit_with_only_renames_and_tests_reads_no_patch(repo: Repo) -> None
     from hotfix_guard.config.loader import Config
     from hotfix_guard.engine.context import Context
     from hotfix_guard.git.repository import Repository
-    from hotfix_guard.scope import resolve
+    from hotfix_guard.scope import Target, resolve
 
     repository = Repository.discover()
-    scope = resolve(repository, Config(), branch="hotfix/fix-login", head="HEAD", staged=False)
+    scope = resolve(repository, Config(), Target("hotfix/fix-login", "HEAD"))
     ctx = Context(repository, Config(), scope)
     assert ctx.file_patches == []
     assert "patch" not in vars(ctx)  # the cached patch was never asked for

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
-from hotfix_guard.config.loader import Config, parse
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.stages import PushedRef, push_stage
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.due import names_tag, postmortem_states
@@ -109,9 +109,9 @@ def tagged_hours_ago(repo: Repo, monkeypatch: pytest.MonkeyPatch, hours: float) 
     return tagged
 
 
-def push_main(repo: Repo, config: Config | None = None) -> list[str]:
+def push_main(repo: Repo) -> list[str]:
     pushed = [PushedRef("refs/heads/main", repo.head(), "refs/heads/main", "0" * 40)]
-    report = push_stage(Repository.discover(), config or Config(), pushed, ["postmortem"])
+    report = push_stage(Repository.discover(), pushed, ["postmortem"])
     return [f"{f.where}: {f.rule}: {f.severity}: {f.message}" for f in report.findings]
 
 
@@ -155,10 +155,10 @@ def test_a_committed_file_that_names_the_tag_is_the_postmortem(
     assert len(push_main(repo)) == 1
     repo.write("docs/postmortems/2026-login.md", "# Login (v1.2.4)\n")
     assert len(push_main(repo)) == 1  # not committed: the pushed commit is judged
-    repo.commit("the postmortem")
+    repo.write(".hotfix-guard.toml", 'postmortem-dir = "notes"\n')
+    assert len(push_main(repo)) == 1  # nor is an uncommitted config
+    repo.commit("postmortems live in notes/")
     assert push_main(repo) == []
-    moved = parse({"postmortem-dir": "notes"}, "x", "x")
-    assert push_main(repo, moved) == []
 
 
 def test_a_file_named_after_the_tag_counts(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,8 +223,12 @@ def test_a_real_push_of_main_warns_then_blocks_until_the_postmortem_is_committed
     repo: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Through `git push` and the pre-push hook `hotfix-guard install` adds, a hand-made hotfix
-    tagged three days ago."""
+    tagged three days ago. Its first commit is on origin already, with a config in which
+    main-landing only warns, as a repository adopting the rule may start."""
+    repo.write(".hotfix-guard.toml", '[rules]\nmain-landing = "warn"\n')
+    repo.git("add", ".hotfix-guard.toml")
     tagged_hours_ago(repo, monkeypatch, 72)
+    repo.git("push", "-q", "--no-verify", "--force", "origin", "main^:refs/heads/main")
     monkeypatch.delenv("GIT_AUTHOR_DATE")
     monkeypatch.delenv("GIT_COMMITTER_DATE")
     installed = subprocess.run(
@@ -236,8 +240,7 @@ def test_a_real_push_of_main_warns_then_blocks_until_the_postmortem_is_committed
 
     def push() -> tuple[int, str]:
         result = subprocess.run(
-            # --force: the hotfix's history rewrote the first commit, which origin already has
-            ["git", "push", "-q", "--force", "origin", "main", "v1.2.4"],
+            ["git", "push", "-q", "origin", "main", "v1.2.4"],
             capture_output=True,
             text=True,
         )
@@ -246,10 +249,15 @@ def test_a_real_push_of_main_warns_then_blocks_until_the_postmortem_is_committed
     code, output = push()
     assert code == 0, output
     assert "v1.2.4: postmortem: hotfix tag v1.2.4 was made " in output
-    repo.commit("strict", {".hotfix-guard.toml": '[rules]\npostmortem = "error"\n'})
+    strict = '[rules]\npostmortem = "error"\nmain-landing = "warn"\n'
+    repo.commit("strict", {".hotfix-guard.toml": strict})
+    code, output = push()  # judged by main's config before the push: still a warning
+    assert (code, "v1.2.4: postmortem: hotfix tag v1.2.4 was made " in output) == (0, True)
+    repo.commit("Tweak the readme", {"README.md": "more\n"})
     code, output = push()
     assert code == 1, output
-    assert "hotfix-guard failed: 1 error, 1 warning (main at " in output  # the backport warns
+    # The backport warns, and so does main-landing (the readme commit is not a merge).
+    assert "hotfix-guard failed: 1 error, 2 warnings (main at " in output
     drafted = CliRunner().invoke(cli, ["postmortem"])
     assert drafted.exit_code == 0, drafted.output
     repo.commit("Postmortem of v1.2.4")

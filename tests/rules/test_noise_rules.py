@@ -165,13 +165,14 @@ def test_whitespace_changes_away_from_the_fix_are_reported_at_the_first(repo: Re
     noisy = edit(
         SERVICE,
         FIX,
-        ('    log.info("login %s", user_id)', '    log.info("login %s",  user_id)'),
         ("import logging\n", "import logging\n\n"),
+        ('    log.info("login %s", user_id)', '    log.info("login %s",  user_id)'),
+        ('    log.info("logout %s", user_id)', '    log.info("logout %s",  user_id)'),
     )
     hotfix(repo, {"app/service.py": noisy})
     assert findings("whitespace") == [
-        "app/service.py:3: whitespace: 2 whitespace-only changes away from the fix "
-        "(blank lines, spacing inside lines, 3 changed lines)"
+        "app/service.py:3: whitespace: 3 whitespace-only changes away from the fix "
+        "(blank lines, spacing inside lines, 5 changed lines)"
     ]
 
 

@@ -221,8 +221,9 @@ def test_a_github_pull_request_checked_out_as_its_merge_commit(
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     # The PR's own commits are judged, not the merge commit (which would merge main in).
-    assert [line.split(": ")[1] for line in lines[:-2]] == ["diff-size"]
-    assert lines[-2].startswith("hotfix-guard failed: 1 error, 0 warnings (hotfix/big against main")
+    assert [line.split(": ")[1] for line in lines[:-3]] == ["diff-size"]
+    assert lines[-3].startswith("hotfix-guard failed: 1 error, 0 warnings (hotfix/big against main")
+    assert lines[-1].startswith("To fix: if diff-size must not hold for this hotfix, record why")
 
 
 @pytest.mark.parametrize(

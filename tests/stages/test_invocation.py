@@ -238,11 +238,14 @@ def test_malformed_pre_push_input_exits_2_with_one_line(repo: Repo) -> None:
     )
 
 
-def test_the_fast_path_answers_a_git_push_of_a_feature_branch(repo: Repo) -> None:
+def test_a_git_push_of_a_feature_branch_takes_the_full_path_and_passes_silently(
+    repo: Repo,
+) -> None:
+    """The fast path reads the work tree's config; a push is judged by committed ones only."""
     repo.branch("feature/report")
     repo.commit("report", {"app/report.py": "x = 1\n"})
     line = f"refs/heads/feature/report {repo.head()} refs/heads/feature/report {ZERO_1}\n"
-    assert nothing_to_check(["hook", "--stage", "pre-push"], {}, line) is True
+    assert nothing_to_check(["hook", "--stage", "pre-push"], {}, line) is False
     result = run_hook(repo, line)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 

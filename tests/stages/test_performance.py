@@ -110,7 +110,7 @@ def test_check_of_another_branch_in_json_is_answered_without_click(repo: Repo) -
 def context(repo: Repo, config: Config | None = None, head: str = "HEAD") -> Context:
     git_repo = Repository.discover(repo.path)
     config = config or Config()
-    scope = scopes.resolve(git_repo, config, branch="hotfix/x", head=head, staged=False)
+    scope = scopes.resolve(git_repo, config, scopes.Target("hotfix/x", head))
     return Context(git_repo, config, scope)
 
 
@@ -214,7 +214,7 @@ def test_file_sections_of_the_staged_index(repo: Repo) -> None:
     repo.write("app/main.py", "def main():\n    return 2\n")
     repo.git("add", "app/main.py")
     git_repo = Repository.discover(repo.path)
-    scope = scopes.resolve(git_repo, Config(), branch="hotfix/x", head="HEAD", staged=True)
+    scope = scopes.resolve(git_repo, Config(), scopes.Target("hotfix/x", "HEAD", staged=True))
     sections = list(Context(git_repo, Config(), scope).file_sections(code_only))
     assert [(file.path, section.endswith(b"+    return 2\n")) for file, section in sections] == [
         ("app/main.py", True)

@@ -32,7 +32,7 @@ def guarded(repo: Repo, remote: Path, precommit: PreCommit) -> Repo:
     """pre-commit for both stages plus `hotfix-guard install`; v1.2.3 released on origin."""
     precommit.install(repo, hook_types=("pre-commit", "pre-push"))
     configure(repo, PASSING)
-    repo.tag("v1.2.3", "Release 1.2.3", target="HEAD~2")
+    repo.tag("v1.2.3", "Release 1.2.3")  # the setup commits are released: a hotfix ships alone
     repo.git("push", "-q", "--no-verify", "origin", "main", "v1.2.3")
     installed = subprocess.run(
         [sys.executable, "-m", "hotfix_guard", "install"], capture_output=True, text=True
@@ -115,6 +115,7 @@ def test_tests_block_a_failing_hotfix_and_remember_a_passing_tree(guarded: Repo)
 
 def test_lint_fix_that_rewrites_a_file_fails_the_push_and_leaves_the_tree(guarded: Repo) -> None:
     configure(guarded, "printf '# formatted\\n' >> app/main.py")
+    guarded.git("push", "-q", "--no-verify", "origin", "main")  # else branch-base: not released
     guarded.branch("hotfix/fix-login")
     guarded.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
     guarded.write("app/main.py", "def main():\n    return 1  # not committed\n")

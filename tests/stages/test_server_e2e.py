@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,18 +20,6 @@ TOO_BIG = (
     "src/module_1.py (+3 -0), src/module_10.py (+3 -0), src/module_11.py (+3 -0), "
     "src/module_12.py (+3 -0)"
 )
-
-
-@pytest.fixture
-def server(repo: Repo, remote: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """origin is a bare repository guarded by hooks/pre-receive, with push options on."""
-    shutil.copy(ROOT / "hooks" / "pre-receive", remote / "hooks" / "pre-receive")
-    subprocess.run(
-        ["git", "config", "receive.advertisePushOptions", "true"], cwd=remote, check=True
-    )
-    # The hook finds hotfix-guard through HOTFIX_GUARD, as a server admin may set it.
-    monkeypatch.setenv("HOTFIX_GUARD", str(Path(sys.executable).with_name("hotfix-guard")))
-    return remote
 
 
 def push(repo: Repo, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -80,6 +67,8 @@ def test_a_no_verify_push_of_an_oversized_hotfix_is_refused(repo: Repo, server: 
         f"remote: To fix: diff-size: git diff {base} -- {split} > split-out.patch && git restore "
         f"--source={base} --staged --worktree -- {split} (then apply split-out.patch in a "
         "separate change through the normal release)",
+        "remote: To fix: if diff-size must not hold for this hotfix, record why on the branch: "
+        "hotfix-guard override diff-size --reason '<why, 10 characters or more>'",
     ]
     assert (
         "!\trefs/heads/hotfix/big:refs/heads/hotfix/big\t"
@@ -166,7 +155,12 @@ def test_the_config_that_judges_a_push_is_mains_not_the_pushed_one(
 
 def test_test_commands_on_main_do_not_run_on_the_server(repo: Repo, server: Path) -> None:
     repo.commit("configure", {".hotfix-guard.toml": 'test-commands = ["false"]\n'}, verify=False)
-    assert push(repo, "main")[0] == 0
+    # main moves only by merges: a config commit straight on main needs the emergency route.
+    status, output = push(repo, "main")
+    assert status == 1
+    assert "remote: main: main-landing: 1 commit lands on main without a merge of" in output
+    setup = "hotfix-guard.override=main-landing: set up the test commands of main"
+    assert push(repo, "-o", setup, "main")[0] == 0
     repo.branch("hotfix/fix-login")
     repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
     status, output = push(repo, "hotfix/fix-login")
@@ -328,3 +322,17 @@ def test_damaged_lines_of_the_override_log_are_skipped(repo: Repo, server: Path)
         "diff-size: P0 outage, split after the incident",
         "1 override: 0 in commits, 1 recorded by the server",
     ]
+
+
+def test_a_push_option_without_its_equals_sign_says_why_it_was_not_taken(
+    repo: Repo, server: Path
+) -> None:
+    big_hotfix(repo)
+    status, output = push(repo, "-o", "hotfix-guard.override", "hotfix/big")
+    assert status == 1
+    assert (
+        "remote: push option: override: push option 'hotfix-guard.override' is not "
+        "hotfix-guard.override=<rule>: <reason> (the '=' is missing): no override was given; push "
+        "again with -o 'hotfix-guard.override=<rule>: <reason>'"
+    ) in output
+    assert not on_server(server, "refs/heads/hotfix/big")

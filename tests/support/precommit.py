@@ -106,11 +106,17 @@ class PreCommit:
         hooks: Sequence[str | dict[str, Any]] = ("hotfix-guard",),
         hook_types: Sequence[str] = ("pre-commit",),
     ) -> None:
-        """Commit a .pre-commit-config.yaml on the current branch and install the hook types."""
+        """Commit a .pre-commit-config.yaml on the current branch and install the hook types.
+
+        On main with an origin, the setup is pushed too: a project sets up its hooks before its
+        first hotfix, and main moves only by merges from then on (rule main-landing)."""
         repo.commit(
             "add pre-commit config",
             {".pre-commit-config.yaml": self.config_text(hooks, hook_types)},
         )
+        remotes = repo.git("remote").split()
+        if "origin" in remotes and repo.git("branch", "--show-current").strip() == "main":
+            repo.git("push", "-q", "--no-verify", "origin", "main")
         self.run(repo, "install", check=True)
 
     def run(self, repo: Repo, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:

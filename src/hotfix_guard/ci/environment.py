@@ -41,6 +41,7 @@ class CiTarget:
     target: str | None = None  # the branch merged into (pull/merge request), None: main
     base: str | None = None  # an explicit --base
     default_branch: str | None = None  # the repository's default branch, when the CI says
+    before: str | None = None  # a branch push: the commit the branch was at before it
 
     @property
     def description(self) -> str:
@@ -112,7 +113,10 @@ def _github(environ: Mapping[str, str]) -> CiTarget:
     if tag is not None:
         return CiTarget("github", "tag", sha, tag=tag, default_branch=main)
     if branch is not None:
-        return CiTarget("github", "branch", sha, branch=branch, default_branch=main)
+        before = _nested(_event(environ), "before")
+        return CiTarget(
+            "github", "branch", sha, branch=branch, default_branch=main, before=_known(before)
+        )
     raise UsageError(
         f"GitHub event {event or '?'} on {ref}: not a pull request, branch or tag; "
         "pass --base and --head"
@@ -135,8 +139,9 @@ def _gitlab(environ: Mapping[str, str]) -> CiTarget:
     if environ.get("CI_COMMIT_TAG"):
         return CiTarget("gitlab", "tag", sha, tag=environ["CI_COMMIT_TAG"], default_branch=main)
     if environ.get("CI_COMMIT_BRANCH"):
+        before = _known(environ.get("CI_COMMIT_BEFORE_SHA"))
         return CiTarget(
-            "gitlab", "branch", sha, branch=environ["CI_COMMIT_BRANCH"], default_branch=main
+            "gitlab", "branch", sha, environ["CI_COMMIT_BRANCH"], default_branch=main, before=before
         )
     raise UsageError(
         "GitLab pipeline without CI_COMMIT_BRANCH, CI_COMMIT_TAG or a merge request: "
@@ -146,6 +151,11 @@ def _gitlab(environ: Mapping[str, str]) -> CiTarget:
 
 # GitHub's event payloads are a few hundred KB at most (its webhooks cap them at 25 MB).
 EVENT_LIMIT = 25 * 2**20
+
+
+def _known(commit: str | None) -> str | None:
+    """A before-commit the CI names; None for none, or for git's all-zero "no commit" id."""
+    return commit if commit and set(commit) != {"0"} else None
 
 
 def _event(environ: Mapping[str, str]) -> Any:

@@ -16,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.catalog import CHANGE, PUSHED_TREE
+from hotfix_guard.catalog import CHANGE, PUSHED_TREE, Subject
 from hotfix_guard.ci.environment import CiTarget
 from hotfix_guard.config.loader import Config, load_at
 from hotfix_guard.engine import stages
+from hotfix_guard.engine.mainline import check_main_update
+from hotfix_guard.engine.request import Request
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.records import (
     fetch_branch,
@@ -33,6 +35,7 @@ from hotfix_guard.git.refs import local, remote_tracking, tag_ref
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.report.findings import Report
+from hotfix_guard.scope import Target
 
 REMOTE = "origin"
 HOW_TO_FETCH = (
@@ -119,7 +122,10 @@ class History:
 def run(repo: Repository, target: CiTarget, *, tests: bool) -> CiResult:
     history = History(repo)
     main = _main(repo, history, target)
-    if target.kind == "explicit" and target.base is not None:
+    before = _main_before(repo, history, target, main)
+    if before is not None:
+        config_from = before  # main is judged by its config from before the update
+    elif target.kind == "explicit" and target.base is not None:
         config_from = target.base
         # --base main in a CI clone that has only origin's copy, or not even that yet.
         if repo.resolve_commit(config_from) is None:
@@ -132,7 +138,29 @@ def run(repo: Repository, target: CiTarget, *, tests: bool) -> CiResult:
     config = load_at(repo, config_from)
     if config.main_branch and config.main_branch != main.name:
         main = scopes.MainBranch(config.main_branch, (history.branch_ref(config.main_branch),))
-    return CiResult(_check(repo, history, target, config, main, tests), config, config_from)
+    # The attributes come from where the config does: a pushed .gitattributes cannot exempt itself.
+    request = Request(
+        config, config_from=config_from, attributes_at=repo.resolve_commit(config_from), main=main
+    )
+    subjects = (CHANGE, PUSHED_TREE) if tests else (CHANGE,)
+    return CiResult(_check(repo, history, target, request, subjects), config, config_from)
+
+
+def _main_before(
+    repo: Repository, history: History, target: CiTarget, main: scopes.MainBranch
+) -> str | None:
+    """When the run is about main (a push of it, --head main): main before the update, as the
+    CI says (the push's before-commit) or --base says; None otherwise."""
+    branch = target.branch
+    if target.kind == "explicit" and branch is None:
+        branch = scopes.branch_of(repo, target.head) if target.head != "HEAD" else None
+    if branch != main.name:
+        return None
+    before = target.base if target.kind == "explicit" else target.before
+    if before is None:
+        return None
+    history.full_history()
+    return history.commit(before)
 
 
 def _main(repo: Repository, history: History, target: CiTarget) -> scopes.MainBranch:
@@ -158,23 +186,14 @@ def _check(
     repo: Repository,
     history: History,
     target: CiTarget,
-    config: Config,
-    main: scopes.MainBranch,
-    tests: bool,
+    request: Request,
+    subjects: tuple[Subject, ...],
 ) -> Report:
-    subjects = (CHANGE, PUSHED_TREE) if tests else (CHANGE,)
+    main = request.main
+    assert main is not None
     tag_named = target.kind == "explicit" and repo.resolve_object(tag_ref(target.head))
     if target.kind == "tag" or tag_named:
-        name = target.tag or target.head
-        if target.kind == "tag":
-            history.release_tags()
-        ref = history.tag_ref(name)
-        queries = TagQueries(repo)
-        object_id = repo.resolve_object(ref)
-        assert object_id is not None
-        history.merge_base(object_id, main.refs)
-        tag = queries.tag_ref(name, object_id)
-        return stages.check_tag(repo, config, tag, queries, main=main)
+        return _check_tag(repo, history, target, request)
     head = history.commit(target.head)
     if target.kind == "explicit":
         if target.branch is not None:
@@ -183,26 +202,29 @@ def _check(
             branch = scopes.current_branch(repo)
         else:
             branch = scopes.branch_of(repo, target.head)
-        base_refs = (target.base,) if target.base else main.refs
-        history.merge_base(head, base_refs)
-        return stages.check_change(
-            repo,
-            config,
-            branch=branch,
-            head=head,
-            staged=False,
-            base=target.base,
-            subjects=subjects,
-            main=main,
-        )
-    branch = target.branch
-    assert branch is not None
+    else:
+        branch = target.branch
     if branch == main.name:
-        return stages.check_main(repo, config, head=head, main=main)
-    if not config.is_hotfix_branch(branch):
-        report = stages.not_a_hotfix(branch)
+        before = _main_before(repo, history, target, main)
+        return check_main_update(repo, request, (before, head))[0]
+    base_refs = (target.base,) if target.base else main.refs
+    if branch is None or request.config.is_hotfix_branch(branch):
+        history.merge_base(head, base_refs)
+    report = stages.check_change(repo, request, Target(branch, head, base=target.base), subjects)
+    if target.kind != "explicit" and report.subject.endswith(stages.NOTHING_TO_CHECK):
         return replace(report, notes=(f"hotfix-guard: {report.subject}",))
-    history.merge_base(head, main.refs)
-    return stages.check_change(
-        repo, config, branch=branch, head=head, staged=False, subjects=subjects, main=main
-    )
+    return report
+
+
+def _check_tag(repo: Repository, history: History, target: CiTarget, request: Request) -> Report:
+    main = request.main
+    assert main is not None
+    name = target.tag or target.head
+    if target.kind == "tag":
+        history.release_tags()
+    ref = history.tag_ref(name)
+    queries = TagQueries(repo)
+    object_id = repo.resolve_object(ref)
+    assert object_id is not None
+    history.merge_base(object_id, main.refs)
+    return stages.check_tag(repo, request, queries.tag_ref(name, object_id), queries)

@@ -111,6 +111,7 @@ def check_tag(
     remote: str, verbose: bool, rules: Sequence[str], output_format: str, tags: Sequence[str]
 ) -> None:
     """Check release tags: the named TAGS, or the local tags the remote does not have yet."""
+    from hotfix_guard.engine.request import of_work_tree
     from hotfix_guard.engine.stages import check_tag as check_one
     from hotfix_guard.engine.stages import merge_reports
     from hotfix_guard.git.tags import TagQueries
@@ -125,7 +126,8 @@ def check_tag(
     else:
         on_remote = queries.remote_tag_names(remote)
         names = sorted(name for name in queries.tags if name not in on_remote)
-    reports = [check_one(repo, config, queries.tags[name], queries, rules) for name in names]
+    request = of_work_tree(config, rules)
+    reports = [check_one(repo, request, queries.tags[name], queries) for name in names]
     if verbose:
         from hotfix_guard.versions.tree import version_notes
 

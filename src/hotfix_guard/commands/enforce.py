@@ -42,7 +42,7 @@ def ci(
     from hotfix_guard.ci.run import run
     from hotfix_guard.git.repository import Repository
     from hotfix_guard.report.findings import render_text
-    from hotfix_guard.report.formats import render, rule_infos
+    from hotfix_guard.report.formats import github_log, render, rule_infos
 
     repo = Repository.discover()
     target = detect(os.environ, base=base, head=head)
@@ -56,7 +56,8 @@ def ci(
     if output is None:
         click.echo(rendered)
     else:
-        click.echo(render_text(result.report))
+        text = render_text(result.report)
+        click.echo(github_log(text) if output_format == "github" else text)
         try:
             with open(output, "w", encoding="utf-8") as file:
                 file.write(rendered + "\n")

@@ -94,6 +94,8 @@ class Config:
     postmortem_template: str | None = None  # a file of the repository replacing the runbook's
     # The files that state the version (`path` or `path:key`); None: detect the common ones.
     version_files: tuple[str, ...] | None = None
+    # A Keep a Changelog file finish adds the hotfix's entry to (versions/changelog.py).
+    changelog: str | None = None
     # status-message templates by state, overriding the Statuspage wording (incident/status_message)
     status_templates: Mapping[str, str] = field(default_factory=dict)
     status_wording: str = "runbook"  # or "statuspage"
@@ -157,6 +159,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "status-message": ("status_templates", status_templates),
     "status-wording": ("status_wording", status_wording),
     "version-files": ("version_files", version_files),
+    "changelog": ("changelog", relative_file),
 }
 # Keys of a `[severity.Px]` table.
 _SEVERITY_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {

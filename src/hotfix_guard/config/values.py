@@ -24,7 +24,8 @@ def string(value: Any) -> str:
 
 
 def string_list(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+    # A tuple is a default (catalog options); TOML gives lists.
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
         raise Invalid("a list of non-empty strings")
     return tuple(value)
 
@@ -228,4 +229,5 @@ def check_template(text: str, known: tuple[str, ...]) -> None:
 OPTION_KINDS: dict[str, Callable[[Any], Any]] = {
     "positive-int": positive_int,
     "non-negative-int": count,
+    "patterns": string_list,
 }

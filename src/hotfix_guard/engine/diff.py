@@ -28,6 +28,8 @@ GENERATED_ATTRIBUTES = ("linguist-generated", "linguist-vendored")
 # least this many changed lines, is generated or imported data that no reviewer reads line by line.
 DATA_SUFFIXES = (".json", ".csv", ".tsv", ".dat", ".list", ".txt")
 GENERATED_DATA_LINES = 1000
+# Schema exports at any size: Room writes `app/schemas/<Database>/<version>.json` on every build.
+SCHEMA_DIRS = frozenset(["schemas"])
 # A change this many times over max-files or max-lines is far over the limits: no detail can
 # change its verdict, so work that grows faster than the diff (copy detection, hunk analysis) is
 # bounded there (see Context.analysis_limited).
@@ -119,8 +121,15 @@ class Classifier:
         return CODE, None
 
 
-def build_change(repo: Repository, config: Config, base: str, head: str | None) -> Change:
-    """The change from BASE to HEAD (None: the staged index).
+def build_change(
+    repo: Repository,
+    config: Config,
+    base: str,
+    head: str | None,
+    attributes_at: str | None = None,
+) -> Change:
+    """The change from BASE to HEAD (None: the staged index), its files classified by the
+    .gitattributes of ATTRIBUTES_AT (None: the head commit's own, the work tree's for the index).
 
     Numbers first: one query with rename detection. Copies can only be found for added files,
     so the costlier query with copy detection runs only when there are some, and not at all on a
@@ -129,13 +138,16 @@ def build_change(repo: Repository, config: Config, base: str, head: str | None) 
     raw = repo.file_changes(base, head, find_copies=False)
     # A rename's old path may come back as a deletion once copies are looked for.
     paths = [r.path for r in raw] + [r.old_path for r in raw if r.old_path is not None]
-    # A commit is judged by its own .gitattributes; the staged change by the work tree's.
-    if head is None:
+    # A commit is judged by its own .gitattributes, or those of the request's revision (the
+    # server, CI: main's, so a pushed .gitattributes cannot exempt itself); the index by the
+    # work tree's.
+    source = attributes_at or head
+    if source is None:
         attributes = repo.attributes(paths, GENERATED_ATTRIBUTES)
     else:
-        from hotfix_guard.git.scratch import attributes_at  # push time only: a commit stays light
+        from hotfix_guard.git.scratch import attributes_at as committed  # push time only
 
-        attributes = attributes_at(repo, head, paths, GENERATED_ATTRIBUTES)
+        attributes = committed(repo, source, paths, GENERATED_ATTRIBUTES)
     change = classify_changes(raw, config, attributes)
     if not any(f.status in "AR" for f in change.files):
         return change
@@ -171,7 +183,8 @@ def classify_changes(
 
 
 def _bulk_data(entry: RawFileChange) -> bool:
-    return (
-        entry.path.lower().endswith(DATA_SUFFIXES)
-        and entry.added + entry.removed >= GENERATED_DATA_LINES
-    )
+    path = entry.path.lower()
+    if not path.endswith(DATA_SUFFIXES):
+        return False
+    schema = path.endswith(".json") and bool(SCHEMA_DIRS.intersection(path.split("/")[:-1]))
+    return schema or entry.added + entry.removed >= GENERATED_DATA_LINES

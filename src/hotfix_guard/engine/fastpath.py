@@ -3,9 +3,10 @@
 Every commit of every developer pays for this hook, and most are not on hotfix branches, so this
 path asks git one question (`rev-parse`: work tree, git dir, shallow, HEAD's commit and branch),
 reads the config, and decides. On a hotfix branch, or for anything unusual (a detached HEAD, an
-unborn branch, a broken config, a tag or main being pushed), it runs the full check itself, still
-without click, reusing git's answers. Anything but the few options `invocation.plain_command`
-reads (--help, --format, --head, mistakes) goes to click, which explains it.
+unborn branch, a broken config, any push: a push is judged by committed configs only), it runs
+the full check itself, still without click, reusing git's answers. Anything but the few options
+`invocation.plain_command` reads (--help, --format, --head, mistakes) goes to click, which explains
+it.
 
 Loading and validating the config costs more than the rest of this path (tomllib, and dataclasses,
 which imports inspect), so the two settings it needs are remembered in
@@ -22,7 +23,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import __version__
-from hotfix_guard.config.defaults import DEFAULT_BRANCH_PATTERNS, main_name
+from hotfix_guard.config.defaults import DEFAULT_BRANCH_PATTERNS
 from hotfix_guard.engine.invocation import Invocation, PlainCommand, from_hook, plain_command
 from hotfix_guard.git.light import git_output
 
@@ -88,6 +89,14 @@ class _CatalogRuleNames:
 CATALOG_RULE_NAMES = _CatalogRuleNames()
 
 
+def _only_change_rules(rules: Sequence[str]) -> bool:
+    if not rules:
+        return True
+    from hotfix_guard.catalog import BY_NAME, CHANGE
+
+    return all(BY_NAME[name].subject == CHANGE for name in rules)
+
+
 def _only_hotfix_branch_rules(rules: Sequence[str]) -> bool:
     from hotfix_guard.catalog import HOTFIX_BRANCH_RULES
 
@@ -102,8 +111,8 @@ def run(
     if args and args[0] == "trailers":
         return 0 if len(args) >= 2 and _no_trailers_to_add() else None
     command = plain_command(args, CATALOG_RULE_NAMES)
-    if command is None:
-        return None
+    if command is None or (command.name == "check" and not _only_change_rules(command.rules)):
+        return None  # click's path: it refuses the rules `check` does not run, in one line
     call = (
         from_hook(command.stage, command.hook_args, environ, read_stdin)
         if command.name == "hook"
@@ -152,28 +161,21 @@ def _nothing_to_check(command: PlainCommand, call: Invocation | None, where: Pro
         return False  # a tag or main rule was asked for by name
     if call is not None and call.stage not in ("pre-commit", "commit-msg", "pre-push", "manual"):
         return False  # post-merge and the other stages: the full path knows what runs there
-    if call is None or not call.is_push:
-        branches = [where.head_ref] if where.head_ref else []
-    elif call.pushed:
-        # git's pre-push lines: both names of each branch updated (deletions check nothing).
-        refs = [ref for ref in call.pushed if not ref.is_deletion]
-        branches = [name for ref in refs for name in (ref.local_ref, ref.remote_ref)]
-    else:
-        branches = [call.local_branch or "", *([call.remote_branch] if call.remote_branch else [])]
+    if call is not None and call.is_push:
+        # A push is judged by committed configs (request.py), never by the work tree's, which
+        # is all this path reads: an uncommitted config must not decide what a push skips.
+        return False
+    branches = [where.head_ref] if where.head_ref else []
     if not branches or not all(ref.startswith("refs/heads/") for ref in branches):
         return False  # detached HEAD, a tag, a range named by hand: the full path reports it
     settings = _branch_settings(where.root, where.git_dir)
     if settings is None:
         return False
-    patterns, main_branch = settings
+    patterns = settings[0]
     names = [ref[len("refs/heads/") :] for ref in branches]
     # A hotfix branch, or one in the wrong case (a branch-name error): the full path decides.
     folded = [pattern.casefold() for pattern in patterns]
-    if any(fnmatchcase(name.casefold(), pattern) for name in names for pattern in folded):
-        return False
-    # A push of main may owe backports; let the full path look.
-    pushing = call is not None and call.is_push
-    return not (pushing and any(_is_main(name, main_branch) for name in names))
+    return not any(fnmatchcase(name.casefold(), pattern) for name in names for pattern in folded)
 
 
 def _no_trailers_to_add() -> bool:
@@ -190,19 +192,6 @@ def _no_trailers_to_add() -> bool:
     # The lifecycle commands read git-flow's hotfix prefix when branch-patterns is the default.
     prefix = (git_output(("config", "--get", "gitflow.prefix.hotfix")) or b"").strip()
     return not (prefix and branch.startswith(os.fsdecode(prefix)))
-
-
-def _is_main(branch: str, main_branch: str) -> bool:
-    """Whether BRANCH is main by config.defaults.main_name, the full path's own rule. Only BRANCH
-    is taken to exist (no question to git): a `master` pushed beside a `main` goes to the full
-    path, which knows both and decides."""
-    return main_name(main_branch or None, lambda name: name == branch, _origin_head) == branch
-
-
-def _origin_head() -> str | None:
-    stdout = git_output(("symbolic-ref", "-q", "refs/remotes/origin/HEAD"))
-    ref = (stdout or b"").decode(errors="surrogateescape").strip()
-    return ref.removeprefix("refs/remotes/origin/") if ref else None
 
 
 def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | None:

@@ -6,21 +6,23 @@ import re
 import shlex
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.catalog import CHANGE, MAIN, PUSHED_TREE, TAG, Subject
-from hotfix_guard.config.loader import Config, load_at
+from hotfix_guard.catalog import CHANGE, PUSHED_TREE, TAG, Subject
+from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.invocation import Invocation, PushedRef
+from hotfix_guard.engine.request import Request, committed_at, main_before, of_work_tree
 from hotfix_guard.engine.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git.process import is_zero_id
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.overrides import trailers as overrides
 from hotfix_guard.overrides.trailers import OverrideValue
 from hotfix_guard.report.findings import Finding, Report
+from hotfix_guard.scope import Target
 
 if TYPE_CHECKING:
     # Push-time only (tags, main): imported where used, so a commit's check does not load them.
@@ -48,7 +50,7 @@ def hook_report(
         lambda rev, is_tag: repo.resolve_object(rev) if is_tag else repo.resolve_commit(rev),
         repo.symbolic_head,
     )
-    return push_stage(repo, config, pushed, rules)
+    return push_stage(repo, pushed, rules)
 
 
 def note_report(note: str) -> Report:
@@ -77,16 +79,8 @@ def check_report(
         branch, head_rev, include_index = scopes.branch_of(repo, head), head, bool(staged)
         if include_index and repo.resolve_commit(head) != repo.resolve_commit("HEAD"):
             raise UsageError("--staged needs --head to be the checked-out commit")
-    return check_change(
-        repo,
-        config,
-        branch=branch,
-        head=head_rev,
-        staged=include_index,
-        base=base,
-        rules=rules,
-        summarize=True,
-    )
+    target = Target(branch, head_rev, include_index, base)
+    return check_change(repo, of_work_tree(config, rules), target, summarize=True)
 
 
 def emit(report: Report, output_format: str = "text") -> int:
@@ -107,46 +101,49 @@ def emit(report: Report, output_format: str = "text") -> int:
     return report.exit_code
 
 
+NOTHING_TO_CHECK = ": not a hotfix branch, nothing to check"
+
+
 def not_a_hotfix(subject: str) -> Report:
-    return Report(subject=f"{subject}: not a hotfix branch, nothing to check")
+    return Report(subject=f"{subject}{NOTHING_TO_CHECK}")
 
 
 def check_change(
     repo: Repository,
-    config: Config,
-    *,
-    branch: str | None,
-    head: str,
-    staged: bool,
-    base: str | None = None,
-    rules: Sequence[str] = (),
+    request: Request,
+    target: Target,
     subjects: Sequence[Subject] = (CHANGE,),
     summarize: bool = False,
-    extra_overrides: tuple[OverrideValue, ...] = (),
-    main: scopes.MainBranch | None = None,
 ) -> Report:
-    """Run the change rules on BRANCH at HEAD; a branch that is not a hotfix passes silently.
+    """Run the change rules on TARGET as REQUEST says; a branch that is not a hotfix passes
+    silently, one that is a hotfix branch only when case is ignored is a branch-name error.
 
-    Override trailers in the branch's commits (and EXTRA_OVERRIDES: the message being written,
-    push options) let the errors of the rules they name through as `overridden`.
+    Override trailers in the hotfix's own commits (and the request's extra ones: the message
+    being written, push options) let the errors of the rules they name through as `overridden`.
     """
+    branch, config = target.branch, request.config
     if branch is not None and not config.is_hotfix_branch(branch):
-        wrong_case = case_only_match(branch, config)
-        if wrong_case is None or (rules and "branch-name" not in rules):
-            return not_a_hotfix(branch)
-        severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
-        found = replace(wrong_case, rule="branch-name", severity=severity)
-        return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
-    scope = scopes.resolve(
-        repo, config, branch=branch, head=head, staged=staged, base=base, main=main
-    )
-    ctx = Context(repo, config, scope, extra_overrides)
-    return _change_report(ctx, rules, subjects, summarize=summarize)
+        return wrong_case_report(config, branch, request.rules) or not_a_hotfix(branch)
+    # At commit time the staged change is read once, from a copy of the index, whatever a
+    # concurrent `git add` (an IDE) does meanwhile.
+    with repo.index_snapshot() if target.staged else nullcontext():
+        scope = scopes.resolve(repo, config, target, request.main)
+        return change_report(Context(repo, request, scope), subjects, summarize=summarize)
 
 
-def _change_report(
-    ctx: Context, rules: Sequence[str], subjects: Sequence[Subject], *, summarize: bool = False
-) -> Report:
+def wrong_case_report(config: Config, branch: str, rules: Sequence[str] = ()) -> Report | None:
+    """The branch-name error of a branch that is a hotfix branch only when case is ignored."""
+    wrong_case = case_only_match(branch, config)
+    if wrong_case is None or (rules and "branch-name" not in rules):
+        return None
+    severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
+    found = replace(wrong_case, rule="branch-name", severity=severity)
+    return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
+
+
+def change_report(ctx: Context, subjects: Sequence[Subject], *, summarize: bool = False) -> Report:
+    """The rules about SUBJECTS on CTX, with the hotfix's overrides applied."""
+    rules = ctx.request.rules
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, ctx.scope.label)
     # Say so when the change was too big for every detail to be looked at.
@@ -154,7 +151,7 @@ def _change_report(
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
     if report.errors:
-        report = overrides.apply(report, ctx.overrides.valid, ())
+        report = overrides.with_override_hint(overrides.apply(report, ctx.overrides.valid, ()))
     return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
 
 
@@ -191,40 +188,68 @@ def commit_stage(
             for key, value in repo.message_trailers(message.encode())
             if key.lower() == OVERRIDE_KEY.lower()
         )
-    return check_change(
-        repo, config, branch=branch, head="HEAD", staged=True, rules=rules, extra_overrides=extra
-    )
+    request = replace(of_work_tree(config, rules), extra_overrides=extra)
+    return check_change(repo, request, Target(branch, "HEAD", staged=True))
 
 
-def push_stage(
-    repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
-) -> Report:
-    """At push time: every pushed hotfix branch at the commit being pushed, main with the hotfixes
-    it lands, every pushed tag. Each is judged by the config and git attributes committed in it,
-    not by the work tree. The tests run last, and only when nothing else refused the push: there
-    is no point waiting for a suite whose result cannot change the answer. Deletions are skipped.
+def push_stage(repo: Repository, pushed: Sequence[PushedRef], rules: Sequence[str] = ()) -> Report:
+    """At push time: every pushed hotfix branch at the commit being pushed, main with what it
+    lands, every pushed tag. Never by the work tree: a hotfix branch is judged by the config and
+    git attributes committed in it, a tag by its commit's config, main by main's config before the
+    update (request.py). The tests run last, and only when nothing else refused the push: there
+    is no point waiting for a suite whose result cannot change the answer. Deletions are skipped
+    (the server refuses those of main and the backport branches).
     """
-    found = scopes.main_or_none(repo, config)
-    main = found.name if found else None
+    from hotfix_guard.engine.mainline import check_main_update
+
+    olds = {ref.branch: ref.remote_sha for ref in pushed if ref.branch is not None}
+    tips = [ref.local_sha for ref in pushed if not ref.is_deletion]
+    found = main_before(repo, olds, rules, fallbacks=tips)
     reports: list[Report] = []
     to_test: list[Context] = []
     for ref in pushed:
         if ref.is_deletion or ref.branch is None:
             continue
-        committed = load_at(repo, ref.local_sha)
-        if ref.branch == main:
-            report, ctx = _check_main_push(repo, committed, ref, rules)
-        elif committed.is_hotfix_branch(ref.branch):
-            report, ctx = _check_change_and_context(repo, committed, ref, rules)
+        ctx: Context | None = None
+        if found is not None and ref.branch == found.main.name:
+            request = replace(found.request, pushed_tips=_pushed_tips(pushed))
+            report, ctx = check_main_update(repo, request, (found.before, ref.local_sha))
         else:
-            report, ctx = not_a_hotfix(ref.branch), None
+            request = committed_at(repo, ref.local_sha, rules)
+            report, ctx = _check_pushed_branch(repo, request, Target(ref.branch, ref.local_sha))
         reports.append(report)
         if ctx is not None and selected_rules(ctx, rules, PUSHED_TREE):
             to_test.append(ctx)
-    reports.extend(check_pushed_tags(repo, config, pushed, rules))
+    reports.extend(check_pushed_tags(repo, pushed, rules))
+    reports.extend(_run_tests(to_test, reports))
+    return merge_reports(reports, subject="push")
+
+
+def _pushed_tips(pushed: Sequence[PushedRef]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (ref.local_sha, ref.branch)
+        for ref in pushed
+        if ref.branch is not None and not ref.is_deletion
+    )
+
+
+def _check_pushed_branch(
+    repo: Repository, request: Request, target: Target
+) -> tuple[Report, Context | None]:
+    """A pushed branch: its change and context when it is a hotfix branch."""
+    assert target.branch is not None
+    if not request.config.is_hotfix_branch(target.branch):
+        return check_change(repo, request, target), None
+    scope = scopes.resolve(repo, request.config, target, request.main)
+    ctx = Context(repo, request, scope)
+    return change_report(ctx, (CHANGE,)), ctx
+
+
+def _run_tests(to_test: Sequence[Context], reports: Sequence[Report]) -> list[Report]:
+    """The tests of TO_TEST, unless REPORTS refuse the push already."""
     if to_test and any(report.exit_code for report in reports):
         where = ", ".join(ctx.where for ctx in to_test)
-        reports.append(
+        return [
             Report(
                 subject="tests",
                 notes=(
@@ -232,103 +257,47 @@ def push_stage(
                     "errors above already; fix them and push again",
                 ),
             )
-        )
-    else:
-        for ctx in to_test:
-            chosen = selected_rules(ctx, rules, PUSHED_TREE)
-            tested = run_rules(ctx, chosen, f"tests of {ctx.where} at {ctx.scope.head[:12]}")
-            if tested.errors:  # an override trailer on the branch may let a failure through
-                tested = overrides.apply(tested, ctx.overrides.valid, ())
-            reports.append(tested)
-    return merge_reports(reports, subject="push")
-
-
-def check_main(
-    repo: Repository,
-    config: Config,
-    *,
-    head: str,
-    rules: Sequence[str] = (),
-    main: scopes.MainBranch | None = None,
-) -> Report:
-    """Run the rules about main (backport) on main at HEAD (nothing newly landed: CI, server)."""
-    from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
-
-    main = main or scopes.find_main(repo, config)
-    scope = scopes.Scope(branch=main.name, head=head, staged=False, main=main, base=head)
-    ctx = Context(repo, config, scope)
-    return run_rules(
-        ctx,
-        selected_rules(ctx, rules, MAIN),
-        f"{main.name} at {head[:12]}: hotfixes merged in the last {DEFAULT_WINDOW_DAYS} days",
-    )
-
-
-def _check_change_and_context(
-    repo: Repository, config: Config, ref: PushedRef, rules: Sequence[str]
-) -> tuple[Report, Context]:
-    scope = scopes.resolve(repo, config, branch=ref.branch, head=ref.local_sha, staged=False)
-    ctx = Context(repo, config, scope)
-    return _change_report(ctx, rules, (CHANGE,)), ctx
-
-
-def _check_main_push(
-    repo: Repository, config: Config, ref: PushedRef, rules: Sequence[str]
-) -> tuple[Report, Context | None]:
-    """main's rules at the pushed commit; its tests too when the push lands a hotfix."""
-    from hotfix_guard.backport.merges import DEFAULT_WINDOW_DAYS
-
-    main = scopes.find_main(repo, config)
-    before = None if is_zero_id(ref.remote_sha) else repo.resolve_commit(ref.remote_sha)
-    if before is None:  # a new main, or one not fetched: what the remote-tracking copies had
-        remote = [copy for copy in main.refs if copy.startswith("refs/remotes/")]
-        before = repo.merge_base(ref.local_sha, remote) if remote else None
-    scope = scopes.Scope(
-        branch=main.name, head=ref.local_sha, staged=False, main=main, base=before or ref.local_sha
-    )
-    ctx = Context(repo, config, scope)
-    report = run_rules(
-        ctx,
-        selected_rules(ctx, rules, MAIN),
-        f"{main.name} at {ref.local_sha[:12]}: hotfixes merged in the last "
-        f"{DEFAULT_WINDOW_DAYS} days",
-    )
-    return report, ctx if landed_hotfixes(ctx) else None
+        ]
+    tested_reports = []
+    for ctx in to_test:
+        chosen = selected_rules(ctx, ctx.request.rules, PUSHED_TREE)
+        tested = run_rules(ctx, chosen, f"tests of {ctx.where} at {ctx.scope.head[:12]}")
+        if tested.errors:  # an override trailer on the branch may let a failure through
+            tested = overrides.apply(tested, ctx.overrides.valid, ())
+        tested_reports.append(tested)
+    return tested_reports
 
 
 # --- tags: pushed, or named to check-tag----------------------------------------------------
 
 
 def check_pushed_tags(
-    repo: Repository, config: Config, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
+    repo: Repository, pushed: Sequence[PushedRef], rules: Sequence[str] = ()
 ) -> list[Report]:
+    """Every pushed tag, judged by the config committed in the commit it tags."""
     from hotfix_guard.git.tags import TagQueries
 
     queries = TagQueries(repo)
-    return [
-        check_tag(repo, config, queries.tag_ref(ref.tag, ref.local_sha), queries, rules)
-        for ref in pushed
-        if not ref.is_deletion and ref.tag is not None
-    ]
+    reports = []
+    for ref in pushed:
+        if ref.is_deletion or ref.tag is None:
+            continue
+        tag = queries.tag_ref(ref.tag, ref.local_sha)
+        request = committed_at(repo, tag.commit or ref.local_sha, rules)
+        reports.append(check_tag(repo, request, tag, queries))
+    return reports
 
 
-def check_tag(
-    repo: Repository,
-    config: Config,
-    tag: TagRef,
-    queries: TagQueries,
-    rules: Sequence[str] = (),
-    main: scopes.MainBranch | None = None,
-) -> Report:
+def check_tag(repo: Repository, request: Request, tag: TagRef, queries: TagQueries) -> Report:
     """The tag rules on one tag; a tag that is not a release tag passes with a note."""
     from hotfix_guard.releases.tags import TagContext
 
-    ctx = TagContext(repo, config, tag, queries, main)
+    ctx = TagContext(repo, request.config, tag, queries, request.main)
     if not ctx.is_release:
         why = "does not point at a commit" if tag.commit is None else "not a release tag"
         return Report(subject=f"tag {tag.name}", notes=(f"{tag.name}: {why}, no tag rule applies",))
     kind = f"hotfix tag ({ctx.hotfix})" if ctx.hotfix else "release tag"
-    chosen = selected_rules(ctx, rules, TAG)
+    chosen = selected_rules(ctx, request.rules, TAG)
     names = ", ".join(rule.name for rule in chosen)
     summary = (
         f"hotfix-guard passed: {tag.name} is a good {kind}: {len(chosen)} checks passed ({names})"

@@ -167,10 +167,10 @@ class ChangeQueries(GitAccess):
                 current.update(parse_numstat_records([record]))
         return counts
 
-    def line_counts(self, base: str, head: str | None) -> LineCounts:
+    def line_counts(self, base: str, head: str | None, *options: str) -> LineCounts:
         """Path -> (added, removed) lines from BASE to HEAD (None: the index), renames as
-        delete + add, None for a binary file."""
-        output = self.diff(base, head, "-z", "--numstat", "--no-renames")
+        delete + add, None for a binary file; OPTIONS such as `-w` go to git diff."""
+        output = self.diff(base, head, "-z", "--numstat", "--no-renames", *options)
         return parse_numstat_records(item for item in output.split(b"\0") if item)
 
     def staged_statuses(self, against: str) -> FileStatuses:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -156,6 +157,7 @@ class GitAccess:
     """Where a repository is and how git runs in it; the query mixins build on this."""
 
     root: Path
+    git_dir: Path
     env: Mapping[str, str] | None
 
     def git(self, *args: str, stdin: bytes | None = None, timeout: float | None = None) -> bytes:
@@ -166,6 +168,33 @@ class GitAccess:
             return self.git(*args)
         except GitError:
             return None
+
+    @contextmanager
+    def index_snapshot(self) -> Iterator[None]:
+        """While inside, git reads a private copy of the index taken once: a `git add` running
+        meanwhile (an IDE) changes the real index between two queries of one check, never what
+        the check reads. git replaces the index by renaming a new file over it, so the copy is
+        one whole version."""
+        import shutil
+        import tempfile
+
+        saved = self.env
+        environ = saved if saved is not None else os.environ
+        # No git process to ask: the index is GIT_INDEX_FILE (a commit hook's) or the git dir's.
+        index = environ.get("GIT_INDEX_FILE") or os.path.join(self.git_dir, "index")
+        index = os.path.join(self.root, index)  # a relative one is relative to the work tree
+        with tempfile.TemporaryDirectory(prefix="hotfix-guard-index-") as folder:
+            copy = os.path.join(folder, "index")
+            try:
+                shutil.copyfile(index, copy)
+            except FileNotFoundError:  # no index yet: nothing staged to race with
+                yield
+                return
+            self.env = {**environ, "GIT_INDEX_FILE": copy}
+            try:
+                yield
+            finally:
+                self.env = saved
 
     def spawn(self, args: Sequence[str], *, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
         """`git ARGS` started with its output as a pipe to read and its errors to STDERR."""

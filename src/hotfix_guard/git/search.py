@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,33 @@ def commits_mentioning(repo: Repository, commits: Sequence[str], word: str) -> l
     )
     found = set(output.decode().split())
     return [commit for commit in commits if commit in found]
+
+
+def commit_messages(repo: Repository, commits: Sequence[str]) -> dict[str, str]:
+    """Commit -> its whole message, for COMMITS."""
+    output = repo.git("log", "--no-walk=unsorted", "--format=%x01%H%x00%B", *commits, "--")
+    messages = {}
+    for entry in output.decode("utf-8", "replace").split("\x01")[1:]:
+        commit, _, message = entry.partition("\0")
+        messages[commit] = message
+    return messages
+
+
+# The subject of a pull request on main: merged (`Merge pull request #12 from ...`) or squashed
+# (`Title (#12)`).
+PULL_REQUEST_SUBJECT = re.compile(r"^Merge pull request #(\d+) |\(#(\d+)\)$")
+
+
+def pull_request_commits(repo: Repository, refs: Sequence[str], depth: int) -> dict[str, str]:
+    """Pull request number -> its commit on main, among main's last DEPTH commits."""
+    output = repo.git("log", "--format=%H%x00%s", f"--max-count={depth}", *refs, "--")
+    found: dict[str, str] = {}
+    for line in output.decode("utf-8", "replace").splitlines():
+        commit, _, subject = line.partition("\0")
+        match = PULL_REQUEST_SUBJECT.search(subject)
+        if match:
+            found.setdefault(match.group(1) or match.group(2), commit)
+    return found
 
 
 @dataclass(frozen=True)

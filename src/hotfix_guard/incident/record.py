@@ -31,6 +31,8 @@ RECORD_KEYS = (SEVERITY_KEY, INCIDENT_KEY, DETECTED_KEY, SERVICE_KEY, IMPACT_KEY
 # The runbook's three mitigations; a record without a Mitigation: trailer is a hotfix.
 MITIGATIONS = ("rollback", "hotfix", "feature-flag")
 Mitigation = Literal["rollback", "hotfix", "feature-flag"]
+# The longest value a trailer of the record (or a start description) may have: an id or a URL.
+VALUE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,29 @@ class IncidentRecord:
 FIELDS = ("severity", "incident", "detected", "service", "impact", "mitigation")
 # The years a recorded time may fall in.
 YEARS = (1970, 2999)
+
+
+def one_line(option: str, value: str, limit: int = VALUE_LIMIT) -> str:
+    """VALUE without its outer spaces, when it is one line of printable characters and at most
+    LIMIT long; else a UsageError naming OPTION. A value written into a commit message that spans
+    lines could write a trailer of its own (`INC-1\nHotfix-Guard-Override: ...`), and git splits
+    lines on more than `\n` alone for some readers (U+2028, U+0085): every control or separator
+    character but the space is refused."""
+    text = value.strip()
+    if not text:
+        raise UsageError(f"{option} is empty: give a value")
+    if not text.isprintable():
+        shown = f"{text[:60]!r}{'...' if len(text) > 60 else ''}"
+        raise UsageError(
+            f"{option} {shown} is not one line of printable characters: a line break or "
+            "control character in it could write a trailer of its own; give one line"
+        )
+    if len(text) > limit:
+        raise UsageError(
+            f"{option} is {len(text)} characters long (at most {limit}): shorten it "
+            "(link the details instead)"
+        )
+    return text
 
 
 def parse_time(text: str, now: datetime | None = None) -> datetime:

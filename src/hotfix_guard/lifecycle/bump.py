@@ -4,6 +4,7 @@ before the merge so the tag's tree states the tag's version, and what each merge
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from hotfix_guard.config.loader import Config
@@ -15,6 +16,7 @@ from hotfix_guard.lifecycle.plan import BUMP
 from hotfix_guard.lifecycle.state import FinishState
 from hotfix_guard.releases.versions import Version
 from hotfix_guard.report.findings import display_path
+from hotfix_guard.versions.changelog import add_entry, has_entry
 from hotfix_guard.versions.detect import Detection, find
 from hotfix_guard.versions.locate import VersionFileError, set_version
 from hotfix_guard.versions.merge import VersionCare
@@ -24,11 +26,11 @@ from hotfix_guard.versions.tree import version_of, versions_at
 @dataclass(frozen=True)
 class BumpPlan:
     version: str  # what the files will state; "" when finish does not bump
-    files: tuple[
-        str, ...
-    ]  # every version file (`path` or `path:key`): bumped, and kept on backport
-    commit: bool  # a bump commit is needed: some file states another version
+    # Every version file (`path` or `path:key`): bumped, and kept on the backport.
+    files: tuple[str, ...]
+    commit: bool  # a bump commit is needed: a file states another version, an entry is missing
     notes: tuple[str, ...]
+    changelog: str = ""  # the configured changelog, when the tree has it
 
 
 def plan_bump(
@@ -38,7 +40,7 @@ def plan_bump(
     detection = versions_at(repo, config, tip)
     specs = tuple(file.spec for file in detection.files)
     notes = list(detection.notes)
-    if release is None or not detection.files:
+    if release is None:
         return BumpPlan("", specs, False, tuple(notes)), []
     version = version_of(release)
     stale = detection.stale(version)
@@ -52,15 +54,36 @@ def plan_bump(
                 'tag unless it is off (rules.version-files = "off") or version-files = []'
             )
         return BumpPlan("", specs, False, tuple(notes)), []
+    changelog, entry = _plan_changelog(repo, config, tip, version, notes)
     if not stale:
-        notes.append(f"the version files state {version} already")
-        return BumpPlan(version, specs, False, tuple(notes)), []
+        if detection.files:
+            notes.append(f"the version files state {version} already")
+        return BumpPlan(version, specs, entry, tuple(notes), changelog), []
     problems = [
         f"{display_path(path)}: cannot bump it exactly ({why}): bump it by hand, or pass --no-bump"
         for path, why in _unwritable(repo, detection, version)
     ]
     notes.append(f"bump to {version}: {places}")
-    return BumpPlan(version, specs, True, tuple(notes)), problems
+    return BumpPlan(version, specs, True, tuple(notes), changelog), problems
+
+
+def _plan_changelog(
+    repo: Repository, config: Config, tip: str, version: str, notes: list[str]
+) -> tuple[str, bool]:
+    """(the changelog finish looks after, whether it lacks the entry): ("", False) for none."""
+    path = config.changelog
+    if not path:
+        return "", False
+    data = blobs_at(repo, tip, [path]).get(path)
+    shown = display_path(path)
+    if data is None:
+        notes.append(f"{shown}: configured as the changelog, not in the tree: no entry added")
+        return "", False
+    if has_entry(data, version):
+        notes.append(f"{shown} has a {version} entry already")
+        return path, False
+    notes.append(f"{shown}: the {version} entry goes under its own heading")
+    return path, True
 
 
 def _unwritable(repo: Repository, detection: Detection, version: str) -> list[tuple[str, str]]:
@@ -105,6 +128,11 @@ def bump(repo: Repository, state: FinishState) -> FinishState | str:
         except (OSError, VersionFileError) as error:
             return f"{display_path(file.path)}: cannot bump it: {error}"
     paths = [file.path for file in files]
+    if state.changelog:
+        written = _add_changelog_entry(repo, state)
+        if isinstance(written, str):
+            return written
+        paths.extend(written)
     git.stage(paths)
     committed = git.commit_message(bump_message(state), allow_empty=False)
     if not committed.ok:
@@ -115,6 +143,21 @@ def bump(repo: Repository, state: FinishState) -> FinishState | str:
     return replace(state, hotfix_tip=bumped, wrote={**state.wrote, branch_ref: bumped})
 
 
+def _add_changelog_entry(repo: Repository, state: FinishState) -> list[str] | str:
+    """The hotfix's entry in the changelog (the paths written), or why it cannot be added."""
+    path = Path(repo.root, state.changelog)
+    today = datetime.now(timezone.utc).date().isoformat()
+    try:
+        data = path.read_bytes()
+        new = add_entry(data, state.version, today, state.description)
+        if new == data:
+            return []
+        path.write_bytes(new)
+    except OSError as error:
+        return f"{display_path(state.changelog)}: cannot add the entry: {error.strerror}"
+    return [state.changelog]
+
+
 def _at(repo: Repository, state: FinishState, commit: str) -> Detection:
     return find(lambda paths: blobs_at(repo, commit, paths), state.version_files)
 
@@ -122,6 +165,14 @@ def _at(repo: Repository, state: FinishState, commit: str) -> Detection:
 def care_of(state: FinishState, branch: str) -> VersionCare | None:
     """What finish's merge into BRANCH owes the version files: main states the bumped version
     (nothing to do without a bump), a backport branch keeps its own."""
-    if not state.version_files or (branch == state.main and not state.version):
+    main = branch == state.main
+    if not (state.version_files or state.changelog) or (main and not state.version):
         return None
-    return VersionCare(state.version_files, state.version if branch == state.main else None)
+    source = state.hotfix_tip if main else state.merged or ""
+    return VersionCare(
+        state.version_files,
+        state.version if main else None,
+        changelog=state.changelog,
+        release=state.version,
+        source=source,
+    )

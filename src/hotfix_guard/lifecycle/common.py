@@ -11,15 +11,18 @@ from datetime import datetime, timezone
 from hotfix_guard.config.defaults import DEFAULT_BRANCH_NAME_REGEX
 from hotfix_guard.config.loader import Config
 from hotfix_guard.errors import UsageError
+from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record
+from hotfix_guard.report.findings import shell_word, short_line
 from hotfix_guard.scope import find_main
 
 # The subject of the commit `start` makes; finish reads the description back from it.
 START_SUBJECT = "Start hotfix: "
 DEFAULT_PATTERNS = ("hotfix/*",)
 SLUG_LIMIT = 48
+SHOWN_COMMITS = 3
 
 
 def with_gitflow(repo: Repository, config: Config) -> Config:
@@ -46,9 +49,25 @@ def branch_prefix(config: Config) -> str:
     return config.branch_patterns[0].split("*", 1)[0]
 
 
+# Cyrillic letters in Latin (the scheme of Russian passports, ICAO 9303): accents are dropped by
+# decomposition, but no Unicode normalization turns another script into ASCII.
+CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
+         "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "ie", "y", "", "e", "iu", "ia",
+         "i", "i", "ie", "g", "u"],
+        strict=True,
+    )
+)  # fmt: skip
+
+
 def slug(description: str) -> str:
-    """`Fix login timeout (EU)` -> `fix-login-timeout-eu`: ASCII words joined by dashes."""
-    ascii_text = unicodedata.normalize("NFKD", description).encode("ascii", "ignore").decode()
+    """`Fix login timeout (EU)` -> `fix-login-timeout-eu`: ASCII words joined by dashes; accents
+    are dropped and Cyrillic is transliterated (`Ошибка входа` -> `oshibka-vkhoda`); letters of
+    other scripts are left out."""
+    latin = "".join(CYRILLIC.get(char, char) for char in description.lower())
+    ascii_text = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     text = ""
     for word in words:
@@ -84,3 +103,36 @@ def now() -> datetime:
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise UsageError(message)
+
+
+def unpushed_main(repo: Repository, main: str, remote: str) -> str | None:
+    """Why MAIN must not be built on, when it has commits REMOTE's copy lacks: they are not
+    released, and a hotfix cut from it (or merged into it) would ship them. None when it has none.
+
+    The fix loses nothing: the commits stay on a new branch, then main goes back to the remote's
+    (`reset --keep` refuses rather than overwrite an uncommitted change)."""
+    upstream = refs.remote_tracking(remote, main)
+    if upstream not in repo.refs or refs.local(main) not in repo.refs:
+        return None
+    commits = [line[0] for line in repo.commits_with_parents(refs.local(main), [upstream])]
+    if not commits:
+        return None
+    keep = f"{main}-unpushed-{commits[0][:8]}"
+    fix = (
+        f"git branch {shell_word(keep)} {shell_word(main)} && git switch {shell_word(main)} "
+        f"&& git reset --keep {shell_word(f'{remote}/{main}')}"
+    )
+    return (
+        f"{main} has {len(commits)} commit(s) that {remote}/{main} lacks "
+        f"({named_commits(repo, commits)}): they "
+        f"are not released, and a hotfix built on {main} would ship them; keep them on a branch "
+        f"and put {main} back to {remote}/{main} ({fix})"
+    )
+
+
+def named_commits(repo: Repository, commits: list[str]) -> str:
+    """`1a2b3c4d5e Subject; ... and 3 more`: the first SHOWN_COMMITS of COMMITS, each one line."""
+    subjects = repo.subjects(commits[:SHOWN_COMMITS])
+    shown = "; ".join(f"{sha[:10]} {short_line(subject)}" for sha, subject in subjects.items())
+    more = f" and {len(commits) - SHOWN_COMMITS} more" if len(commits) > SHOWN_COMMITS else ""
+    return shown + more

@@ -23,6 +23,7 @@ from hotfix_guard.lifecycle import state as states
 from hotfix_guard.lifecycle import transaction
 from hotfix_guard.lifecycle.abort import abort, remote_has_push
 from hotfix_guard.lifecycle.bump import bump, care_of
+from hotfix_guard.lifecycle.guards import foreign_on_main, hand_merge_failure
 from hotfix_guard.lifecycle.halfdone import (
     forget_committed_merge,
     own_half_merge,
@@ -121,12 +122,17 @@ def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
     main_ref = refs.local(state.main)
     main_tip = repo.resolve_commit(main_ref)
+    before = state.before[main_ref]
     if (
         main_tip is not None
-        and main_tip != state.before[main_ref]
+        and before is not None
+        and main_tip != before
         and repo.is_ancestor(state.hotfix_tip, main_tip)
     ):
-        # merged, by us or by the user's own commit
+        # Merged, by us or by the user's own commit: a resolution by hand is tested first.
+        failure = hand_merge_failure(repo, state.main, main_tip, before, state.hotfix_tip)
+        if failure:
+            raise Stopped(step, failure)
         return replace(state, merged=main_tip, wrote={**state.wrote, main_ref: main_tip})
     notes = _merge(git, state, state.main, state.hotfix_tip, main_message(state), step)
     merged = repo.resolve_commit(main_ref)
@@ -161,6 +167,7 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
         raise Stopped(step, f"tag {state.tag}, made at step 2, was deleted by something else")
     branch_ref = refs.local(branch)
     tip = repo.resolve_commit(branch_ref)
+    before = state.before[branch_ref]
     if tip is None or not repo.is_ancestor(tagged, tip):
         message = (
             f"Merge tag '{state.tag}' into {branch}: backport of {state.hotfix}\n\n"
@@ -169,6 +176,10 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
         # by its full name: not a branch of that name
         notes = _merge(git, state, branch, f"{refs.TAGS}{state.tag}", message, step)
         state = replace(state, version_notes=(*state.version_notes, *notes))
+    elif before is not None:  # merged, by us or by the user's own commit
+        failure = hand_merge_failure(repo, branch, tip, before, tagged)
+        if failure:
+            raise Stopped(step, failure)
     return replace(state, wrote={**state.wrote, branch_ref: repo.resolve_commit(branch_ref)})
 
 
@@ -181,7 +192,10 @@ def _bump(repo: Repository, state: FinishState, step: str) -> FinishState:
 
 def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
     git = LifecycleGit(repo, step)
-    assert state.remote is not None
+    assert state.remote is not None and state.merged is not None
+    moved = foreign_on_main(repo, state.main, state.merged)
+    if moved:
+        raise Stopped(step, moved)
     deleted = [state.hotfix] if state.delete_remote else []
     if state.current == PUSH and remote_has_push(git, state):
         git.fetch(state.remote)  # an interrupted run got there: only the tracking refs lag

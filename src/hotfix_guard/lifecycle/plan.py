@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE
 from hotfix_guard.config.loader import Config
+from hotfix_guard.engine.request import Request
 from hotfix_guard.engine.stages import check_change
 from hotfix_guard.errors import CommandStopped, UsageError
 from hotfix_guard.git import refs
@@ -20,11 +21,11 @@ from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.lifecycle import state as states
-from hotfix_guard.lifecycle.common import description_of, hotfix_record
+from hotfix_guard.lifecycle.common import description_of, hotfix_record, unpushed_main
 from hotfix_guard.lifecycle.state import FinishState
 from hotfix_guard.releases.versions import next_release, parse_version, render_version
 from hotfix_guard.report.findings import render_text
-from hotfix_guard.scope import current_branch, find_main
+from hotfix_guard.scope import Target, current_branch, find_main
 
 MERGE_MAIN, TAG, PUSH, CLEANUP = "merge-main", "tag", "push", "cleanup"
 BUMP = "bump-version"  # before the merge: the version files state the tag's version
@@ -74,12 +75,11 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         raise UsageError(f"{branch} is merged into {main} already: nothing to finish")
     before[refs.local(branch)] = tip
     delete_remote = _remote_copy(repo, options, branch, tip, remote, problems)
+    problems.extend(_empty_problem(repo, branch, tip, main_tip))
     tag = _next_tag(repo, config, main_tip, remote, problems)
     if tag:
         before[f"{refs.TAGS}{tag}"] = None
-    report = check_change(
-        repo, config, branch=branch, head=tip, staged=False, subjects=(CHANGE, PUSHED_TREE)
-    )
+    report = check_change(repo, Request(config), Target(branch, tip), (CHANGE, PUSHED_TREE))
     if report.errors:
         problems.append(f"the hotfix fails its checks:\n{_indent(render_text(report))}")
     record = hotfix_record(repo, config, tip)
@@ -111,6 +111,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         steps=_steps(backports, options, bump.commit),
         version=bump.version,
         version_files=bump.files,
+        changelog=bump.changelog,
     )
     return Plan(state, _predict(git, state), tuple(notes))
 
@@ -182,7 +183,7 @@ def _targets(
                 f"{name} is checked out in the work tree {elsewhere[ref]}: switch that one to "
                 "another branch first (finish merges into it here)"
             )
-        problems.extend(_sync_problem(git, name, remote, notes))
+        problems.extend(_sync_problem(git, name, remote, notes, is_main=name == names[0]))
     return before
 
 
@@ -221,11 +222,17 @@ def _steps(backports: tuple[str, ...], options: FinishOptions, bump: bool) -> tu
     )
 
 
-def _sync_problem(git: LifecycleGit, name: str, remote: str | None, notes: list[str]) -> list[str]:
+def _sync_problem(
+    git: LifecycleGit, name: str, remote: str | None, notes: list[str], *, is_main: bool
+) -> list[str]:
     if remote is None or refs.remote_tracking(remote, name) not in git.repo.refs:
         return []
     tracking = refs.remote_tracking(remote, name)
     ahead, behind = git.ahead_behind(refs.local(name), tracking)
+    # main's own commits the remote lacks would be merged, tagged and pushed with the hotfix.
+    unpushed = unpushed_main(git.repo, name, remote) if is_main and ahead else None
+    if unpushed:
+        return [unpushed]
     if ahead and not behind:
         notes.append(f"{name} has {ahead} commit(s) {remote} lacks: a --push takes them too")
     if not behind:
@@ -242,6 +249,20 @@ def _sync_problem(git: LifecycleGit, name: str, remote: str | None, notes: list[
         else f"is {behind} commit(s) behind {remote}/{name}"
     )
     return [f"{name} {state}: update it first ({fix})"]
+
+
+def _empty_problem(repo: Repository, branch: str, tip: str, main_tip: str | None) -> list[str]:
+    """A hotfix whose tree is main's where it was cut (only the start commit, overrides or
+    changes undone) changes nothing: tagging it would release a patch that fixes nothing."""
+    base = repo.merge_base(tip, [main_tip]) if main_tip else None
+    if base is None or repo.resolve_object(f"{tip}^{{tree}}") != repo.resolve_object(
+        f"{base}^{{tree}}"
+    ):
+        return []
+    return [
+        f"{branch} changes nothing beyond its start commit (its tree is {base[:12]}'s, where it "
+        "was cut): commit the fix first"
+    ]
 
 
 def _next_tag(
@@ -351,7 +372,8 @@ def render_plan(plan: Plan) -> list[str]:
 
 def describe_step(state: FinishState, step: str) -> str:
     if step == BUMP:
-        files = ", ".join(path.partition(":")[0] for path in state.version_files)
+        paths = [path.partition(":")[0] for path in state.version_files]
+        files = ", ".join([*paths, *([state.changelog] if state.changelog else [])])
         return f"commit 'Bump version to {state.version}' on {state.hotfix} ({files})"
     if step == MERGE_MAIN:
         return f"merge {state.hotfix} into {state.main} (--no-ff)"

@@ -11,7 +11,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hotfix_guard.config.loader import SEVERITIES, Config
 from hotfix_guard.errors import UsageError
@@ -19,16 +19,20 @@ from hotfix_guard.git import refs
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.assess import assess, summary_line
-from hotfix_guard.incident.clocks import response_clock, restore_clock
+from hotfix_guard.incident.clocks import response_clock, restore_clock, span
 from hotfix_guard.incident.deployments import releases_on
-from hotfix_guard.incident.record import IncidentRecord, format_time
+from hotfix_guard.incident.record import IncidentRecord, format_time, one_line
 from hotfix_guard.lifecycle import rollback as rollbacks
 from hotfix_guard.lifecycle.common import (
     START_SUBJECT,
     branch_prefix,
     slug,
+    unpushed_main,
 )
 from hotfix_guard.scope import find_main
+
+# How far ahead of this machine's clock --detected may be: another machine's clock, not the future.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -52,17 +56,7 @@ def start(
     now: datetime,
 ) -> str:
     """Cut the branch and record the incident; return the branch name."""
-    if request.severity not in SEVERITIES:
-        raise UsageError(
-            f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
-        )
-    for option, value in (("--service", request.service), ("--impact", request.impact)):
-        _require_one_line(option, value)
-    if rollbacks.in_progress(repo):
-        raise UsageError(
-            "a rollback start began in this work tree is stopped: hotfix-guard start --continue, "
-            "or hotfix-guard start --abort"
-        )
+    _check_request(repo, request, echo, now)
     git = LifecycleGit(repo)
     rolling_back = request.mitigation == "rollback"
     name = "" if rolling_back else _branch_name(config, request.description)
@@ -89,9 +83,7 @@ def start(
         request.mitigation,
     )
     head_ref, head_commit = repo.symbolic_head(), repo.resolve_commit("HEAD")
-    message = f"{START_SUBJECT}{description}\n\n" + "".join(
-        f"{key}: {value}\n" for key, value in record.trailers()
-    )
+    message = start_message(description, record)
     _cut(git, name, main_tip, message, (head_ref, head_commit))
     for line in _started_lines(config, name, (main, main_tip), record, now):
         echo(line)
@@ -104,6 +96,28 @@ def start(
         echo("Next: commit the fix (each commit carries the incident's trailers through the")
         echo("hotfix-trailers hook), then: hotfix-guard finish --push")
     return name
+
+
+def _check_request(
+    repo: Repository, request: StartRequest, echo: Callable[[str], None], now: datetime
+) -> None:
+    """Refuse, before anything moves, values that are not one bounded line, a detection in the
+    future, and a stopped rollback start."""
+    if request.severity not in SEVERITIES:
+        raise UsageError(
+            f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
+        )
+    for option, value in (("--service", request.service), ("--impact", request.impact)):
+        _require_one_line(option, value)
+    _require_past(request.detected, now, echo)
+    one_line("the description", request.description)
+    if request.incident is not None:
+        one_line("--incident", request.incident)
+    if rollbacks.in_progress(repo):
+        raise UsageError(
+            "a rollback start began in this work tree is stopped: hotfix-guard start --continue, "
+            "or hotfix-guard start --abort"
+        )
 
 
 # A trailer value longer than this is not a line anyone reads in a status message.
@@ -180,7 +194,9 @@ def _branch_name(config: Config, description: str, as_is: bool = False) -> str:
         words = description
     if not words:
         raise UsageError(
-            f"the description {description!r} has no letters or digits for a branch name: "
+            f"the description {description!r} has no letters or digits for a branch name (ASCII "
+            "letters and digits; accents are dropped, Cyrillic is transliterated, other scripts "
+            "are not): "
             'describe the fix in words (e.g. "fix login timeout")'
         )
     name = f"{branch_prefix(config)}{words}"
@@ -213,18 +229,42 @@ def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
     if upstream not in git.repo.refs:
         return
     ahead, behind = git.ahead_behind(refs.local(main), upstream)
-    branch, remote_word = shlex.quote(main), shlex.quote(remote)
-    pull = f"git switch {branch} && git pull --ff-only {remote_word} {branch}"
-    if behind and ahead:
-        raise UsageError(
-            f"{main} has diverged from {remote}/{main} ({ahead} commit(s) only here, {behind} only "
-            f"there): reconcile it first (git switch {shlex.quote(main)} && git pull --rebase "
-            f"{shlex.quote(remote)} {shlex.quote(main)})"
-        )
+    # Ahead or diverged: main has commits nobody released. Its fix (a branch keeps them, main
+    # goes back to the remote's) brings the remote's commits too when it is also behind.
+    unpushed = unpushed_main(git.repo, main, remote) if ahead else None
+    if unpushed:
+        raise UsageError(unpushed)
     if behind:
+        branch, remote_word = shlex.quote(main), shlex.quote(remote)
         raise UsageError(
-            f"{main} is {behind} commit(s) behind {remote}/{main}: update it first ({pull})"
+            f"{main} is {behind} commit(s) behind {remote}/{main}: update it first "
+            f"(git switch {branch} && git pull --ff-only {remote_word} {branch})"
         )
+
+
+def start_message(description: str, record: IncidentRecord) -> str:
+    """The start commit's message. Every value is one bounded line: a line break in the
+    description or in a trailer value could write a trailer of its own (an override)."""
+    subject = one_line("the description", description)
+    trailers = [(key, one_line(f"--{key.lower()}", value)) for key, value in record.trailers()]
+    return f"{START_SUBJECT}{subject}\n\n" + "".join(f"{key}: {value}\n" for key, value in trailers)
+
+
+def _require_past(detected: datetime, now: datetime, echo: Callable[[str], None]) -> None:
+    """Refuse a detection time in the future; within CLOCK_SKEW it is another machine's clock."""
+    ahead = detected - now
+    if ahead <= timedelta(0):
+        return
+    if ahead > CLOCK_SKEW:
+        raise UsageError(
+            f"--detected {format_time(detected)} is {span(ahead)} in the future (now "
+            f"{format_time(now)}; up to {span(CLOCK_SKEW)} of clock skew is tolerated): give "
+            "the time the incident was detected, or now"
+        )
+    echo(
+        f"hotfix-guard: --detected is {span(ahead)} ahead of this machine's clock: "
+        f"tolerated as clock skew (up to {span(CLOCK_SKEW)})"
+    )
 
 
 def _started_lines(

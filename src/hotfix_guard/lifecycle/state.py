@@ -53,6 +53,7 @@ class FinishState:
     version: str = ""
     version_files: tuple[str, ...] = ()
     version_notes: tuple[str, ...] = ()
+    changelog: str = ""  # the changelog that gets the hotfix's entry ("": none)
 
     @property
     def next_step(self) -> str | None:
@@ -98,7 +99,7 @@ def load(git_dir: Path) -> FinishState | None:
 
 
 _TEXT = ("hotfix", "hotfix_tip", "description", "main", "tag", "head_commit")
-_OPTIONAL_TEXT = ("remote", "head_ref", "current", "merged", "version")
+_OPTIONAL_TEXT = ("remote", "head_ref", "current", "merged", "version", "changelog")
 _FLAGS = ("push", "keep")
 _LISTS = ("backports", "steps", "done", "version_files", "version_notes")
 _MAPS = ("before", "delete_remote", "moved_from", "wrote")

@@ -20,6 +20,7 @@ from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.incident.clocks import Clock, response_clock, restore_clock
 from hotfix_guard.incident.due import drafts_in, postmortem_file
 from hotfix_guard.incident.record import IncidentRecord, branch_record, format_time
+from hotfix_guard.incident.shipped import shipped
 from hotfix_guard.scope import find_main
 from hotfix_guard.testrun.run import pass_key, passes_dir
 
@@ -47,6 +48,8 @@ class HotfixStatus:
     postmortem: str | None  # "present", "due <time>", "overdue since <time>"; None while open
     # The version files at the tip (open) or the merge (merged), and what they state.
     versions: str = ""
+    # What the tag shipped since the previous release (incident/shipped.py); None untagged.
+    shipped: dict[str, Any] | None = None
 
 
 def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatus]:
@@ -78,6 +81,7 @@ def collect(repo: Repository, config: Config, now: datetime) -> list[HotfixStatu
                 backports={b.branch: b.status for b in backports},
                 postmortem=_postmortem(repo, config, queries, tag, hotfix.landed, now),
                 versions=_versions(repo, config, hotfix.commit),
+                shipped=_shipped(repo, config, tag, hotfix.commit),
             )
         )  # fmt: skip
     return statuses
@@ -172,6 +176,13 @@ def _size(repo: Repository, config: Config, base: str, tip: str) -> tuple[int, i
     return len(change.counted), change.changed_code_lines
 
 
+def _shipped(
+    repo: Repository, config: Config, tag: str | None, commit: str
+) -> dict[str, Any] | None:
+    found = shipped(repo, config, tag, commit) if tag else None
+    return {"sentence": found.sentence(), **found.as_json()} if found else None
+
+
 def _tests(repo: Repository, config: Config, tip: str) -> str:
     if not config.test_commands:
         return "no test-commands"
@@ -229,6 +240,8 @@ def render_text(statuses: list[HotfixStatus]) -> str:
                 f"  merged {item.merged[:12] if item.merged else '?'}; tag {item.tag or 'none'}; "
                 f"backports: {backports or 'none'}; postmortem {item.postmortem or 'not tagged'}"
             )
+        if item.shipped:
+            lines.append(f"  shipped: {item.shipped['sentence']}")
     return "\n".join(lines)
 
 

@@ -158,3 +158,26 @@ def used(report: Report, overrides: Sequence[Override]) -> list[Override]:
     """The OVERRIDES that let at least one error of REPORT through."""
     applied = {(f.rule, f.override) for f in report.findings if f.severity == OVERRIDDEN}
     return [o for o in overrides if any((rule, describe(o)) in applied for rule in o.rules)]
+
+
+# Rules a trailer can override but that the To-fix line does not suggest overriding: a failing
+# test is fixed, not explained away; a branch is renamed, and one cut from the wrong place is cut
+# again, each in one command.
+NOT_SUGGESTED = ("tests", "branch-name", "branch-base")
+
+
+def with_override_hint(report: Report) -> Report:
+    """REPORT with a To-fix line naming `hotfix-guard override` for the rules whose remaining
+    errors an override trailer could let through: the way out that leaves a record."""
+    names = [
+        name
+        for name in dict.fromkeys(f.rule for f in report.errors)
+        if name in overridable_rules() and name not in NOT_SUGGESTED
+    ]
+    if not names:
+        return report
+    hint = (
+        f"if {', '.join(names)} must not hold for this hotfix, record why on the branch: "
+        f"hotfix-guard override {','.join(names)} --reason '<why, 10 characters or more>'"
+    )
+    return replace(report, hints=(*report.hints, hint))

@@ -82,10 +82,24 @@ def github_annotation(finding: Finding) -> str:
     return f"::{GITHUB_COMMAND[finding.severity]} {','.join(properties)}::{_escape_data(message)}"
 
 
+def github_log(text: str) -> str:
+    """TEXT for a GitHub job log, where no line of it may act as a workflow command.
+
+    GitHub reads any line that starts with `::` (after leading spaces) as a command, and a path
+    or subject from git may start so (`::error file=...::forged`, `::stop-commands::x`, which
+    would hide every real annotation after it). So TEXT is wrapped in `::stop-commands::TOKEN`
+    and `::TOKEN::`: between them GitHub runs no command. TOKEN is a hash of TEXT, which TEXT
+    cannot contain, so it cannot end the quiet part early; being derived, it is reproducible."""
+    if not any(line.lstrip().startswith("::") for line in text.splitlines()):
+        return text
+    token = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"::stop-commands::{token}\n{text}\n::{token}::"
+
+
 def render_github(report: Report) -> str:
     """The text report for the log, then one annotation per finding, at most 10 of each type:
     beyond that, 9 are shown and the 10th says how many more the log lists."""
-    lines = [render_text(report)]
+    lines = [github_log(render_text(report))]
     by_command: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_command.setdefault(GITHUB_COMMAND[finding.severity], []).append(finding)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
+from collections.abc import Sequence
 
 from hotfix_guard.config.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
 from hotfix_guard.engine.context import Context
 from hotfix_guard.errors import UsageError
-from hotfix_guard.git.refs import branch_name, local, short_name
+from hotfix_guard.git.refs import HEADS, branch_name, local, remote_of, short_name
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.report.findings import Finding, short_line
 
@@ -78,10 +79,14 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     contains the tip already is not a source. At commit time the tip is the commit being made,
     which no branch contains yet: a hotfix just cut from develop is caught at its first commit.
     """
-    own_commits = [commit for commit, *_ in ctx.commits]
+    main_refs, main_name = _trusted_main(ctx)
+    if main_refs == ctx.scope.main.refs:
+        lines: Sequence[Sequence[str]] = ctx.commits
+    else:  # below the merge base with the local main too: its commits nobody released
+        lines = ctx.repo.commits_with_parents(ctx.scope.head, main_refs)
+    own_commits = _candidates(ctx, lines)
     if not own_commits:
         return []
-    main_refs = ctx.scope.main.refs
     others = set(ctx.repo.refs_containing(own_commits)) - _own_refs(ctx) - set(main_refs)
     if not others:
         return []
@@ -113,12 +118,32 @@ def check_branch_base(ctx: Context) -> list[Finding]:
     commits = "commit that is" if len(foreign) == 1 else "commits that are"
     return [
         Finding(
-            f"carries {len(foreign)} {commits} not on {ctx.scope.main.name}, from "
-            f"{source_text}: {shown}{more}; a hotfix is cut from {ctx.scope.main.name} and merges "
+            f"carries {len(foreign)} {commits} not on {main_name}, from "
+            f"{source_text}: {shown}{more}; a hotfix is cut from {main_name} and merges "
             "nothing else in",
             ref=ctx.where,
-            fix=_clean_branch(ctx, [c for c, *parents in ctx.commits if c not in reached]),
+            fix=_clean_branch(ctx, [c for c, *_ in lines if c not in reached], main_name),
         )
+    ]
+
+
+def _candidates(ctx: Context, lines: Sequence[Sequence[str]]) -> list[str]:
+    """The branch's commits that could have come from another branch, newest first.
+
+    Not the tip (unless a commit is being made on it): a backport branch that contains it got it
+    from the hotfix (a fast-forward, or the fix merged there first and released from there).
+    Not a commit the reflog says was made on the branch. Not a merge whose merged-in parents
+    are all on main: `Merge branch 'master' into develop` or a release merged back into develop
+    brings main's own work, not develop's.
+    """
+    own = {commit for commit, *_ in lines}
+    made_here = _made_on_branch(ctx) or set()
+    return [
+        commit
+        for commit, *parents in lines
+        if (commit != ctx.scope.head or ctx.scope.staged)
+        and commit not in made_here
+        and not (len(parents) > 1 and all(parent not in own for parent in parents[1:]))
     ]
 
 
@@ -138,13 +163,31 @@ def _backport_refs(ctx: Context) -> set[str]:
     return {ref for ref in ctx.repo.refs if branch_name(ref) in names}
 
 
-def _clean_branch(ctx: Context, own: list[str]) -> str | None:
+def _trusted_main(ctx: Context) -> tuple[tuple[str, ...], str]:
+    """The copies of main branch-base measures against, and their name: the remote-tracking
+    ones when the local main has commits they lack. A local main fast-forwarded to develop by
+    mistake carries commits nobody released; a hotfix cut from it must not count them as main's.
+    """
+    copies = ctx.scope.main.refs
+    remote = tuple(ref for ref in copies if remote_of(ref) is not None)
+    local_copy = [ref for ref in copies if ref.startswith(HEADS)]
+    if not remote or not local_copy:
+        return copies, ctx.scope.main.name
+    tips = ctx.repo.refs
+    if tips.get(local_copy[0]) in {tips.get(ref) for ref in remote}:
+        return copies, ctx.scope.main.name  # the usual case, without a git process
+    if not ctx.repo.commits_with_parents(local_copy[0], remote):
+        return copies, ctx.scope.main.name
+    return remote, short_name(remote[0])
+
+
+def _clean_branch(ctx: Context, own: list[str], main_name: str) -> str | None:
     """Cut a clean branch from main and cherry-pick the branch's own commits, oldest first."""
     picks = [commit[:12] for commit in reversed(own)]
     if not picks:
         return None
     clean = f"{_slug(ctx.scope.branch) if ctx.scope.branch else 'hotfix/fix'}-clean"
     return (
-        f"git switch -c {shlex.quote(clean)} {shlex.quote(ctx.scope.main.name)} && "
+        f"git switch -c {shlex.quote(clean)} {shlex.quote(main_name)} && "
         f"git cherry-pick {' '.join(picks)}"
     )

@@ -21,12 +21,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.context import Context, judging_the_rest
 from hotfix_guard.engine.hunks import Block
 from hotfix_guard.git.search import words_in_tree
 from hotfix_guard.report.findings import Finding, display_path
 from hotfix_guard.report.fixes import quote, quoted
-from hotfix_guard.rules.noise import TOKEN, changed_lines, unread
+from hotfix_guard.rules.noise import TOKEN, changed_lines, is_markup, is_prose, unread
 
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 # Swapping one of these is a change of meaning (visibility, a flag, a type), not a new name.
@@ -50,6 +50,8 @@ class Uses:
     places: list[tuple[str, int]] = field(default_factory=list)
     # Whether one of the changed lines declares or assigns the name: the definition moved too.
     defines: bool = False
+    # Whether it declares a function, class or type: a name other code may call, not a local.
+    names_api: bool = False
 
     @property
     def files(self) -> int:
@@ -60,40 +62,10 @@ class Uses:
 STRING_LITERAL = re.compile(
     r""" "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' | `(?:[^`\\\n]|\\.)*` """, re.X
 )
-# Files of words, not code: documentation and translations.
-PROSE_SUFFIXES = frozenset(
-    [
-        ".md",
-        ".markdown",
-        ".rst",
-        ".txt",
-        ".adoc",
-        ".po",
-        ".pot",
-        ".xlf",
-        ".xliff",
-        ".strings",
-        ".resx",
-        ".properties",
-        ".arb",
-    ]
-)
-TRANSLATION_DIRS = frozenset(
-    ["locale", "locales", "i18n", "l10n", "lang", "langs", "languages", "translations"]
-)
 
 
 def tokens(line: str) -> list[str]:
     return TOKEN.findall(STRING_LITERAL.sub('""', line))
-
-
-def is_prose(path: str) -> bool:
-    """Documentation or translations: a repeated word change there is wording, not a rename."""
-    name = path.rsplit("/", 1)[-1].lower()
-    suffix = name[name.rfind(".") :] if "." in name else ""
-    parts = path.lower().split("/")[:-1]
-    android_strings = name == "strings.xml" and any(p.startswith("values") for p in parts)
-    return suffix in PROSE_SUFFIXES or android_strings or bool(TRANSLATION_DIRS.intersection(parts))
 
 
 def style_only(before: str, after: str) -> bool:
@@ -184,11 +156,35 @@ def line_pairs(block: Block) -> Iterator[tuple[list[str], list[str], int]]:
         yield old[old_index], new[new_index], block.new_start + new_index
 
 
+# Words that declare a name other code calls or uses as a type.
+API_DECLARING = frozenset(
+    [
+        "function",
+        "def",
+        "fun",
+        "func",
+        "class",
+        "interface",
+        "trait",
+        "enum",
+        "struct",
+        "object",
+        "record",
+        "protocol",
+        "type",
+        "module",
+        "sub",
+        "macro",
+    ]
+)
+
+
 def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
     found: dict[tuple[str, str], Uses] = {}
     for file_patch in ctx.file_patches:
         if is_prose(file_patch.path):
             continue
+        markup = is_markup(file_patch.path)
         for block in file_patch.blocks:
             if not block.removed or not block.added:
                 continue
@@ -196,11 +192,21 @@ def substitutions(ctx: Context) -> dict[tuple[str, str], Uses]:
                 pair = substitution(old, new)
                 if pair is None:
                     continue
+                index = old.index(pair[0])
+                if markup and _markup_name(old, index):
+                    continue
                 uses = found.setdefault(pair, Uses())
                 uses.places.append((file_patch.path, line))
-                index = old.index(pair[0])
                 uses.defines = uses.defines or defines(old, index) or defines(new, index)
+                uses.names_api = uses.names_api or (index > 0 and old[index - 1] in API_DECLARING)
     return found
+
+
+def _markup_name(line_tokens: Sequence[str], index: int) -> bool:
+    """Whether the token at INDEX is an attribute name (before `=`) or an element name."""
+    after = line_tokens[index + 1] if index + 1 < len(line_tokens) else ""
+    before = line_tokens[index - 1] if index > 0 else ""
+    return after == "=" or before in ("<", "/")
 
 
 def renames(ctx: Context, repeated: dict[tuple[str, str], Uses]) -> dict[tuple[str, str], Uses]:
@@ -224,13 +230,55 @@ def renames(ctx: Context, repeated: dict[tuple[str, str], Uses]) -> dict[tuple[s
     }
 
 
+# Names a newer platform took: JDK 21's SequencedCollection gives every List `removeLast`,
+# `getFirst`..., so a project method of that name must be renamed to build at all.
+PLATFORM_CLASHES = frozenset(
+    ["removeLast", "removeFirst", "getFirst", "getLast", "addFirst", "addLast", "reversed"]
+)
+# A new name that says it switches something off: a feature flag becoming its kill switch.
+KILL_SWITCH = re.compile(r"kill|switch|disable|toggle|flag", re.IGNORECASE)
+# A local renamed inside the function the fix rewrites: its uses within this many lines, among
+# at least as many other changed lines of that rewrite.
+LOCAL_SPAN = 40
+
+
+def part_of_the_fix(ctx: Context, pair: tuple[str, str], uses: Uses) -> str | None:
+    """Why a rename is the fix itself, not a refactor next to it; None when it is not."""
+    before, after = pair
+    if before in PLATFORM_CLASHES:
+        return "platform clash"
+    if KILL_SWITCH.search(after) and not KILL_SWITCH.search(before):
+        return "kill switch"
+    if uses.files > 1 or uses.names_api or style_only(before, after):
+        return None
+    lines = [line for _, line in uses.places]
+    first, last = min(lines), max(lines)
+    if last - first > LOCAL_SPAN:
+        return None
+    path = uses.places[0][0]
+    rewritten = sum(
+        1
+        for file_patch in ctx.file_patches
+        if file_patch.path == path
+        for block in file_patch.blocks
+        for offset in range(len(block.added))
+        if first - LOCAL_SPAN // 4 <= block.new_start + offset <= last + LOCAL_SPAN // 4
+        and block.new_start + offset not in lines
+    )
+    return "local in the rewritten function" if rewritten >= len(lines) else None
+
+
+@judging_the_rest
 def check_identifier_rename(ctx: Context) -> list[Finding]:
     minimum = ctx.config.option("identifier-rename-min-lines")
     findings = unread(ctx)
     repeated = {
         pair: uses for pair, uses in substitutions(ctx).items() if len(uses.places) >= minimum
     }
-    for (before, after), uses in renames(ctx, repeated).items():
+    found = renames(ctx, repeated)
+    for (before, after), uses in found.items():
+        if part_of_the_fix(ctx, (before, after), uses) is not None:
+            continue
         path, line = uses.places[0]
         shown = ", ".join(f"{display_path(p)}:{n}" for p, n in uses.places[:SHOWN_PLACES])
         more = "" if len(uses.places) <= SHOWN_PLACES else ", ..."

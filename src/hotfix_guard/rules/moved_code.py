@@ -13,11 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.context import Context, judging_the_rest
 from hotfix_guard.engine.hunks import FilePatch
 from hotfix_guard.report.findings import Finding, display_path
 from hotfix_guard.report.fixes import undo_hunks
-from hotfix_guard.rules.noise import squeeze, unread
+from hotfix_guard.rules.noise import is_markup, squeeze, unread
 
 # Comment lines in the languages the rules read: a group of statements moved up to fix their
 # order often carries its comment along, which must not make it long enough to count as a move.
@@ -123,6 +123,7 @@ def find_moves(file_patches: Sequence[FilePatch], minimum: int) -> Iterator[Move
             position += length
 
 
+@judging_the_rest
 def check_moved_code(ctx: Context) -> list[Finding]:
     # One finding per (from file, to file), at the first moved block's new place.
     grouped: dict[tuple[str, str], list[Move]] = {}
@@ -132,6 +133,8 @@ def check_moved_code(ctx: Context) -> list[Finding]:
     for moves in grouped.values():
         first = moves[0]
         lines = sum(move.lines for move in moves)
+        if small_move_in_the_fix(moves, lines):
+            continue
         blocks = "a block" if len(moves) == 1 else f"{len(moves)} blocks"
         source = "this file" if first.source is first.target else display_path(first.source.path)
         findings.append(
@@ -145,6 +148,26 @@ def check_moved_code(ctx: Context) -> list[Finding]:
             )
         )
     return ctx.without_rolled_back(findings)
+
+
+# A block this small moved within one file is part of restructuring it: a call list moved while
+# the fixed function is rewritten, a function put next to its new callers, a menu item put in
+# another place of a layout (the order is what the user sees).
+SMALL_MOVE_LINES = 8
+
+
+def _has_code(line: str) -> bool:
+    return any(char.isalnum() for char in line)
+
+
+def small_move_in_the_fix(moves: Sequence[Move], lines: int) -> bool:
+    """Whether MOVES are a small move inside one file that the fix changes besides (or a
+    layout, where moving an element is the change)."""
+    patch = moves[0].target
+    if patch is not moves[0].source or lines > SMALL_MOVE_LINES:
+        return False
+    changed = sum(1 for block in patch.blocks for line in block.added if _has_code(line))
+    return changed > lines or is_markup(patch.path)
 
 
 def _source(

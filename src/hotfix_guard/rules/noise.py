@@ -10,13 +10,54 @@ import re
 from collections.abc import Sequence
 
 from hotfix_guard.engine import hunks
-from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.context import Context, judging_the_rest
 from hotfix_guard.engine.hunks import Block, FilePatch, too_big_to_read
 from hotfix_guard.report.findings import ERROR, INFO, WARNING, Finding, with_fix
 from hotfix_guard.report.fixes import undo_hunks
 
 # How many unchanged lines from the fix a blank line added or removed still belongs to it.
 BLANK_LINE_REACH = 3
+
+
+# Files of words, not code: documentation and translations.
+PROSE_SUFFIXES = frozenset(
+    [
+        ".md",
+        ".markdown",
+        ".rst",
+        ".txt",
+        ".adoc",
+        ".po",
+        ".pot",
+        ".xlf",
+        ".xliff",
+        ".strings",
+        ".resx",
+        ".properties",
+        ".arb",
+    ]
+)
+TRANSLATION_DIRS = frozenset(
+    ["locale", "locales", "i18n", "l10n", "lang", "langs", "languages", "translations"]
+)
+
+
+# Markup: its element and attribute names are the format's vocabulary, and the order of its
+# elements is what a user sees.
+MARKUP_SUFFIXES = (".xml", ".html", ".htm", ".xhtml", ".svg", ".xaml", ".vue")
+
+
+def is_markup(path: str) -> bool:
+    return path.lower().endswith(MARKUP_SUFFIXES)
+
+
+def is_prose(path: str) -> bool:
+    """Documentation or translations: a repeated word change there is wording, not a rename."""
+    name = path.rsplit("/", 1)[-1].lower()
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    parts = path.lower().split("/")[:-1]
+    android_strings = name == "strings.xml" and any(p.startswith("values") for p in parts)
+    return suffix in PROSE_SUFFIXES or android_strings or bool(TRANSLATION_DIRS.intersection(parts))
 
 
 # --- whitespace -------------------------------------------------------------------------------
@@ -104,6 +145,7 @@ def unread(ctx: Context) -> list[Finding]:
     ]
 
 
+@judging_the_rest
 def check_whitespace(ctx: Context) -> list[Finding]:
     findings = unread(ctx)
     warn_lines = ctx.config.option("whitespace-warn-lines")
@@ -113,7 +155,7 @@ def check_whitespace(ctx: Context) -> list[Finding]:
             continue
         if all(is_whitespace for hunk in hunks for _, is_whitespace in hunk):
             blocks = [block for hunk in hunks for block, _ in hunk]
-            findings.append(_whole_file_finding(file_patch, blocks))
+            findings.append(_whole_file_finding(file_patch, blocks, warn_lines))
             continue
         finding = _stray_finding(file_patch, hunks, warn_lines)
         if finding is not None:
@@ -202,12 +244,23 @@ def _fold(blocks: Sequence[Block]) -> Block:
     )
 
 
-def _whole_file_finding(file_patch: FilePatch, blocks: Sequence[Block]) -> Finding:
+# Templates and documents of a repository's own process (a pull request template): a blank line
+# there is read by no build and reviewed as prose.
+PROCESS_DIRS = (".github/", ".gitlab/", "docs/")
+
+
+def _whole_file_finding(file_patch: FilePatch, blocks: Sequence[Block], warn_lines: int) -> Finding:
+    """A file whose whole change is whitespace: noise, but a blank line or two in a document
+    or a template (not code) only warns."""
+    path = file_patch.path
+    prose = is_prose(path) or path.startswith(PROCESS_DIRS)
+    small = whitespace_lines(blocks) <= warn_lines
     return Finding(
         f"the whole change of this file is whitespace ({whitespace_kinds(blocks)}, "
         f"{_changed_lines(blocks)})",
-        path=file_patch.path,
+        path=path,
         line=blocks[0].new_start,
+        severity=WARNING if prose and small else ERROR,
     )
 
 
@@ -298,23 +351,94 @@ def whitespace_lines_within(block: Block) -> int:
     return 2 * max(0, same_tokens - same_text)
 
 
+# What an editor does to the file it saves, wherever it is in that file: trailing whitespace
+# stripped, a newline put at the end. Up to this many changed lines (six lines stripped).
+EDITOR_KINDS = frozenset(["trailing whitespace", "newline at end of file"])
+EDITOR_MAX_LINES = 12
+# What a formatter or a longer docblock tag does next to the fix: a signature re-wrapped (the
+# fixed function's or its neighbour's), `@param` columns re-aligned. At most this many such
+# places, each of at most this many changed lines, this many lines from a change of the fix.
+NEAR_KINDS = frozenset(["line breaks", "spacing inside lines"])
+NEAR_MAX_PLACES = 2
+NEAR_MAX_LINES = 12
+NEAR_FIX_LINES = 30
+# ... and only in a file whose real change is at most this many changed lines: a fix, not a
+# rewrite (in a refactor every line is near a change).
+NEAR_FIX_MAX_CHANGE = 20
+COMMENT_LINE = re.compile(r"\s*(?:\*|//|#|/\*|--|;)")
+
+
+def _kinds(block: Block) -> set[str]:
+    return set(whitespace_kinds([block]).split(", "))
+
+
+def tolerated(stray: Sequence[Block], runs: Sequence[Sequence[Run]]) -> list[Block]:
+    """The blocks of STRAY an editor on save or a formatter next to the fix explains; none
+    when there is more of it than an editor or a re-wrapped signature makes (a reformat)."""
+    real = [
+        (block.new_start, block.new_start + len(block.added))
+        for hunk in runs
+        for block, is_whitespace in hunk
+        if not is_whitespace
+    ]
+    editor = [block for block in stray if _kinds(block) <= EDITOR_KINDS]
+    near = [
+        block
+        for block in stray
+        if block not in editor
+        and _kinds(block) <= NEAR_KINDS
+        and block.size <= NEAR_MAX_LINES
+        and _near(block, real)
+        and (
+            "spacing inside lines" not in _kinds(block)
+            or all(COMMENT_LINE.match(line) for line in (*block.removed, *block.added))
+        )
+    ]
+    if sum(end - start for start, end in real) > NEAR_FIX_MAX_CHANGE:
+        near = []  # measured: in a refactor's rewrite every re-wrap is near a change
+    if whitespace_lines(editor) > EDITOR_MAX_LINES or len(near) > NEAR_MAX_PLACES:
+        return []
+    return editor + near
+
+
+def _near(block: Block, real: Sequence[tuple[int, int]]) -> bool:
+    start, end = block.new_start, block.new_start + len(block.added)
+    return any(
+        start - NEAR_FIX_LINES <= fix_end and fix_start <= end + NEAR_FIX_LINES
+        for fix_start, fix_end in real
+    )
+
+
 def _stray_finding(
     file_patch: FilePatch, hunks: Sequence[Sequence[Run]], warn_lines: int
 ) -> Finding | None:
     """One finding for the whitespace-only changes of a file that stand apart from the fix.
 
-    At most WARN_LINES changed lines of it (an editor's spacing, a blank line, a newline at
-    the end of the file) is a warning: a reviewer asks for it to go but would not hold the fix.
-    The message gives the full size of the file's whitespace noise, the lines next to the fix
-    included, so a reviewer sees how big it is.
+    What an editor or a formatter does next to the fix (see tolerated) is a warning: a reviewer
+    asks for it to go but would not hold the fix. So is the rest when it is at most WARN_LINES
+    changed lines (a blank line or two). The message gives the full size of the file's
+    whitespace noise, the lines next to the fix included, so a reviewer sees how big it is.
     """
     stray = [block for runs in hunks for block in stray_blocks(runs)]
     if not stray:
         return None
+    explained = tolerated(stray, hunks)
+    rest = [block for block in stray if block not in explained]
+    if rest:
+        where, severity = (
+            "away from the fix",
+            WARNING if whitespace_lines(rest) <= warn_lines else ERROR,
+        )
+    else:
+        rest, where, severity = (
+            stray,
+            "in the fixed file, as an editor or a formatter makes them",
+            WARNING,
+        )
     changes = (
-        "a whitespace-only change" if len(stray) == 1 else f"{len(stray)} whitespace-only changes"
+        "a whitespace-only change" if len(rest) == 1 else f"{len(rest)} whitespace-only changes"
     )
-    size = whitespace_lines(stray)
+    size = whitespace_lines(rest)
     every = sum(
         block.size if is_whitespace else whitespace_lines_within(block)
         for runs in hunks
@@ -322,8 +446,8 @@ def _stray_finding(
     )
     in_all = f"; {every} whitespace-only changed lines in this file in all" if every > size else ""
     return Finding(
-        f"{changes} away from the fix ({whitespace_kinds(stray)}, {changed_lines(size)}{in_all})",
+        f"{changes} {where} ({whitespace_kinds(rest)}, {changed_lines(size)}{in_all})",
         path=file_patch.path,
-        line=stray[0].new_start,
-        severity=WARNING if size <= warn_lines else ERROR,
+        line=rest[0].new_start,
+        severity=severity,
     )

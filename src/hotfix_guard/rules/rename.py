@@ -5,14 +5,15 @@ test file is as much a refactor as moving code. git's detection pairs files from
 on, which two files reach through a shared licence header and boilerplate alone; a pair below
 the copy threshold is therefore compared again without its headers. A resource split into
 variants (`icon.xml` -> `icon_light.xml` + `icon_dark.xml`) is a change of the resource, often the
-fix itself, not a move.
+fix itself, not a move; so is any picture or drawable renamed or copied, and a class moved into
+an internal or debug-only module (how a fix hides a feature from the release build).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.context import Context, judging_the_rest
 from hotfix_guard.engine.diff import EXCLUDED, FileChange
 from hotfix_guard.git.search import blob_text
 from hotfix_guard.report.findings import Finding, display_path
@@ -30,6 +31,7 @@ HEADER_STARTS = ("<?php", "//", "#", "/*", "*", "--", "<!--", '"""', "'''")
 VARIANT_SEPARATORS = ("_", "-", ".")
 
 
+@judging_the_rest
 def check_rename(ctx: Context) -> list[Finding]:
     """Files git's rename and copy detection pairs with another path (not delete + add)."""
     findings = []
@@ -43,6 +45,10 @@ def check_rename(ctx: Context) -> list[Finding]:
         if file.status == "C" and similarity < COPY_MIN_SIMILARITY:
             continue
         if file.status == "R" and split_into_variants(file.old_path, file.path, added):
+            continue
+        if is_resource(file.old_path) and is_resource(file.path):
+            continue
+        if hidden_from_release(file.old_path, file.path):
             continue
         if similarity < COPY_MIN_SIMILARITY and not similar_past_headers(ctx, file):
             continue
@@ -60,6 +66,32 @@ def check_rename(ctx: Context) -> list[Finding]:
             )
         )
     return ctx.without_rolled_back(findings)
+
+
+# Pictures and Android drawables: an icon swapped or split into `_light`/`_dark` files shares
+# its boilerplate (a vector's header) with the old one, which git reads as a move.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".bmp")
+RESOURCE_DIRS = ("drawable", "mipmap")
+# Modules and source sets a release build leaves out: moving a class there hides a feature.
+INTERNAL_PARTS = frozenset(["internal", "debug", "dev", "devtools"])
+
+
+def is_resource(path: str) -> bool:
+    """A picture or an Android drawable: a resource file, not code."""
+    folders = path.split("/")[:-1]
+    return path.lower().endswith(IMAGE_SUFFIXES) or any(
+        folder.startswith(RESOURCE_DIRS) for folder in folders
+    )
+
+
+def hidden_from_release(old_path: str, new_path: str) -> bool:
+    """Whether NEW_PATH is in an internal or debug-only module OLD_PATH was not in
+    (`app/src/main/...` -> `internal/src/main/...`, `app/src/debug/...`)."""
+
+    def parts(path: str) -> set[str]:
+        return {part for folder in path.split("/")[:-1] for part in folder.split("-")}
+
+    return bool((parts(new_path) - parts(old_path)) & INTERNAL_PARTS)
 
 
 def split_into_variants(old_path: str, new_path: str, added: Sequence[str]) -> bool:

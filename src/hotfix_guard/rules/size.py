@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hotfix_guard.engine.context import Context
-from hotfix_guard.engine.diff import FileChange
+from hotfix_guard.engine.context.rollback import Rollback
+from hotfix_guard.engine.diff import FileChange, build_change
 from hotfix_guard.report.findings import INFO, Finding, display_path
 from hotfix_guard.report.fixes import split_out
+from hotfix_guard.rules.noise import is_markup
 
 SHOWN_FILES = 10
 SPLIT_FIX_FILES = 20
@@ -39,28 +41,44 @@ def check_diff_size(ctx: Context) -> list[Finding]:
             )
         )
         return findings
-    if rollback is not None and rollback.paths:
+    rest = ctx.rest_of_rollback if rollback is not None else None
+    if rollback is not None and rest is not None:
+        # Reverts first, the rest after them: the rest is counted, on its own.
+        assert rollback.rest_base is not None
+        undone = build_change(ctx.repo, ctx.config, ctx.scope.base, rollback.rest_base).counted
+        counted = list(rest.change.counted)
+        files, lines = len(counted), sum(entry.lines for entry in counted)
+        findings.append(_not_counted(ctx, rollback, undone, "the change after them counts"))
+        if files <= max_files and lines <= max_lines:
+            return findings
+        ctx = rest
+    elif rollback is not None and rollback.paths:
         # A rollback plus a small rest: the reverting commits' files do not count.
-        undone = [entry for entry in counted if entry.path in rollback.paths]
+        undone = tuple(entry for entry in counted if entry.path in rollback.paths)
         counted = [entry for entry in counted if entry.path not in rollback.paths]
         files, lines = len(counted), sum(entry.lines for entry in counted)
+        findings.append(_not_counted(ctx, rollback, undone, "files the rest changes count"))
+        if files <= max_files and lines <= max_lines:
+            return findings
+    weights = judged_lines(ctx, counted)
+    judged = sum(weights.values())
+    if files <= max_files and judged <= max_lines:
         findings.append(
             Finding(
-                f"not counted: {len(undone)} files and {sum(e.lines for e in undone)} code lines "
-                f"that only {', '.join(rollback.reverting)} change, reverting commits already on "
-                f"{ctx.scope.main.name} ({', '.join(rollback.reverted)})",
+                f"within the limits: {lines} changed code lines count as {judged} ({JUDGED_HOW})",
                 ref=ctx.where,
                 severity=INFO,
             )
         )
-        if files <= max_files and lines <= max_lines:
-            return findings
-    to_split = files_to_split_out(counted, max_files, max_lines)
+        return findings
+    to_split = files_to_split_out(counted, max_files, max_lines, weights)
     shown = ", ".join(f"{display_path(f.path)} ({f.size})" for f in to_split[:SHOWN_FILES])
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
+    how = f", {judged} as counted: {JUDGED_HOW}" if judged != lines else ""
     findings.append(
         Finding(
-            f"{files} changed files (limit {max_files}) and {lines} changed code lines "
+            f"{files} changed file{'' if files == 1 else 's'} (limit {max_files}) and {lines} "
+            f"changed code line{'' if lines == 1 else 's'}{how} "
             f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
             f"{len(to_split)} "
             f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
@@ -69,6 +87,54 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         )
     )
     return findings
+
+
+JUDGED_HOW = (
+    "whitespace-only lines of markup left out, in a deletion lines removed beyond those added "
+    "count a quarter"
+)
+# Deleting code is how a hotfix takes a broken feature out: a change that removes at least this
+# many times the lines it adds is a deletion, whose removed lines beyond the added ones count
+# DELETION_WEIGHT times less. A refactor that moves code removes about what it adds.
+DELETION_RATIO = 3
+DELETION_WEIGHT = 4
+
+
+def weigh(added: int, removed: int) -> int:
+    """A file's lines in a deletion: added, plus as many removed, plus a quarter of the removed
+    lines beyond those (rounded up)."""
+    paired = min(added, removed)
+    return added + paired + -(-(removed - paired) // DELETION_WEIGHT)
+
+
+def judged_lines(ctx: Context, counted: Sequence[FileChange]) -> dict[str, int]:
+    """Path -> its lines as judged. In markup, lines that only change whitespace are left out
+    (`git diff -w`: a layout re-indented because the fix wraps a view in another); a deletion
+    is discounted. One more numstat query, asked only of a change over the limits."""
+    blind = ctx.repo.line_counts(ctx.scope.base, ctx.head, "-w")
+    counts = {}
+    for file in counted:
+        markup = file.status in ("M", "T") and is_markup(file.path)
+        counts[file.path] = (blind.get(file.path, (0, 0)) if markup else None) or (
+            file.added,
+            file.removed,
+        )
+    added = sum(a for a, _ in counts.values())
+    removed = sum(r for _, r in counts.values())
+    deletion = removed >= DELETION_RATIO * max(added, 1)
+    return {path: weigh(a, r) if deletion else a + r for path, (a, r) in counts.items()}
+
+
+def _not_counted(
+    ctx: Context, rollback: Rollback, undone: Sequence[FileChange], rest: str
+) -> Finding:
+    return Finding(
+        f"not counted: {len(undone)} files and {sum(e.lines for e in undone)} code lines that "
+        f"{', '.join(rollback.reverting)} change, reverting commits already on "
+        f"{ctx.scope.main.name} ({', '.join(rollback.reverted)}); {rest}",
+        ref=ctx.where,
+        severity=INFO,
+    )
 
 
 def _split_fix(base: str, to_split: Sequence[FileChange]) -> str:
@@ -99,7 +165,10 @@ ADDED = ("A", "C")
 
 
 def files_to_split_out(
-    counted: Sequence[FileChange], max_files: int, max_lines: int
+    counted: Sequence[FileChange],
+    max_files: int,
+    max_lines: int,
+    weights: Mapping[str, int] | None = None,
 ) -> list[FileChange]:
     """Files to move to a separate change so that both counts get within the limits.
 
@@ -108,18 +177,23 @@ def files_to_split_out(
     over the limit are taken from the biggest of the rest; files over the limit from those the
     change touches least, which are the cheapest to leave out.
     """
-    files, lines = len(counted), sum(f.lines for f in counted)
+    judged = weights or {}
+
+    def size(file: FileChange) -> int:
+        return judged.get(file.path, file.lines)
+
+    files, lines = len(counted), sum(size(f) for f in counted)
     if files <= max_files and lines <= max_lines:
         return []
     edited = [f for f in counted if f.status not in ADDED]
-    fix = max(edited, key=lambda f: (f.lines, f.path)) if edited else None
+    fix = max(edited, key=lambda f: (size(f), f.path)) if edited else None
     added = [f for f in counted if f.status in ADDED]
     others = [f for f in edited if f is not fix]
     last = [fix] if fix is not None else []
     chosen: list[FileChange] = []
     biggest_first = [
-        *sorted(added, key=lambda f: (-f.lines, f.path)),
-        *sorted(others, key=lambda f: (-f.lines, f.path)),
+        *sorted(added, key=lambda f: (-size(f), f.path)),
+        *sorted(others, key=lambda f: (-size(f), f.path)),
         *last,
     ]
     taken: set[int] = set()  # by identity: comparing dataclasses made this quadratic
@@ -128,10 +202,10 @@ def files_to_split_out(
             break
         chosen.append(entry)
         taken.add(id(entry))
-        files, lines = files - 1, lines - entry.lines
+        files, lines = files - 1, lines - size(entry)
     least_first = [
-        *sorted(added, key=lambda f: (f.lines, f.path)),
-        *sorted(others, key=lambda f: (f.lines, f.path)),
+        *sorted(added, key=lambda f: (size(f), f.path)),
+        *sorted(others, key=lambda f: (size(f), f.path)),
         *last,
     ]
     for entry in least_first:

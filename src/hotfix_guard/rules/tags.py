@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 
+from hotfix_guard.incident.shipped import postmortem_commits
 from hotfix_guard.releases.tags import TagContext
 from hotfix_guard.releases.versions import next_release, render_version
 from hotfix_guard.report.findings import INFO, Finding, short_line
@@ -149,7 +150,7 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
         return []
     main = ctx.main
     if any(ctx.repo.is_ancestor(commit, ref) for ref in main.refs):
-        return []
+        return _ships_only_its_hotfix(ctx, commit)
     subject = ctx.repo.subjects([commit]).get(commit, "")
     return [
         Finding(
@@ -157,5 +158,43 @@ def check_tag_target(ctx: TagContext) -> list[Finding]:
             f"{main.name}; merge the hotfix into {main.name} and tag the merge commit",
             ref=ctx.name,
             fix=f"{_delete(ctx)}, merge the hotfix into {main.name} and tag the merge commit",
+        )
+    ]
+
+
+def _ships_only_its_hotfix(ctx: TagContext, commit: str) -> list[Finding]:
+    """A hotfix tag on a merge ships what lies between the previous release tag on its line and
+    it: the merge and what it brings, nothing that main gained before it (a main fast-forwarded
+    to develop, another hotfix's merge: they would ship as this patch release)."""
+    parents, _ = ctx.queries.parents_and_subject(commit)
+    before = ctx.releases_before()
+    own = ctx.version
+    if len(parents) < 2 or not before:
+        return []  # not a merge (which commits are the hotfix's is unknown), or a first release
+    earlier = {name: v for name, v in before.items() if own is None or v < own} or before
+    previous = max(earlier, key=lambda name: earlier[name])
+    previous_commit = ctx.queries.tags[previous].commit
+    if previous_commit is None:
+        return []
+    # What main had gained since the previous release before the merge: none of it is the
+    # hotfix's (the merge brings the hotfix's own commits through its second parent), except
+    # postmortems, which are committed straight to main.
+    gained = [sha for sha, *_ in ctx.repo.commits_with_parents(parents[0], [previous_commit])]
+    postmortems = postmortem_commits(ctx.repo, ctx.config, gained)
+    extra = [sha for sha in gained if sha not in postmortems]
+    if not extra:
+        return []
+    subjects = ctx.repo.subjects(extra[:3])
+    shown = "; ".join(f"{sha[:10]} {short_line(subjects.get(sha, ''))}" for sha in extra[:3])
+    more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+    what = "commit that is" if len(extra) == 1 else "commits that are"
+    return [
+        Finding(
+            f"{ctx.name} ships {len(extra)} {what} not part of the hotfix it tags "
+            f"({ctx.hotfix}), on top of {previous}: {shown}{more}; a hotfix tag ships its "
+            "hotfix alone",
+            ref=ctx.name,
+            fix=f"{_delete(ctx)}, take the commits named above off {ctx.main.name}, and tag "
+            "the hotfix's merge again",
         )
     ]

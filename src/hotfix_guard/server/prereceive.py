@@ -4,29 +4,36 @@ git gives a pre-receive hook `<old> <new> <ref>` lines on stdin, in the bare rep
 ref moves; a non-zero exit refuses the whole push (all or nothing). The new objects are visible
 through git's quarantine variables, which the git layer inherits.
 
-- A hotfix branch (created or updated): the branch, size and noise rules against main as it is
+- A hotfix branch (created or updated), or one that is a hotfix branch only when case is ignored
+  (`Hotfix/x`, a branch-name error): the branch, size and noise rules against main as it is
   before the push (a push that also moves main must not make the hotfix look empty), and its
-  override trailers. Not the tests rule: git forbids the temporary worktree it needs while a push
-  is in quarantine, and a push should not wait for a test suite; CI runs the tests.
-- main: the rules about main, on its new tip. A tag: the tag rules, with main as it will be after
-  the push (`finish --push` pushes the merge and its tag together).
-- A deletion, another branch, or another ref namespace: nothing to check.
-- Config: the repository's main branch as it is before the push, never the pushed commits.
+  own override trailers. Not the tests rule: git forbids the temporary worktree it needs while a
+  push is in quarantine, and a push should not wait for a test suite; CI runs the tests.
+- main: what the push lands on it (mainline.py: each hotfix merge judged by the branch rules,
+  anything but hotfix and release merges a `main-landing` error) and the rules about main on its
+  new tip. A tag: the tag rules, with main as it will be after the push (`finish --push` pushes
+  the merge and its tag together).
+- Deleting main or a backport branch is refused. Another deletion, another branch, or another
+  ref namespace: nothing to check.
+- No main: an empty repository's first push passes; once the repository has history, a push
+  that does not create main is refused (fails closed).
+- Config and git attributes: main's as it is before the push, never the pushed commits' (a
+  pushed .gitattributes cannot exempt itself).
 - Push options `hotfix-guard.override=<rule>: <reason>` override those rules for the whole push;
-  the server records each one it honours (log.py).
+  the server records each one it honours (log.py), and says that it runs no tests.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from hotfix_guard import scope as scopes
-from hotfix_guard.catalog import CHANGE
 from hotfix_guard.config.loader import Config, load_at
 from hotfix_guard.engine import stages
+from hotfix_guard.engine.request import MainBefore, Request, main_before
 from hotfix_guard.errors import UsageError, line_prefix
 from hotfix_guard.git.refs import HEADS, tag_name
 from hotfix_guard.git.repository import Repository
@@ -34,7 +41,8 @@ from hotfix_guard.git.tags import TagQueries
 from hotfix_guard.overrides import log
 from hotfix_guard.overrides import trailers as overrides
 from hotfix_guard.overrides.trailers import OverrideValue
-from hotfix_guard.report.findings import Report, text_line
+from hotfix_guard.report.findings import Finding, Report, text_line
+from hotfix_guard.scope import Target
 
 PUSH_OPTION = "hotfix-guard.override="
 OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
@@ -115,54 +123,125 @@ def override_values(invocation: Invocation) -> tuple[OverrideValue, ...]:
 
 def check_push(repo: Repository, invocation: Invocation) -> Report:
     """Every update of INVOCATION checked; push-option overrides applied to all of them."""
-    main = _current_main(repo)
-    if main is None:
-        return Report(
-            subject="push",
-            notes=("hotfix-guard: the repository has no main branch yet, nothing to check",),
-        )
-    main_update = next(
-        (u for u in invocation.updates if u.branch == main.name and not u.is_deletion), None
-    )
+    olds = {u.branch: u.old for u in invocation.updates if u.branch is not None}
     try:
-        config = load_at(repo, main.refs[0])
+        found = main_before(repo, olds)
     except UsageError as problem:
+        main = _current_main(repo)
+        assert main is not None  # a config was read, so there is a main
+        main_update = _update_of(invocation, main.name)
         return _repair_of_broken_config(repo, invocation, main, main_update, problem)
-    if config.main_branch and config.main_branch != main.name:
-        named = scopes.copies_of(repo, config.main_branch)
-        main = scopes.MainBranch(config.main_branch, named) if named else main
-        main_update = next(
-            (u for u in invocation.updates if u.branch == main.name and not u.is_deletion), None
-        )
-    main_after = main
+    if found is None:
+        return _without_main(repo, invocation)
+    request = replace(found.request, pushed_tips=_pushed_tips(invocation))
+    reports = [_deletion(found.main.name, request.config, u) for u in invocation.updates]
+    main_update = _update_of(invocation, found.main.name)
+    main_after = found.main
     if main_update is not None:
-        _valid_config_at(repo, main.name, main_update.new)
-        main_after = scopes.MainBranch(main.name, (main_update.new,))
-    queries = TagQueries(repo)
-    reports = []
-    for update in invocation.updates:
-        if update.is_deletion:
-            continue
-        if update.tag is not None:
-            tag = queries.tag_ref(update.tag, update.new)
-            reports.append(stages.check_tag(repo, config, tag, queries, main=main_after))
-        elif update.branch == main.name:
-            reports.append(stages.check_main(repo, config, head=update.new, main=main_after))
-        elif update.branch is not None and config.is_hotfix_branch(update.branch):
-            reports.append(
-                stages.check_change(
-                    repo,
-                    config,
-                    branch=update.branch,
-                    head=update.new,
-                    staged=False,
-                    subjects=(CHANGE,),
-                    main=main,
-                )
-            )
-    report = stages.merge_reports(reports, subject="push") if reports else _nothing()
+        _valid_config_at(repo, found.main.name, main_update.new)
+        main_after = scopes.MainBranch(found.main.name, (main_update.new,))
+    reports.extend(_check_update(repo, request, found, u, main_after) for u in invocation.updates)
+    checked = [r for r in reports if r is not None]
+    report = stages.merge_reports(checked, subject="push") if checked else _nothing()
     valid, problems = overrides.parse_all(override_values(invocation))
-    return overrides.apply(report, valid, problems)
+    problems = [*problems, *_misspelt_options(invocation)]
+    return _no_tests_here(overrides.apply(report, valid, problems), valid)
+
+
+def _misspelt_options(invocation: Invocation) -> list[Finding]:
+    """`-o hotfix-guard.override` with no `=` (or another hotfix-guard. option): said, not
+    ignored, so the pusher does not believe an override was given."""
+    return [
+        Finding(
+            f"push option {option!r} is not {PUSH_OPTION}<rule>: <reason> (the '=' is missing): "
+            f"no override was given; push again with -o '{PUSH_OPTION}<rule>: <reason>'",
+            ref=overrides.SOURCE_WORDS["push"],
+            rule=overrides.OVERRIDE_RULE,
+        )
+        for option in invocation.push_options
+        if option.lower().startswith("hotfix-guard.") and not option.startswith(PUSH_OPTION)
+    ]
+
+
+def _check_update(
+    repo: Repository,
+    request: Request,
+    found: MainBefore,
+    update: RefUpdate,
+    main_after: scopes.MainBranch,
+) -> Report | None:
+    """One update, judged by main's config before the push; None when nothing applies. A tag
+    is judged with MAIN_AFTER, main as the push leaves it (`finish --push` pushes the merge and
+    its tag together)."""
+    from hotfix_guard.engine.mainline import check_main_update
+
+    main = found.main
+    if update.is_deletion:
+        return None
+    if update.tag is not None:
+        queries = TagQueries(repo)
+        tag = queries.tag_ref(update.tag, update.new)
+        return stages.check_tag(repo, request.with_main(main_after), tag, queries)
+    if update.branch == main.name:
+        return check_main_update(repo, request, (found.before, update.new))[0]
+    if update.branch is None:
+        return None
+    wrong_case = stages.wrong_case_report(request.config, update.branch)
+    if wrong_case is not None or not request.config.is_hotfix_branch(update.branch):
+        return wrong_case
+    return stages.check_change(repo, request, Target(update.branch, update.new))
+
+
+def _update_of(invocation: Invocation, branch: str) -> RefUpdate | None:
+    return next((u for u in invocation.updates if u.branch == branch and not u.is_deletion), None)
+
+
+def _pushed_tips(invocation: Invocation) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (u.new, u.branch) for u in invocation.updates if u.branch is not None and not u.is_deletion
+    )
+
+
+def _deletion(main: str, config: Config, update: RefUpdate) -> Report | None:
+    """Deleting main or a backport branch would switch the guard off: refused."""
+    if not update.is_deletion or update.branch not in (main, *config.backport_branches):
+        return None
+    what = "main branch" if update.branch == main else "backport branch"
+    finding = Finding(
+        f"deleting the {what} {update.branch} is refused: without it no later push can be "
+        "checked against what is released",
+        ref=update.branch,
+        rule="main-landing",
+    )
+    return Report(subject=f"delete {update.branch}", findings=(finding,))
+
+
+def _without_main(repo: Repository, invocation: Invocation) -> Report:
+    """No main: an empty repository's first push passes; once it has history, only a push
+    that creates main does (fails closed: deleting main must not switch the guard off)."""
+    note = "hotfix-guard: the repository has no main branch yet, nothing to check"
+    creates = any(u.branch in ("main", "master") and not u.is_deletion for u in invocation.updates)
+    if not repo.refs or creates:
+        return Report(subject="push", notes=(note,))
+    raise UsageError(
+        "the repository has history but no main (or master) branch, so this push cannot be "
+        "checked against what is released: push main first (an administrator restores it)"
+    )
+
+
+def _no_tests_here(report: Report, valid: Sequence[overrides.Override]) -> Report:
+    """The server runs no tests: a push that uses a push option (so, from the client, with
+    --no-verify, which skipped the client's tests) is told so, never silently."""
+    if not valid:
+        return report
+    named = any("tests" in override.rules for override in valid)
+    note = (
+        "hotfix-guard: the server runs no tests"
+        + (", so the push option overriding `tests` changed nothing here" if named else "")
+        + "; a push with --no-verify skipped the client's tests too: run them "
+        "(hotfix-guard run-tests) or let CI run them (hotfix-guard ci --tests)"
+    )
+    return replace(report, notes=(*report.notes, note))
 
 
 def _valid_config_at(repo: Repository, main: str, commit: str) -> Config:

@@ -9,10 +9,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from hotfix_guard.config.loader import Config
+from hotfix_guard.engine.request import Request
 from hotfix_guard.engine.stages import check_change
 from hotfix_guard.git.process import run
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import Report, render_text
+from hotfix_guard.scope import Target
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Demo Author",
@@ -121,7 +123,7 @@ def run_demo(keep: bool, echo: Callable[[str], None]) -> int:
 
 def _check(repo: Repository, branch: str, echo: Callable[[str], None]) -> Report:
     echo(f"$ hotfix-guard check --head {branch}")
-    report = check_change(repo, Config(), branch=branch, head=branch, staged=False)
+    report = check_change(repo, Request(Config()), Target(branch, branch))
     echo(render_text(report))
     echo("")
     return report

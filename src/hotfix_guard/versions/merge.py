@@ -11,6 +11,7 @@ from hotfix_guard.git.blobs import blobs_at, index_stages, merge_file
 from hotfix_guard.git.lifecycle import LifecycleGit, Outcome
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import display_path
+from hotfix_guard.versions.changelog import has_entry, insert, section
 from hotfix_guard.versions.detect import VersionFile, find
 from hotfix_guard.versions.locate import VersionFileError, set_version
 
@@ -22,6 +23,10 @@ class VersionCare:
 
     files: tuple[str, ...]
     version: str | None
+    # The changelog, the version whose entry it must hold, and the commit merged (which has it).
+    changelog: str = ""
+    release: str = ""
+    source: str = ""
 
 
 def settle(
@@ -45,6 +50,16 @@ def settle(
             fixed.append(file.path)
             how = "a conflict only about its version lines" if file.path in unmerged else "it"
             notes.append(f"{display_path(file.path)}: resolved {how}: it states {wanted}")
+    if care.changelog and care.release and care.source:
+        entry = _settled_changelog(repo, care, care.changelog in unmerged)
+        if entry is not None:
+            Path(repo.root, care.changelog).write_bytes(entry)
+            fixed.append(care.changelog)
+            how = "a conflict only about the entry" if care.changelog in unmerged else "it"
+            notes.append(
+                f"{display_path(care.changelog)}: resolved {how}: the {care.release} entry "
+                "below its own unreleased changes"
+            )
     if fixed:
         git.stage(fixed)
     if in_progress and not git.unmerged_paths():
@@ -69,6 +84,29 @@ def _settled(repo: Repository, file: VersionFile, wanted: str, conflicted: bool)
         return None if updated == current else updated
     except (OSError, VersionFileError):
         return None
+
+
+def _settled_changelog(repo: Repository, care: VersionCare, conflicted: bool) -> bytes | None:
+    """The changelog with the release's entry (as the merged commit has it) below the branch's
+    own unreleased changes; None when it has it already or the conflict is about more."""
+    path = care.changelog
+    block = section(blobs_at(repo, care.source, [path]).get(path, b""), care.release)
+    if block is None:
+        return None
+
+    def with_entry(content: bytes) -> bytes:
+        return content if has_entry(content, care.release) else insert(content, block)
+
+    if conflicted:
+        stages = index_stages(repo, path)
+        if set(stages) != {1, 2, 3}:
+            return None
+        return merge_file(with_entry(stages[2]), with_entry(stages[1]), stages[3])
+    try:
+        current = Path(repo.root, path).read_bytes()
+    except OSError:
+        return None
+    return None if has_entry(current, care.release) else insert(current, block)
 
 
 def _with(file: VersionFile, content: bytes, wanted: str) -> bytes:

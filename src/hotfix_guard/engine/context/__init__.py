@@ -2,6 +2,6 @@
 rollback it recognises (rollback.py); a release tag's context is releases/tags.py. Each is
 read-only and computes its expensive answers once."""
 
-from hotfix_guard.engine.context.change import AnalysisCoverage, Context
+from hotfix_guard.engine.context.change import AnalysisCoverage, Context, judging_the_rest
 
-__all__ = ["AnalysisCoverage", "Context"]
+__all__ = ["AnalysisCoverage", "Context", "judging_the_rest"]

@@ -22,8 +22,8 @@ How rules that read hunks stay affordable on any diff size:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
+from functools import cached_property, wraps
 
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context.rollback import Rollback, find_rollback
@@ -35,6 +35,8 @@ from hotfix_guard.engine.hunks import (
     parse_section,
     too_big_to_read,
 )
+from hotfix_guard.engine.request import Request
+from hotfix_guard.git.refs import short_name
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides.trailers import Override, OverrideValue, parse_all
@@ -75,20 +77,17 @@ class AnalysisCoverage:
 class Context:
     """Config, repository and the hotfix's scope, with the parsed change built on first use."""
 
-    def __init__(
-        self,
-        repo: Repository,
-        config: Config,
-        scope: Scope,
-        extra_overrides: tuple[OverrideValue, ...] = (),
-    ) -> None:
+    def __init__(self, repo: Repository, request: Request | Config, scope: Scope) -> None:
         self.repo = repo
-        self.config = config
+        # A bare Config is the work tree's (tests, the demo): the request decides everything else.
+        self.request = request if isinstance(request, Request) else Request(request)
+        self.config = self.request.config
         self.scope = scope
         self.coverage: AnalysisCoverage | None = None
+        # The context of a rollback's rest (see rest_of_rollback): its reverts are already set
+        # aside, so it looks for none.
+        self.judging_rest = False
         self.capped: list[str] = []  # files whose patch was too long to read (file_sections)
-        # Overrides not in the branch's commits: the message being written, push options.
-        self.extra_overrides = extra_overrides
 
     @property
     def head(self) -> str | None:
@@ -102,7 +101,9 @@ class Context:
 
     @cached_property
     def change(self) -> Change:
-        return build_change(self.repo, self.config, self.scope.base, self.head)
+        return build_change(
+            self.repo, self.config, self.scope.base, self.head, self.request.attributes_at
+        )
 
     @cached_property
     def commits(self) -> list[tuple[str, ...]]:
@@ -116,10 +117,24 @@ class Context:
         The staged index is compared with main's commits only when the change is over the
         limits: that costs a patch of the index, which a commit within them need not pay.
         """
+        if self.judging_rest:
+            return None
         change = self.change
         max_files, max_lines = self.limits
         over = len(change.counted) > max_files or change.changed_code_lines > max_lines
         return find_rollback(self, with_staged=over)
+
+    @cached_property
+    def rest_of_rollback(self) -> Context | None:
+        """The change after a leading run of reverts, for the rules to judge instead of the
+        whole (shared by them all); None when there is no such run."""
+        rollback = self.rollback
+        if rollback is None or rollback.whole or rollback.rest_base is None:
+            return None
+        scope = replace(self.scope, base=rollback.rest_base)
+        rest = Context(self.repo, self.request, scope)
+        rest.judging_rest = True
+        return rest
 
     def without_rolled_back(self, findings: list[Finding]) -> list[Finding]:
         """FINDINGS but those about files only reverting commits change: a rollback's lines
@@ -153,18 +168,65 @@ class Context:
 
     @cached_property
     def overrides(self) -> FoundOverrides:
-        """Override trailers of the branch's own commits (newest first), then the extra ones."""
+        """Override trailers of the hotfix's own commits (newest first), then the extra ones.
+
+        Its own commits are its first-parent line down to main: a branch merged into the hotfix
+        (develop, another hotfix) brings its commits, never its overrides."""
         from hotfix_guard.git.records import override_trailers
         from hotfix_guard.git.walk import Walk
 
-        values: list[OverrideValue] = list(self.extra_overrides)
-        walk = Walk(tips=(self.scope.head,), exclude=self.scope.main.refs)
-        for record in override_trailers(self.repo, walk):
-            values.extend(
-                (value, "commit", record.sha, record.author, record.date) for value in record.values
-            )
+        values: list[OverrideValue] = list(self.request.extra_overrides)
+        tip = self.scope.own_tip or self.scope.head
+        walk = Walk(tips=(tip,), exclude=self.scope.main.refs, first_parent=True)
+        records = override_trailers(self.repo, walk)
+        borrowed = self._borrowed([record.sha for record in records], tip) if records else {}
+        for record in records:
+            if record.sha not in borrowed:
+                values.extend(
+                    (value, "commit", record.sha, record.author, record.date)
+                    for value in record.values
+                )
         valid, problems = parse_all(values)
-        return FoundOverrides(tuple(valid), tuple(problems))
+        ignored = [
+            Finding(
+                f"the Hotfix-Guard-Override trailer of commit {sha[:12]} does not count: that "
+                f"commit is {short_name(ref)}'s, and an override counts only from the hotfix's "
+                "own commits",
+                ref=self.where,
+                severity=INFO,
+                rule="override",
+            )
+            for sha, ref in borrowed.items()
+        ]
+        return FoundOverrides(tuple(valid), (*problems, *ignored))
+
+    def _borrowed(self, commits: list[str], tip: str) -> dict[str, str]:
+        """COMMITS that another branch carries but not TIP: that branch's, not the hotfix's (the
+        hotfix was cut from it: develop, another hotfix), with the branch. Overrides in them
+        would let a hotfix borrow another's, branch-base included."""
+        from hotfix_guard.git.refs import branch_name
+
+        own = {self.scope.branch, self.scope.main.name}
+        others = set(self.repo.refs_containing(commits)) - set(self.repo.refs_containing([tip]))
+        found: dict[str, str] = {}
+        for ref in sorted(other for other in others if branch_name(other) not in own):
+            if not self._source_of_commits(ref, tip):
+                continue
+            for commit in commits:
+                if commit not in found and self.repo.is_ancestor(commit, ref):
+                    found[commit] = ref
+        return found
+
+    def _source_of_commits(self, ref: str, tip: str) -> bool:
+        """Whether REF's commits are its own, not the hotfix's: a backport or hotfix branch
+        always (a hotfix cut from develop or from another hotfix), another branch unless it is
+        behind the tip (a backup or scratch branch cut from the hotfix itself)."""
+        from hotfix_guard.git.refs import branch_name
+
+        name = branch_name(ref) or ref
+        if name in self.config.backport_branches or self.config.is_hotfix_branch(name):
+            return True
+        return not self.repo.is_ancestor(ref, tip)
 
     @cached_property
     def file_patches(self) -> list[FilePatch]:
@@ -308,3 +370,23 @@ class Context:
                 severity=INFO,
             )
         ]
+
+
+def judging_the_rest(
+    check: Callable[[Context], list[Finding]],
+) -> Callable[[Context], list[Finding]]:
+    """CHECK, judging only what follows a leading run of reverts when it finds something.
+
+    A rollback with lint and test fix-ups after it: the fix-ups are checked, the reverted
+    renames and moves are not (rollback.py). Asked only when CHECK blocks something.
+    """
+
+    @wraps(check)
+    def judged(ctx: Context) -> list[Finding]:
+        findings = check(ctx)
+        if not any(f.severity != INFO for f in findings):
+            return findings
+        rest = ctx.rest_of_rollback
+        return findings if rest is None else check(rest)
+
+    return judged
