@@ -157,16 +157,16 @@ def run_block(block: Block, app: Path, env: dict[str, str]) -> None:
     script = PRELUDE + "".join(f"__mark {n}; {command}\n" for n, (command, _) in enumerate(pairs))
     printed = SPLIT.split(run(script, app, env).stdout)[1:]
     outputs = dict(zip(map(int, printed[0::2]), printed[1::2]))
-    for n, (command, expected) in enumerate(pairs):
-        actual = outputs.get(n, "").splitlines()
-        if not shows(expected, actual):
-            pytest.fail(
-                f"{where}: $ {command}\n--- shown:\n"
-                + "\n".join(trimmed(expected))
-                + "\n--- printed:\n"
-                + "\n".join(trimmed(actual)),
-                pytrace=False,
-            )
+    drifted = [
+        f"{where}: $ {command}\n--- shown:\n"
+        + "\n".join(trimmed(expected))
+        + "\n--- printed:\n"
+        + "\n".join(trimmed(actual))
+        for n, (command, expected) in enumerate(pairs)
+        if not shows(expected, actual := outputs.get(n, "").splitlines())
+    ]
+    if drifted:
+        pytest.fail("\n".join(drifted), pytrace=False)
 
 
 @pytest.fixture
