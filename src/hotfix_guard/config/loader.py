@@ -44,11 +44,6 @@ from hotfix_guard.errors import UsageError
 if TYPE_CHECKING:
     from hotfix_guard.git.repository import Repository
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on old Pythons only
-    import tomli as tomllib
-
 CONFIG_FILE = ".hotfix-guard.toml"
 
 SEVERITIES = ("P0", "P1", "P2", "P3")
@@ -267,8 +262,11 @@ def _subtable(table_name: str, name: str) -> str:
     return f"[{name}]" if table_name == CONFIG_FILE else f"[{table_name.strip('[]')}.{name}]"
 
 
-def load(root: Path) -> Config:
-    """The configuration of the work tree at ROOT: .hotfix-guard.toml wins over pyproject.toml."""
+def load(root: Path, remember_in: str | None = None) -> Config:
+    """The configuration of the work tree at ROOT: .hotfix-guard.toml wins over pyproject.toml.
+
+    With REMEMBER_IN (the git dir), the parsed TOML is kept there for the next commit
+    (config/remembered.py)."""
 
     def read(name: str) -> bytes | None:
         path = root / name
@@ -282,7 +280,7 @@ def load(root: Path) -> Config:
         except OSError as error:
             raise UsageError(f"{name}: cannot be read: {error.strerror}") from None
 
-    return from_files(read)
+    return from_files(read, remember_in)
 
 
 def load_at(repo: Repository, rev: str) -> Config:
@@ -291,14 +289,14 @@ def load_at(repo: Repository, rev: str) -> Config:
     return from_files(files.get)
 
 
-def from_files(read: Callable[[str], bytes | None]) -> Config:
+def from_files(read: Callable[[str], bytes | None], remember_in: str | None = None) -> Config:
     """The configuration from whichever config file READ finds (None: no such file)."""
     dedicated = read(CONFIG_FILE)
     if dedicated is not None:
-        return parse(_parse_toml(dedicated, CONFIG_FILE), CONFIG_FILE, CONFIG_FILE)
+        return parse(_parse_toml(dedicated, CONFIG_FILE, remember_in), CONFIG_FILE, CONFIG_FILE)
     pyproject = read("pyproject.toml")
     if pyproject is not None:
-        tool = _parse_toml(pyproject, "pyproject.toml").get("tool", {})
+        tool = _parse_toml(pyproject, "pyproject.toml", remember_in).get("tool", {})
         table = tool.get("hotfix-guard") if isinstance(tool, dict) else None
         if table is not None:
             if not isinstance(table, dict):
@@ -307,7 +305,21 @@ def from_files(read: Callable[[str], bytes | None]) -> Config:
     return Config()
 
 
-def _parse_toml(data: bytes, name: str) -> dict[str, Any]:
+def _parse_toml(data: bytes, name: str, remember_in: str | None = None) -> dict[str, Any]:
+    if remember_in is not None:
+        from hotfix_guard.config import remembered
+
+        table = remembered.parsed_toml(remember_in, name, data)
+        if table is None:
+            table = _parse_toml(data, name)
+            remembered.remember_toml(remember_in, name, data, table)
+        return table
+    # Imported here, not at the top: a remembered table needs no parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on old Pythons only
+        import tomli as tomllib
+
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
