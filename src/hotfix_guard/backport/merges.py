@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.config.loader import Config
@@ -47,8 +46,7 @@ MERGE_SUBJECTS = (
 FAST_FORWARD_REFLOG = re.compile(r"merge (\S+): Fast-forward")
 
 
-@dataclass(frozen=True)
-class HotfixMerge:
+class HotfixMerge(NamedTuple):
     """One hotfix that landed on main: `base..tip` are its own commits, `commit` is on main.
 
     `base` is main just before the merge (or where the hotfix was cut, for a squash).

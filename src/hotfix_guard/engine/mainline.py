@@ -13,8 +13,7 @@ Every commit an update makes newly reachable on main's first-parent line is one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from hotfix_guard.backport.merges import merged_branch
 from hotfix_guard.catalog import CHANGE, MAIN
@@ -35,8 +34,7 @@ OTHER: Kind = "other"
 LANDING_BRANCHES = "main-landing-branches"
 
 
-@dataclass(frozen=True)
-class Landing:
+class Landing(NamedTuple):
     """One commit on main's first-parent line that an update makes newly reachable."""
 
     commit: str
