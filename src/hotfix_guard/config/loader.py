@@ -5,6 +5,7 @@ Kept free of heavy imports: the fast path of every commit on a non-hotfix branch
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -286,7 +287,10 @@ def load(root: Path, remember_in: str | None = None) -> Config:
 def load_at(repo: Repository, rev: str) -> Config:
     """The configuration committed at REV (a push or CI judges a commit, not a work tree)."""
     files = repo.files_at(rev, (CONFIG_FILE, "pyproject.toml"))
-    return from_files(files.get)
+    # A clone remembers the parsed TOML (the bytes are the key, so what judges is unchanged); a
+    # server's bare repository is not written to.
+    remember_in = None if repo.root == repo.git_dir else os.fspath(repo.git_dir)
+    return from_files(files.get, remember_in)
 
 
 def from_files(read: Callable[[str], bytes | None], remember_in: str | None = None) -> Config:
