@@ -136,6 +136,17 @@ class Repository(CommitQueries):
         common_dir, tree = os.fsdecode(output).rstrip("\n").rsplit("\n", 1)
         return tree, self.root / common_dir
 
+    def has_other_work_trees(self) -> bool:
+        """Whether this clone may have another work tree, told from the git dir's files without a
+        git process: a linked work tree's git dir names the common one (`commondir`); the main
+        one lists its linked ones in `worktrees/`. True when unsure (GIT_COMMON_DIR is set)."""
+        environ = self.env if self.env is not None else os.environ
+        return (
+            "GIT_COMMON_DIR" in environ
+            or (self.git_dir / "commondir").exists()
+            or (self.git_dir / "worktrees").exists()
+        )
+
     def files_under(self, commit: str, directory: str) -> dict[str, bytes]:
         """The files below DIRECTORY at COMMIT (path -> content), read in one cat-file batch."""
         listed = self.try_git(
