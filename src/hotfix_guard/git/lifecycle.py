@@ -201,6 +201,8 @@ class LifecycleGit:
         self._checked(["reset", "-q", "--hard", "HEAD"])
 
     def switch(self, branch: str) -> Outcome:
+        if self.repo.head_file_ref() == local(branch):
+            return Outcome(True, "")  # on it already: git switch would change nothing
         return self._outcome(["switch", "-q", "--no-guess", branch])
 
     def create_and_switch(self, branch: str, start: str) -> Outcome:

@@ -70,6 +70,8 @@ def kind_of(args: Sequence[str], stdin: bytes | None) -> str | None:
         words = words[2:] if words[0] in ("-c", "-C") else words[1:]
     if not words or words[0] in NEUTRAL or words == ["remote"] or words[:2] == ["worktree", "list"]:
         return "neutral"
+    if words[:2] == ["reflog", "show"]:
+        return "read"
     if words[0] not in READ_ONLY:
         return None
     command, names = words[0], _revisions(words[1:])

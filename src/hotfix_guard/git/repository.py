@@ -136,6 +136,16 @@ class Repository(CommitQueries):
         common_dir, tree = os.fsdecode(output).rstrip("\n").rsplit("\n", 1)
         return tree, self.root / common_dir
 
+    def head_file_ref(self) -> str | None:
+        """The branch ref the git dir's HEAD file names (`ref: refs/heads/x`), read without a git
+        process; None when it is detached, unreadable, or kept elsewhere (reftable)."""
+        try:
+            text = (self.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        ref = text.removeprefix("ref: ").rstrip("\n")
+        return ref if text.startswith("ref: refs/heads/") and ref != "refs/heads/.invalid" else None
+
     def has_other_work_trees(self) -> bool:
         """Whether this clone may have another work tree, told from the git dir's files without a
         git process: a linked work tree's git dir names the common one (`commondir`); the main

@@ -261,10 +261,10 @@ def _merge(
     """Merge COMMIT into BRANCH; returns what was done about its version files (main states the
     tag's version, a backport branch keeps its own: versions/merge.py)."""
     _clear_own_half_merge(git, state, step)
+    head = git.repo.resolve_commit(refs.local(branch)) or ""  # HEAD's, once switched
     switched = git.switch(branch)
     if not switched.ok:
         raise Stopped(step, f"cannot switch to {branch}: {switched.stderr}")
-    head = git.repo.resolve_commit("HEAD") or ""
     merged = git.merge(commit, message)
     care = care_of(state, branch)
     notes: list[str] = []

@@ -60,6 +60,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     """Every check of step 1, all problems reported together (ChecksFailed); else the plan."""
     git = LifecycleGit(repo, step="check")
     branch, tip = _hotfix_to_finish(repo, config, git)
+    head_ref = repo.symbolic_head()  # asked before the fetch, git answers once
     problems: list[str] = []
     notes: list[str] = []
     remote = _fetched_remote(git, options, problems, notes)
@@ -105,7 +106,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         remote=remote,
         push=options.push,
         keep=options.keep,
-        head_ref=repo.symbolic_head(),
+        head_ref=head_ref,
         head_commit=tip,
         before=before,
         delete_remote=delete_remote,
