@@ -177,6 +177,19 @@ def restore_paths(repo: Repository, paths: Sequence[str]) -> str | None:
     return None
 
 
+def _attribute_files_on_the_way(repo: Repository, commit: str, paths: Sequence[str]) -> bool:
+    """Whether COMMIT has a .gitattributes in the top folder or in a folder leading to one of
+    PATHS: the only files `attributes_at` lets set an attribute. One `cat-file` for them all."""
+    folders = {""}
+    for path in paths:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    names = b"".join(os.fsencode(f"{commit}:{folder}.gitattributes") + b"\0" for folder in folders)
+    found = repo.git("cat-file", "--batch-check=%(objecttype)", "-z", stdin=names)
+    # A missing one prints "<name> missing"; a found one its type alone.
+    return any(line in (b"blob", b"tree") for line in found.split(b"\n"))
+
+
 def attributes_at(
     repo: Repository, commit: str, paths: Sequence[str], names: Sequence[str]
 ) -> dict[str, dict[str, str]]:
@@ -189,8 +202,8 @@ def attributes_at(
     """
     import tempfile
 
-    if not paths:
-        return {}
+    if not paths or not _attribute_files_on_the_way(repo, commit, paths):
+        return {}  # nothing can set an attribute: no scratch repository to build
     # One process for both answers: the format, then the object folder (which may hold "\n").
     answer = repo.git(
         "rev-parse", "--show-object-format", "--path-format=absolute", "--git-path", "objects"
