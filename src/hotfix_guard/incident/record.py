@@ -167,7 +167,13 @@ def commit_records(
 def branch_record(repo: Repository, head: str, exclude: Sequence[str]) -> IncidentRecord:
     """The record the commits of HEAD ^EXCLUDE carry, oldest first, newer trailers winning."""
     trailers = repo.commit_trailers(Walk((head,), tuple(exclude)))
+    return record_of_commits(list(trailers.values()))
+
+
+def record_of_commits(trailers: Sequence[Iterable[tuple[str, str]]]) -> IncidentRecord:
+    """The record that commits with these TRAILERS carry, newest first (as git lists them):
+    applied oldest first, so newer trailers win."""
     record = IncidentRecord()
-    for commit_trailers in reversed(list(trailers.values())):  # git lists newest first
+    for commit_trailers in reversed(trailers):
         record = record.updated(record_from_trailers(commit_trailers))
     return record

@@ -36,9 +36,10 @@ from hotfix_guard.engine.hunks import (
     too_big_to_read,
 )
 from hotfix_guard.engine.request import Request
+from hotfix_guard.git.commits import BranchCommit
 from hotfix_guard.git.refs import short_name
 from hotfix_guard.git.repository import Repository
-from hotfix_guard.incident.record import IncidentRecord, branch_record
+from hotfix_guard.incident.record import IncidentRecord, record_of_commits
 from hotfix_guard.overrides.trailers import Override, OverrideValue, parse_all
 from hotfix_guard.report.findings import INFO, Finding, display_path
 from hotfix_guard.scope import Scope
@@ -104,9 +105,14 @@ class Context:
         )
 
     @cached_property
+    def branch_commits(self) -> list[BranchCommit]:
+        """The branch's own commits, newest first, with their parents and trailers."""
+        return self.repo.branch_commits(self.scope.head, self.scope.main.refs)
+
+    @cached_property
     def commits(self) -> list[tuple[str, ...]]:
         """The branch's own commits (each followed by its parents), newest first."""
-        return self.repo.commits_with_parents(self.scope.head, self.scope.main.refs)
+        return [(commit.sha, *commit.parents) for commit in self.branch_commits]
 
     @cached_property
     def rollback(self) -> Rollback | None:
@@ -152,7 +158,7 @@ class Context:
     @cached_property
     def incident(self) -> IncidentRecord:
         """The incident record the branch's commits carry (severity, incident, detected)."""
-        return branch_record(self.repo, self.scope.head, self.scope.main.refs)
+        return record_of_commits([commit.trailers for commit in self.branch_commits])
 
     @cached_property
     def limits(self) -> tuple[int, int]:
