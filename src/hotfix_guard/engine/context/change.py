@@ -95,6 +95,11 @@ class Context:
         return None if self.scope.staged else self.scope.head
 
     @property
+    def branch(self) -> str | None:
+        """The checked branch; None for a commit named by hand."""
+        return self.scope.branch
+
+    @property
     def where(self) -> str:
         """Where whole-branch findings point: the branch, or the tip when no branch is known."""
         return self.scope.branch or self.scope.head[:12]
