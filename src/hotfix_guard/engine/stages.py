@@ -12,6 +12,7 @@ from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.coverage import analysis_findings
 from hotfix_guard.engine.invocation import Invocation, PushedRef
 from hotfix_guard.engine.request import Request, committed_at, main_before, of_work_tree
 from hotfix_guard.engine.runner import run_rules, selected_rules
@@ -164,7 +165,7 @@ def change_report(ctx: Context, subjects: Sequence[Subject], *, summarize: bool 
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, ctx.scope.label)
     # Say so when the change was too big for every detail to be looked at.
-    cut_short = ctx.analysis_findings() if chosen else []
+    cut_short = analysis_findings(ctx) if chosen else []
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
     if report.errors:
