@@ -3,15 +3,15 @@
 Its numbered steps name the files a rule touches; its two examples are the check and the catalog
 entry. Each step is carried out in the copy (the examples as written, the rows in the formats the
 pages use), and then: the copy differs from the project in exactly the files the steps name, the
-project's consistency checks pass in the copy, and the copy's new rule runs. A place a new rule
-must also be registered in that the steps do not name fails the copy's checks; a step this test
-cannot carry out, or a file it would touch unnamed, fails the comparison.
+project's consistency checks pass in the copy, the copy's new rule runs, and the docs examples
+that count the checks print what they show. A place a new rule must also be registered in that
+the steps do not name fails the copy's checks; a step this test cannot carry out, or a file it
+would touch unnamed, fails the comparison.
 """
 
 from __future__ import annotations
 
 import ast
-import filecmp
 import os
 import re
 import shutil
@@ -98,17 +98,26 @@ def add_to_hook_row(root: Path) -> None:
     )
 
 
+# An example output of `hotfix-guard check` on a change, which counts the checks that ran.
+CHANGE_CHECKS_COUNTED = re.compile(
+    r"^(hotfix-guard passed: hotfix/.*, )(\d+)( checks passed)$", re.M
+)
+
+
+def one_more_check(text: str) -> str:
+    return CHANGE_CHECKS_COUNTED.sub(lambda m: f"{m[1]}{int(m[2]) + 1}{m[3]}", text)
+
+
 def add_rules_row(root: Path) -> None:
     row = f"| `{NEW_RULE.name}` | {NEW_RULE.summary} | {NEW_RULE.default_level} |"
+    edit(
+        root / "docs/rules.md",
+        lambda text: one_more_check(insert_after_last_row(text, "# Rules", row)),
+    )
 
-    def change(text: str) -> str:
-        text = insert_after_last_row(text, "# Rules", row)
-        if NEW_RULE.subject != catalog.CHANGE:
-            return text
-        counted = r"^(hotfix-guard passed: hotfix/.*, )(\d+)( checks passed)$"
-        return re.sub(counted, lambda m: f"{m[1]}{int(m[2]) + 1}{m[3]}", text, count=1, flags=re.M)
 
-    edit(root / "docs/rules.md", change)
+def count_one_more_check(root: Path) -> None:
+    edit(root / "docs/output.md", one_more_check)
 
 
 KIND_WORDS = {"positive-int": "positive integer", "non-negative-int": "non-negative integer"}
@@ -175,32 +184,33 @@ STEPS: dict[str, Callable[[Path], None]] = {
     ".pre-commit-hooks.yaml": add_to_hook,
     "docs/setup.md": add_to_hook_row,
     "docs/rules.md": add_rules_row,
+    "docs/output.md": count_one_more_check,
     "docs/configuration.md": add_option_rows,
     "tests/rules/test_<family>.py": add_test,
 }
 
 
+def git_in(copy: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=copy, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
 def changed_files(copy: Path) -> set[str]:
-    """The files of COPY that differ from the project's, or that the project lacks."""
-    changed: set[str] = set()
-
-    def walk(compared: filecmp.dircmp[str], prefix: str) -> None:
-        _, mismatch, errors = filecmp.cmpfiles(
-            compared.left, compared.right, compared.common_files, shallow=False
-        )
-        changed.update(f"{prefix}{name}" for name in [*mismatch, *errors, *compared.left_only])
-        for name, below in compared.subdirs.items():
-            walk(below, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(copy, ROOT, ignore=list(NOT_COPIED)), "")
-    return changed
+    """The files of COPY that its steps changed or added."""
+    listed = git_in(copy, "status", "--porcelain", "-z", "--untracked-files=all")
+    return {entry[3:] for entry in listed.split("\0") if entry}
 
 
 @pytest.fixture(scope="module")
 def with_new_rule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with CONTRIBUTING.md's steps carried out."""
+    """A copy of the project, committed as it is (the docs examples install hooks from it),
+    with CONTRIBUTING.md's steps carried out on top."""
     copy = tmp_path_factory.mktemp("contributing") / "project"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True)
+    git_in(copy, "init", "-q", "-b", "main")
+    git_in(copy, "add", "-A")
+    identity = ("-c", "user.name=Test", "-c", "user.email=test@example.invalid")
+    git_in(copy, *identity, "commit", "-q", "--no-verify", "-m", "the project as it is")
     for template in step_files():
         STEPS[template](copy)
     return copy
@@ -215,23 +225,50 @@ def test_the_steps_touch_exactly_the_files_they_name(with_new_rule: Path) -> Non
     assert changed_files(with_new_rule) == named
 
 
+def pytest_in(copy: Path, *args: str) -> None:
+    """Run pytest with ARGS in COPY, on the copy's own package (and none of this run's coverage or
+    xdist settings); it must pass."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV"))}
+    env["PYTHONPATH"] = str(copy / "src")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+    result = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"^\d+ passed", result.stdout.splitlines()[-1]), result.stdout
+
+
 def test_the_consistency_checks_pass_and_the_new_rule_runs_in_the_copy(
     with_new_rule: Path,
 ) -> None:
-    # The copy's own package, and no coverage or xdist settings of this run.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV", "GIT_"))}
-    env["PYTHONPATH"] = str(with_new_rule / "src")
-    tests = [f"tests/project/{name}.py" for name in CHECKS] + [f"tests/rules/test_{FAMILY}.py"]
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
-        cwd=with_new_rule,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    pytest_in(
+        with_new_rule,
+        *(f"tests/project/{name}.py" for name in CHECKS),
+        f"tests/rules/test_{FAMILY}.py",
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert re.search(r"^\d+ passed in ", result.stdout.splitlines()[-1]), result.stdout
+
+
+def test_the_examples_that_count_the_checks_still_print_what_they_show(
+    with_new_rule: Path,
+) -> None:
+    """The pages' other examples do not change with a rule (and some install pre-commit's hook
+    environment, too slow to do here): the ones that count the checks do."""
+    pages = [
+        Path(step).stem
+        for step in step_files()
+        if step.startswith("docs/") and CHANGE_CHECKS_COUNTED.search((ROOT / step).read_text())
+    ]
+    assert pages
+    pytest_in(with_new_rule, "tests/project/test_docs_examples.py", "-k", " or ".join(pages))
+
+
+def test_every_page_that_counts_the_checks_of_a_change_is_a_step() -> None:
+    """A page whose example output counts the checks changes with every new change rule, so it
+    is a step (and its examples are run in the copy above)."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    counting = {
+        str(p.relative_to(ROOT)) for p in pages if CHANGE_CHECKS_COUNTED.search(p.read_text())
+    }
+    assert NEW_RULE.subject == catalog.CHANGE
+    assert counting <= set(step_files())
 
 
 def test_the_examples_pass_the_meta_tests_own_rules() -> None:
