@@ -284,7 +284,7 @@ def finish_against_git_flow(work: Path, guard: str, runs: int) -> Result:
         commands,
         app,
         env,
-        max(2, runs // 3),
+        max(2, runs // 4),
         expect=exit_code({"finish": 0, "git-flow": 0}),
         cpu=cpu,
         prepare=lambda name: fresh(live, copies[source[name]]),
@@ -299,7 +299,7 @@ def finish_against_git_flow(work: Path, guard: str, runs: int) -> Result:
         {"incident": incident},
         app,
         env,
-        max(2, runs // 7),
+        max(1, runs // 10),
         expect=exit_code({"incident": 0}),
         prepare=lambda name: fresh(live, copies[source[name]]),
     )

@@ -214,8 +214,8 @@ def _fetch(git: LifecycleGit, fetch: bool, echo: Callable[[str], None]) -> str |
 
 def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
     upstream = refs.remote_tracking(remote, main)
-    if upstream not in git.repo.refs:
-        return
+    if git.repo.refs.get(upstream, "") in ("", git.repo.refs.get(refs.local(main))):
+        return  # no remote copy, or the very same commit: nothing to count
     ahead, behind = git.ahead_behind(refs.local(main), upstream)
     # Ahead or diverged: main has commits nobody released. Its fix (a branch keeps them, main
     # goes back to the remote's) brings the remote's commits too when it is also behind.
