@@ -203,6 +203,18 @@ def test_config_of_a_commit_ignores_the_work_tree(repo: Repo) -> None:
     assert load(repo.path).max_files == 99
 
 
+def test_a_committed_config_of_no_commit_or_of_a_folder_is_one_line(repo: Repo) -> None:
+    git_repo = Repository.discover()
+    with pytest.raises(UsageError) as raised:
+        load_at(git_repo, "no-such-branch")
+    assert str(raised.value) == "cannot read the configuration of 'no-such-branch': no such commit"
+    repo.commit("a folder", {"pyproject.toml/inside": "x\n"})
+    with pytest.raises(UsageError) as raised:
+        load_at(git_repo, "HEAD")
+    head = repo.git("rev-parse", "HEAD")[:12]
+    assert str(raised.value) == f"pyproject.toml at {head} is a tree, not a file: remove it"
+
+
 def test_a_config_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     (tmp_path / ".hotfix-guard.toml").write_bytes(b"max-files = 3 # \xff\n")
     with pytest.raises(UsageError) as raised:

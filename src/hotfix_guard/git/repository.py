@@ -99,11 +99,16 @@ class Repository(CommitQueries):
     def files_at(self, rev: str, paths: Sequence[str]) -> dict[str, bytes]:
         """The contents of the files (blobs) PATHS at commit REV, in one process; absent ones left
         out. A path that is a directory there raises UsageError: it cannot be a file we read."""
-        commit = self.resolve_commit(rev)
-        if commit is None:
+        # The commit itself is asked first: its id, and whether there is one, come with the
+        # files from the same process.
+        commit_name = f"{rev}^{{commit}}"
+        requests = [commit_name, *(f"{commit_name}:{path}" for path in paths)]
+        stdin = "".join(f"{request}\n" for request in requests).encode()
+        header, _, output = self.git("cat-file", "--batch", stdin=stdin).partition(b"\n")
+        commit, object_type, length = [*header.decode(errors="replace").split(), "", "", ""][:3]
+        if object_type != "commit":  # "<name> missing", or not a commit
             raise UsageError(f"cannot read the configuration of {rev!r}: no such commit")
-        requests = b"".join(f"{commit}:{path}\n".encode() for path in paths)
-        output = self.git("cat-file", "--batch", stdin=requests)
+        output = output[int(length) + 1 :]  # the commit object, then a line break
         found: dict[str, bytes] = {}
         for path in paths:
             header, _, output = output.partition(b"\n")
