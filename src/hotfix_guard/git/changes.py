@@ -25,6 +25,8 @@ from hotfix_guard.git.walk import Walk
 
 # (path, status letter) of every file one commit or diff changes.
 FileStatuses = frozenset[tuple[str, str]]
+# Paths given to one git command: far below any system's limit on a command line's length.
+PATHS_PER_COMMAND = 1000
 # Path -> (added, removed) lines of one commit or diff; None for a binary file.
 LineCounts = dict[str, "tuple[int, int] | None"]
 
@@ -167,11 +169,22 @@ class ChangeQueries(GitAccess):
                 current.update(parse_numstat_records([record]))
         return counts
 
-    def line_counts(self, base: str, head: str | None, *options: str) -> LineCounts:
+    def line_counts(
+        self, base: str, head: str | None, *options: str, paths: Sequence[str] | None = None
+    ) -> LineCounts:
         """Path -> (added, removed) lines from BASE to HEAD (None: the index), renames as
-        delete + add, None for a binary file; OPTIONS such as `-w` go to git diff."""
-        output = self.diff(base, head, "-z", "--numstat", "--no-renames", *options)
-        return parse_numstat_records(item for item in output.split(b"\0") if item)
+        delete + add, None for a binary file; OPTIONS such as `-w` go to git diff. PATHS
+        (literal) limits the diff to those files, asked in batches: any number fits."""
+        if paths is None:
+            output = self.diff(base, head, "-z", "--numstat", "--no-renames", *options)
+            return parse_numstat_records(item for item in output.split(b"\0") if item)
+        counts: LineCounts = {}
+        command = diff_command(base, head, "-z", "--numstat", "--no-renames", *options)
+        for start in range(0, len(paths), PATHS_PER_COMMAND):
+            batch = paths[start : start + PATHS_PER_COMMAND]
+            output = self.git("--literal-pathspecs", *command, *batch)
+            counts.update(parse_numstat_records(item for item in output.split(b"\0") if item))
+        return counts
 
     def staged_statuses(self, against: str) -> FileStatuses:
         """The paths the staged index changes against commit AGAINST, with their status letters

@@ -110,12 +110,15 @@ def weigh(added: int, removed: int) -> int:
 def judged_lines(ctx: Context, counted: Sequence[FileChange]) -> dict[str, int]:
     """Path -> its lines as judged. In markup, lines that only change whitespace are left out
     (`git diff -w`: a layout re-indented because the fix wraps a view in another); a deletion
-    is discounted. One more numstat query, asked only of a change over the limits."""
-    blind = ctx.repo.line_counts(ctx.scope.base, ctx.head, "-w")
+    is discounted. One more numstat query, asked only of a change over the limits and only about
+    its edited markup files (a diff of every file would cost as much as the change's own)."""
+    markup = {file.path for file in counted if file.status in ("M", "T") and is_markup(file.path)}
+    blind = (
+        ctx.repo.line_counts(ctx.scope.base, ctx.head, "-w", paths=sorted(markup)) if markup else {}
+    )
     counts = {}
     for file in counted:
-        markup = file.status in ("M", "T") and is_markup(file.path)
-        counts[file.path] = (blind.get(file.path, (0, 0)) if markup else None) or (
+        counts[file.path] = (blind.get(file.path, (0, 0)) if file.path in markup else None) or (
             file.added,
             file.removed,
         )
