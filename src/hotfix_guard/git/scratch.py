@@ -179,7 +179,13 @@ def attributes_at(
     uncommitted info/attributes: so the index is built from COMMIT in a throwaway bare repository
     that borrows the objects (alternates), with no info/attributes, and the user's and system
     attribute files are switched off. Only objects are read; the user's repository is untouched.
+
+    Only the .gitattributes files of the paths' folders can say anything about them: those are
+    looked up first, and when there are none (most changes) nothing else is asked. Otherwise the
+    throwaway index holds just those files, and only the paths below them are asked about.
     """
+    entries, folders = _attribute_files(repo, commit, paths)
+    paths = _below(paths, folders)
     if not paths:
         return {}
     object_format = repo.git("rev-parse", "--show-object-format").decode().strip()
@@ -205,7 +211,7 @@ def attributes_at(
             ),
             "GIT_ATTR_NOSYSTEM": "1",
         }
-        repo.git_with(env, "read-tree", commit)
+        repo.git_with(env, "update-index", "-z", "--index-info", stdin=entries)
         stdin = b"".join(os.fsencode(path) + b"\0" for path in paths)
         output = repo.git_with(
             env,
@@ -214,3 +220,55 @@ def attributes_at(
             stdin=stdin,
         )  # fmt: skip
     return parse_check_attr(output)
+
+
+ATTRIBUTES_FILE = ".gitattributes"
+TREE_MODES = (b"040000", b"160000")  # a folder or a submodule named .gitattributes says nothing
+
+
+def _attribute_files(repo: Repository, commit: str, paths: Sequence[str]) -> tuple[bytes, set[str]]:
+    """The .gitattributes files in COMMIT of the folders holding PATHS, as `ls-tree -z` entries
+    (what `update-index --index-info` reads), and those folders ("" for the top)."""
+    from hotfix_guard.git.changes import PATHS_PER_COMMAND
+
+    folders = {""}
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    wanted = sorted(
+        f"{folder}/{ATTRIBUTES_FILE}" if folder else ATTRIBUTES_FILE for folder in folders
+    )
+    entries: list[bytes] = []
+    for start in range(0, len(wanted), PATHS_PER_COMMAND):
+        batch = wanted[start : start + PATHS_PER_COMMAND]
+        listed = repo.git(
+            "--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", *batch
+        )
+        entries += (entry for entry in listed.split(b"\0") if entry and entry[:6] not in TREE_MODES)
+    found = {os.fsdecode(entry.partition(b"\t")[2]).rpartition("/")[0] for entry in entries}
+    return b"".join(entry + b"\0" for entry in entries), found
+
+
+def _below(paths: Sequence[str], folders: set[str]) -> list[str]:
+    """The PATHS inside one of FOLDERS ("" is the top: every path)."""
+    if not folders:
+        return []
+    if "" in folders:
+        return list(paths)
+    inside: dict[str, bool] = {"": False}
+    chosen = []
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        pending = []
+        while folder not in inside:
+            pending.append(folder)
+            folder = folder.rpartition("/")[0]
+        answer = inside[folder]
+        for below in reversed(pending):
+            answer = answer or below in folders
+            inside[below] = answer
+        if answer:
+            chosen.append(path)
+    return chosen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.context.rollback import Rollback
@@ -181,40 +182,36 @@ def files_to_split_out(
     change touches least, which are the cheapest to leave out.
     """
     judged = weights or {}
-
-    def size(file: FileChange) -> int:
-        return judged.get(file.path, file.lines)
-
-    files, lines = len(counted), sum(size(f) for f in counted)
+    sizes = [judged.get(f.path, f.added + f.removed) for f in counted]
+    files, lines = len(counted), sum(sizes)
     if files <= max_files and lines <= max_lines:
         return []
-    edited = [f for f in counted if f.status not in ADDED]
-    fix = max(edited, key=lambda f: (size(f), f.path)) if edited else None
-    added = [f for f in counted if f.status in ADDED]
-    others = [f for f in edited if f is not fix]
-    last = [fix] if fix is not None else []
-    chosen: list[FileChange] = []
-    biggest_first = [
-        *sorted(added, key=lambda f: (-size(f), f.path)),
-        *sorted(others, key=lambda f: (-size(f), f.path)),
-        *last,
+    # (size, path, position) of each file: sorted as plain tuples, each file's size looked up once.
+    edited = [
+        (n, f.path, i) for i, (f, n) in enumerate(zip(counted, sizes)) if f.status not in ADDED
     ]
-    taken: set[int] = set()  # by identity: comparing dataclasses made this quadratic
-    for entry in biggest_first:
+    fix = max(edited) if edited else None
+    added = [(n, f.path, i) for i, (f, n) in enumerate(zip(counted, sizes)) if f.status in ADDED]
+    others = [entry for entry in edited if entry is not fix]
+    last = [fix] if fix is not None else []
+    chosen: list[int] = []
+    taken: set[int] = set()  # positions: comparing files made this quadratic
+    for size, _, position in [*_biggest_first(added), *_biggest_first(others), *last]:
         if lines <= max_lines:
             break
-        chosen.append(entry)
-        taken.add(id(entry))
-        files, lines = files - 1, lines - size(entry)
-    least_first = [
-        *sorted(added, key=lambda f: (size(f), f.path)),
-        *sorted(others, key=lambda f: (size(f), f.path)),
-        *last,
-    ]
-    for entry in least_first:
+        chosen.append(position)
+        taken.add(position)
+        files, lines = files - 1, lines - size
+    for _, _, position in [*sorted(added), *sorted(others), *last]:
         if files <= max_files:
             break
-        if id(entry) not in taken:
-            chosen.append(entry)
+        if position not in taken:
+            chosen.append(position)
             files -= 1
-    return chosen
+    return [counted[position] for position in chosen]
+
+
+def _biggest_first(entries: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    """ENTRIES by size, biggest first, and by path where sizes are equal (two stable sorts)."""
+    by_path = sorted(entries, key=itemgetter(1))
+    return sorted(by_path, key=itemgetter(0), reverse=True)

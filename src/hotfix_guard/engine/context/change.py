@@ -231,13 +231,17 @@ class Context:
     @cached_property
     def file_patches(self) -> list[FilePatch]:
         """The hunks of the code files the line rules read, parsed once for all of them."""
-        files = self.change.files
-        if not any(needs_lines(file) for file in files) or too_big_to_read(files):
+        if not any(needs_lines(file) for file in self.change.files) or self.unread_lines:
             return []  # no patch needed: renames, tests or excluded files only, or far too big
         return [
             FilePatch(file, parse_section(section))
             for file, section in self.file_sections(needs_lines)
         ]
+
+    @cached_property
+    def unread_lines(self) -> int | None:
+        """The changed lines the line rules would read, when there are more than they read."""
+        return too_big_to_read(self.change.files)
 
     # --- bounded, streamed hunk analysis----------------------------------------------------
 
