@@ -361,7 +361,8 @@ def test_a_block_moved_to_another_file_still_blocks(repo: Repo) -> None:
     }
     hotfix(repo, fixed, base=base)
     assert findings("moved-code") == [
-        "app/other.py:2: moved-code: a block of 7 lines moved here unchanged from app/run.py line 2"
+        "app/other.py:2: moved-code: a block of 7 significant lines (with a letter or digit, "
+        "comments left out) moved here unchanged from app/run.py line 2"
     ]
 
 

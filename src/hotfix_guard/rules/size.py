@@ -28,66 +28,80 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         for entry in change.not_counted
     ]
     counted = list(change.counted)
-    files, lines = len(counted), change.changed_code_lines
-    if files <= max_files and lines <= max_lines:
+    if len(counted) <= max_files and change.changed_code_lines <= max_lines:
         return findings
+    if ctx.rollback is not None:
+        rest = _without_rollback(ctx, counted, findings)
+        if rest is None:
+            return findings
+        ctx, counted = rest
+    findings.append(_over_limits(ctx, counted))
+    return findings
+
+
+def _without_rollback(
+    ctx: Context, counted: list[FileChange], findings: list[Finding]
+) -> tuple[Context, list[FileChange]] | None:
+    """What counts once a rollback's reverts are set aside (the context to judge it in), or None
+    when nothing over the limits is left; FINDINGS gets what was set aside."""
     rollback = ctx.rollback
-    if rollback is not None and rollback.whole:
+    assert rollback is not None
+    max_files, max_lines = ctx.limits
+    if rollback.whole:
         findings.append(
             Finding(
-                f"exempt: {files} files and {lines} code lines, but the change only reverts "
-                f"commits already on {ctx.scope.main.name} ({', '.join(rollback.reverted)})",
+                f"exempt: {len(counted)} files and {ctx.change.changed_code_lines} code lines, "
+                f"but the change only reverts commits already on {ctx.scope.main.name} "
+                f"({', '.join(rollback.reverted)})",
                 ref=ctx.where,
                 severity=INFO,
             )
         )
-        return findings
-    rest = ctx.rest_of_rollback if rollback is not None else None
-    if rollback is not None and rest is not None:
+        return None
+    rest = ctx.rest_of_rollback
+    if rest is not None:
         # Reverts first, the rest after them: the rest is counted, on its own.
         assert rollback.rest_base is not None
         undone = build_change(ctx.repo, ctx.config, ctx.scope.base, rollback.rest_base).counted
         counted = list(rest.change.counted)
-        files, lines = len(counted), sum(entry.lines for entry in counted)
         findings.append(_not_counted(ctx, rollback, undone, "the change after them counts"))
-        if files <= max_files and lines <= max_lines:
-            return findings
         ctx = rest
-    elif rollback is not None and rollback.paths:
+    elif rollback.paths:
         # A rollback plus a small rest: the reverting commits' files do not count.
         undone = tuple(entry for entry in counted if entry.path in rollback.paths)
         counted = [entry for entry in counted if entry.path not in rollback.paths]
-        files, lines = len(counted), sum(entry.lines for entry in counted)
         findings.append(_not_counted(ctx, rollback, undone, "files the rest changes count"))
-        if files <= max_files and lines <= max_lines:
-            return findings
+    if len(counted) <= max_files and sum(entry.lines for entry in counted) <= max_lines:
+        return None
+    return ctx, counted
+
+
+def _over_limits(ctx: Context, counted: list[FileChange]) -> Finding:
+    """The finding of COUNTED over the limits: within them as judged (INFO), else what to split
+    out to get under them."""
+    max_files, max_lines = ctx.limits
+    files, lines = len(counted), sum(entry.lines for entry in counted)
     weights = judged_lines(ctx, counted)
     judged = sum(weights.values())
     if files <= max_files and judged <= max_lines:
-        findings.append(
-            Finding(
-                f"within the limits: {lines} changed code lines count as {judged} ({JUDGED_HOW})",
-                ref=ctx.where,
-                severity=INFO,
-            )
+        return Finding(
+            f"within the limits: {lines} changed code lines count as {judged} ({JUDGED_HOW})",
+            ref=ctx.where,
+            severity=INFO,
         )
-        return findings
     to_split = files_to_split_out(counted, max_files, max_lines, weights)
     shown = ", ".join(f"{display_path(f.path)} ({f.size})" for f in to_split[:SHOWN_FILES])
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
     how = f", {judged} as counted: {JUDGED_HOW}" if judged != lines else ""
-    findings.append(
-        Finding(
-            f"{files} changed file{'' if files == 1 else 's'} (limit {max_files}) and {lines} "
-            f"changed code line{'' if lines == 1 else 's'}{how} "
-            f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
-            f"{len(to_split)} "
-            f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
-            ref=ctx.where,
-            fix=_split_fix(ctx.scope.base, to_split),
-        )
+    return Finding(
+        f"{files} changed file{'' if files == 1 else 's'} (limit {max_files}) and {lines} "
+        f"changed code line{'' if lines == 1 else 's'}{how} "
+        f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
+        f"{len(to_split)} "
+        f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
+        ref=ctx.where,
+        fix=_split_fix(ctx.scope.base, to_split),
     )
-    return findings
 
 
 JUDGED_HOW = (
