@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,22 +72,27 @@ def run_once(
 
 
 def medians(
-    commands: dict[str, Sequence[Sequence[str]]],
+    commands: Mapping[str, Sequence[Sequence[str]]],
     cwd: Path,
     env: dict[str, str],
     runs: int,
     stdin: bytes = b"",
     expect: Callable[[str, subprocess.CompletedProcess[bytes]], None] | None = None,
     cpu: dict[str, float] | None = None,
+    prepare: Callable[[str], None] | None = None,
 ) -> dict[str, float]:
     """Median wall time of each named command sequence; rounds interleave them against drift.
 
     CPU, when given, gets the median CPU time (user + system) of each sequence, git children
-    included: a second view that a loaded machine distorts less than wall time."""
+    included: a second view that a loaded machine distorts less than wall time. PREPARE, when
+    given, is called with the sequence's name before each run of it, untimed (a fresh copy of
+    the repositories a sequence changes)."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpu_times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs + 1):  # the first round warms caches and is dropped
         for name, sequence in commands.items():
+            if prepare is not None:
+                prepare(name)
             total = 0.0
             before = children_cpu()
             for command in sequence:
@@ -133,3 +138,15 @@ def git_commands_run(args: Sequence[str], cwd: Path, env: dict[str, str]) -> lis
         run_once(args, cwd, {**env, "GIT_TRACE": trace.name})
         lines = Path(trace.name).read_text(errors="replace").splitlines()
     return [line.split("trace: built-in: ", 1)[1] for line in lines if "trace: built-in: " in line]
+
+
+def git_processes(args: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[int, int]:
+    """(every git process, those ARGS started itself) when ARGS runs, from GIT_TRACE: the rest
+    are started by git (upload-pack, maintenance...). In a repository without hooks: a hook's
+    own git calls would count as ARGS's."""
+    with tempfile.NamedTemporaryFile(suffix=".trace") as trace:
+        run_once(args, cwd, {**env, "GIT_TRACE": trace.name})
+        lines = Path(trace.name).read_text(errors="replace").splitlines()
+    every = sum("trace: built-in: " in line for line in lines)
+    spawned = sum("trace: run_command: " in line for line in lines)  # started by git
+    return every, every - spawned

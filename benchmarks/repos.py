@@ -230,3 +230,44 @@ def build_rewrite_of_recent_files(root: Path, files: int = 3000, lines: int = 10
     stream.commit("hotfix/rewrite", "Rewrite the reporting modules", rewritten, (), main)
     stream.run(root)
     git(root, "symbolic-ref", "HEAD", "refs/heads/main")
+
+
+HOTFIX = "hotfix/fix-login-timeout"
+TRAILER_HOOKS = ("pre-commit", "pre-push", "prepare-commit-msg", "commit-msg")
+
+
+def build_released_app(root: Path) -> tuple[Path, Path]:
+    """build_app in ROOT/app with a local bare ROOT/origin.git holding main, develop and the
+    release tag, each branch tracking it: a clone ready for an incident. Returns (app, origin).
+
+    The remote is named by its absolute path: a copy of ROOT must be made at ROOT again."""
+    app, origin = root / "app", root / "origin.git"
+    build_app(app)
+    git(root, "init", "-q", "--bare", str(origin))
+    git(app, "remote", "add", "origin", str(origin))
+    git(app, "push", "-q", "-u", "origin", "main", "develop", "v1.2.3")
+    return app, origin
+
+
+def fix_patch(app: Path) -> bytes:
+    """The incident's fix as a patch to apply to main's tree (`git apply --index`)."""
+    original = source_file(1, 40)
+    (app / "app/module_1.py").write_bytes(source_file(1, 40, range(10, 15)))
+    patch = git(app, "diff", "--", "app/module_1.py")
+    (app / "app/module_1.py").write_bytes(original)
+    return (patch + "\n").encode()
+
+
+def start_clean_hotfix(app: Path, guard: str, patch: Path, trailers: bool) -> None:
+    """`hotfix-guard start` in APP, then one fix commit of PATCH carrying the Severity trailer
+    (given here when TRAILERS, else the installed trailers hook adds it)."""
+    subprocess.run(
+        [guard, "start", "Fix login timeout", "--severity", "P1"],
+        cwd=app,
+        env=isolated_environ(),
+        capture_output=True,
+        check=True,
+    )
+    git(app, "apply", "--index", str(patch))
+    extra = ["--trailer", "Severity: P1"] if trailers else []
+    git(app, "commit", "-q", "-m", "Raise the login timeout", *extra)

@@ -14,9 +14,15 @@ several runs of the installed `hotfix-guard` console script (the one beside this
 4. a remembered test pass: the pre-push check of a tree whose 2-second test command already passed;
 5. a huge change of the files main's last commit added (3,000 files x 100 lines, every line
    changed): `hotfix-guard check` against `git diff -M main...branch` (the revert exemption must
-   see cheaply that this is no revert).
+   see cheaply that this is no revert);
+6. finishing a clean hotfix (started, one fix commit, a local bare origin): `hotfix-guard finish
+   --push` alone against git-flow's finish done with plain git (merge --no-ff into main, an
+   annotated tag, merge --no-ff into develop, an atomic push, branch -d), each run on a fresh copy;
+   with a whole incident (start, the fix's commit, finish --push) with hotfix-guard's hooks
+   installed, as information.
 
-The goals are issue 9's: 1. <= 0.8x, 2. <= 1.5x, 4. < 0.10 s, 5. <= 1.3x (3. keeps issue 6's).
+The goals are issue 9's: 1. <= 0.8x, 2. <= 1.5x, 4. < 0.10 s, 5. <= 1.3x (3. keeps issue 6's);
+6. is issue 23's: finish < 1.0 s.
 
 `--quick` makes everything small and runs each command twice: a smoke test of the script, not a
 measurement. Git children are not counted in the peak memory (git's own diff memory is git's).
@@ -42,6 +48,7 @@ from measure import (
     Result,
     exit_code,
     git_commands_run,
+    git_processes,
     medians,
     peak_rss_mib,
     run_once,
@@ -233,6 +240,91 @@ def remembered_tests(work: Path, guard: str, runs: int) -> Result:
     return result
 
 
+FLOW_TAG = "v1.2.4"  # the patch release after build_app's v1.2.3
+
+
+def git_flow_finish(hotfix: str) -> list[list[str]]:
+    """What git-flow's `hotfix finish` runs, done with plain git (no check, no version bump)."""
+    return [
+        ["git", "switch", "-q", "main"],
+        ["git", "merge", "-q", "--no-ff", "-m", f"Merge branch '{hotfix}'", hotfix],
+        ["git", "tag", "-a", FLOW_TAG, "-m", "Hotfix: Fix login timeout"],
+        ["git", "switch", "-q", "develop"],
+        ["git", "merge", "-q", "--no-ff", "-m", f"Merge tag '{FLOW_TAG}' into develop", FLOW_TAG],
+        ["git", "push", "-q", "--atomic", "origin", "main", "develop", FLOW_TAG],
+        ["git", "branch", "-q", "-d", hotfix],
+    ]
+
+
+def finish_against_git_flow(work: Path, guard: str, runs: int) -> Result:
+    result = Result("6. finish a clean hotfix", "finish --push < 1.0 s", None, 1.0, "s")
+    base = work / "finish"
+    live = base / "live"  # every run happens here: the remote is named by its absolute path
+    app, _ = repos.build_released_app(live)
+    patch = base / "fix.patch"
+    patch.write_bytes(repos.fix_patch(app))
+    copies = {
+        "on main": base / "on-main",
+        "on hotfix": base / "on-hotfix",
+        "hooked": base / "hooked",
+    }
+    env = repos.isolated_environ()
+    shutil.copytree(live, copies["on main"], symlinks=True)
+    hooks = [arg for hook in repos.TRAILER_HOOKS for arg in ("--hook-type", hook)]
+    subprocess.run([guard, "install", *hooks], cwd=app, env=env, capture_output=True, check=True)
+    shutil.copytree(live, copies["hooked"], symlinks=True)
+    fresh(live, copies["on main"])
+    repos.start_clean_hotfix(app, guard, patch, trailers=True)
+    shutil.copytree(live, copies["on hotfix"], symlinks=True)
+    finish = [guard, "finish", "--push"]
+    commands = {"finish": [finish], "git-flow": git_flow_finish(repos.HOTFIX)}
+    source = {"finish": "on hotfix", "git-flow": "on hotfix", "incident": "hooked"}
+    cpu: dict[str, float] = {}
+    times = medians(
+        commands,
+        app,
+        env,
+        max(2, runs // 3),
+        expect=exit_code({"finish": 0, "git-flow": 0}),
+        cpu=cpu,
+        prepare=lambda name: fresh(live, copies[source[name]]),
+    )
+    incident = [
+        [guard, "start", "Fix login timeout", "--severity", "P1"],
+        ["git", "apply", "--index", str(patch)],
+        ["git", "commit", "-q", "-m", "Raise the login timeout"],
+        finish,
+    ]
+    whole = medians(
+        {"incident": incident},
+        app,
+        env,
+        max(2, runs // 7),
+        expect=exit_code({"incident": 0}),
+        prepare=lambda name: fresh(live, copies[source[name]]),
+    )
+    fresh(live, copies["on hotfix"])
+    every, own = git_processes(finish, app, env)
+    result.value = times["finish"]
+    result.details.append(
+        f"finish --push {times['finish']:.2f} s, git-flow's finish in plain git "
+        f"{times['git-flow']:.2f} s ({times['finish'] / times['git-flow']:.1f}x); CPU time "
+        f"{cpu['finish']:.2f} s against {cpu['git-flow']:.2f} s; finish ran {own} git commands "
+        f"({every} git processes with git's own children)"
+    )
+    result.details.append(
+        f"a whole incident with hotfix-guard's hooks installed (start, the fix's commit, "
+        f"finish --push; information): {whole['incident']:.2f} s"
+    )
+    return result
+
+
+def fresh(live: Path, copy: Path) -> None:
+    """LIVE becomes a fresh copy of COPY (a run changes the repositories it runs in)."""
+    shutil.rmtree(live)
+    shutil.copytree(copy, live, symlinks=True)
+
+
 # --- report ---------------------------------------------------------------------------------------
 
 
@@ -308,6 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             *huge_change(work, guard, runs, options.quick),
             remembered_tests(work, guard, runs),
             rewrite_of_recent_files(work, guard, runs, options.quick),
+            finish_against_git_flow(work, guard, runs),
         ]
     finally:
         if options.keep:

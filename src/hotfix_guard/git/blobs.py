@@ -18,13 +18,25 @@ def blobs_at(repo: Repository, commit: str, paths: Sequence[str]) -> dict[str, b
     if not paths:
         return {}
     listed = repo.git("--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", *paths)
-    blobs = []
+    blobs: dict[str, str] = {}  # path -> blob id
     for entry in split_z(listed):
         info, _, path = entry.partition("\t")
-        mode = info.split(" ")[0]
+        mode, _, object_id = info.split(" ")
         if mode in ("100644", "100755") and path in paths:  # a symlink is not its target
-            blobs.append(path)
-    return repo.files_at(commit, blobs) if blobs else {}
+            blobs[path] = object_id
+    if not blobs:
+        return {}
+    # By id: the listing named them, so one cat-file reads them all.
+    output = repo.git(
+        "cat-file", "--batch", stdin="".join(f"{i}\n" for i in blobs.values()).encode()
+    )
+    found = {}
+    for path in blobs:
+        header, _, output = output.partition(b"\n")
+        size = int(header.split()[2])
+        found[path] = output[:size]
+        output = output[size + 1 :]  # the content, then a line break
+    return found
 
 
 def index_stages(repo: Repository, path: str) -> dict[int, bytes]:

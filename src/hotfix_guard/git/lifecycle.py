@@ -49,6 +49,7 @@ class LifecycleGit:
     def _run(
         self, args: Sequence[str], stdin: bytes | None = None
     ) -> subprocess.CompletedProcess[bytes]:
+        self.repo.forget_reads()  # the command may move a ref
         env = dict(os.environ)
         if self.step:
             env[FINISH_VARIABLE] = self.step
@@ -106,7 +107,7 @@ class LifecycleGit:
         return paths
 
     def merge_in_progress(self) -> bool:
-        return self.repo.try_git("rev-parse", "-q", "--verify", "MERGE_HEAD") is not None
+        return self.repo.merge_head() is not None
 
     def head_branch(self) -> str | None:
         """The full ref HEAD is on now (None: detached), asked of git (no cached value)."""
@@ -147,6 +148,8 @@ class LifecycleGit:
 
     def checked_out_elsewhere(self) -> dict[str, Path]:
         """Branch ref -> the other work tree that has it checked out."""
+        if not self.repo.has_other_work_trees():
+            return {}
         output = os.fsdecode(self.repo.git("worktree", "list", "--porcelain", "-z"))
         found: dict[str, Path] = {}
         path: Path | None = None
@@ -198,6 +201,8 @@ class LifecycleGit:
         self._checked(["reset", "-q", "--hard", "HEAD"])
 
     def switch(self, branch: str) -> Outcome:
+        if self.repo.head_file_ref() == local(branch):
+            return Outcome(True, "")  # on it already: git switch would change nothing
         return self._outcome(["switch", "-q", "--no-guess", branch])
 
     def create_and_switch(self, branch: str, start: str) -> Outcome:
@@ -300,4 +305,7 @@ class LifecycleGit:
         return self._outcome(["revert", "--no-commit", *(["-m", "1"] if merge else []), commit])
 
     def revert_in_progress(self) -> bool:
+        """A file test first, as for MERGE_HEAD: no git process when there is none."""
+        if not (self.repo.git_dir / "REVERT_HEAD").exists():
+            return False
         return self.repo.try_git("rev-parse", "-q", "--verify", "REVERT_HEAD") is not None

@@ -16,9 +16,12 @@ import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from hotfix_guard.git.light import git_command, git_environment
+
+if TYPE_CHECKING:
+    from hotfix_guard.git.memo import Answers
 
 # How git ends when its reader stops early: killed by SIGPIPE, or exit 141 where git handles it.
 STOPPED_BY_CLOSED_PIPE = (0, -signal.SIGPIPE, 128 + signal.SIGPIPE)
@@ -159,9 +162,39 @@ class GitAccess:
     root: Path
     git_dir: Path
     env: Mapping[str, str] | None
+    answers: Answers | None = None  # while remembering()
 
     def git(self, *args: str, stdin: bytes | None = None, timeout: float | None = None) -> bytes:
-        return run(args, cwd=self.root, stdin=stdin, env=self.env, timeout=timeout)
+        answers = self.answers
+        if answers is None:
+            return run(args, cwd=self.root, stdin=stdin, env=self.env, timeout=timeout)
+        # Another index or GIT_DIR (self.env) is asked afresh: the answers are about this one.
+        known = answers.ask(args, stdin) if self.env is None else None
+        if known is None:
+            known = run(args, cwd=self.root, stdin=stdin, env=self.env, timeout=timeout)
+            if self.env is None:
+                answers.keep(args, stdin, known)
+        return known
+
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """While inside, a question asked of git again gets the answer git gave, as long as it
+        cannot have changed (git/memo.py): for a command that asks the same things in several
+        places (finish). A command that may move a ref must go through `git` or call
+        `forget_reads`."""
+        from hotfix_guard.git.memo import Answers
+
+        saved = self.answers
+        self.answers = Answers()
+        try:
+            yield
+        finally:
+            self.answers = saved
+
+    def forget_reads(self) -> None:
+        """Something may have moved a ref: the remembered reads of refs are stale."""
+        if self.answers is not None:
+            self.answers.reads.clear()
 
     def try_git(self, *args: str) -> bytes | None:
         try:

@@ -136,6 +136,27 @@ class Repository(CommitQueries):
         common_dir, tree = os.fsdecode(output).rstrip("\n").rsplit("\n", 1)
         return tree, self.root / common_dir
 
+    def head_file_ref(self) -> str | None:
+        """The branch ref the git dir's HEAD file names (`ref: refs/heads/x`), read without a git
+        process; None when it is detached, unreadable, or kept elsewhere (reftable)."""
+        try:
+            text = (self.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        ref = text.removeprefix("ref: ").rstrip("\n")
+        return ref if text.startswith("ref: refs/heads/") and ref != "refs/heads/.invalid" else None
+
+    def has_other_work_trees(self) -> bool:
+        """Whether this clone may have another work tree, told from the git dir's files without a
+        git process: a linked work tree's git dir names the common one (`commondir`); the main
+        one lists its linked ones in `worktrees/`. True when unsure (GIT_COMMON_DIR is set)."""
+        environ = self.env if self.env is not None else os.environ
+        return (
+            "GIT_COMMON_DIR" in environ
+            or (self.git_dir / "commondir").exists()
+            or (self.git_dir / "worktrees").exists()
+        )
+
     def files_under(self, commit: str, directory: str) -> dict[str, bytes]:
         """The files below DIRECTORY at COMMIT (path -> content), read in one cat-file batch."""
         listed = self.try_git(

@@ -188,10 +188,12 @@ def attributes_at(
     paths = _below(paths, folders)
     if not paths:
         return {}
-    object_format = repo.git("rev-parse", "--show-object-format").decode().strip()
-    objects = os.fsdecode(
-        repo.git("rev-parse", "--path-format=absolute", "--git-path", "objects")
-    ).rstrip("\n")
+    # One process for both answers: the format, then the object folder (which may hold "\n").
+    answer = repo.git(
+        "rev-parse", "--show-object-format", "--path-format=absolute", "--git-path", "objects"
+    )
+    object_format, _, rest = os.fsdecode(answer).partition("\n")
+    objects = rest.removesuffix("\n")
     with tempfile.TemporaryDirectory(prefix="hotfix-guard-attributes-") as folder:
         bare = os.path.join(folder, "repository.git")
         # Its own repository: no GIT_DIR / GIT_WORK_TREE of the caller may point elsewhere.

@@ -47,6 +47,8 @@ from hotfix_guard.report.findings import display_path
 from hotfix_guard.versions.merge import settle
 
 Echo = Callable[[str], None]
+# A step: (repo, state, step, resumed: an earlier run stopped inside it) -> the state after it.
+Step = Callable[[Repository, FinishState, str, bool], FinishState]
 Mode = Literal["run", "dry-run", "continue", "abort"]
 
 
@@ -69,9 +71,17 @@ def finish_command(
     warnings to WARN (the CLI's stdout and stderr); a stop is raised (CommandStopped: exit 1)."""
     if mode == "abort":
         return abort(repo, require_state(repo, "--abort"), echo, warn)
-    if mode == "continue":
-        run(repo, require_state(repo, "--continue"), echo)
-        return 0
+    # finish asks git the same things in many places; an answer is reused while it holds.
+    with repo.remembering():
+        if mode == "continue":
+            run(repo, require_state(repo, "--continue"), echo)
+            return 0
+        return _start(repo, config, mode == "dry-run", options, echo)
+
+
+def _start(
+    repo: Repository, config: Config, dry_run: bool, options: FinishOptions, echo: Echo
+) -> int:
     saved = states.load(repo.git_dir)
     if saved is not None:
         raise UsageError(
@@ -79,7 +89,7 @@ def finish_command(
             "hotfix-guard finish --continue, or hotfix-guard finish --abort"
         )
     plan = make_plan(repo, config, options)
-    if mode == "dry-run":
+    if dry_run:
         echo("\n".join([*render_plan(plan), "dry run: nothing was changed"]))
         return 0
     for note in plan.notes:
@@ -93,11 +103,12 @@ def run(repo: Repository, state: FinishState, echo: Echo) -> None:
     git_dir = repo.git_dir
     try:
         while (step := state.next_step) is not None:
+            resumed = state.current == step  # an earlier run stopped inside this step
             moving = transaction.moving(repo, state.moved_from, refs_moved_by(state, step))
             state = states.save(git_dir, state.started(step, moving))
             try:
                 forget_committed_merge(LifecycleGit(repo, step))
-                state = _step_function(step)(repo, state, step)
+                state = _step_function(step)(repo, state, step, resumed)
             except Stopped as stop:
                 raise FinishStopped(stop_message(state, stop)) from None
             state = states.save(git_dir, state.finished(step))
@@ -118,7 +129,7 @@ def after_step(step: str) -> None:
 # --- the steps ---------------------------------------------------------------------------------
 
 
-def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
+def _merge_main(repo: Repository, state: FinishState, step: str, resumed: bool) -> FinishState:
     git = LifecycleGit(repo, step)
     main_ref = refs.local(state.main)
     main_tip = repo.resolve_commit(main_ref)
@@ -141,7 +152,7 @@ def _merge_main(repo: Repository, state: FinishState, step: str) -> FinishState:
     )
 
 
-def _tag(repo: Repository, state: FinishState, step: str) -> FinishState:
+def _tag(repo: Repository, state: FinishState, step: str, resumed: bool) -> FinishState:
     git = LifecycleGit(repo, step)
     assert state.merged is not None
     tag_ref = f"{refs.TAGS}{state.tag}"
@@ -159,7 +170,7 @@ def _tag(repo: Repository, state: FinishState, step: str) -> FinishState:
     return replace(state, wrote={**state.wrote, tag_ref: repo.resolve_object(tag_ref)})
 
 
-def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
+def _backport(repo: Repository, state: FinishState, step: str, resumed: bool) -> FinishState:
     git = LifecycleGit(repo, step)
     branch = step.removeprefix(BACKPORT)
     tagged = repo.resolve_commit(f"{refs.TAGS}{state.tag}")
@@ -183,21 +194,21 @@ def _backport(repo: Repository, state: FinishState, step: str) -> FinishState:
     return replace(state, wrote={**state.wrote, branch_ref: repo.resolve_commit(branch_ref)})
 
 
-def _bump(repo: Repository, state: FinishState, step: str) -> FinishState:
+def _bump(repo: Repository, state: FinishState, step: str, resumed: bool) -> FinishState:
     bumped = bump(repo, state)
     if isinstance(bumped, str):
         raise Stopped(step, bumped)
     return bumped
 
 
-def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
+def _push(repo: Repository, state: FinishState, step: str, resumed: bool) -> FinishState:
     git = LifecycleGit(repo, step)
     assert state.remote is not None and state.merged is not None
     moved = foreign_on_main(repo, state.main, state.merged)
     if moved:
         raise Stopped(step, moved)
     deleted = [state.hotfix] if state.delete_remote else []
-    if state.current == PUSH and remote_has_push(git, state):
+    if resumed and remote_has_push(git, state):
         git.fetch(state.remote)  # an interrupted run got there: only the tracking refs lag
         git.forget_cached_refs()
         return state
@@ -210,7 +221,7 @@ def _push(repo: Repository, state: FinishState, step: str) -> FinishState:
     return state
 
 
-def _cleanup(repo: Repository, state: FinishState, step: str) -> FinishState:
+def _cleanup(repo: Repository, state: FinishState, step: str, resumed: bool) -> FinishState:
     git = LifecycleGit(repo, step)
     branch_ref = refs.local(state.hotfix)
     delete = state.push and not state.keep
@@ -230,7 +241,7 @@ def _cleanup(repo: Repository, state: FinishState, step: str) -> FinishState:
     return state
 
 
-STEPS: dict[str, Callable[[Repository, FinishState, str], FinishState]] = {
+STEPS: dict[str, Step] = {
     BUMP: _bump,
     MERGE_MAIN: _merge_main,
     TAG: _tag,
@@ -240,7 +251,7 @@ STEPS: dict[str, Callable[[Repository, FinishState, str], FinishState]] = {
 }
 
 
-def _step_function(step: str) -> Callable[[Repository, FinishState, str], FinishState]:
+def _step_function(step: str) -> Step:
     return STEPS[BACKPORT] if step.startswith(BACKPORT) else STEPS[step]
 
 
@@ -250,10 +261,10 @@ def _merge(
     """Merge COMMIT into BRANCH; returns what was done about its version files (main states the
     tag's version, a backport branch keeps its own: versions/merge.py)."""
     _clear_own_half_merge(git, state, step)
+    head = git.repo.resolve_commit(refs.local(branch)) or ""  # HEAD's, once switched
     switched = git.switch(branch)
     if not switched.ok:
         raise Stopped(step, f"cannot switch to {branch}: {switched.stderr}")
-    head = git.repo.resolve_commit("HEAD") or ""
     merged = git.merge(commit, message)
     care = care_of(state, branch)
     notes: list[str] = []

@@ -16,7 +16,6 @@ from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.lifecycle.common import named_commits
 from hotfix_guard.report.findings import ERROR, shell_word
-from hotfix_guard.testrun.run import tests_findings
 
 
 def resolved_by_hand(repo: Repository, merge: str, ours: str, theirs: str) -> bool:
@@ -32,6 +31,9 @@ def hand_merge_failure(
     hand or its tests pass (or none are configured)."""
     if not resolved_by_hand(repo, merge, ours, theirs):
         return None
+    # Only a merge resolved by hand runs tests: a clean finish does not load the test runner.
+    from hotfix_guard.testrun.run import tests_findings
+
     config = load_at(repo, merge)
     failed = [f for f in tests_findings(repo, config, merge, branch) if f.severity == ERROR]
     if not failed:

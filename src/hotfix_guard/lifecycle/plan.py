@@ -60,6 +60,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     """Every check of step 1, all problems reported together (ChecksFailed); else the plan."""
     git = LifecycleGit(repo, step="check")
     branch, tip = _hotfix_to_finish(repo, config, git)
+    head_ref = repo.symbolic_head()  # asked before the fetch, git answers once
     problems: list[str] = []
     notes: list[str] = []
     remote = _fetched_remote(git, options, problems, notes)
@@ -71,11 +72,12 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
     )
     before = _targets(git, (main, *backports), remote, problems, notes)
     main_tip = repo.refs.get(refs.local(main))
-    if main_tip is not None and repo.is_ancestor(tip, main_tip):
+    base = repo.merge_base(tip, [main_tip]) if main_tip else None
+    if base == tip:  # the tip is an ancestor of main's
         raise UsageError(f"{branch} is merged into {main} already: nothing to finish")
     before[refs.local(branch)] = tip
     delete_remote = _remote_copy(repo, options, branch, tip, remote, problems)
-    problems.extend(_empty_problem(repo, branch, tip, main_tip))
+    problems.extend(_empty_problem(repo, branch, tip, base))
     tag = _next_tag(repo, config, main_tip, remote, problems)
     if tag:
         before[f"{refs.TAGS}{tag}"] = None
@@ -104,7 +106,7 @@ def make_plan(repo: Repository, config: Config, options: FinishOptions) -> Plan:
         remote=remote,
         push=options.push,
         keep=options.keep,
-        head_ref=repo.symbolic_head(),
+        head_ref=head_ref,
         head_commit=tip,
         before=before,
         delete_remote=delete_remote,
@@ -228,6 +230,8 @@ def _sync_problem(
     if remote is None or refs.remote_tracking(remote, name) not in git.repo.refs:
         return []
     tracking = refs.remote_tracking(remote, name)
+    if git.repo.refs[tracking] == git.repo.refs[refs.local(name)]:
+        return []  # the very same commit: nothing to count
     ahead, behind = git.ahead_behind(refs.local(name), tracking)
     # main's own commits the remote lacks would be merged, tagged and pushed with the hotfix.
     unpushed = unpushed_main(git.repo, name, remote) if is_main and ahead else None
@@ -251,13 +255,14 @@ def _sync_problem(
     return [f"{name} {state}: update it first ({fix})"]
 
 
-def _empty_problem(repo: Repository, branch: str, tip: str, main_tip: str | None) -> list[str]:
-    """A hotfix whose tree is main's where it was cut (only the start commit, overrides or
-    changes undone) changes nothing: tagging it would release a patch that fixes nothing."""
-    base = repo.merge_base(tip, [main_tip]) if main_tip else None
-    if base is None or repo.resolve_object(f"{tip}^{{tree}}") != repo.resolve_object(
-        f"{base}^{{tree}}"
-    ):
+def _empty_problem(repo: Repository, branch: str, tip: str, base: str | None) -> list[str]:
+    """A hotfix whose tree is main's where it was cut (BASE, where it meets main: only the start
+    commit, overrides or changes undone) changes nothing: tagging it would release a patch that
+    fixes nothing."""
+    if base is None:
+        return []
+    trees = repo.git("rev-parse", f"{tip}^{{tree}}", f"{base}^{{tree}}").split()
+    if trees[0] != trees[1]:
         return []
     return [
         f"{branch} changes nothing beyond its start commit (its tree is {base[:12]}'s, where it "
@@ -317,6 +322,8 @@ def _next_tag(
 def _claimed_elsewhere(repo: Repository, tag: str) -> tuple[str, str] | None:
     """(hotfix, work tree) of a finish in progress in another work tree of this clone that will
     make TAG: two finishes never claim the same release."""
+    if not repo.has_other_work_trees():
+        return None
     _, common = repo.tree_and_common_dir("HEAD")
     own = repo.git_dir.resolve()
     for git_dir in (common, *sorted((common / "worktrees").glob("*"))):

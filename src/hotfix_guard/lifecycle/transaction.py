@@ -69,7 +69,9 @@ def moving(
     found = dict(moved_from)
     for ref in names:
         if ref not in found:
-            found[ref] = repo.resolve_object(ref)
+            # git writes only commits to a branch: asked as the steps ask it, git answers once.
+            branch = ref.startswith(refs.HEADS)
+            found[ref] = repo.resolve_commit(ref) if branch else repo.resolve_object(ref)
     return found
 
 
