@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,7 @@ class Block:
     line: int
     language: str
     body: str
-    kind: str = "new"  # new, continue, or skip: <reason>
+    kind: str = "new"  # new, continue, again, or skip (<reason>)
     setup: str = ""
 
 
@@ -75,7 +75,8 @@ def blocks_of(path: Path) -> list[Block]:
             continue
         end = next(i for i in range(index + 1, len(lines)) if lines[i].startswith("```"))
         body = "\n".join(lines[index + 1 : end])
-        block = Block(str(path.relative_to(ROOT)), index + 1, opening.group(1), body)
+        page = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+        block = Block(page, index + 1, opening.group(1), body)
         marker = marker_before(lines[:index])
         if marker:
             block.kind, block.setup = marker.group(1), marker.group(2) or ""
@@ -90,8 +91,12 @@ def stories() -> list[Story]:
         for block in blocks_of(page):
             if block.language not in SHELL or block.kind.startswith("skip"):
                 continue
-            if block.kind == "continue" and result and result[-1].blocks[0].page == block.page:
+            same_page = result and result[-1].blocks[0].page == block.page
+            if block.kind == "continue" and same_page:
                 result[-1].blocks.append(block)
+            elif block.kind == "again" and same_page:
+                # A fresh repository with the set-up of the story before: one state, told twice.
+                result.append(Story([replace(block, kind="new", setup=result[-1].blocks[0].setup)]))
             else:
                 assert block.kind in ("new", "continue"), (block.page, block.line, block.kind)
                 result.append(Story([block]))
@@ -227,3 +232,47 @@ def test_the_output_patterns() -> None:
     assert shows(["x (1.5x)"], ["x (1.5x)", ""]) and not shows(["x (1.5x)"], ["x (1a5x)"])
     assert shows(["hook.....Passed"], ["hook.....Passed"])
     assert not shows(["a.....b"], ["a.....xb"]) and shows(["at ...."], ["at 1a2b."])
+
+
+def test_a_drifted_example_fails_naming_the_page_line_command_and_both_outputs(
+    tmp_path: Path, scratch: tuple[Path, dict[str, str]]
+) -> None:
+    app, env = scratch
+    page = tmp_path / "page.md"
+    page.write_text(
+        "A hotfix branch and its tags:\n\n"
+        "<!-- example: new\ngit switch -qC hotfix/fix-login main\n-->\n"
+        "```console\n$ git branch --show-current\nhotfix/fix-login\n$ git tag -l\nv1.4.2\n```\n"
+    )
+    [drifted] = blocks_of(page)
+    with pytest.raises(pytest.fail.Exception) as failed:
+        run_block(drifted, app, env)
+    assert str(failed.value) == (
+        f"{page}:6: $ git tag -l\n--- shown:\nv1.4.2\n--- printed:\nv1.4.1"
+    )
+    page.write_text(page.read_text().replace("v1.4.2", "v1.4.1"))
+    run_block(blocks_of(page)[0], app, env)
+    page.write_text("```sh\ngit switch -q develop\ngit switch -q no-such-branch\n```\n")
+    with pytest.raises(
+        AssertionError,
+        match=re.escape(f"{page}:1: failed:\n") + r"\s*fatal: invalid reference: no-such",
+    ):
+        run_block(blocks_of(page)[0], app, env)
+
+
+def test_development_shows_each_command_ci_runs() -> None:
+    """docs/development.md says `.ci/run` does exactly what its block shows: each gate of
+    `.ci/run` is in the block, the pytest line with its PYTEST_ADDOPTS; where mkdocs writes its
+    site and how much it prints are CI's own."""
+    ci = (ROOT / ".ci" / "run").read_text()
+    addopts = re.search(r'PYTEST_ADDOPTS="([^"]*)"', ci)
+    assert addopts
+    gates = [
+        line.replace("python -m pytest -n 2", f"python -m pytest -n 2 {addopts.group(1)}").split(
+            " --quiet"
+        )[0]
+        for line in ci.splitlines()
+        if re.match(r"(ruff|mypy|python -m pytest|NO_MKDOCS_2_WARNING=1 mkdocs) ", line + " ")
+    ]
+    shown = next(b.body for b in blocks_of(ROOT / "docs" / "development.md") if b.language == "sh")
+    assert len(gates) == 5 and [gate for gate in gates if gate not in shown] == []
