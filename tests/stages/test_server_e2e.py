@@ -168,13 +168,18 @@ def test_test_commands_on_main_do_not_run_on_the_server(repo: Repo, server: Path
     assert "tests" not in "".join(remote_lines(output))
 
 
-def test_tags_deletions_and_other_branches(repo: Repo, server: Path) -> None:
+def release_then_merge_a_hotfix(repo: Repo) -> None:
+    """v1.2.3 released and pushed, then hotfix/fix-login merged into main (not pushed)."""
     repo.tag("v1.2.3", "Release 1.2.3")
     assert push(repo, "v1.2.3")[0] == 0
     repo.branch("hotfix/fix-login")
     repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
     repo.switch("main")
     repo.merge("hotfix/fix-login", "--no-ff")
+
+
+def test_tags_deletions_and_other_branches(repo: Repo, server: Path) -> None:
+    release_then_merge_a_hotfix(repo)
     repo.tag("v1.2.4")  # lightweight
     status, output = push(repo, "main", "v1.2.4")
     assert status == 1
@@ -193,12 +198,7 @@ def test_tags_deletions_and_other_branches(repo: Repo, server: Path) -> None:
 def test_two_release_tags_pushed_on_one_commit_are_each_judged_alone(
     repo: Repo, server: Path
 ) -> None:
-    repo.tag("v1.2.3", "Release 1.2.3")
-    assert push(repo, "v1.2.3")[0] == 0
-    repo.branch("hotfix/fix-login")
-    repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
-    repo.switch("main")
-    repo.merge("hotfix/fix-login", "--no-ff")
+    release_then_merge_a_hotfix(repo)
     repo.tag("v1.2.4", "Hotfix: login times out")
     repo.tag("v1.2.9", "Hotfix: login times out")
     status, output = push(repo, "hotfix/fix-login", "main", "v1.2.4", "v1.2.9")
