@@ -17,6 +17,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = run(args, os.environ, sys.stdin.read)
     if status is not None:
         return status
+    if args[:1] == ["trailers"]:  # the message hooks, on a hotfix branch: no click either
+        from hotfix_guard.lifecycle.trailers import message_hook
+
+        with error_boundary("trailers"):
+            status = message_hook(args)
+        if status is not None:
+            return status
     from hotfix_guard.cli import cli
 
     return int(cli.main(args=args, prog_name="hotfix-guard", standalone_mode=True) or 0)

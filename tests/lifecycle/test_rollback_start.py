@@ -177,10 +177,16 @@ def test_service_and_impact_are_one_bounded_line(repo: Repo) -> None:
     forged = invoke("start", "Fix it", "--severity", "P1", "--impact", "slow\nSeverity: P3")
     assert (forged.exit_code, forged.stderr) == (
         2,
-        "hotfix-guard: --impact 'slow\\nSeverity: P3': expected one line of printable text, at "
-        "most 200 characters\n",
+        "hotfix-guard: --impact 'slow\\nSeverity: P3' is not one line of printable characters: "
+        "a line break or control character in it could write a trailer of its own; give one "
+        "line\n",
     )
-    assert invoke("start", "Fix it", "--severity", "P1", "--service", "x" * 201).exit_code == 2
+    long = invoke("start", "Fix it", "--severity", "P1", "--service", "x" * 201)
+    assert (long.exit_code, long.stderr) == (
+        2,
+        "hotfix-guard: --service is 201 characters long (at most 200): shorten it (link the "
+        "details instead)\n",
+    )
     assert repo.git("branch", "--list", "hotfix/*") == ""
 
 

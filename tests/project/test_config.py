@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hotfix_guard.catalog import OPTIONS, RULE_NAMES
 from hotfix_guard.cli import cli
 from hotfix_guard.config.defaults import DEFAULT_EXCLUDE
 from hotfix_guard.config.loader import Config, load, load_at
@@ -72,8 +73,7 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
             "extend-test-paths, test-commands, test-timeout, tag-format, tag-message-prefix, "
             "backport-branches, postmortem-dir, postmortem-due, postmortem-template, "
             "feature-flag-paths, status-message, status-wording, version-files, changelog, "
-            "whitespace-warn-lines, identifier-rename-min-lines, moved-code-min-lines, "
-            "main-landing-branches, rules, severity",
+            f"{', '.join(OPTIONS)}, rules, severity",
         ),
         (
             "max-files = 'many'\n",
@@ -106,10 +106,7 @@ def test_extend_exclude_adds_to_the_defaults_whatever_the_order(tmp_path: Path) 
         (
             "[rules]\nrenames = 'warn'\n",
             ".hotfix-guard.toml: unknown rule 'renames' in [rules] (did you mean 'rename'?); "
-            "known rules: branch-name, branch-base, diff-size, rename, whitespace, "
-            "identifier-rename, moved-code, override, tests, tag-format, tag-annotated, "
-            "tag-message, tag-version, tag-target, version-files, backport, hotfix-merge, "
-            "main-landing, feature-flag, severity, postmortem",
+            f"known rules: {', '.join(RULE_NAMES)}",
         ),
         (
             "[rules]\nrename = 'warning'\n",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import re
 import shlex
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -150,78 +149,51 @@ def test_every_rule_option_is_a_config_key_with_its_default() -> None:
             assert config.option(option.key) == option.default
 
 
-def _contributing_examples() -> tuple[str, str]:
-    """CONTRIBUTING.md's two code examples of adding a rule: the check, the catalog entry."""
-    text = (ROOT / "CONTRIBUTING.md").read_text()
-    section = text[text.index("## How to add a rule") : text.index("## How to add a command")]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 2
-    return textwrap.dedent(blocks[0]), textwrap.dedent(blocks[1])
-
-
-CHECK_EXAMPLE, ENTRY_EXAMPLE = _contributing_examples()
-NEW_RULE_MODULE = (
-    "from hotfix_guard.engine.context import Context\n"
-    "from hotfix_guard.report.findings import Finding\n\n\n" + CHECK_EXAMPLE
-)
-NEW_CATALOG_ENTRY = textwrap.indent(ENTRY_EXAMPLE, "    ")
-# Runs hotfix-guard with the module on the rules package's path and the entry added to RULES.
-WITH_NEW_RULE = """
-import sys, types
-import hotfix_guard.rules
-module_dir, catalog_path, entry = sys.argv[1:4]
-hotfix_guard.rules.__path__.append(module_dir)
-source = open(catalog_path).read().replace("\\n)\\n\\nBY_NAME", entry + ")\\n\\nBY_NAME", 1)
-catalog = types.ModuleType("hotfix_guard.catalog")
-catalog.__file__ = catalog_path
-sys.modules["hotfix_guard.catalog"] = catalog
-exec(compile(source, catalog_path, "exec"), catalog.__dict__)
-from hotfix_guard.__main__ import main
-sys.exit(main(sys.argv[4:]))
-"""
-
-
-def test_a_new_rule_is_one_module_plus_one_catalog_entry(repo: Repo, tmp_path: Path) -> None:
-    """The CONTRIBUTING.md example, added the way it says, works end to end: levels, options,
-    --rule choices and the stamped rule name come from the one entry."""
-    import subprocess
-    import sys
-
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "todo.py").write_text(NEW_RULE_MODULE)
-    catalog_path = str(ROOT / "src/hotfix_guard/catalog.py")
-    repo.branch("hotfix/fix-login")
-    repo.commit("fix", {"app/TODO_a.py": "a = 1\n", "app/TODO_b.py": "b = 1\n"})
-
-    def run(*args: str) -> tuple[int, str]:
-        command = [sys.executable, "-c", WITH_NEW_RULE, str(tmp_path / "rules"), catalog_path]
-        result = subprocess.run(
-            [*command, NEW_CATALOG_ENTRY, *args], capture_output=True, text=True, check=False
-        )
-        return result.returncode, result.stdout + result.stderr
-
-    code, output = run("check", "--rule", "no-todo")
-    lines = output.splitlines()
-    assert (code, lines[0], lines[-1]) == (
-        0,
-        "app/TODO_b.py: no-todo: app/TODO_b.py is a TODO",
-        "To fix: no-todo: finish the TODO or leave it out of the hotfix",
-    )
-    assert "0 errors, 1 warning" in lines[1]
-    repo.commit("config", {".hotfix-guard.toml": "no-todo-max = 2\n[rules]\nno-todo = 'error'\n"})
-    assert run("check", "--rule", "no-todo")[0] == 0
-    repo.commit("config", {".hotfix-guard.toml": "no-todo-max = 1\n[rules]\nno-todo = 'error'\n"})
-    code, output = run("check", "--rule", "no-todo")
-    assert code == 1 and "0 errors" not in output and "app/TODO_b.py: no-todo: " in output
-
-
 def test_every_option_default_passes_its_own_validator() -> None:
-    """A default the config itself would reject (a positive-int of 0) is a catalog mistake; the
-    CONTRIBUTING example's option is held to the same."""
+    """A default the config itself would reject (a positive-int of 0) is a catalog mistake."""
     from hotfix_guard.config.values import OPTION_KINDS
 
-    example = re.findall(r'Option\("[^"]+", "([^"]+)", ([^,]+),', ENTRY_EXAMPLE)
     declared = [(o.kind, o.default) for rule in catalog.RULES for o in rule.options]
-    assert example and declared
-    for kind, default in [*declared, *((kind, ast.literal_eval(text)) for kind, text in example)]:
+    assert declared
+    for kind, default in declared:
         assert OPTION_KINDS[kind](default) == default
+
+
+def test_every_single_purpose_hook_row_of_the_setup_page_names_its_rules() -> None:
+    rows = dict(
+        re.findall(
+            r"^\| `([a-z-]+)` \| [^|]+ \| (.+) \|$", doc_section("setup.md", "## Hook ids"), re.M
+        )
+    )
+    for hook in RULE_HOOKS:
+        rules = re.findall(r"--rule (\S+)", hook["entry"])
+        if rules:
+            assert re.findall(r"`([a-z-]+)`", rows[hook["id"]]) == rules, hook["id"]
+
+
+def _rule_names_in(text: str) -> set[str]:
+    return {
+        name
+        for name in catalog.RULE_NAMES
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+    }
+
+
+def test_no_test_writes_the_rule_list_or_its_count_by_hand() -> None:
+    """A test that spells out the rules, or how many checks pass, breaks when a rule is added:
+    it takes them from the catalog instead."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+                parts = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+                text = " ".join(part for part in parts if isinstance(part, str))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            else:
+                continue
+            many = len(_rule_names_in(text)) > len(catalog.RULE_NAMES) // 2
+            counted = re.search(r"\b([2-9]|\d\d+) checks passed", text)
+            if many or counted:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []

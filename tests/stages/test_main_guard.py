@@ -158,6 +158,29 @@ def test_a_noisy_hotfix_merged_locally_is_judged_until_an_override_is_recorded(
     assert "diff-size, rename: the generated client ships whole" in listed.stdout, listed
 
 
+def test_a_merge_of_a_hotfix_branch_in_the_wrong_case_is_a_branch_name_error(
+    repo: Repo, server: Path
+) -> None:
+    before = repo.head()
+    repo.branch("Hotfix/quick-fix")
+    repo.commit("Quick fix\n\nSeverity: P1", {"app/main.py": "def main():\n    return 1\n"})
+    repo.switch("main")
+    repo.merge("Hotfix/quick-fix", "--no-ff")
+    merge = repo.head()
+    status, output = push(repo, "main")
+    assert status == 1, output
+    where = f"Hotfix/quick-fix (merged into main by {merge[:12]})"
+    lines = remote_lines(output)
+    assert lines[:2] == [
+        f"remote: {where}: branch-name: 'Hotfix/quick-fix' matches branch-patterns "
+        "('hotfix/*') only when case is ignored, so no hotfix check ran; rename it: "
+        "git branch -m Hotfix/quick-fix hotfix/quick-fix",
+        f"remote: hotfix-guard failed: 1 error, 0 warnings (main: main at {merge[:12]} (from "
+        f"{before[:12]}); {where})",
+    ]
+    assert "remote: To fix: branch-name: git branch -m Hotfix/quick-fix hotfix/quick-fix" in lines
+
+
 # --- what a hotfix tag ships; main's rules in ci --------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from hotfix_guard import scope as scopes
 from hotfix_guard.cli import cli
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.coverage import analysis_findings
 from hotfix_guard.engine.diff import FileChange
 from hotfix_guard.git.repository import Repository
 from tests.support.repos import Repo, code_files
@@ -139,7 +140,7 @@ def test_far_over_the_limits_copies_are_skipped_and_the_report_says_so(repo: Rep
     copy = next(f for f in ctx.change.files if f.path == "app/steps_copy.py")
     assert ctx.change.copies_skipped and ctx.analysis_limited
     assert (copy.status, copy.added) == ("A", MODULE.count("\n"))
-    assert [f.message for f in ctx.analysis_findings()] == [
+    assert [f.message for f in analysis_findings(ctx)] == [
         "far over the limits (14 changed files, 73 changed code lines), so the detailed analysis "
         "was cut short: copies were not looked for (a copied file counts as added); counts, "
         "limits and the files to split out are complete"
@@ -181,15 +182,17 @@ def test_file_sections_pair_each_wanted_file_with_its_own_section(repo: Repo) ->
         },
     )
     ctx = context(repo)
-    sections = list(ctx.file_sections(code_only))
+    chosen, coverage = ctx.analysis_files(code_only)
+    sections = list(ctx.file_sections(chosen))
     assert [file.path for file, _ in sections] == ["app/main.py", odd]
-    main_section, odd_section = (section for _, section in sections)
+    main_section, odd_section = (section or b"" for _, section in sections)
     assert main_section.startswith(b"diff --git a/app/main.py b/app/main.py\n")
     assert main_section.endswith(b"-    return 0\n+    return 1\n")
     assert odd_section.startswith(b'diff --git "a/app/odd\\nname \\303\\251.py"')
     assert odd_section.endswith(b"+value = 1\n")
-    assert ctx.coverage is not None and ctx.coverage.complete
-    assert ctx.analysis_findings() == []
+    assert coverage.complete
+    assert ctx.hunks_read() is None  # asking for sections is not the line rules' reading
+    assert analysis_findings(ctx) == []
 
 
 def test_far_over_the_limits_sections_stop_at_the_line_budget(repo: Repo) -> None:
@@ -199,10 +202,12 @@ def test_far_over_the_limits_sections_stop_at_the_line_budget(repo: Repo) -> Non
     repo.commit("edit them all", edited)
     ctx = context(repo, Config(max_files=1, max_lines=2))
     assert ctx.analysis_line_budget == 20
-    sections = list(ctx.file_sections(code_only))
+    sections = list(ctx.file_sections(ctx.analysis_files(code_only)[0]))
     assert [file.path for file, _ in sections] == ["src/module_0.py", "src/module_1.py"]
-    assert sections[1][1].endswith(b"+value_3 = 1 + 1\n")
-    assert [f.message for f in ctx.analysis_findings()] == [
+    assert (sections[1][1] or b"").endswith(b"+value_3 = 1 + 1\n")
+    assert analysis_findings(ctx) == []  # no rule read the hunks
+    assert [patch.file.path for patch in ctx.file_patches] == ["src/module_0.py", "src/module_1.py"]
+    assert [f.message for f in analysis_findings(ctx)] == [
         "far over the limits (5 changed files, 40 changed code lines), so the detailed analysis "
         "was cut short: hunks were read for 2 of 5 files (16 of 40 changed lines); counts, "
         "limits and the files to split out are complete"
@@ -215,10 +220,11 @@ def test_file_sections_of_the_staged_index(repo: Repo) -> None:
     repo.git("add", "app/main.py")
     git_repo = Repository.discover(repo.path)
     scope = scopes.resolve(git_repo, Config(), scopes.Target("hotfix/x", "HEAD", staged=True))
-    sections = list(Context(git_repo, Config(), scope).file_sections(code_only))
-    assert [(file.path, section.endswith(b"+    return 2\n")) for file, section in sections] == [
-        ("app/main.py", True)
-    ]
+    ctx = Context(git_repo, Config(), scope)
+    sections = list(ctx.file_sections(ctx.analysis_files(code_only)[0]))
+    assert [
+        (file.path, (section or b"").endswith(b"+    return 2\n")) for file, section in sections
+    ] == [("app/main.py", True)]
 
 
 # --- the benchmark script -----------------------------------------------------------------------

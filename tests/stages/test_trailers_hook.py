@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -92,3 +93,21 @@ def test_the_message_hooks_take_the_fast_path_off_hotfix_branches(repo: Repo) ->
     assert nothing_to_check(["trailers", str(message_file)], {}) is True
     repo.git("config", "gitflow.prefix.hotfix", "hf/")
     assert nothing_to_check(["trailers", str(message_file)], {}) is False
+
+
+def test_the_message_hooks_add_the_trailers_on_a_hotfix_branch_without_click(repo: Repo) -> None:
+    start_hotfix(repo)
+    message_file = repo.write("msg", "Return 1 on login timeout\n")
+    script = (
+        "import sys\nfrom hotfix_guard.__main__ import main\n"
+        "status = main(sys.argv[1:])\nprint(status, 'click' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "trailers", str(message_file), "message"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+    )
+    assert (result.stdout, result.stderr) == ("0 False\n", "")
+    assert message_file.read_text() == f"Return 1 on login timeout\n\n{TRAILERS}\n"
+    assert invoke("trailers", "--help").exit_code == 0  # any other form: click's

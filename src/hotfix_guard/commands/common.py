@@ -73,10 +73,9 @@ def open_repository() -> tuple[Any, Any]:
 
 def open_lifecycle() -> tuple[Any, Any]:
     """As open_repository, with git-flow's branch settings when the repository has them."""
-    from hotfix_guard.lifecycle.common import with_gitflow
+    from hotfix_guard.lifecycle.common import open_lifecycle as opened
 
-    repo, config = open_repository()
-    return repo, with_gitflow(repo, config)
+    return opened()
 
 
 def emit_and_exit(report: Any, output_format: str) -> NoReturn:

@@ -95,7 +95,8 @@ def start(description: str | None, resume: bool, abort: bool, **options: Any) ->
         good=options["good"],
     )
     try:
-        start_hotfix(repo, config, request, click.echo, moment)
+        with repo.remembering():  # start asks some things twice (the tags, for assess)
+            start_hotfix(repo, config, request, click.echo, moment)
     except rollbacks.RollbackStopped as stopped:
         click.echo(str(stopped), err=True)
         sys.exit(1)
@@ -120,7 +121,7 @@ def trailers(message_file: str | None, git_args: Sequence[str]) -> None:
         for key, value in record.trailers() if record else []:
             click.echo(f"{key}: {value}")
         return
-    add_trailers(repo, config, Path(message_file))
+    add_trailers(repo, config, Path(message_file))  # what message_hook does without click
 
 
 @click.command(cls=GuardedCommand)

@@ -129,6 +129,17 @@ class Config:
     def is_hotfix_branch(self, branch: str) -> bool:
         return matches_branch_patterns(branch, self.branch_patterns)
 
+    def case_only_pattern(self, branch: str) -> str | None:
+        """The branch-patterns entry BRANCH matches only when case is ignored (`Hotfix/x` and
+        `hotfix/*`), else None: git refs are case-sensitive, so it is no hotfix branch, though
+        it was meant to be one (the branch-name rule says so: rules/branch.py)."""
+        from fnmatch import fnmatchcase
+
+        if self.is_hotfix_branch(branch):
+            return None
+        folded = branch.casefold()
+        return next((p for p in self.branch_patterns if fnmatchcase(folded, p.casefold())), None)
+
 
 def matches_branch_patterns(branch: str, patterns: tuple[str, ...]) -> bool:
     from fnmatch import fnmatchcase

@@ -69,10 +69,10 @@ def landings(ctx: Context) -> list[Landing]:
 
 
 def _kind(ctx: Context, branch: str) -> Kind:
-    from hotfix_guard.engine.stages import case_only_match
+    from hotfix_guard.engine.stages import meant_as_hotfix
 
     config = ctx.config
-    if config.is_hotfix_branch(branch) or case_only_match(branch, config) is not None:
+    if config.is_hotfix_branch(branch) or meant_as_hotfix(config, branch):
         return HOTFIX
     if matches_branch_patterns(branch, tuple(config.option(LANDING_BRANCHES))):
         return ALLOWED
@@ -114,13 +114,13 @@ def check_main_update(
 
 def judge_hotfix_merge(repo: Repository, request: Request, landing: Landing) -> Report:
     """The branch rules on what LANDING (a hotfix merge) brings to main, naming both."""
-    from hotfix_guard.engine.stages import change_report, wrong_case_report
+    from hotfix_guard.engine.stages import change_report, naming_report
 
     branch, main = landing.branch, request.main
     assert branch is not None and main is not None
     where = f"{branch} (merged into {main.name} by {landing.commit[:12]})"
     if not request.config.is_hotfix_branch(branch):
-        wrong = wrong_case_report(request.config, branch, request.rules)
+        wrong = naming_report(request.config, branch, request.rules)
         return _naming(wrong or Report(subject=where), branch, where)
     base = landing.parents[0]
     scope = Scope(

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
-import shlex
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.catalog import CHANGE, PUSHED_TREE, TAG, Subject
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context import Context
+from hotfix_guard.engine.coverage import analysis_findings
 from hotfix_guard.engine.invocation import Invocation, PushedRef
 from hotfix_guard.engine.request import Request, committed_at, main_before, of_work_tree
-from hotfix_guard.engine.runner import SEVERITY_OF_LEVEL, run_rules, selected_rules
+from hotfix_guard.engine.runner import run_rules, selected_rules
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.overrides import trailers as overrides
@@ -123,7 +122,7 @@ def check_change(
     """
     branch, config = target.branch, request.config
     if branch is not None and not config.is_hotfix_branch(branch):
-        return wrong_case_report(config, branch, request.rules) or not_a_hotfix(branch)
+        return naming_report(config, branch, request.rules) or not_a_hotfix(branch)
     # At commit time the staged change is read once, from a copy of the index, whatever a
     # concurrent `git add` (an IDE) does meanwhile.
     with repo.index_snapshot() if target.staged else nullcontext():
@@ -131,14 +130,33 @@ def check_change(
         return change_report(Context(repo, request, scope), subjects, summarize=summarize)
 
 
-def wrong_case_report(config: Config, branch: str, rules: Sequence[str] = ()) -> Report | None:
-    """The branch-name error of a branch that is a hotfix branch only when case is ignored."""
-    wrong_case = case_only_match(branch, config)
-    if wrong_case is None or (rules and "branch-name" not in rules):
+# The rule that judges a branch's name: the one rule that runs on a branch meant as a hotfix
+# branch that is none (rules/branch.py).
+NAMING_RULE = "branch-name"
+
+
+class BranchName(NamedTuple):
+    """All the naming rule reads of a branch that is no hotfix branch: no change, no scope."""
+
+    config: Config
+    branch: str
+
+
+def meant_as_hotfix(config: Config, branch: str) -> bool:
+    """Whether BRANCH, no hotfix branch, is one but for case (`Hotfix/x`) and the naming rule
+    is on to say so; with the rule off it is just another branch."""
+    return config.case_only_pattern(branch) is not None and config.level(NAMING_RULE) != "off"
+
+
+def naming_report(config: Config, branch: str, rules: Sequence[str] = ()) -> Report | None:
+    """The naming rule's report on BRANCH, a branch that is no hotfix branch; None unless it is
+    one but for case and the rule runs (among RULES when given)."""
+    if not meant_as_hotfix(config, branch):
         return None
-    severity = SEVERITY_OF_LEVEL[config.level("branch-name")]
-    found = replace(wrong_case, rule="branch-name", severity=severity)
-    return Report(subject=branch, findings=(found,), hints=(f"branch-name: {found.fix}",))
+    named = BranchName(config, branch)
+    chosen = [rule for rule in selected_rules(named, rules, CHANGE) if rule.name == NAMING_RULE]
+    report = run_rules(named, chosen, branch)
+    return report if report.findings else None
 
 
 def change_report(ctx: Context, subjects: Sequence[Subject], *, summarize: bool = False) -> Report:
@@ -147,7 +165,7 @@ def change_report(ctx: Context, subjects: Sequence[Subject], *, summarize: bool 
     chosen = [rule for subject in subjects for rule in selected_rules(ctx, rules, subject)]
     report = run_rules(ctx, chosen, ctx.scope.label)
     # Say so when the change was too big for every detail to be looked at.
-    cut_short = ctx.analysis_findings() if chosen else []
+    cut_short = analysis_findings(ctx) if chosen else []
     if cut_short:
         report = replace(report, findings=(*report.findings, *cut_short))
     if report.errors:
@@ -323,33 +341,6 @@ def merge_reports(reports: Sequence[Report], subject: str) -> Report:
         notes=tuple(notes),
         hints=tuple(dict.fromkeys(hints)),
         summary="\n".join(summaries) if summaries and not notes else None,
-    )
-
-
-def case_only_match(branch: str, config: Config) -> Finding | None:
-    """A branch that is a hotfix branch only when case is ignored (`Hotfix/fix-login`).
-
-    git refs are case-sensitive, so it is not one, yet it was meant to be: passing it silently
-    would let a hotfix skip every check. It is a branch-name error, reported where the check
-    would otherwise say "not a hotfix branch".
-    """
-    from fnmatch import fnmatchcase
-
-    if config.is_hotfix_branch(branch) or config.level("branch-name") == "off":
-        return None
-    folded = branch.casefold()
-    matched = [p for p in config.branch_patterns if fnmatchcase(folded, p.casefold())]
-    if not matched:
-        return None
-    pattern = matched[0]
-    # The pattern's literal start in its own case (`hotfix/` of `hotfix/*`) names the branch.
-    literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
-    fixed = literal + branch[len(literal) :]
-    return Finding(
-        f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
-        f"hotfix check ran; rename it: git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
-        ref=branch,
-        fix=f"git branch -m {shlex.quote(branch)} {shlex.quote(fixed)}",
     )
 
 

@@ -107,7 +107,8 @@ class LifecycleGit:
         return paths
 
     def merge_in_progress(self) -> bool:
-        return self.repo.merge_head() is not None
+        """MERGE_HEAD is there: what git itself looks at (git status, git commit)."""
+        return (self.repo.git_dir / "MERGE_HEAD").exists()
 
     def head_branch(self) -> str | None:
         """The full ref HEAD is on now (None: detached), asked of git (no cached value)."""
@@ -223,11 +224,15 @@ class LifecycleGit:
         """Commit the index with the message git has (a merge's MERGE_MSG, or the amended one's)."""
         return self._outcome(["commit", "-q", "--no-edit", *(["--amend"] if amend else [])])
 
-    def merge(self, commit: str, message: str) -> Outcome:
-        """`git merge --no-ff` of COMMIT into the checked-out branch, with MESSAGE; hooks run."""
+    def merge(self, commit: str, message: str, *, conclude: bool = True) -> Outcome:
+        """`git merge --no-ff` of COMMIT into the checked-out branch, with MESSAGE; hooks run.
+        With CONCLUDE false, a clean merge waits uncommitted (MERGE_HEAD, MERGE_MSG) for
+        `git commit`."""
+        stop = [] if conclude else ["--no-commit"]
         return self._outcome(
-            ["merge", "--no-ff", "--no-edit", "--no-log", "--no-squash", "-m", message, commit]
-        )
+            ["merge", "--no-ff", *stop, "--no-edit", "--no-log", "--no-squash", "-m", message,
+             commit]
+        )  # fmt: skip
 
     def merge_abort(self) -> None:
         if self._run(["merge", "--abort"]).returncode != 0:

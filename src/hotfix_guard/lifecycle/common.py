@@ -44,6 +44,15 @@ def with_gitflow(repo: Repository, config: Config) -> Config:
     return config
 
 
+def open_lifecycle() -> tuple[Repository, Config]:
+    """The repository around the working directory and its work tree's config, with git-flow's
+    branch settings when the repository has them."""
+    from hotfix_guard.config.loader import load
+
+    repo = Repository.discover()
+    return repo, with_gitflow(repo, load(repo.root))
+
+
 def branch_prefix(config: Config) -> str:
     """`hotfix/`: the first branch pattern up to its wildcard."""
     return config.branch_patterns[0].split("*", 1)[0]

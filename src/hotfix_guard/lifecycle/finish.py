@@ -265,8 +265,11 @@ def _merge(
     switched = git.switch(branch)
     if not switched.ok:
         raise Stopped(step, f"cannot switch to {branch}: {switched.stderr}")
-    merged = git.merge(commit, message)
     care = care_of(state, branch)
+    # A backport branch keeps its own version: settle rewrites what the merge brought, so the
+    # merge waits uncommitted and is committed once, settled (its hooks run once, not again for
+    # an amend), as git concludes a merge it stopped: `git commit`, with the pre-commit hook.
+    merged = git.merge(commit, message, conclude=care is None or branch == state.main)
     notes: list[str] = []
     if care is not None:
         merged, notes = settle(git.repo, git, care, head, merged)

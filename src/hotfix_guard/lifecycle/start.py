@@ -107,31 +107,19 @@ def _check_request(
         raise UsageError(
             f"--severity {request.severity!r}: expected one of {', '.join(SEVERITIES)}"
         )
-    for option, value in (("--service", request.service), ("--impact", request.impact)):
-        _require_one_line(option, value)
-    _require_past(request.detected, now, echo)
     one_line("the description", request.description)
-    if request.incident is not None:
-        one_line("--incident", request.incident)
+    for option, value in (
+        ("--incident", request.incident),
+        ("--service", request.service),
+        ("--impact", request.impact),
+    ):
+        if value is not None:
+            one_line(option, value)
+    _require_past(request.detected, now, echo)
     if rollbacks.in_progress(repo):
         raise UsageError(
             "a rollback start began in this work tree is stopped: hotfix-guard start --continue, "
             "or hotfix-guard start --abort"
-        )
-
-
-# A trailer value longer than this is not a line anyone reads in a status message.
-VALUE_LIMIT = 200
-
-
-def _require_one_line(option: str, value: str | None) -> None:
-    """VALUE becomes a trailer: one printable line, bounded, or it could forge trailers."""
-    if value is None:
-        return
-    if not value.strip() or not value.isprintable() or len(value) > VALUE_LIMIT:
-        raise UsageError(
-            f"{option} {value[:40]!r}: expected one line of printable text, at most "
-            f"{VALUE_LIMIT} characters"
         )
 
 
@@ -226,8 +214,8 @@ def _fetch(git: LifecycleGit, fetch: bool, echo: Callable[[str], None]) -> str |
 
 def _require_up_to_date(git: LifecycleGit, main: str, remote: str) -> None:
     upstream = refs.remote_tracking(remote, main)
-    if upstream not in git.repo.refs:
-        return
+    if git.repo.refs.get(upstream, "") in ("", git.repo.refs.get(refs.local(main))):
+        return  # no remote copy, or the very same commit: nothing to count
     ahead, behind = git.ahead_behind(refs.local(main), upstream)
     # Ahead or diverged: main has commits nobody released. Its fix (a branch keeps them, main
     # goes back to the remote's) brings the remote's commits too when it is also behind.

@@ -12,13 +12,14 @@ empty still aborts the commit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from hotfix_guard.config.loader import Config
 from hotfix_guard.git.lifecycle import LifecycleGit
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord
-from hotfix_guard.lifecycle.common import hotfix_record
+from hotfix_guard.lifecycle.common import hotfix_record, open_lifecycle
 from hotfix_guard.scope import current_branch
 
 
@@ -46,6 +47,20 @@ def add_trailers(repo: Repository, config: Config, message_file: Path) -> list[t
     if missing:
         LifecycleGit(repo).add_trailers(message_file, missing)
     return missing
+
+
+def message_hook(args: Sequence[str]) -> int | None:
+    """`hotfix-guard trailers MESSAGE_FILE [GIT'S ARGS]` as the message hooks run it, without
+    click (every commit of a hotfix branch runs it twice); None for any other form (printing the
+    trailers, help, a folder named): click's to parse and refuse."""
+    if len(args) < 2 or args[0] != "trailers" or any(arg.startswith("-") for arg in args[1:]):
+        return None
+    message_file = Path(args[1])
+    if message_file.is_dir():
+        return None
+    repo, config = open_lifecycle()
+    add_trailers(repo, config, message_file)
+    return 0
 
 
 def has_content(message: bytes) -> bool:

@@ -6,6 +6,7 @@ import re
 import shlex
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from hotfix_guard.config.bounded import REGEX_SECONDS, RegexTimeout, fullmatch_within
 from hotfix_guard.engine.context import Context
@@ -14,14 +15,30 @@ from hotfix_guard.git.refs import HEADS, branch_name, local, remote_of, short_na
 from hotfix_guard.git.walk import Walk
 from hotfix_guard.report.findings import Finding, short_line
 
+if TYPE_CHECKING:
+    from hotfix_guard.config.loader import Config
+
 SHOWN_COMMITS = 3
 
 
-def check_branch_name(ctx: Context) -> list[Finding]:
-    branch = ctx.scope.branch
+class Named(Protocol):
+    """What branch-name reads: a hotfix branch's Context, or only the name of a branch that is
+    no hotfix branch (engine/stages.py runs the rule on those that are one but for case)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def branch(self) -> str | None: ...
+
+
+def check_branch_name(ctx: Named) -> list[Finding]:
+    branch = ctx.branch
     regex = ctx.config.branch_name_regex
     if branch is None:
         return []
+    if not ctx.config.is_hotfix_branch(branch):
+        return _case_only(branch, ctx.config)
     try:
         if fullmatch_within(regex, branch):
             return []
@@ -38,6 +55,29 @@ def check_branch_name(ctx: Context) -> list[Finding]:
             "(hotfix/PROJ-123-login-crash) or after the version (hotfix/1.2.4)",
             ref=branch,
             fix=_rename_to(branch, _slug(branch), regex),
+        )
+    ]
+
+
+def _case_only(branch: str, config: Config) -> list[Finding]:
+    """A branch that is a hotfix branch only when case is ignored (`Hotfix/fix-login`).
+
+    git refs are case-sensitive, so it is not one, yet it was meant to be: passing it silently
+    would let a hotfix skip every check. It is a branch-name error, reported where the check
+    would otherwise say "not a hotfix branch".
+    """
+    pattern = config.case_only_pattern(branch)
+    if pattern is None:
+        return []
+    # The pattern's literal start in its own case (`hotfix/` of `hotfix/*`) names the branch.
+    literal = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+    rename = f"git branch -m {shlex.quote(branch)} {shlex.quote(literal + branch[len(literal) :])}"
+    return [
+        Finding(
+            f"{branch!r} matches branch-patterns ({pattern!r}) only when case is ignored, so no "
+            f"hotfix check ran; rename it: {rename}",
+            ref=branch,
+            fix=rename,
         )
     ]
 

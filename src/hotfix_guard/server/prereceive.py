@@ -186,9 +186,8 @@ def _check_update(
         return check_main_update(repo, request, (found.before, update.new))[0]
     if update.branch is None:
         return None
-    wrong_case = stages.wrong_case_report(request.config, update.branch)
-    if wrong_case is not None or not request.config.is_hotfix_branch(update.branch):
-        return wrong_case
+    if not request.config.is_hotfix_branch(update.branch):
+        return stages.naming_report(request.config, update.branch)  # `Hotfix/x` is an error
     return stages.check_change(repo, request, Target(update.branch, update.new))
 
 

@@ -62,7 +62,8 @@ def settle(
             )
     if fixed:
         git.stage(fixed)
-    if in_progress and not git.unmerged_paths():
+    # Staging a settled file can only take an unmerged path away: none before, none now.
+    if in_progress and not (unmerged and git.unmerged_paths()):
         return git.commit_staged(amend=False), notes
     if not in_progress and fixed:
         return git.commit_staged(amend=True), notes

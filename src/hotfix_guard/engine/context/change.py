@@ -8,15 +8,16 @@ How rules that read hunks stay affordable on any diff size:
   max-files or max-lines): no detail can change its verdict. Copies are then not looked for, and
   `file_sections` hands out hunks for at most `analysis_line_budget` changed lines: the first
   wanted files in path order, until the next one would not fit.
-- `file_sections(wanted)` streams the patch from git and yields `(FileChange, section)` for the
-  files `wanted` accepts, in the change's order; the Nth `diff --git` section is the Nth file of
-  the change, so paths come from the change model, never from the (quoted) patch headers. Only
-  one section is held at a time, and git stops as soon as the last wanted section is read. Parse
-  the sections once and cache the result (a cached_property) so every rule shares it.
-- `file_patches` (the noise rules' parsed hunks) is built from `file_sections`, so it obeys the
-  budget. A change beyond hunks.MAX_CHANGE_LINES is not read at all (the noise rules say so).
-- When the analysis was cut short, `analysis_findings()` holds one INFO finding that says so;
-  stages.check_change adds it to the report, so the rules need not.
+- `file_sections(chosen)` streams the patch from git and yields `(FileChange, section)` for the
+  files `analysis_files(wanted)` chose, in the change's order; the Nth `diff --git` section is the
+  Nth file of the change, so paths come from the change model, never from the (quoted) patch
+  headers. Only one section is held at a time, and git stops as soon as the last chosen section
+  is read. A section too long to hold comes as None.
+- `hunks` (the noise rules' parsed hunks, and how much of what they wanted was read) is built
+  from `file_sections` once for every rule, so it obeys the budget. A change beyond
+  hunks.MAX_CHANGE_LINES is not read at all (the noise rules say so).
+- What was not read is a fact the context records (`hunks_read()`, `change.copies_skipped`);
+  saying so to the user is engine/coverage.py's, once per check.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from hotfix_guard.git.refs import short_name
 from hotfix_guard.git.repository import Repository
 from hotfix_guard.incident.record import IncidentRecord, branch_record
 from hotfix_guard.overrides.trailers import Override, OverrideValue, parse_all
-from hotfix_guard.report.findings import INFO, Finding, display_path
+from hotfix_guard.report.findings import INFO, Finding
 from hotfix_guard.scope import Scope
 
 SECTION_START = b"diff --git "
@@ -74,6 +75,16 @@ class AnalysisCoverage:
         return self.files == self.wanted_files
 
 
+@dataclass(frozen=True)
+class Hunks:
+    """What the line rules read of the change: the parsed hunks of the files within the budget,
+    how much of what they wanted that was, and the files whose patch was too long to hold."""
+
+    patches: list[FilePatch]
+    coverage: AnalysisCoverage
+    unread: tuple[str, ...]
+
+
 class Context:
     """Config, repository and the hotfix's scope, with the parsed change built on first use."""
 
@@ -83,16 +94,19 @@ class Context:
         self.request = request if isinstance(request, Request) else Request(request)
         self.config = self.request.config
         self.scope = scope
-        self.coverage: AnalysisCoverage | None = None
         # The context of a rollback's rest (see rest_of_rollback): its reverts are already set
         # aside, so it looks for none.
         self.judging_rest = False
-        self.capped: list[str] = []  # files whose patch was too long to read (file_sections)
 
     @property
     def head(self) -> str | None:
         """The tip to diff against: None means the staged index (commit time)."""
         return None if self.scope.staged else self.scope.head
+
+    @property
+    def branch(self) -> str | None:
+        """The checked branch; None for a commit named by hand."""
+        return self.scope.branch
 
     @property
     def where(self) -> str:
@@ -229,14 +243,29 @@ class Context:
         return not self.repo.is_ancestor(ref, tip)
 
     @cached_property
-    def file_patches(self) -> list[FilePatch]:
-        """The hunks of the code files the line rules read, parsed once for all of them."""
+    def hunks(self) -> Hunks | None:
+        """The hunks of the code files the line rules read, parsed once for all of them; None
+        when no patch is needed: renames, tests or excluded files only, or far too big."""
         if not any(needs_lines(file) for file in self.change.files) or self.unread_lines:
-            return []  # no patch needed: renames, tests or excluded files only, or far too big
-        return [
-            FilePatch(file, parse_section(section))
-            for file, section in self.file_sections(needs_lines)
-        ]
+            return None
+        chosen, coverage = self.analysis_files(needs_lines)
+        patches: list[FilePatch] = []
+        unread: list[str] = []
+        for file, section in self.file_sections(chosen):
+            if section is None:
+                unread.append(file.path)
+            else:
+                patches.append(FilePatch(file, parse_section(section)))
+        return Hunks(patches, coverage, tuple(unread))
+
+    @property
+    def file_patches(self) -> list[FilePatch]:
+        hunks = self.hunks
+        return [] if hunks is None else hunks.patches
+
+    def hunks_read(self) -> Hunks | None:
+        """The hunks, when a rule has read them; never reads them itself."""
+        return self.__dict__.get("hunks")
 
     @cached_property
     def unread_lines(self) -> int | None:
@@ -255,8 +284,11 @@ class Context:
         """Changed lines `file_sections` hands out at most; None when unlimited."""
         return FAR_OVER_FACTOR * self.config.max_lines if self.analysis_limited else None
 
-    def analysis_files(self, wanted: Callable[[FileChange], bool]) -> list[int]:
-        """Indexes (in the change) of the wanted files the analysis reads, within the budget."""
+    def analysis_files(
+        self, wanted: Callable[[FileChange], bool]
+    ) -> tuple[list[int], AnalysisCoverage]:
+        """Indexes (in the change) of the wanted files the analysis reads, within the budget,
+        and how much of what is wanted they are."""
         budget = self.analysis_line_budget
         chosen: list[int] = []
         used = 0
@@ -268,22 +300,19 @@ class Context:
             chosen.append(index)
             used += file.lines
         wanted_files = [f for f in self.change.files if wanted(f)]
-        self.coverage = AnalysisCoverage(
+        return chosen, AnalysisCoverage(
             files=len(chosen),
             lines=used,
             wanted_files=len(wanted_files),
             wanted_lines=sum(f.lines for f in wanted_files),
         )
-        return chosen
 
-    def file_sections(
-        self, wanted: Callable[[FileChange], bool]
-    ) -> Iterator[tuple[FileChange, bytes]]:
-        """`(file, its patch section)` for the wanted files within the budget, streamed.
+    def file_sections(self, chosen: list[int]) -> Iterator[tuple[FileChange, bytes | None]]:
+        """`(file, its patch section)` for the CHOSEN files (indexes in the change, ascending),
+        streamed; the section is None when it is too long to hold (minified code, data).
 
-        A wanted file must have exactly one section (not a type change or an unmerged path).
+        A chosen file must have exactly one section (not a type change or an unmerged path).
         """
-        chosen = self.analysis_files(wanted)
         if not chosen:
             return
         files = self.change.files
@@ -304,8 +333,7 @@ class Context:
             for line in stream:
                 if line.startswith(SECTION_START):
                     if number >= 0 and owners[number] in keep:
-                        if size <= MAX_SECTION_BYTES:
-                            yield files[owners[number]], b"".join(section)
+                        yield files[owners[number]], _held(section, size)
                         if owners[number] == last:
                             return
                     number += 1
@@ -318,62 +346,18 @@ class Context:
                         # minified code, data: no noise rule can read it, and it costs memory
                         size = MAX_SECTION_BYTES + 1
                         section = []
-                        self.capped.append(files[owners[number]].path)
                     else:
                         section.append(line)
         if number != len(owners) - 1:
             raise RuntimeError(
                 f"the patch has {number + 1} file sections but the change has {len(owners)}"
             )
-        if size > MAX_SECTION_BYTES:
-            return
-        yield files[owners[number]], b"".join(section)  # the last section is the last wanted
+        yield files[owners[number]], _held(section, size)  # the last section is the last chosen
 
-    def analysis_findings(self) -> list[Finding]:
-        """INFO findings when the detailed analysis was cut short, saying what it covered."""
-        return self._capped_findings() + self._cut_short_findings()
 
-    def _capped_findings(self) -> list[Finding]:
-        if not self.capped:
-            return []
-        shown = ", ".join(display_path(path) for path in self.capped[:5])
-        more = f" and {len(self.capped) - 5} more" if len(self.capped) > 5 else ""
-        return [
-            Finding(
-                rule="diff-size",
-                message=f"the hunks of {shown}{more} were not read (a line over "
-                f"{MAX_LINE_BYTES // 1024} KiB or a patch over {MAX_SECTION_BYTES // 2**20} MiB): "
-                "the line rules say nothing about them; counts and limits are complete",
-                ref=self.where,
-                severity=INFO,
-            )
-        ]
-
-    def _cut_short_findings(self) -> list[Finding]:
-        coverage = self.coverage
-        cut = coverage is not None and not coverage.complete
-        if not (self.change.copies_skipped or cut):
-            return []
-        change = self.change
-        parts = []
-        if change.copies_skipped:
-            parts.append("copies were not looked for (a copied file counts as added)")
-        if coverage is not None and cut:
-            parts.append(
-                f"hunks were read for {coverage.files} of {coverage.wanted_files} files "
-                f"({coverage.lines} of {coverage.wanted_lines} changed lines)"
-            )
-        return [
-            Finding(
-                rule="diff-size",
-                message=f"far over the limits ({len(change.counted)} changed files, "
-                f"{change.changed_code_lines} changed code lines), so the detailed analysis was "
-                f"cut short: {'; '.join(parts)}; counts, limits and the files to split out are "
-                "complete",
-                ref=self.where,
-                severity=INFO,
-            )
-        ]
+def _held(section: list[bytes], size: int) -> bytes | None:
+    """A streamed section's bytes; None when it grew past what is held (MAX_SECTION_BYTES)."""
+    return b"".join(section) if size <= MAX_SECTION_BYTES else None
 
 
 def judging_the_rest(
