@@ -7,7 +7,6 @@ from click.testing import CliRunner
 
 from hotfix_guard.cli import cli
 from hotfix_guard.engine.diff import FileChange
-from hotfix_guard.git import changes
 from hotfix_guard.rules.size import files_to_split_out
 from tests.support.repos import Repo, code_files
 
@@ -51,12 +50,7 @@ def test_lockfiles_tests_and_generated_files_are_listed_not_counted(repo: Repo) 
     )
 
 
-@pytest.mark.parametrize("per_command", [1000, 1])
-def test_a_commit_is_judged_by_the_gitattributes_of_its_own_folders(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch, per_command: int
-) -> None:
-    """Only the .gitattributes of the changed files' folders are looked up (in batches)."""
-    monkeypatch.setattr(changes, "PATHS_PER_COMMAND", per_command)
+def test_a_commit_is_judged_by_the_gitattributes_of_its_own_folders(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
     repo.commit(
         "fix, with generated and vendored companions",

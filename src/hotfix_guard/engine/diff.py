@@ -7,8 +7,6 @@ patch themselves, once, through the check context.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Literal, NamedTuple
 
 from hotfix_guard.config.defaults import LOCKFILES
@@ -70,7 +68,6 @@ class FileChange(NamedTuple):
         return f"+{self.added} -{self.removed}"
 
 
-@dataclass(frozen=True)
 class Change:
     """Every file the hotfix changes, from the merge base to the tip (and the index).
 
@@ -78,20 +75,15 @@ class Change:
     left out because the change is far over the limits anyway; a copied file then shows as added.
     """
 
-    files: tuple[FileChange, ...]
-    copies_skipped: bool = False
+    __slots__ = ("changed_code_lines", "copies_skipped", "counted", "files", "not_counted")
 
-    @cached_property
-    def counted(self) -> tuple[FileChange, ...]:
-        return tuple(f for f in self.files if f.counted)
-
-    @cached_property
-    def not_counted(self) -> tuple[FileChange, ...]:
-        return tuple(f for f in self.files if not f.counted)
-
-    @cached_property
-    def changed_code_lines(self) -> int:
-        return sum(f.added + f.removed for f in self.counted)
+    def __init__(self, files: tuple[FileChange, ...], copies_skipped: bool = False) -> None:
+        self.files = files
+        self.copies_skipped = copies_skipped
+        # Split and summed once: every size rule reads them.
+        self.counted = tuple(f for f in files if f.counted)
+        self.not_counted = tuple(f for f in files if not f.counted)
+        self.changed_code_lines = sum(f.added + f.removed for f in self.counted)
 
     def far_over_limits(self, config: Config) -> bool:
         """Whether the change is FAR_OVER_FACTOR times over max-files or max-lines."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotfix_guard.engine.context import Context, judging_the_rest
 from hotfix_guard.engine.hunks import FilePatch
@@ -31,8 +31,7 @@ SIGNIFICANT = "with a letter or digit, comments left out"
 HunkId = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One significant changed line: its text without whitespace, its block and line number."""
 
     text: str
@@ -40,8 +39,7 @@ class Line:
     number: int
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     source: FilePatch
     source_line: int
     target: FilePatch
