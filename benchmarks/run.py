@@ -21,8 +21,8 @@ several runs of the installed `hotfix-guard` console script (the one beside this
    with a whole incident (start, the fix's commit, finish --push) with hotfix-guard's hooks
    installed, as information.
 
-The goals are issue 9's: 1. <= 0.8x, 2. <= 1.5x, 4. < 0.10 s, 5. <= 1.3x (3. keeps issue 6's);
-6. is issue 23's: finish < 1.0 s.
+The goals are issue 23's: 1. <= 0.75x, 2. <= 2.5x (this round; issue 9 asked 1.5x), 4. < 0.10 s,
+5. <= 1.3x, 6. finish < 1.0 s; 3. keeps issue 6's.
 
 `--quick` makes everything small and runs each command twice: a smoke test of the script, not a
 measurement. Git children are not counted in the peak memory (git's own diff memory is git's).
@@ -60,7 +60,7 @@ SLEEP_COMMAND = "python3 -c 'import time; time.sleep(2)'"
 
 
 def not_a_hotfix(work: Path, guard: str, runs: int) -> Result:
-    result = Result("1. not a hotfix branch", "hook <= 0.8x no-commit-to-branch", None, 0.8)
+    result = Result("1. not a hotfix branch", "hook <= 0.75x no-commit-to-branch", None, 0.75)
     no_commit = script("no-commit-to-branch")
     if no_commit is None:
         result.details.append("no-commit-to-branch missing: pip install -e '.[bench]'")
@@ -89,7 +89,7 @@ def not_a_hotfix(work: Path, guard: str, runs: int) -> Result:
 
 
 def small_hotfix(work: Path, guard: str, runs: int) -> Result:
-    result = Result("2. small hotfix", "check <= 1.5x python -c pass + raw git", None, 1.5)
+    result = Result("2. small hotfix", "check <= 2.5x python -c pass + raw git", None, 2.5)
     root = work / "small"
     repos.build_app(root)
     repos.add_small_hotfix(root)
@@ -284,7 +284,7 @@ def finish_against_git_flow(work: Path, guard: str, runs: int) -> Result:
         commands,
         app,
         env,
-        max(2, runs // 3),
+        max(2, runs // 4),
         expect=exit_code({"finish": 0, "git-flow": 0}),
         cpu=cpu,
         prepare=lambda name: fresh(live, copies[source[name]]),
@@ -299,7 +299,7 @@ def finish_against_git_flow(work: Path, guard: str, runs: int) -> Result:
         {"incident": incident},
         app,
         env,
-        max(2, runs // 7),
+        max(1, runs // 10),
         expect=exit_code({"incident": 0}),
         prepare=lambda name: fresh(live, copies[source[name]]),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotfix_guard.config.defaults import main_name
 from hotfix_guard.config.loader import Config
@@ -13,16 +13,14 @@ from hotfix_guard.git.repository import Repository
 from hotfix_guard.report.findings import shell_word
 
 
-@dataclass(frozen=True)
-class MainBranch:
+class MainBranch(NamedTuple):
     """The branch hotfixes are cut from; `refs` holds its local and remote-tracking copies."""
 
     name: str
     refs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """What a check judges: BRANCH at HEAD (a revision), with the staged index or not, measured
     against main or against BASE when given."""
 
@@ -32,8 +30,7 @@ class Target:
     base: str | None = None
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """The hotfix's change: from `base` (merge base with main) to `head` (and the index)."""
 
     branch: str | None

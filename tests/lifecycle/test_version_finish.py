@@ -125,6 +125,39 @@ def test_a_develop_on_the_old_version_keeps_it_too(versioned: Repo) -> None:
     )
 
 
+def test_a_settled_backport_is_committed_once_with_its_hooks(
+    versioned: Repo, tmp_path: Path
+) -> None:
+    """develop at 1.2.3: the merge waits uncommitted until its version is settled, then one
+    commit runs the hooks git runs for a merge it concludes with `git commit` (no amend)."""
+    versioned.switch("develop")
+    versioned.commit("Back to 1.2.3", {"package.json": PACKAGE, "pyproject.toml": PYPROJECT})
+    versioned.git("push", "-q", "origin", "develop")
+    versioned.switch(BRANCH)
+    log = tmp_path / "hooks.log"
+    for name in ("pre-commit", "pre-merge-commit", "prepare-commit-msg", "commit-msg"):
+        hook = versioned.path / ".git" / "hooks" / name
+        hook.write_text(f'#!/bin/sh\necho "$HOTFIX_GUARD_FINISH {name}" >> "{log}"\n')
+        hook.chmod(0o755)
+    develop_before = versioned.git("rev-parse", "develop")
+    result = invoke("finish")
+    assert result.exit_code == 0, result.output
+    backport = [line for line in log.read_text().splitlines() if line.startswith("backport:")]
+    assert backport == [
+        "backport:develop pre-commit",
+        "backport:develop prepare-commit-msg",
+        "backport:develop commit-msg",
+    ]
+    assert versioned.git("reflog", "-2", "--format=%gs", "develop").splitlines() == [
+        f"commit (merge): Merge tag 'v1.2.4' into develop: backport of {BRANCH}",
+        "commit: Back to 1.2.3",
+    ]
+    assert versioned.git("log", "-1", "--format=%P", "develop") == (
+        f"{develop_before} {versioned.git('rev-parse', 'v1.2.4^{}')}"
+    )
+    assert show(versioned, "develop", "package.json") == PACKAGE
+
+
 def test_another_conflict_in_the_backport_stops_as_before(versioned: Repo) -> None:
     versioned.switch("develop")
     versioned.commit("Develop rewrites main", {"app/main.py": "def main():\n    return 2\n"})

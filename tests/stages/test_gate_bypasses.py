@@ -25,6 +25,20 @@ def test_a_pushed_gitattributes_cannot_exempt_itself(repo: Repo, server: Path) -
     )
 
 
+def test_a_nested_gitattributes_on_main_still_counts_at_the_push(repo: Repo, server: Path) -> None:
+    # main's own attributes judge the push; they may sit in the folder of the generated files.
+    repo.commit("attributes", {"app/gen/.gitattributes": "*.py linguist-generated\n"})
+    guard = server / "hooks" / "pre-receive"
+    guard.rename(server / "hooks" / "off")  # main's history as it is, not as a push to judge
+    assert push(repo, "main")[0] == 0
+    (server / "hooks" / "off").rename(guard)
+    repo.branch("hotfix/regenerate")
+    generated = {f"app/gen/model_{n}.py": f"value = {n}\n" for n in range(25)}
+    repo.commit("Regenerate the models\n\nSeverity: P1", generated, verify=False)
+    status, output = push(repo, "hotfix/regenerate")
+    assert status == 0, output
+
+
 def test_main_and_backport_branches_cannot_be_deleted(repo: Repo, server: Path) -> None:
     repo.git("branch", "develop")
     assert push(repo, "develop")[0] == 0

@@ -85,6 +85,18 @@ def test_a_hotfix_branch_is_checked_without_click(repo: Repo) -> None:
     assert "hotfix_guard.engine.stages" in modules and "click" not in modules
 
 
+def test_a_hotfix_commit_check_makes_no_dataclass_and_no_temporary_file_module(repo: Repo) -> None:
+    # What every commit on a hotfix branch pays: the records are NamedTuples, the index
+    # snapshot's folder is made without tempfile, pairing lines loads difflib only when asked.
+    repo.branch("hotfix/fix-login")
+    repo.write("app/main.py", "def main():\n    return 2\n")
+    repo.git("add", "app/main.py")
+    result, modules = imported_modules(repo, "hook")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hotfix_guard.rules.noise" in modules  # every rule ran
+    assert {"dataclasses", "tempfile", "shutil", "difflib"} & modules == set()
+
+
 @pytest.mark.parametrize(
     ("args", "status"), [(("check", "--format", "xml"), 2), (("hook", "--help"), 0)]
 )

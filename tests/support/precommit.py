@@ -55,7 +55,9 @@ def _snapshot(target: Path) -> HookRepo:
         shutil.copy2(PROJECT_ROOT / path, destination)
     git(target, "init", "-q", "-b", "main")
     git(target, "add", "-A")
-    git(target, "commit", "-q", "-m", "snapshot for tests")
+    # A session fixture: it may run before the test's isolated git identity is set.
+    identity = ("-c", "user.name=Test Author", "-c", "user.email=author@example.invalid")
+    git(target, *identity, "commit", "-q", "-m", "snapshot for tests")
     done.write_text(digest.hexdigest())
     return HookRepo(target, git(target, "rev-parse", "HEAD"))
 

@@ -14,11 +14,9 @@ Where each went afterwards: reach.py.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from hotfix_guard import scope as scopes
 from hotfix_guard.config.loader import Config
@@ -48,8 +46,7 @@ MERGE_SUBJECTS = (
 FAST_FORWARD_REFLOG = re.compile(r"merge (\S+): Fast-forward")
 
 
-@dataclass(frozen=True)
-class HotfixMerge:
+class HotfixMerge(NamedTuple):
     """One hotfix that landed on main: `base..tip` are its own commits, `commit` is on main.
 
     `base` is main just before the merge (or where the hotfix was cut, for a squash).
@@ -169,7 +166,7 @@ def _replayed(
                 forks[tip] = fork
     if not forks:
         return []
-    on_main = repo.patch_ids(dataclasses.replace(walk, merges=False))
+    on_main = repo.patch_ids(walk._replace(merges=False))
     whole = repo.range_patch_ids([(fork, tip) for tip, fork in forks.items()])
     by_commit = {
         commit: patch_id

@@ -212,7 +212,7 @@ def _check(
         history.merge_base(head, base_refs)
     report = stages.check_change(repo, request, Target(branch, head, base=target.base), subjects)
     if target.kind != "explicit" and report.subject.endswith(stages.NOTHING_TO_CHECK):
-        return replace(report, notes=(f"hotfix-guard: {report.subject}",))
+        return report._replace(notes=(f"hotfix-guard: {report.subject}",))
     return report
 
 

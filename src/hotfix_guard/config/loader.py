@@ -5,12 +5,13 @@ Kept free of heavy imports: the fast path of every commit on a non-hotfix branch
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hotfix_guard.catalog import DEFAULT_LEVELS, LEVELS, OPTIONS, Level
 from hotfix_guard.config.defaults import (
@@ -44,18 +45,12 @@ from hotfix_guard.errors import UsageError
 if TYPE_CHECKING:
     from hotfix_guard.git.repository import Repository
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on old Pythons only
-    import tomli as tomllib
-
 CONFIG_FILE = ".hotfix-guard.toml"
 
 SEVERITIES = ("P0", "P1", "P2", "P3")
 
 
-@dataclass(frozen=True)
-class SeverityPolicy:
+class SeverityPolicy(NamedTuple):
     """A `[severity.Px]` table: the targets of the two clocks (detection to the first response,
     detection to the hotfix tag), and limits that replace the global ones."""
 
@@ -71,8 +66,11 @@ SEVERITY_DEFAULTS = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+# Read-only views: one default shared by every Config() must not be changed through one of them.
+DEFAULT_OPTIONS = MappingProxyType({key: option.default for key, option in OPTIONS.items()})
+
+
+class Config(NamedTuple):
     """The validated settings; every field has the documented default."""
 
     source: str | None = None
@@ -97,14 +95,12 @@ class Config:
     # A Keep a Changelog file finish adds the hotfix's entry to (versions/changelog.py).
     changelog: str | None = None
     # status-message templates by state, overriding the Statuspage wording (incident/status_message)
-    status_templates: Mapping[str, str] = field(default_factory=dict)
+    status_templates: Mapping[str, str] = MappingProxyType({})
     status_wording: str = "runbook"  # or "statuspage"
     # The options the catalog gives rules (`moved-code-min-lines`), by config key.
-    options: Mapping[str, Any] = field(
-        default_factory=lambda: {key: option.default for key, option in OPTIONS.items()}
-    )
-    severity: Mapping[str, SeverityPolicy] = field(default_factory=lambda: dict(SEVERITY_DEFAULTS))
-    rules: Mapping[str, Level] = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    options: Mapping[str, Any] = DEFAULT_OPTIONS
+    severity: Mapping[str, SeverityPolicy] = MappingProxyType(SEVERITY_DEFAULTS)
+    rules: Mapping[str, Level] = MappingProxyType(DEFAULT_LEVELS)
 
     def level(self, rule: str) -> Level:
         return self.rules[rule]
@@ -270,7 +266,7 @@ def _parse_severity(value: Any, source: str, table_name: str) -> dict[str, Sever
                 raise _unknown(source, "key", key, where_key, _SEVERITY_KEYS)
             attribute, validate = _SEVERITY_KEYS[key]
             fields[attribute] = _validated(source, f"severity.{name}.{key}", setting, validate)
-        policies[name] = replace(policies[name], **fields)
+        policies[name] = policies[name]._replace(**fields)
     return policies
 
 
@@ -278,8 +274,11 @@ def _subtable(table_name: str, name: str) -> str:
     return f"[{name}]" if table_name == CONFIG_FILE else f"[{table_name.strip('[]')}.{name}]"
 
 
-def load(root: Path) -> Config:
-    """The configuration of the work tree at ROOT: .hotfix-guard.toml wins over pyproject.toml."""
+def load(root: Path, remember_in: str | None = None) -> Config:
+    """The configuration of the work tree at ROOT: .hotfix-guard.toml wins over pyproject.toml.
+
+    With REMEMBER_IN (the git dir), the parsed TOML is kept there for the next commit
+    (config/remembered.py)."""
 
     def read(name: str) -> bytes | None:
         path = root / name
@@ -293,23 +292,26 @@ def load(root: Path) -> Config:
         except OSError as error:
             raise UsageError(f"{name}: cannot be read: {error.strerror}") from None
 
-    return from_files(read)
+    return from_files(read, remember_in)
 
 
 def load_at(repo: Repository, rev: str) -> Config:
     """The configuration committed at REV (a push or CI judges a commit, not a work tree)."""
     files = repo.files_at(rev, (CONFIG_FILE, "pyproject.toml"))
-    return from_files(files.get)
+    # A clone remembers the parsed TOML (the bytes are the key, so what judges is unchanged); a
+    # server's bare repository is not written to.
+    remember_in = None if repo.root == repo.git_dir else os.fspath(repo.git_dir)
+    return from_files(files.get, remember_in)
 
 
-def from_files(read: Callable[[str], bytes | None]) -> Config:
+def from_files(read: Callable[[str], bytes | None], remember_in: str | None = None) -> Config:
     """The configuration from whichever config file READ finds (None: no such file)."""
     dedicated = read(CONFIG_FILE)
     if dedicated is not None:
-        return parse(_parse_toml(dedicated, CONFIG_FILE), CONFIG_FILE, CONFIG_FILE)
+        return parse(_parse_toml(dedicated, CONFIG_FILE, remember_in), CONFIG_FILE, CONFIG_FILE)
     pyproject = read("pyproject.toml")
     if pyproject is not None:
-        tool = _parse_toml(pyproject, "pyproject.toml").get("tool", {})
+        tool = _parse_toml(pyproject, "pyproject.toml", remember_in).get("tool", {})
         table = tool.get("hotfix-guard") if isinstance(tool, dict) else None
         if table is not None:
             if not isinstance(table, dict):
@@ -318,7 +320,21 @@ def from_files(read: Callable[[str], bytes | None]) -> Config:
     return Config()
 
 
-def _parse_toml(data: bytes, name: str) -> dict[str, Any]:
+def _parse_toml(data: bytes, name: str, remember_in: str | None = None) -> dict[str, Any]:
+    if remember_in is not None:
+        from hotfix_guard.config import remembered
+
+        table = remembered.parsed_toml(remember_in, name, data)
+        if table is None:
+            table = _parse_toml(data, name)
+            remembered.remember_toml(remember_in, name, data, table)
+        return table
+    # Imported here, not at the top: a remembered table needs no parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on old Pythons only
+        import tomli as tomllib
+
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:

@@ -7,9 +7,7 @@ patch themselves, once, through the check context.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from hotfix_guard.config.defaults import LOCKFILES
 from hotfix_guard.config.globs import PathMatcher
@@ -36,8 +34,7 @@ SCHEMA_DIRS = frozenset(["schemas"])
 FAR_OVER_FACTOR = 10
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     """One changed file; `category` says whether it counts toward the limits, `reason` why."""
 
     path: str
@@ -69,7 +66,6 @@ class FileChange:
         return f"+{self.added} -{self.removed}"
 
 
-@dataclass(frozen=True)
 class Change:
     """Every file the hotfix changes, from the merge base to the tip (and the index).
 
@@ -77,16 +73,14 @@ class Change:
     left out because the change is far over the limits anyway; a copied file then shows as added.
     """
 
-    files: tuple[FileChange, ...]
-    copies_skipped: bool = False
+    __slots__ = ("copies_skipped", "counted", "files", "not_counted")
 
-    @cached_property
-    def counted(self) -> tuple[FileChange, ...]:
-        return tuple(f for f in self.files if f.counted)
-
-    @cached_property
-    def not_counted(self) -> tuple[FileChange, ...]:
-        return tuple(f for f in self.files if not f.counted)
+    def __init__(self, files: tuple[FileChange, ...], copies_skipped: bool = False) -> None:
+        self.files = files
+        self.copies_skipped = copies_skipped
+        # Split once: every size rule reads them.
+        self.counted = tuple(f for f in files if f.counted)
+        self.not_counted = tuple(f for f in files if not f.counted)
 
     @property
     def changed_code_lines(self) -> int:

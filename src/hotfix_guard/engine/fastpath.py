@@ -127,7 +127,7 @@ def run(
     from hotfix_guard.git.repository import Repository
 
     repo = where.repository() if where is not None else Repository.discover()
-    config = load(repo.root)
+    config = load(repo.root, remember_in=os.fspath(repo.git_dir))
     if call is not None:
         report = stages.hook_report(repo, config, call, command.rules)
     else:
@@ -208,15 +208,16 @@ def _branch_settings(root: str, git_dir: str) -> tuple[tuple[str, ...], str] | N
     from pathlib import Path
 
     from hotfix_guard.config.loader import load
+    from hotfix_guard.config.remembered import write_atomically
     from hotfix_guard.errors import UsageError
 
     try:
-        config = load(Path(root))
+        config = load(Path(root), remember_in=git_dir)
     except UsageError:
         return None
     settings = (config.branch_patterns, config.main_branch or "")
     if not any("\0" in text for text in (*settings[0], settings[1])):
-        _remember(cache, "\0".join((signature, settings[1], *settings[0])))
+        write_atomically(cache, os.fsencode("\0".join((signature, settings[1], *settings[0]))))
     return settings
 
 
@@ -231,15 +232,3 @@ def _config_signature(root: str) -> str:
             continue
         parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
     return " ".join(parts)
-
-
-def _remember(cache: str, text: str) -> None:
-    """Write the cache atomically; a read-only git dir just means no cache."""
-    try:
-        os.makedirs(os.path.dirname(cache), exist_ok=True)
-        temporary = f"{cache}.{os.getpid()}"
-        with open(temporary, "wb") as out:
-            out.write(os.fsencode(text))
-        os.replace(temporary, cache)
-    except OSError:
-        pass

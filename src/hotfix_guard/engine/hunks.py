@@ -10,7 +10,7 @@ sections of files a line rule needs are handed to unidiff, and only the changed 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotfix_guard.engine.diff import FileChange
 
@@ -23,8 +23,7 @@ MAX_FILE_LINES = 20_000
 MAX_CHANGE_LINES = 100_000
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """A run of removed and added lines with no unchanged line between them.
 
     `old_start` and `new_start` are the line numbers of the first removed and the first added
@@ -50,8 +49,7 @@ class Block:
         return len(self.removed) + len(self.added) - 2 * self.kept
 
 
-@dataclass(frozen=True)
-class FilePatch:
+class FilePatch(NamedTuple):
     """One file's change as hunks (git's, with three lines of context) of change blocks."""
 
     file: FileChange

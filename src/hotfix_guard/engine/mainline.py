@@ -13,8 +13,7 @@ Every commit an update makes newly reachable on main's first-parent line is one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from hotfix_guard.backport.merges import merged_branch
 from hotfix_guard.catalog import CHANGE, MAIN
@@ -35,8 +34,7 @@ OTHER: Kind = "other"
 LANDING_BRANCHES = "main-landing-branches"
 
 
-@dataclass(frozen=True)
-class Landing:
+class Landing(NamedTuple):
     """One commit on main's first-parent line that an update makes newly reachable."""
 
     commit: str
@@ -137,10 +135,10 @@ def judge_hotfix_merge(repo: Repository, request: Request, landing: Landing) -> 
 def _naming(report: Report, branch: str, where: str) -> Report:
     """REPORT with the merge named: its subject, and each finding that names only the branch."""
     findings = tuple(
-        replace(finding, ref=where) if finding.ref == branch else finding
+        finding._replace(ref=where) if finding.ref == branch else finding
         for finding in report.findings
     )
-    return replace(report, subject=where, findings=findings)
+    return report._replace(subject=where, findings=findings)
 
 
 def outside_findings(ctx: Context, found: list[Landing]) -> list[Finding]:

@@ -17,7 +17,7 @@ Decided once, where a stage starts, and carried as one frozen Request through ev
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from hotfix_guard.config.loader import Config, load_at
 from hotfix_guard.errors import UsageError
@@ -28,8 +28,7 @@ from hotfix_guard.scope import MainBranch, copies_of, find_main
 WORK_TREE = "the work tree"
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """The judging side of a check, the same for every ref a stage looks at."""
 
     config: Config
@@ -48,7 +47,7 @@ class Request:
     pushed_tips: tuple[tuple[str, str], ...] = ()
 
     def with_main(self, main: MainBranch | None) -> Request:
-        return replace(self, main=main)
+        return self._replace(main=main)
 
 
 def of_work_tree(config: Config, rules: Sequence[str] = ()) -> Request:
@@ -61,8 +60,7 @@ def committed_at(repo: Repository, rev: str, rules: Sequence[str] = ()) -> Reque
     return Request(load_at(repo, rev), config_from=rev, rules=tuple(rules))
 
 
-@dataclass(frozen=True)
-class MainBefore:
+class MainBefore(NamedTuple):
     """main as it is before an update, and the request its committed config makes."""
 
     main: MainBranch

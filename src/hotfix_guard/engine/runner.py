@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any, Protocol
 
 from hotfix_guard.catalog import RULES, Rule, Subject, load_check
@@ -50,6 +49,6 @@ def run_rules(ctx: Any, rules: Iterable[Rule], subject: str) -> Report:
 
 def _stamped(finding: Finding, rule: str, severity: Severity) -> Finding:
     # The level sets how serious a problem is; a reminder (WARNING) or a fact (INFO) stays so.
-    return replace(
-        finding, rule=rule, severity=severity if finding.severity == ERROR else finding.severity
+    return finding._replace(
+        rule=rule, severity=severity if finding.severity == ERROR else finding.severity
     )

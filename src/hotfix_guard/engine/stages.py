@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard import scope as scopes
@@ -167,10 +166,10 @@ def change_report(ctx: Context, subjects: Sequence[Subject], *, summarize: bool 
     # Say so when the change was too big for every detail to be looked at.
     cut_short = analysis_findings(ctx) if chosen else []
     if cut_short:
-        report = replace(report, findings=(*report.findings, *cut_short))
+        report = report._replace(findings=(*report.findings, *cut_short))
     if report.errors:
         report = overrides.with_override_hint(overrides.apply(report, ctx.overrides.valid, ()))
-    return replace(report, summary=change_summary(ctx, len(chosen))) if summarize else report
+    return report._replace(summary=change_summary(ctx, len(chosen))) if summarize else report
 
 
 def change_summary(ctx: Context, checks: int) -> str:
@@ -206,7 +205,7 @@ def commit_stage(
             for key, value in repo.message_trailers(message.encode())
             if key.lower() == OVERRIDE_KEY.lower()
         )
-    request = replace(of_work_tree(config, rules), extra_overrides=extra)
+    request = of_work_tree(config, rules)._replace(extra_overrides=extra)
     return check_change(repo, request, Target(branch, "HEAD", staged=True))
 
 
@@ -230,7 +229,7 @@ def push_stage(repo: Repository, pushed: Sequence[PushedRef], rules: Sequence[st
             continue
         ctx: Context | None = None
         if found is not None and ref.branch == found.main.name:
-            request = replace(found.request, pushed_tips=_pushed_tips(pushed))
+            request = found.request._replace(pushed_tips=_pushed_tips(pushed))
             report, ctx = check_main_update(repo, request, (found.before, ref.local_sha))
         else:
             request = committed_at(repo, ref.local_sha, rules)
@@ -320,7 +319,7 @@ def check_tag(repo: Repository, request: Request, tag: TagRef, queries: TagQueri
     summary = (
         f"hotfix-guard passed: {tag.name} is a good {kind}: {len(chosen)} checks passed ({names})"
     )
-    return replace(run_rules(ctx, chosen, f"{kind} {tag.name}"), summary=summary)
+    return run_rules(ctx, chosen, f"{kind} {tag.name}")._replace(summary=summary)
 
 
 def merge_reports(reports: Sequence[Report], subject: str) -> Report:

@@ -10,8 +10,7 @@ import os
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from hotfix_guard.git.light import git_command, git_environment
 from hotfix_guard.git.process import (
@@ -29,8 +28,7 @@ FileStatuses = frozenset[tuple[str, str]]
 LineCounts = dict[str, "tuple[int, int] | None"]
 
 
-@dataclass(frozen=True)
-class RawFileChange:
+class RawFileChange(NamedTuple):
     """One entry of `git diff --raw --numstat -z`: status, paths, modes and line counts."""
 
     status: str

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from hotfix_guard.git.changes import ChangeQueries
 from hotfix_guard.git.light import git_command, git_environment
@@ -24,8 +23,7 @@ from hotfix_guard.git.walk import Walk
 CHERRY_PICKED_FROM = re.compile(rf"^\(cherry picked from commit ({OBJECT_ID})\)$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class LoggedCommit:
+class LoggedCommit(NamedTuple):
     """One commit of a first-parent walk: id, parents, committer time (Unix) and subject."""
 
     sha: str
@@ -34,8 +32,16 @@ class LoggedCommit:
     subject: str
 
 
-@dataclass(frozen=True)
-class ChangedCommit:
+class BranchCommit(NamedTuple):
+    """One commit of a branch: its parents, and its trailers as git's own parser reads them
+    (unfolded, in order)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    trailers: tuple[tuple[str, str], ...]
+
+
+class ChangedCommit(NamedTuple):
     """One commit with who made it and what it touched (a merge: against its first parent)."""
 
     sha: str
@@ -82,6 +88,28 @@ class CommitQueries(ChangeQueries):
         output = self.git("rev-list", "--parents", head, *(f"^{ref}" for ref in exclude), "--")
         return [tuple(line.decode().split()) for line in lines(output)]
 
+    def branch_commits(self, head: str, exclude: Sequence[str]) -> list[BranchCommit]:
+        """The commits of HEAD ^EXCLUDE..., newest first, each with its parents and trailers: one
+        `git log` for the commit list and the incident record of a check. The trailers come last:
+        no text of the message can shift the fields before them."""
+        trailers = "%(trailers:only,unfold,separator=%x1f,key_value_separator=%x1e)"
+        output = self.git(
+            "log",
+            "-z",
+            "--no-show-signature",
+            f"--format=%H%x1d%P%x1d{trailers}",
+            head,
+            *(f"^{ref}" for ref in exclude),
+            "--",
+        )
+        found = []
+        for record in output.split(b"\0"):
+            if not record:
+                continue
+            sha, parents, pairs = record.decode(errors="replace").split("\x1d", 2)
+            found.append(BranchCommit(sha, tuple(parents.split()), split_trailers(pairs)))
+        return found
+
     def commits_reached_by(self, refs: Sequence[str], exclude: Sequence[str]) -> dict[str, str]:
         """Commit -> the ref that reaches it (`git log --source`), for refs minus `exclude`."""
         output = self.git(
@@ -118,11 +146,7 @@ class CommitQueries(ChangeQueries):
             if not record:
                 continue
             sha, _, trailers = record.decode(errors="replace").partition("\x1d")
-            found[sha] = [
-                (key, value)
-                for key, _, value in (item.partition("\x1e") for item in trailers.split("\x1f"))
-                if key
-            ]
+            found[sha] = list(split_trailers(trailers))
         return found
 
     def message_trailers(self, message: bytes) -> list[tuple[str, str]]:
@@ -264,6 +288,8 @@ class CommitQueries(ChangeQueries):
         objects = os.fsdecode(
             self.git("rev-parse", "--path-format=absolute", "--git-path", "objects")
         )
+        import tempfile  # status and push checks only: a commit's check does not load it
+
         env = git_environment(self.env)
         alternates = [objects.strip(), *filter(None, [env.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")])]
         with tempfile.TemporaryDirectory(prefix="hotfix-guard-objects-") as scratch:
@@ -290,3 +316,12 @@ class CommitQueries(ChangeQueries):
             raise GitError(["merge-tree", ours, theirs], result.returncode, result.stderr)
         # The tree id comes first; then, when it conflicts, one path per conflicted file.
         return split_z(result.stdout)[1:] if result.returncode == 1 else []
+
+
+def split_trailers(text: str) -> tuple[tuple[str, str], ...]:
+    """(key, value) pairs of git's `%(trailers:...,separator=%x1f,key_value_separator=%x1e)`."""
+    return tuple(
+        (key, value)
+        for key, _, value in (item.partition("\x1e") for item in text.split("\x1f"))
+        if key
+    )

@@ -5,8 +5,8 @@ setup/install.py writes the hooks."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from hotfix_guard.git.repository import Repository
 
@@ -29,8 +29,7 @@ def is_pre_commit_script(path: Path) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where our hook of one type lives (or would live) and where the hook before it is kept."""
 
     hook_type: str

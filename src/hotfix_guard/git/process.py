@@ -14,7 +14,7 @@ import os
 import signal
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -156,6 +156,45 @@ def error_file() -> IO[bytes]:
     return tempfile.TemporaryFile()
 
 
+@contextmanager
+def private_copy(path: str) -> Iterator[str | None]:
+    """A copy of PATH in a folder made for it that only we can open, removed on the way out;
+    None when PATH does not exist. What tempfile.TemporaryDirectory does, without loading
+    tempfile, shutil and random for every commit's check."""
+    folder = _private_folder("hotfix-guard-index-")
+    copy = os.path.join(folder, os.path.basename(path))
+    try:
+        try:
+            with open(path, "rb") as source, open(copy, "xb") as target:
+                while chunk := source.read(1 << 20):
+                    target.write(chunk)
+        except FileNotFoundError:  # PATH's: the copy's folder was just made
+            yield None
+            return
+        yield copy
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(copy)
+        os.rmdir(folder)
+
+
+def _private_folder(prefix: str) -> str:
+    """A new folder, mode 0700, under TMPDIR (or /tmp); `mkdir` fails rather than reuse one."""
+    base = os.environ.get("TMPDIR") or "/tmp"
+    for _ in range(100):
+        folder = os.path.join(base, prefix + os.urandom(8).hex())
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            continue
+        except OSError:  # no usable TMPDIR or /tmp (Windows, a locked-down container)
+            import tempfile
+
+            return tempfile.mkdtemp(prefix=prefix)
+        return folder
+    raise FileExistsError(f"no free name for a temporary folder in {base}")
+
+
 class GitAccess:
     """Where a repository is and how git runs in it; the query mixins build on this."""
 
@@ -208,19 +247,13 @@ class GitAccess:
         meanwhile (an IDE) changes the real index between two queries of one check, never what
         the check reads. git replaces the index by renaming a new file over it, so the copy is
         one whole version."""
-        import shutil
-        import tempfile
-
         saved = self.env
         environ = saved if saved is not None else os.environ
         # No git process to ask: the index is GIT_INDEX_FILE (a commit hook's) or the git dir's.
         index = environ.get("GIT_INDEX_FILE") or os.path.join(self.git_dir, "index")
         index = os.path.join(self.root, index)  # a relative one is relative to the work tree
-        with tempfile.TemporaryDirectory(prefix="hotfix-guard-index-") as folder:
-            copy = os.path.join(folder, "index")
-            try:
-                shutil.copyfile(index, copy)
-            except FileNotFoundError:  # no index yet: nothing staged to race with
+        with private_copy(index) as copy:
+            if copy is None:  # no index yet: nothing staged to race with
                 yield
                 return
             self.env = {**environ, "GIT_INDEX_FILE": copy}

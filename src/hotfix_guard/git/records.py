@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.process import GitError
@@ -25,8 +25,7 @@ _RECORD = "%x1e"
 _VALUE = "%x1d"
 
 
-@dataclass(frozen=True)
-class TrailerRecord:
+class TrailerRecord(NamedTuple):
     """The Hotfix-Guard-Override trailer values of one commit."""
 
     sha: str

@@ -11,13 +11,14 @@ Part of the git layer. The rules it keeps:
 - The in-place save and restore never take the lock of the user's index: the changes are saved
   through a temporary index, and files are written back from another temporary index holding
   HEAD, so a `git` process holding `index.lock` cannot make us leave files modified.
+
+tempfile and shutil are imported by the functions that make or remove folders: the pre-push check
+of a tree whose tests already passed loads this module and needs neither.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -51,6 +52,8 @@ def _admin_dirs(repo: Repository) -> dict[str, Path]:
 
 def add_temporary_worktree(repo: Repository, commit: str) -> Path:
     """A detached checkout of COMMIT in a new temporary folder; WorktreeError if git cannot."""
+    import tempfile
+
     parent = Path(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX))
     (parent / OWNER_FILE).write_text(f"{os.getpid()}\n")
     place = parent / "worktree"
@@ -69,6 +72,8 @@ def add_temporary_worktree(repo: Repository, commit: str) -> Path:
 
 def remove_temporary_worktree(repo: Repository, place: Path) -> None:
     """Remove a worktree hotfix-guard made, and nothing else."""
+    import shutil
+
     if place.exists() and repo.try_git("worktree", "remove", "--force", os.fsdecode(place)):
         shutil.rmtree(place.parent, ignore_errors=True)
         return
@@ -128,6 +133,8 @@ def hidden_differences(repo: Repository) -> str | None:
 @contextmanager
 def _temporary_index(repo: Repository, tree: str) -> Iterator[dict[str, str]]:
     """An environment whose GIT_INDEX_FILE is a new index holding TREE (the user's is untouched)."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="hotfix-guard-index-") as folder:
         env = {**(repo.env or os.environ), "GIT_INDEX_FILE": os.path.join(folder, "index")}
         repo.git_with(env, "read-tree", tree)
@@ -170,6 +177,19 @@ def restore_paths(repo: Repository, paths: Sequence[str]) -> str | None:
     return None
 
 
+def _attribute_files_on_the_way(repo: Repository, commit: str, paths: Sequence[str]) -> bool:
+    """Whether COMMIT has a .gitattributes in the top folder or in a folder leading to one of
+    PATHS: the only files `attributes_at` lets set an attribute. One `cat-file` for them all."""
+    folders = {""}
+    for path in paths:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1))
+    names = b"".join(os.fsencode(f"{commit}:{folder}.gitattributes") + b"\0" for folder in folders)
+    found = repo.git("cat-file", "--batch-check=%(objecttype)", "-z", stdin=names)
+    # A missing one prints "<name> missing"; a found one its type alone.
+    return any(line in (b"blob", b"tree") for line in found.split(b"\n"))
+
+
 def attributes_at(
     repo: Repository, commit: str, paths: Sequence[str], names: Sequence[str]
 ) -> dict[str, dict[str, str]]:
@@ -180,8 +200,10 @@ def attributes_at(
     that borrows the objects (alternates), with no info/attributes, and the user's and system
     attribute files are switched off. Only objects are read; the user's repository is untouched.
     """
-    if not paths:
-        return {}
+    if not paths or not _attribute_files_on_the_way(repo, commit, paths):
+        return {}  # nothing can set an attribute: no scratch repository to build
+    import tempfile
+
     # One process for both answers: the format, then the object folder (which may hold "\n").
     answer = repo.git(
         "rev-parse", "--show-object-format", "--path-format=absolute", "--git-path", "objects"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 from hotfix_guard.git.changes import FileStatuses
 from hotfix_guard.git.process import try_run
@@ -70,10 +69,11 @@ def pull_request_commits(repo: Repository, refs: Sequence[str], depth: int) -> d
     return found
 
 
-@dataclass(frozen=True)
 class MergeWalk(Walk):
     """The merge commits of a walk, each diffed against its first parent (git 2.31+), wherever
     it sits: a pull request merged into develop and then into main is one too."""
+
+    __slots__ = ()
 
     def log_args(self) -> list[str]:
         return ["--diff-merges=first-parent", "--merges", *super().log_args()]

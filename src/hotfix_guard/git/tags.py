@@ -4,8 +4,8 @@ layer, see hotfix_guard.git)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from hotfix_guard.errors import UsageError
 from hotfix_guard.git.process import GitError, GitTimeout, lines
@@ -15,8 +15,7 @@ from hotfix_guard.git.repository import Repository
 REMOTE_TIMEOUT = 30.0
 
 
-@dataclass(frozen=True)
-class TagRef:
+class TagRef(NamedTuple):
     """One tag: the object it names, whether that is a tag object, and the commit it reaches."""
 
     name: str
@@ -25,8 +24,7 @@ class TagRef:
     commit: str | None
 
 
-@dataclass(frozen=True)
-class TagObject:
+class TagObject(NamedTuple):
     """What an annotated tag object says (signature left out)."""
 
     target: str

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # 1973-03-03: below this, git does not read `--since=<number>` as a Unix time.
 SMALLEST_UNIX_TIME_GIT_READS = 100_000_000
 
 
-@dataclass(frozen=True)
-class Walk:
+class Walk(NamedTuple):
     """Commits reachable from `tips` and not from `exclude`, newest first.
 
     `since` (Unix time) stops at older commits; `first_parent` follows first parents only;

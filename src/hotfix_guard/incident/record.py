@@ -8,9 +8,8 @@ fetches the branch or the tag sees the same record. Nothing that matters lives o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from hotfix_guard.config.loader import SEVERITIES
 from hotfix_guard.errors import UsageError
@@ -35,8 +34,7 @@ Mitigation = Literal["rollback", "hotfix", "feature-flag"]
 VALUE_LIMIT = 200
 
 
-@dataclass(frozen=True)
-class IncidentRecord:
+class IncidentRecord(NamedTuple):
     severity: str | None = None  # as written: the severity rule judges it
     incident: str | None = None  # an id or a URL
     detected: datetime | None = None  # timezone-aware, UTC
@@ -70,7 +68,7 @@ class IncidentRecord:
         changes = {
             name: getattr(newer, name) for name in FIELDS if getattr(newer, name) is not None
         }
-        return replace(self, **changes)
+        return self._replace(**changes)
 
 
 # The record's fields, in the order of RECORD_KEYS.
@@ -169,7 +167,13 @@ def commit_records(
 def branch_record(repo: Repository, head: str, exclude: Sequence[str]) -> IncidentRecord:
     """The record the commits of HEAD ^EXCLUDE carry, oldest first, newer trailers winning."""
     trailers = repo.commit_trailers(Walk((head,), tuple(exclude)))
+    return record_of_commits(list(trailers.values()))
+
+
+def record_of_commits(trailers: Sequence[Iterable[tuple[str, str]]]) -> IncidentRecord:
+    """The record that commits with these TRAILERS carry, newest first (as git lists them):
+    applied oldest first, so newer trailers win."""
     record = IncidentRecord()
-    for commit_trailers in reversed(list(trailers.values())):  # git lists newest first
+    for commit_trailers in reversed(trailers):
         record = record.updated(record_from_trailers(commit_trailers))
     return record

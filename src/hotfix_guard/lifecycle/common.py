@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
 from datetime import datetime, timezone
 
 from hotfix_guard.config.defaults import DEFAULT_BRANCH_NAME_REGEX
@@ -33,14 +32,14 @@ def with_gitflow(repo: Repository, config: Config) -> Config:
     develop = flow.get("gitflow.branch.develop")
     prefix = flow.get("gitflow.prefix.hotfix")
     if master and config.main_branch is None:
-        config = replace(config, main_branch=master)
+        config = config._replace(main_branch=master)
     if develop and config.backport_branches == ("develop",):
-        config = replace(config, backport_branches=(develop,))
+        config = config._replace(backport_branches=(develop,))
     if prefix and config.branch_patterns == DEFAULT_PATTERNS:
-        config = replace(config, branch_patterns=(f"{prefix}*",))
+        config = config._replace(branch_patterns=(f"{prefix}*",))
         if config.branch_name_regex == DEFAULT_BRANCH_NAME_REGEX:
             rest = DEFAULT_BRANCH_NAME_REGEX.removeprefix("hotfix/")
-            config = replace(config, branch_name_regex=re.escape(prefix) + rest)
+            config = config._replace(branch_name_regex=re.escape(prefix) + rest)
     return config
 
 

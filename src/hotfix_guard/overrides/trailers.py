@@ -10,8 +10,7 @@ error of the `override` rule, which itself cannot be overridden.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from hotfix_guard.catalog import BY_NAME, RULE_NAMES
 from hotfix_guard.report.findings import ERROR, OVERRIDDEN, WARNING, Finding, Report
@@ -29,8 +28,7 @@ OverrideValue = tuple[str, Source, str, "str | None", "str | None"]
 FORMAT_HINT = "Hotfix-Guard-Override: <rule>[, <rule>]: <reason>"
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     """One valid override: which rules, why, and where it was given."""
 
     rules: tuple[str, ...]
@@ -131,12 +129,12 @@ def apply(report: Report, overrides: Sequence[Override], problems: Sequence[Find
     for finding in report.findings:
         found = by_rule.get(finding.rule)
         if finding.severity == ERROR and found is not None:
-            finding = replace(finding, severity=OVERRIDDEN, override=describe(found))
+            finding = finding._replace(severity=OVERRIDDEN, override=describe(found))
         findings.append(finding)
     if not problems and findings == list(report.findings):
         return report
     findings.extend(problems)
-    return replace(report, findings=tuple(findings), hints=_hints(findings))
+    return report._replace(findings=tuple(findings), hints=_hints(findings))
 
 
 def _hints(findings: Sequence[Finding]) -> tuple[str, ...]:
@@ -180,4 +178,4 @@ def with_override_hint(report: Report) -> Report:
         f"if {', '.join(names)} must not hold for this hotfix, record why on the branch: "
         f"hotfix-guard override {','.join(names)} --reason '<why, 10 characters or more>'"
     )
-    return replace(report, hints=(*report.hints, hint))
+    return report._replace(hints=(*report.hints, hint))

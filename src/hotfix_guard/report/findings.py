@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info", "overridden"]
 ERROR: Severity = "error"
@@ -15,8 +14,7 @@ INFO: Severity = "info"
 OVERRIDDEN: Severity = "overridden"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem a rule found. The runner stamps `rule` with the name of the rule that found it
     and sets `severity` from the configured level; findings made outside a rule name it."""
 
@@ -40,16 +38,15 @@ class Finding:
         return self.ref or "repository"
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """What one run checked and found."""
 
     subject: str
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
-    hints: tuple[str, ...] = field(default=(), compare=False)
+    hints: tuple[str, ...] = ()
     # What a clean pass says instead of the counts: what was checked, so silence is not a doubt.
-    summary: str | None = field(default=None, compare=False)
+    summary: str | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -144,7 +141,7 @@ def render_text(report: Report) -> str:
 
 def with_fix(findings: list[Finding], fix: str) -> list[Finding]:
     """FINDINGS with FIX on those that are problems (a fact needs no fixing)."""
-    return [f if f.severity == INFO else replace(f, fix=fix) for f in findings]
+    return [f if f.severity == INFO else f._replace(fix=fix) for f in findings]
 
 
 def text_line(finding: Finding) -> str:

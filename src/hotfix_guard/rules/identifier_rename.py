@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 from hotfix_guard.engine.context import Context, judging_the_rest
 from hotfix_guard.engine.hunks import Block
@@ -43,15 +41,17 @@ SHOWN_PLACES = 3
 MAX_PAIRED_BLOCK = 2000
 
 
-@dataclass
 class Uses:
     """Where one substitution happened: (path, new line number) in the order found."""
 
-    places: list[tuple[str, int]] = field(default_factory=list)
-    # Whether one of the changed lines declares or assigns the name: the definition moved too.
-    defines: bool = False
-    # Whether it declares a function, class or type: a name other code may call, not a local.
-    names_api: bool = False
+    __slots__ = ("defines", "names_api", "places")
+
+    def __init__(self) -> None:
+        self.places: list[tuple[str, int]] = []
+        # Whether one of the changed lines declares or assigns the name: the definition moved too.
+        self.defines = False
+        # Whether it declares a function, class or type: a name other code may call, not a local.
+        self.names_api = False
 
     @property
     def files(self) -> int:
@@ -144,6 +144,8 @@ def line_pairs(block: Block) -> Iterator[tuple[list[str], list[str], int]]:
     if len(old) == len(new) or len(old) * len(new) > MAX_PAIRED_BLOCK**2:
         pairs: Iterator[tuple[int, int]] = iter(zip(range(len(old)), range(len(new))))
     else:
+        from difflib import SequenceMatcher  # only blocks of unequal sides are aligned
+
         matcher = SequenceMatcher(
             None, [_shape(t) for t in old], [_shape(t) for t in new], autojunk=False
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotfix_guard.engine.context import Context, judging_the_rest
 from hotfix_guard.engine.hunks import FilePatch
@@ -28,8 +28,7 @@ BLOCK_COMMENTS = (("/*", "*/"), ("<!--", "-->"), ('"""', '"""'), ("'''", "'''"))
 HunkId = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One significant changed line: its text without whitespace, its block and line number."""
 
     text: str
@@ -37,8 +36,7 @@ class Line:
     number: int
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     source: FilePatch
     source_line: int
     target: FilePatch

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from hotfix_guard import scope as scopes
@@ -133,7 +133,7 @@ def check_push(repo: Repository, invocation: Invocation) -> Report:
         return _repair_of_broken_config(repo, invocation, main, main_update, problem)
     if found is None:
         return _without_main(repo, invocation)
-    request = replace(found.request, pushed_tips=_pushed_tips(invocation))
+    request = found.request._replace(pushed_tips=_pushed_tips(invocation))
     reports = [_deletion(found.main.name, request.config, u) for u in invocation.updates]
     main_update = _update_of(invocation, found.main.name)
     main_after = found.main
@@ -240,7 +240,7 @@ def _no_tests_here(report: Report, valid: Sequence[overrides.Override]) -> Repor
         + "; a push with --no-verify skipped the client's tests too: run them "
         "(hotfix-guard run-tests) or let CI run them (hotfix-guard ci --tests)"
     )
-    return replace(report, notes=(*report.notes, note))
+    return report._replace(notes=(*report.notes, note))
 
 
 def _valid_config_at(repo: Repository, main: str, commit: str) -> Config:

@@ -8,7 +8,6 @@ refused the push.
 from __future__ import annotations
 
 import shlex
-from dataclasses import replace
 
 from hotfix_guard.engine.context import Context
 from hotfix_guard.report.findings import ERROR, Finding
@@ -28,8 +27,7 @@ def _with_command(finding: Finding, ctx: Context) -> Finding:
     if not failed:
         return finding
     commit = shlex.quote(ctx.scope.head[:12])
-    return replace(
-        finding,
+    return finding._replace(
         fix=f"run it alone on the pushed commit: git switch --detach {commit} && {failed[0]}; "
         "then git switch - and fix it (hotfix-guard run-tests runs them all on HEAD)",
     )

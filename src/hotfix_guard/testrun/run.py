@@ -27,7 +27,6 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -63,8 +62,7 @@ TIMED_OUT = "timed out"
 NOT_RUN = "not run"
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What running the commands on one commit came to."""
 
     status: str
@@ -123,7 +121,7 @@ def run_tests(
             outcome = _run_commands(repo, config, commit, tree, here, log)
         else:
             outcome = _run_in_worktree(repo, config, commit, tree, hidden, log)
-    outcome = replace(outcome, seconds=time.monotonic() - started)
+    outcome = outcome._replace(seconds=time.monotonic() - started)
     if outcome.status == PASSED:
         _remember(record, commit, config.test_commands)
     return outcome

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hotfix_guard.config.loader import Config
 from hotfix_guard.git.blobs import blobs_at
 from hotfix_guard.git.repository import Repository
@@ -31,4 +29,4 @@ def version_notes(repo: Repository, config: Config, tag: TagRef, report: Report)
     lines.extend(f"{tag.name}: {note}" for note in detection.notes)
     # A clean pass prints its summary alone (stages.emit): the lines go before it there too.
     summary = "\n".join((*lines, report.summary)) if report.summary else None
-    return replace(report, notes=(*report.notes, *lines), summary=summary)
+    return report._replace(notes=(*report.notes, *lines), summary=summary)

@@ -23,8 +23,8 @@ How rules that read hunks stay affordable on any diff size:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from functools import cached_property, wraps
+from typing import NamedTuple
 
 from hotfix_guard.config.loader import Config
 from hotfix_guard.engine.context.rollback import Rollback, find_rollback
@@ -37,9 +37,10 @@ from hotfix_guard.engine.hunks import (
     too_big_to_read,
 )
 from hotfix_guard.engine.request import Request
+from hotfix_guard.git.commits import BranchCommit
 from hotfix_guard.git.refs import short_name
 from hotfix_guard.git.repository import Repository
-from hotfix_guard.incident.record import IncidentRecord, branch_record
+from hotfix_guard.incident.record import IncidentRecord, record_of_commits
 from hotfix_guard.overrides.trailers import Override, OverrideValue, parse_all
 from hotfix_guard.report.findings import INFO, Finding
 from hotfix_guard.scope import Scope
@@ -47,8 +48,7 @@ from hotfix_guard.scope import Scope
 SECTION_START = b"diff --git "
 
 
-@dataclass(frozen=True)
-class FoundOverrides:
+class FoundOverrides(NamedTuple):
     """The hotfix's overrides: the valid ones and the `override` findings for the rest."""
 
     valid: tuple[Override, ...]
@@ -61,8 +61,7 @@ MAX_LINE_BYTES = 64 * 1024
 MAX_SECTION_BYTES = 8 * 2**20
 
 
-@dataclass(frozen=True)
-class AnalysisCoverage:
+class AnalysisCoverage(NamedTuple):
     """How much of what the hunk-reading rules wanted they were given."""
 
     files: int
@@ -75,8 +74,7 @@ class AnalysisCoverage:
         return self.files == self.wanted_files
 
 
-@dataclass(frozen=True)
-class Hunks:
+class Hunks(NamedTuple):
     """What the line rules read of the change: the parsed hunks of the files within the budget,
     how much of what they wanted that was, and the files whose patch was too long to hold."""
 
@@ -120,9 +118,14 @@ class Context:
         )
 
     @cached_property
+    def branch_commits(self) -> list[BranchCommit]:
+        """The branch's own commits, newest first, with their parents and trailers."""
+        return self.repo.branch_commits(self.scope.head, self.scope.main.refs)
+
+    @cached_property
     def commits(self) -> list[tuple[str, ...]]:
         """The branch's own commits (each followed by its parents), newest first."""
-        return self.repo.commits_with_parents(self.scope.head, self.scope.main.refs)
+        return [(commit.sha, *commit.parents) for commit in self.branch_commits]
 
     @cached_property
     def rollback(self) -> Rollback | None:
@@ -145,7 +148,7 @@ class Context:
         rollback = self.rollback
         if rollback is None or rollback.whole or rollback.rest_base is None:
             return None
-        scope = replace(self.scope, base=rollback.rest_base)
+        scope = self.scope._replace(base=rollback.rest_base)
         rest = Context(self.repo, self.request, scope)
         rest.judging_rest = True
         return rest
@@ -168,7 +171,7 @@ class Context:
     @cached_property
     def incident(self) -> IncidentRecord:
         """The incident record the branch's commits carry (severity, incident, detected)."""
-        return branch_record(self.repo, self.scope.head, self.scope.main.refs)
+        return record_of_commits([commit.trailers for commit in self.branch_commits])
 
     @cached_property
     def limits(self) -> tuple[int, int]:

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_guard.git.changes import FileStatuses
 from hotfix_guard.git.repository import Repository
@@ -49,8 +48,7 @@ REVERTS_PULL_BODY = re.compile(r"^Reverts [\w.-]+/[\w.-]+#(\d+)", re.MULTILINE)
 REVERTS_PULL_SUBJECT = re.compile(r"^Revert\b[^\n]*?#(\d+)")
 
 
-@dataclass(frozen=True)
-class Rollback:
+class Rollback(NamedTuple):
     """`reverted`: main commits undone; `reverting`: the branch commits (or "staged changes")
     that undo them; `paths`: what only those change; `whole`: nothing else is in the change."""
 
