@@ -55,3 +55,29 @@ def test_a_config_with_a_toml_date_is_parsed_each_time(repo: Repo) -> None:
         result, modules = imported_modules(repo, "hook")
         assert (result.returncode, "tomllib" in modules) == (1, True)
     assert not (repo.path / ".git" / "hotfix-guard" / "parsed-pyproject.toml").exists()
+
+
+def test_a_push_check_remembers_the_committed_config_and_makes_no_scratch_repository(
+    repo: Repo,
+) -> None:
+    # Without a .gitattributes on the way to a changed path no throwaway repository is built.
+    import subprocess
+    import sys
+
+    hotfix_with_two_files(repo)
+    repo.git("commit", "-q", "--no-verify", "-m", "Fix\n\nSeverity: P1")
+    sha = repo.git("rev-parse", "HEAD")
+    line = f"refs/heads/hotfix/fix-login {sha} refs/heads/hotfix/fix-login {'0' * 40}\n"
+    hook = ("hook", "--stage", "pre-push", "origin", "url")
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "hotfix_guard", *hook],
+            cwd=repo.path,
+            input=line,
+            capture_output=True,
+            text=True,
+        )
+    assert result.returncode == 1 and "diff-size: 2 changed files (limit 1)" in result.stdout
+    modules = {row.rsplit("|", 1)[1].strip() for row in result.stderr.splitlines() if "|" in row}
+    assert "hotfix_guard.engine.mainline" in modules  # the push's own rules ran
+    assert {"tomllib", "tempfile", "shutil", "dataclasses"} & modules == set()

@@ -200,10 +200,10 @@ def attributes_at(
     that borrows the objects (alternates), with no info/attributes, and the user's and system
     attribute files are switched off. Only objects are read; the user's repository is untouched.
     """
-    import tempfile
-
     if not paths or not _attribute_files_on_the_way(repo, commit, paths):
         return {}  # nothing can set an attribute: no scratch repository to build
+    import tempfile
+
     # One process for both answers: the format, then the object folder (which may hold "\n").
     answer = repo.git(
         "rev-parse", "--show-object-format", "--path-format=absolute", "--git-path", "objects"
