@@ -1,6 +1,6 @@
 """hotfix-guard's performance goals, measured on repositories this script builds itself.
 
-    python benchmarks/run.py [--runs N] [--quick] [--keep] [--json FILE]
+    python benchmarks/run.py [--runs N] [--quick] [--keep] [--json FILE] [--only 3,5]
 
 Five scenarios, each a ratio against what the check cannot do without, as medians over
 several runs of the installed `hotfix-guard` console script (the one beside this Python):
@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -371,6 +371,17 @@ def compile_package() -> None:
     compileall.compile_dir(Path(hotfix_guard.__file__).parent, quiet=1)
 
 
+# Scenario number -> its results (work folder, console script, runs, quick).
+SCENARIOS: dict[str, Callable[[Path, str, int, bool], list[Result]]] = {
+    "1": lambda work, guard, runs, quick: [not_a_hotfix(work, guard, runs)],
+    "2": lambda work, guard, runs, quick: [small_hotfix(work, guard, runs)],
+    "3": huge_change,
+    "4": lambda work, guard, runs, quick: [remembered_tests(work, guard, runs)],
+    "5": lambda work, guard, runs, quick: [rewrite_of_recent_files(work, guard, runs, quick)],
+    "6": lambda work, guard, runs, quick: [finish_against_git_flow(work, guard, runs)],
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -384,7 +395,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the built repositories")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help="the scenarios to run, by number (default: all): --only 3,5",
+    )
     options = parser.parse_args(argv)
+    chosen = [number.strip() for number in options.only.split(",") if number.strip()]
+    if not chosen or any(number not in SCENARIOS for number in chosen):
+        parser.error(f"--only takes scenario numbers among {', '.join(SCENARIOS)}")
     runs = 2 if options.quick else options.runs
     guard = script("hotfix-guard")
     if guard is None:
@@ -395,12 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         results = [
-            not_a_hotfix(work, guard, runs),
-            small_hotfix(work, guard, runs),
-            *huge_change(work, guard, runs, options.quick),
-            remembered_tests(work, guard, runs),
-            rewrite_of_recent_files(work, guard, runs, options.quick),
-            finish_against_git_flow(work, guard, runs),
+            result
+            for number in chosen
+            for result in SCENARIOS[number](work, guard, runs, options.quick)
         ]
     finally:
         if options.keep:

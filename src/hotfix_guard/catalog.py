@@ -143,7 +143,8 @@ RULES: tuple[Rule, ...] = (
                 "moved-code-min-lines",
                 "positive-int",
                 5,
-                "code lines a block must have to count as moved",
+                "significant lines (with a letter or digit, comments left out) a block must "
+                "have to count as moved",
             ),
         ),
         summary="no block of code is moved unchanged",

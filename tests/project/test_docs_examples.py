@@ -91,14 +91,16 @@ def stories() -> list[Story]:
         for block in blocks_of(page):
             if block.language not in SHELL or block.kind.startswith("skip"):
                 continue
-            same_page = result and result[-1].blocks[0].page == block.page
-            if block.kind == "continue" and same_page:
+            where = f"{block.page}:{block.line}: {block.kind}"
+            assert block.kind in ("new", "continue", "again"), where
+            if block.kind != "new":
+                assert result and result[-1].blocks[0].page == block.page, f"{where}: no story"
+            if block.kind == "continue":
                 result[-1].blocks.append(block)
-            elif block.kind == "again" and same_page:
+            elif block.kind == "again":
                 # A fresh repository with the set-up of the story before: one state, told twice.
                 result.append(Story([replace(block, kind="new", setup=result[-1].blocks[0].setup)]))
             else:
-                assert block.kind in ("new", "continue"), (block.page, block.line, block.kind)
                 result.append(Story([block]))
     return result
 
@@ -209,12 +211,12 @@ def test_shell_example_runs_and_prints_what_it_shows(
 
 
 def test_every_shell_transcript_is_marked_as_one() -> None:
-    """A block of `$ ` commands that is not ```console would never run."""
+    """A block of `$ ` commands that is not ```console would never run, or run `$` as a command."""
     unmarked = [
         f"{block.page}:{block.line}"
         for page in PAGES
         for block in blocks_of(page)
-        if block.language not in SHELL and re.search(r"^\$ ", block.body, re.MULTILINE)
+        if block.language != "console" and re.search(r"^\$ ", block.body, re.MULTILINE)
     ]
     assert unmarked == []
 

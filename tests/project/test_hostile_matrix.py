@@ -435,7 +435,7 @@ def test_diff_settings_of_the_user_do_not_hide_moved_code(
     repo.git("config", "diff.algorithm", "patience")
     result = CliRunner().invoke(cli, ["check", "--rule", "moved-code"])
     assert result.exit_code == 1, result.output
-    assert result.output.startswith("app/b.py:5: moved-code: a block of 6 lines moved here")
+    assert result.output.startswith("app/b.py:5: moved-code: a block of 6 significant lines")
 
 
 def test_regex_characters_in_branch_patterns_are_glob_text(repo: Repo) -> None:

@@ -208,8 +208,8 @@ def test_code_moved_next_to_a_header_is_still_moved_code(repo: Repo) -> None:
         },
     )
     assert findings("moved-code") == [
-        "src/Sound.java:13: moved-code: a block of 6 lines moved here unchanged from "
-        "src/Player.java line 3"
+        "src/Sound.java:13: moved-code: a block of 6 significant lines (with a letter or digit, "
+        "comments left out) moved here unchanged from src/Player.java line 3"
     ]
 
 

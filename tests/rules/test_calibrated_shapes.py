@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from hotfix_guard.git import changes
 from tests.support.noise import SERVICE, check, edit, findings, hotfix
 from tests.support.repos import Repo
 
@@ -307,6 +310,34 @@ def test_one_line_over_the_limit_from_a_re_indented_view_passes(repo: Repo) -> N
     )
 
 
+@pytest.mark.parametrize("per_command", [1000, 1])
+def test_markup_paths_are_asked_about_literally(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, per_command: int
+) -> None:
+    """Only the edited markup files are diffed again, by literal path, in batches."""
+    monkeypatch.setattr(changes, "PATHS_PER_COMMAND", per_command)
+    views = "".join(f'    <TextView android:id="@+id/v{n}" />\n' for n in range(20))
+    layout = f"<LinearLayout>\n{views}</LinearLayout>\n"
+    wrapped = layout.replace("    <TextView", "      <TextView")
+    report = "".join(f"<row n='{n}'/>\n" for n in range(8))
+    # Read as a pathspec, `:(glob)report.xml` would name report.xml, and its 10 lines would go
+    # uncounted.
+    odd = ":(glob)report.xml"
+    base = {"app/res/lay out/main.xml": layout, odd: report, "app/big.py": _lines(10)}
+    seen = "".join(f"<row n='{n}'{' seen' if n < 5 else ''}/>\n" for n in range(8))
+    changed = {"app/res/lay out/main.xml": wrapped, odd: seen, "app/big.py": _lines(369)}
+    hotfix(repo, changed, base=base)
+    code, lines = check("diff-size")
+    assert (code, lines) == (
+        0,
+        [
+            "hotfix/fix-login: diff-size: within the limits: 409 changed code lines count as 369 "
+            "(whitespace-only lines of markup left out, in a deletion lines removed beyond those "
+            "added count a quarter)"
+        ],
+    )
+
+
 # --- moved-code: a small move inside the fixed file ------------------------------------------
 
 
@@ -330,7 +361,8 @@ def test_a_block_moved_to_another_file_still_blocks(repo: Repo) -> None:
     }
     hotfix(repo, fixed, base=base)
     assert findings("moved-code") == [
-        "app/other.py:2: moved-code: a block of 7 lines moved here unchanged from app/run.py line 2"
+        "app/other.py:2: moved-code: a block of 7 significant lines (with a letter or digit, "
+        "comments left out) moved here unchanged from app/run.py line 2"
     ]
 
 

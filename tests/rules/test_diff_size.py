@@ -50,6 +50,36 @@ def test_lockfiles_tests_and_generated_files_are_listed_not_counted(repo: Repo) 
     )
 
 
+def test_a_commit_is_judged_by_the_gitattributes_of_its_own_folders(repo: Repo) -> None:
+    repo.branch("hotfix/fix-login")
+    repo.commit(
+        "fix, with generated and vendored companions",
+        {
+            "gen dir/.gitattributes": "*.py linguist-generated\n",
+            "gen dir/sub/api.py": lines_of(420),
+            "new\nline/.gitattributes": "* linguist-vendored\n",
+            "new\nline/lib.c": lines_of(430),
+            "weird/.gitattributes/inside.py": lines_of(3),  # a folder: it says nothing
+            "app/main.py": lines_of(2),
+        },
+    )
+    repo.write(b"lat\xe9n/.gitattributes", b"* linguist-generated\n")
+    repo.write(b"lat\xe9n/x.c", lines_of(410))
+    repo.commit("latin-1 folder")
+    repo.write("app/.gitattributes", "* linguist-generated\n")  # not committed: not the commit's
+    code, lines = check("--head", "hotfix/fix-login")
+    assert lines == [
+        "gen dir/sub/api.py: diff-size: not counted (linguist-generated): +420 -0",
+        '"lat\\xe9n/.gitattributes": diff-size: not counted (linguist-generated): +1 -0',
+        '"lat\\xe9n/x.c": diff-size: not counted (linguist-generated): +410 -0',
+        '"new\\nline/.gitattributes": diff-size: not counted (linguist-vendored): +1 -0',
+        '"new\\nline/lib.c": diff-size: not counted (linguist-vendored): +430 -0',
+        "hotfix-guard passed: hotfix/fix-login: 3 files, 8 code lines (limits 20 files, "
+        "400 lines), 1 check passed",
+    ]
+    assert code == 0
+
+
 def test_test_layouts_of_several_languages_do_not_count(repo: Repo) -> None:
     repo.branch("hotfix/fix-login")
     tests = [

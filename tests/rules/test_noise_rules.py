@@ -225,8 +225,8 @@ def test_block_moved_to_another_file(repo: Repo) -> None:
     assert findings("moved-code") == []  # three lines: below the default of five
     repo.write(".hotfix-guard.toml", "moved-code-min-lines = 3\n")
     assert findings("moved-code") == [
-        "app/profile.py:4: moved-code: a block of 3 lines moved here unchanged from "
-        "app/service.py line 27"
+        "app/profile.py:4: moved-code: a block of 3 significant lines (with a letter or digit, "
+        "comments left out) moved here unchanged from app/service.py line 27"
     ]
 
 
@@ -239,8 +239,8 @@ def test_block_moved_within_a_file_and_reindented(repo: Repo) -> None:
     )
     hotfix(repo, {"app/service.py": reordered})
     assert findings("moved-code") == [
-        "app/service.py:30: moved-code: a block of 5 lines moved here unchanged from this file "
-        "line 13"
+        "app/service.py:30: moved-code: a block of 5 significant lines (with a letter or digit, "
+        "comments left out) moved here unchanged from this file line 13"
     ]
 
 

@@ -71,6 +71,25 @@ def test_bad_tags_are_rejected_on_a_tag_only_push_and_a_good_one_goes(guarded: R
     assert "refs/tags/v1.2.5" not in remote_refs(guarded)
 
 
+def test_two_release_tags_on_one_commit_are_not_judged_against_each_other(guarded: Repo) -> None:
+    """Each is judged against the release before their commit, as the server judges them."""
+    merge = merge_a_hotfix(guarded)
+    guarded.tag("v1.2.4", "Hotfix: login times out after 5 s")
+    guarded.tag("v1.2.9", "Hotfix: login times out after 5 s")
+    refused = git_result(guarded, "push", "origin", "v1.2.4", "v1.2.9")
+    assert refused.returncode == 1, output(refused)
+    findings = [line for line in output(refused).splitlines() if line.startswith("v1.2.")]
+    assert findings == [
+        "v1.2.9: tag-version: v1.2.9 skips v1.2.4, v1.2.5, v1.2.6, v1.2.7, v1.2.8: after v1.2.3 "
+        "comes v1.2.4, which tags this commit already"
+    ]
+    assert "To fix: tag-version: git tag -d v1.2.9\n" in output(refused) + "\n"
+    guarded.git("tag", "-d", "v1.2.9")
+    accepted = git_result(guarded, "push", "origin", "v1.2.4")
+    assert accepted.returncode == 0, output(accepted)
+    assert f"{merge}\trefs/tags/v1.2.4^{{}}" in remote_refs(guarded)
+
+
 def test_follow_tags_checks_the_branch_and_the_tag(guarded: Repo) -> None:
     guarded.branch("hotfix/fix-login")
     tip = guarded.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)

@@ -168,13 +168,18 @@ def test_test_commands_on_main_do_not_run_on_the_server(repo: Repo, server: Path
     assert "tests" not in "".join(remote_lines(output))
 
 
-def test_tags_deletions_and_other_branches(repo: Repo, server: Path) -> None:
+def release_then_merge_a_hotfix(repo: Repo) -> None:
+    """v1.2.3 released and pushed, then hotfix/fix-login merged into main (not pushed)."""
     repo.tag("v1.2.3", "Release 1.2.3")
     assert push(repo, "v1.2.3")[0] == 0
     repo.branch("hotfix/fix-login")
     repo.commit("Fix login", {"app/main.py": "def main():\n    return 1\n"}, verify=False)
     repo.switch("main")
     repo.merge("hotfix/fix-login", "--no-ff")
+
+
+def test_tags_deletions_and_other_branches(repo: Repo, server: Path) -> None:
+    release_then_merge_a_hotfix(repo)
     repo.tag("v1.2.4")  # lightweight
     status, output = push(repo, "main", "v1.2.4")
     assert status == 1
@@ -188,6 +193,21 @@ def test_tags_deletions_and_other_branches(repo: Repo, server: Path) -> None:
     repo.branch("feature/anything")
     repo.commit("anything", code_files(30, prefix="feature/f"), verify=False)
     assert push(repo, "feature/anything")[0] == 0
+
+
+def test_two_release_tags_pushed_on_one_commit_are_each_judged_alone(
+    repo: Repo, server: Path
+) -> None:
+    release_then_merge_a_hotfix(repo)
+    repo.tag("v1.2.4", "Hotfix: login times out")
+    repo.tag("v1.2.9", "Hotfix: login times out")
+    status, output = push(repo, "hotfix/fix-login", "main", "v1.2.4", "v1.2.9")
+    assert status == 1, output
+    assert [line for line in remote_lines(output) if line.startswith("remote: v1.2.")] == [
+        "remote: v1.2.9: tag-version: v1.2.9 skips v1.2.4, v1.2.5, v1.2.6, v1.2.7, v1.2.8: "
+        "after v1.2.3 comes v1.2.4"
+    ]
+    assert not on_server(server, "refs/tags/v1.2.4")  # one push: all of it or nothing
 
 
 def test_under_gitlab_a_refusal_is_prefixed_for_its_ui(repo: Repo, server: Path) -> None:

@@ -35,7 +35,9 @@ FAR_OVER_FACTOR = 10
 
 
 class FileChange(NamedTuple):
-    """One changed file; `category` says whether it counts toward the limits, `reason` why."""
+    """One changed file; `category` says whether it counts toward the limits, `reason` why.
+
+    A tuple, not a dataclass: a change of 100,000 files makes 100,000 of them."""
 
     path: str
     old_path: str | None
@@ -73,18 +75,15 @@ class Change:
     left out because the change is far over the limits anyway; a copied file then shows as added.
     """
 
-    __slots__ = ("copies_skipped", "counted", "files", "not_counted")
+    __slots__ = ("changed_code_lines", "copies_skipped", "counted", "files", "not_counted")
 
     def __init__(self, files: tuple[FileChange, ...], copies_skipped: bool = False) -> None:
         self.files = files
         self.copies_skipped = copies_skipped
-        # Split once: every size rule reads them.
+        # Split and summed once: every size rule reads them.
         self.counted = tuple(f for f in files if f.counted)
         self.not_counted = tuple(f for f in files if not f.counted)
-
-    @property
-    def changed_code_lines(self) -> int:
-        return sum(f.lines for f in self.counted)
+        self.changed_code_lines = sum(f.added + f.removed for f in self.counted)
 
     def far_over_limits(self, config: Config) -> bool:
         """Whether the change is FAR_OVER_FACTOR times over max-files or max-lines."""
@@ -106,7 +105,7 @@ class Classifier:
         if pattern is not None:
             kind = "lockfile" if pattern in LOCKFILES else "excluded"
             return EXCLUDED, f"{kind}: {pattern}"
-        for attribute in GENERATED_ATTRIBUTES:
+        for attribute in GENERATED_ATTRIBUTES if attributes else ():
             if attributes.get(attribute) in ("set", "true"):
                 return EXCLUDED, attribute
         pattern = self.test_paths.match(path)
@@ -154,31 +153,33 @@ def classify_changes(
     raw: Sequence[RawFileChange], config: Config, attributes: dict[str, dict[str, str]]
 ) -> Change:
     classifier = Classifier(config)
+    unset: dict[str, str] = {}
     files = []
-    for entry in raw:
-        category, reason = classifier.classify(entry.path, attributes.get(entry.path, {}))
-        if category == CODE and _bulk_data(entry):
-            category, reason = EXCLUDED, f"data file: {entry.added + entry.removed} changed lines"
+    for status, path, old_path, similarity, old_mode, new_mode, added, removed, binary in raw:
+        category, reason = classifier.classify(path, attributes.get(path, unset))
+        if category == CODE and _bulk_data(path, added + removed):
+            category, reason = EXCLUDED, f"data file: {added + removed} changed lines"
+        submodule = SUBMODULE_MODE in (old_mode, new_mode)
         files.append(
             FileChange(
-                path=entry.path,
-                old_path=entry.old_path,
-                status=entry.status,
-                similarity=entry.similarity,
-                added=entry.added,
-                removed=entry.removed,
-                binary=entry.binary,
-                submodule=SUBMODULE_MODE in (entry.old_mode, entry.new_mode),
-                category=category,
-                reason=reason,
+                path,
+                old_path,
+                status,
+                similarity,
+                added,
+                removed,
+                binary,
+                submodule,
+                category,
+                reason,
             )
         )
     return Change(tuple(files))
 
 
-def _bulk_data(entry: RawFileChange) -> bool:
-    path = entry.path.lower()
+def _bulk_data(path: str, lines: int) -> bool:
+    path = path.lower()
     if not path.endswith(DATA_SUFFIXES):
         return False
     schema = path.endswith(".json") and bool(SCHEMA_DIRS.intersection(path.split("/")[:-1]))
-    return schema or entry.added + entry.removed >= GENERATED_DATA_LINES
+    return schema or lines >= GENERATED_DATA_LINES

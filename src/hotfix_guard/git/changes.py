@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, NamedTuple
@@ -24,12 +25,16 @@ from hotfix_guard.git.walk import Walk
 
 # (path, status letter) of every file one commit or diff changes.
 FileStatuses = frozenset[tuple[str, str]]
+# Paths given to one git command: far below any system's limit on a command line's length.
+PATHS_PER_COMMAND = 1000
 # Path -> (added, removed) lines of one commit or diff; None for a binary file.
 LineCounts = dict[str, "tuple[int, int] | None"]
 
 
 class RawFileChange(NamedTuple):
-    """One entry of `git diff --raw --numstat -z`: status, paths, modes and line counts."""
+    """One entry of `git diff --raw --numstat -z`: status, paths, modes and line counts.
+
+    A tuple, not a dataclass: a change of 100,000 files makes 100,000 of them."""
 
     status: str
     path: str
@@ -165,11 +170,22 @@ class ChangeQueries(GitAccess):
                 current.update(parse_numstat_records([record]))
         return counts
 
-    def line_counts(self, base: str, head: str | None, *options: str) -> LineCounts:
+    def line_counts(
+        self, base: str, head: str | None, *options: str, paths: Sequence[str] | None = None
+    ) -> LineCounts:
         """Path -> (added, removed) lines from BASE to HEAD (None: the index), renames as
-        delete + add, None for a binary file; OPTIONS such as `-w` go to git diff."""
-        output = self.diff(base, head, "-z", "--numstat", "--no-renames", *options)
-        return parse_numstat_records(item for item in output.split(b"\0") if item)
+        delete + add, None for a binary file; OPTIONS such as `-w` go to git diff. PATHS
+        (literal) limits the diff to those files, asked in batches: any number fits."""
+        if paths is None:
+            output = self.diff(base, head, "-z", "--numstat", "--no-renames", *options)
+            return parse_numstat_records(item for item in output.split(b"\0") if item)
+        counts: LineCounts = {}
+        command = diff_command(base, head, "-z", "--numstat", "--no-renames", *options)
+        for start in range(0, len(paths), PATHS_PER_COMMAND):
+            batch = paths[start : start + PATHS_PER_COMMAND]
+            output = self.git("--literal-pathspecs", *command, *batch)
+            counts.update(parse_numstat_records(item for item in output.split(b"\0") if item))
+        return counts
 
     def staged_statuses(self, against: str) -> FileStatuses:
         """The paths the staged index changes against commit AGAINST, with their status letters
@@ -210,38 +226,52 @@ def diff_command(base: str, head: str | None, *options: str) -> list[str]:
 
 
 def parse_raw_numstat(output: bytes) -> list[RawFileChange]:
-    """Parse `--raw --numstat -z` output: all raw records first, then numstat records in order."""
+    """Parse `--raw --numstat -z` output: all raw records first, then numstat records in order.
+
+    A raw record is `:MODE MODE SHA SHA STATUS` and its path (two paths for a rename or copy);
+    the numstat record of a rename is `ADDED<TAB>REMOVED<TAB>` followed by both paths."""
     items = output.split(b"\0")
-    raw: list[tuple[str, str, str, str, str | None, int | None]] = []
-    index = 0
-    while index < len(items) and items[index].startswith(b":"):
-        meta = items[index][1:].decode().split()
-        old_mode, new_mode, status_field = meta[0], meta[1], meta[4]
-        status, score = status_field[0], status_field[1:]
-        if status in "RC":
-            old_path, path = os.fsdecode(items[index + 1]), os.fsdecode(items[index + 2])
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    known: dict[bytes, tuple[str, str, str, int | None]] = {}  # few distinct mode/status fields
+    raw: list[tuple[tuple[str, str, str, int | None], str, str | None]] = []
+    index, count = 0, len(items)
+    while index < count and items[index][:1] == b":":
+        meta = items[index]
+        # `:100644 100644 <sha> <sha> M`: the modes are the first 13 bytes after the colon.
+        key = meta[1:14] + meta[meta.rindex(b" ") :]
+        fields = known.get(key)
+        if fields is None:
+            fields = known[key] = _raw_fields(meta)
+        if fields[2] in "RC":
+            source = items[index + 1].decode(encoding, errors)
+            raw.append((fields, items[index + 2].decode(encoding, errors), source))
             index += 3
         else:
-            old_path, path = None, os.fsdecode(items[index + 1])
+            raw.append((fields, items[index + 1].decode(encoding, errors), None))
             index += 2
-        raw.append((status, old_mode, new_mode, path, old_path, int(score) if score else None))
     changes = []
-    for status, old_mode, new_mode, path, old_path, similarity in raw:
-        added_field, removed_field, rest = items[index].split(b"\t", 2)
+    for (old_mode, new_mode, status, similarity), path, old_path in raw:
+        added, removed, rest = items[index].split(b"\t", 2)
         index += 3 if rest == b"" else 1  # a rename's numstat record carries both paths after it
-        binary = added_field == b"-"
-        added, removed = (0, 0) if binary else (int(added_field), int(removed_field))
+        binary = added == b"-"
         changes.append(
             RawFileChange(
-                status=status,
-                path=path,
-                old_path=old_path,
-                similarity=similarity if status in "RC" else None,
-                old_mode=old_mode,
-                new_mode=new_mode,
-                added=added,
-                removed=removed,
-                binary=binary,
+                status,
+                path,
+                old_path,
+                similarity,
+                old_mode,
+                new_mode,
+                0 if binary else int(added),
+                0 if binary else int(removed),
+                binary,
             )
         )
     return changes
+
+
+def _raw_fields(meta: bytes) -> tuple[str, str, str, int | None]:
+    """(old mode, new mode, status letter, similarity of a rename or copy) of a raw record."""
+    old_mode, new_mode, _, _, status_field = meta[1:].decode().split()
+    status, score = status_field[0], status_field[1:]
+    return old_mode, new_mode, status, int(score) if score and status in "RC" else None

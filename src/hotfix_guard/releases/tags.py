@@ -132,8 +132,22 @@ class TagContext:
         return versions
 
     def releases_before(self) -> dict[str, Version]:
-        """The release tags reachable from the tagged commit: the releases this one follows."""
-        if self.tag.commit is None:
+        """The release tags on commits before the tagged one: the releases this one follows.
+
+        Release tags on the tagged commit itself are not before it: two tags pushed together on
+        one merge (`v1.2.4` and `v1.2.9`) are each judged against the release before that
+        commit, as the server judges them (it knows neither until the push is taken)."""
+        commit = self.tag.commit
+        if commit is None:
             return {}
-        reachable = set(self.queries.tags_merged_into(self.tag.commit))
+        reachable = set(self.queries.tags_merged_into(commit)) - set(self.releases_on_commit())
         return {name: v for name, v in self.release_versions.items() if name in reachable}
+
+    def releases_on_commit(self) -> list[str]:
+        """The other release tags in tag-format on the tagged commit."""
+        commit, tags = self.tag.commit, self.queries.tags
+        return sorted(
+            name
+            for name in self.release_versions
+            if commit is not None and name in tags and tags[name].commit == commit
+        )

@@ -1,10 +1,11 @@
 """moved-code: a block of lines deleted in one place and added unchanged in another.
 
 Lines are compared with all whitespace removed, so a move that also re-indents is still a move.
-Only code lines with a letter or digit take part: braces, blank lines and comments match anywhere
-and say little. Lines that leave and come back within one hunk are code re-indented in place (a
-fix that wraps lines in a new `if`; git may pair them across a blank line it kept) or reordered by
-a few lines to fix the order of statements, so a move must cross hunks or files.
+Only significant lines (with a letter or digit, not comments) take part: braces, blank lines
+and comments match anywhere and say little. Lines that leave and come back within one hunk are
+code re-indented in place (a fix that wraps lines in a new `if`; git may pair them across a blank
+line it kept) or reordered by a few lines to fix the order of statements, so a move must cross
+hunks or files.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from hotfix_guard.rules.noise import is_markup, squeeze, unread
 COMMENT_STARTS = ("//", "#", "/*", "*", "--", "<!--", ";")
 # Block comments and docstrings: (opening, closing).
 BLOCK_COMMENTS = (("/*", "*/"), ("<!--", "-->"), ('"""', '"""'), ("'''", "'''"))
+# What a moved block's size counts, said in its finding: not diff-size's changed code lines.
+SIGNIFICANT = "with a letter or digit, comments left out"
 # (file index, hunk index): where a line sits in the change.
 HunkId = tuple[int, int]
 
@@ -137,8 +140,8 @@ def check_moved_code(ctx: Context) -> list[Finding]:
         source = "this file" if first.source is first.target else display_path(first.source.path)
         findings.append(
             Finding(
-                f"{blocks} of {lines} lines moved here unchanged from {source} line "
-                f"{first.source_line}",
+                f"{blocks} of {lines} significant lines ({SIGNIFICANT}) moved here unchanged "
+                f"from {source} line {first.source_line}",
                 path=first.target.path,
                 line=first.target_line,
                 fix=f"{undo_hunks(ctx.scope.base, [first.target.path, first.source.path])} "

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from hotfix_guard.engine import hunks
 from hotfix_guard.engine.context import Context, judging_the_rest
-from hotfix_guard.engine.hunks import Block, FilePatch, too_big_to_read
+from hotfix_guard.engine.hunks import Block, FilePatch
 from hotfix_guard.report.findings import ERROR, INFO, WARNING, Finding, with_fix
 from hotfix_guard.report.fixes import undo_hunks
 
@@ -132,7 +132,7 @@ def _changed_lines(blocks: Sequence[Block]) -> str:
 
 def unread(ctx: Context) -> list[Finding]:
     """An informational finding when the change is too big for the line rules to read."""
-    lines = too_big_to_read(ctx.change.files)
+    lines = ctx.unread_lines
     if lines is None:
         return []
     return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 
 from hotfix_guard.engine.context import Context
 from hotfix_guard.engine.context.rollback import Rollback
@@ -27,66 +28,80 @@ def check_diff_size(ctx: Context) -> list[Finding]:
         for entry in change.not_counted
     ]
     counted = list(change.counted)
-    files, lines = len(counted), change.changed_code_lines
-    if files <= max_files and lines <= max_lines:
+    if len(counted) <= max_files and change.changed_code_lines <= max_lines:
         return findings
+    if ctx.rollback is not None:
+        rest = _without_rollback(ctx, counted, findings)
+        if rest is None:
+            return findings
+        ctx, counted = rest
+    findings.append(_over_limits(ctx, counted))
+    return findings
+
+
+def _without_rollback(
+    ctx: Context, counted: list[FileChange], findings: list[Finding]
+) -> tuple[Context, list[FileChange]] | None:
+    """What counts once a rollback's reverts are set aside (the context to judge it in), or None
+    when nothing over the limits is left; FINDINGS gets what was set aside."""
     rollback = ctx.rollback
-    if rollback is not None and rollback.whole:
+    assert rollback is not None
+    max_files, max_lines = ctx.limits
+    if rollback.whole:
         findings.append(
             Finding(
-                f"exempt: {files} files and {lines} code lines, but the change only reverts "
-                f"commits already on {ctx.scope.main.name} ({', '.join(rollback.reverted)})",
+                f"exempt: {len(counted)} files and {ctx.change.changed_code_lines} code lines, "
+                f"but the change only reverts commits already on {ctx.scope.main.name} "
+                f"({', '.join(rollback.reverted)})",
                 ref=ctx.where,
                 severity=INFO,
             )
         )
-        return findings
-    rest = ctx.rest_of_rollback if rollback is not None else None
-    if rollback is not None and rest is not None:
+        return None
+    rest = ctx.rest_of_rollback
+    if rest is not None:
         # Reverts first, the rest after them: the rest is counted, on its own.
         assert rollback.rest_base is not None
         undone = build_change(ctx.repo, ctx.config, ctx.scope.base, rollback.rest_base).counted
         counted = list(rest.change.counted)
-        files, lines = len(counted), sum(entry.lines for entry in counted)
         findings.append(_not_counted(ctx, rollback, undone, "the change after them counts"))
-        if files <= max_files and lines <= max_lines:
-            return findings
         ctx = rest
-    elif rollback is not None and rollback.paths:
+    elif rollback.paths:
         # A rollback plus a small rest: the reverting commits' files do not count.
         undone = tuple(entry for entry in counted if entry.path in rollback.paths)
         counted = [entry for entry in counted if entry.path not in rollback.paths]
-        files, lines = len(counted), sum(entry.lines for entry in counted)
         findings.append(_not_counted(ctx, rollback, undone, "files the rest changes count"))
-        if files <= max_files and lines <= max_lines:
-            return findings
+    if len(counted) <= max_files and sum(entry.lines for entry in counted) <= max_lines:
+        return None
+    return ctx, counted
+
+
+def _over_limits(ctx: Context, counted: list[FileChange]) -> Finding:
+    """The finding of COUNTED over the limits: within them as judged (INFO), else what to split
+    out to get under them."""
+    max_files, max_lines = ctx.limits
+    files, lines = len(counted), sum(entry.lines for entry in counted)
     weights = judged_lines(ctx, counted)
     judged = sum(weights.values())
     if files <= max_files and judged <= max_lines:
-        findings.append(
-            Finding(
-                f"within the limits: {lines} changed code lines count as {judged} ({JUDGED_HOW})",
-                ref=ctx.where,
-                severity=INFO,
-            )
+        return Finding(
+            f"within the limits: {lines} changed code lines count as {judged} ({JUDGED_HOW})",
+            ref=ctx.where,
+            severity=INFO,
         )
-        return findings
     to_split = files_to_split_out(counted, max_files, max_lines, weights)
     shown = ", ".join(f"{display_path(f.path)} ({f.size})" for f in to_split[:SHOWN_FILES])
     more = f" and {len(to_split) - SHOWN_FILES} more" if len(to_split) > SHOWN_FILES else ""
     how = f", {judged} as counted: {JUDGED_HOW}" if judged != lines else ""
-    findings.append(
-        Finding(
-            f"{files} changed file{'' if files == 1 else 's'} (limit {max_files}) and {lines} "
-            f"changed code line{'' if lines == 1 else 's'}{how} "
-            f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
-            f"{len(to_split)} "
-            f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
-            ref=ctx.where,
-            fix=_split_fix(ctx.scope.base, to_split),
-        )
+    return Finding(
+        f"{files} changed file{'' if files == 1 else 's'} (limit {max_files}) and {lines} "
+        f"changed code line{'' if lines == 1 else 's'}{how} "
+        f"(limit {max_lines}){severity_limits(ctx)}; to get under the limits, split out "
+        f"{len(to_split)} "
+        f"file{'s' if len(to_split) != 1 else ''}: {shown}{more}",
+        ref=ctx.where,
+        fix=_split_fix(ctx.scope.base, to_split),
     )
-    return findings
 
 
 JUDGED_HOW = (
@@ -110,12 +125,15 @@ def weigh(added: int, removed: int) -> int:
 def judged_lines(ctx: Context, counted: Sequence[FileChange]) -> dict[str, int]:
     """Path -> its lines as judged. In markup, lines that only change whitespace are left out
     (`git diff -w`: a layout re-indented because the fix wraps a view in another); a deletion
-    is discounted. One more numstat query, asked only of a change over the limits."""
-    blind = ctx.repo.line_counts(ctx.scope.base, ctx.head, "-w")
+    is discounted. One more numstat query, asked only of a change over the limits and only about
+    its edited markup files (a diff of every file would cost as much as the change's own)."""
+    markup = {file.path for file in counted if file.status in ("M", "T") and is_markup(file.path)}
+    blind = (
+        ctx.repo.line_counts(ctx.scope.base, ctx.head, "-w", paths=sorted(markup)) if markup else {}
+    )
     counts = {}
     for file in counted:
-        markup = file.status in ("M", "T") and is_markup(file.path)
-        counts[file.path] = (blind.get(file.path, (0, 0)) if markup else None) or (
+        counts[file.path] = (blind.get(file.path, (0, 0)) if file.path in markup else None) or (
             file.added,
             file.removed,
         )
@@ -178,40 +196,36 @@ def files_to_split_out(
     change touches least, which are the cheapest to leave out.
     """
     judged = weights or {}
-
-    def size(file: FileChange) -> int:
-        return judged.get(file.path, file.lines)
-
-    files, lines = len(counted), sum(size(f) for f in counted)
+    sizes = [judged.get(f.path, f.added + f.removed) for f in counted]
+    files, lines = len(counted), sum(sizes)
     if files <= max_files and lines <= max_lines:
         return []
-    edited = [f for f in counted if f.status not in ADDED]
-    fix = max(edited, key=lambda f: (size(f), f.path)) if edited else None
-    added = [f for f in counted if f.status in ADDED]
-    others = [f for f in edited if f is not fix]
-    last = [fix] if fix is not None else []
-    chosen: list[FileChange] = []
-    biggest_first = [
-        *sorted(added, key=lambda f: (-size(f), f.path)),
-        *sorted(others, key=lambda f: (-size(f), f.path)),
-        *last,
+    # (size, path, position) of each file: sorted as plain tuples, each file's size looked up once.
+    edited = [
+        (n, f.path, i) for i, (f, n) in enumerate(zip(counted, sizes)) if f.status not in ADDED
     ]
-    taken: set[int] = set()  # by identity: comparing dataclasses made this quadratic
-    for entry in biggest_first:
+    fix = max(edited) if edited else None
+    added = [(n, f.path, i) for i, (f, n) in enumerate(zip(counted, sizes)) if f.status in ADDED]
+    others = [entry for entry in edited if entry is not fix]
+    last = [fix] if fix is not None else []
+    chosen: list[int] = []
+    taken: set[int] = set()  # positions: comparing files made this quadratic
+    for size, _, position in [*_biggest_first(added), *_biggest_first(others), *last]:
         if lines <= max_lines:
             break
-        chosen.append(entry)
-        taken.add(id(entry))
-        files, lines = files - 1, lines - size(entry)
-    least_first = [
-        *sorted(added, key=lambda f: (size(f), f.path)),
-        *sorted(others, key=lambda f: (size(f), f.path)),
-        *last,
-    ]
-    for entry in least_first:
+        chosen.append(position)
+        taken.add(position)
+        files, lines = files - 1, lines - size
+    for _, _, position in [*sorted(added), *sorted(others), *last]:
         if files <= max_files:
             break
-        if id(entry) not in taken:
-            chosen.append(entry)
+        if position not in taken:
+            chosen.append(position)
             files -= 1
-    return chosen
+    return [counted[position] for position in chosen]
+
+
+def _biggest_first(entries: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    """ENTRIES by size, biggest first, and by path where sizes are equal (two stable sorts)."""
+    by_path = sorted(entries, key=itemgetter(1))
+    return sorted(by_path, key=itemgetter(0), reverse=True)

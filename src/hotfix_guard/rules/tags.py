@@ -127,6 +127,9 @@ def check_tag_version(ctx: TagContext) -> list[Finding]:
             for number in range(expected[-1], version[-1])
         ]
         problem = f"skips {', '.join(skipped)}: after {latest_name} comes {expected_name}"
+    if expected_name in ctx.releases_on_commit():
+        # The right tag is there already: this one is the extra, nothing to tag again.
+        return [_version_finding(ctx, f"{problem}, which tags this commit already", None)]
     return [_version_finding(ctx, problem, expected_name)]
 
 

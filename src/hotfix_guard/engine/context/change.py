@@ -249,8 +249,7 @@ class Context:
     def hunks(self) -> Hunks | None:
         """The hunks of the code files the line rules read, parsed once for all of them; None
         when no patch is needed: renames, tests or excluded files only, or far too big."""
-        files = self.change.files
-        if not any(needs_lines(file) for file in files) or too_big_to_read(files):
+        if not any(needs_lines(file) for file in self.change.files) or self.unread_lines:
             return None
         chosen, coverage = self.analysis_files(needs_lines)
         patches: list[FilePatch] = []
@@ -270,6 +269,11 @@ class Context:
     def hunks_read(self) -> Hunks | None:
         """The hunks, when a rule has read them; never reads them itself."""
         return self.__dict__.get("hunks")
+
+    @cached_property
+    def unread_lines(self) -> int | None:
+        """The changed lines the line rules would read, when there are more than they read."""
+        return too_big_to_read(self.change.files)
 
     # --- bounded, streamed hunk analysis----------------------------------------------------
 
