@@ -5,8 +5,9 @@ Every commit pays for the hook, so it keeps what costs more to recompute than to
 path's two settings (engine/fastpath.py) and the parsed TOML of the config file (tomllib and its
 regexes cost more than the check of a small change reads from git). The parsed table is kept
 with the exact bytes it came from and the Python version (marshal's format is Python's own), so
-an edit, an upgrade or a damaged file reads the TOML afresh. Only the client's commit path keeps
-one: a push and the server judge committed configs, read from git each time.
+an edit, an upgrade or a damaged file reads the TOML afresh. Committed configs (a push, `ci`,
+finish) are remembered the same way in a clone: the bytes read from git are the key, so what
+judges is unchanged. A server's bare repository is never written to.
 """
 
 from __future__ import annotations
