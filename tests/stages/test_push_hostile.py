@@ -25,15 +25,20 @@ def configure(repo: Repo, *commands: str) -> None:
     )
 
 
-@pytest.fixture
-def guarded(repo: Repo, remote: Path) -> Repo:
-    """hotfix-guard's own pre-push hook installed; main on origin."""
+def install_pre_push() -> None:
+    """hotfix-guard's own pre-push hook, installed in the repository of the current folder."""
     installed = subprocess.run(
         [sys.executable, "-m", "hotfix_guard", "install", "--hook-type", "pre-push"],
         capture_output=True,
         text=True,
     )
     assert installed.returncode == 0, installed.stderr
+
+
+@pytest.fixture
+def guarded(repo: Repo, remote: Path) -> Repo:
+    """hotfix-guard's own pre-push hook installed; main on origin."""
+    install_pre_push()
     return repo
 
 
@@ -145,12 +150,7 @@ def sha256(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     repo.git("branch", "develop")
     repo.git("push", "-q", "origin", "develop")
     monkeypatch.chdir(path)
-    installed = subprocess.run(
-        [sys.executable, "-m", "hotfix_guard", "install", "--hook-type", "pre-push"],
-        capture_output=True,
-        text=True,
-    )
-    assert installed.returncode == 0, installed.stderr
+    install_pre_push()
     return repo
 
 
